@@ -1,0 +1,211 @@
+/*-------------------------------------------------------------------------
+ *
+ * grant.c
+ *	  SQL-callable functions of schema sys: the local equivalents of DSQL's
+ *	  AWS IAM GRANT / AWS IAM REVOKE, and the row source of the view
+ *	  sys.iam_pg_role_mappings.  EXECUTE is granted to PUBLIC; the checks
+ *	  are here.
+ *
+ * Behaviour (DSQL leaves most of it undocumented; these are our choices):
+ *
+ *	  order of checks: NULL argument (22004), caller (42501), ARN syntax
+ *	  (22023 "IAM role must look like an IAM ARN"), role exists (42704),
+ *	  role is not admin (42939), role has LOGIN (55000, grant only), role is
+ *	  not a superuser unless the caller is one (42501, grant only), then the
+ *	  mapping itself.
+ *	  caller: the current user (GetUserId(), so SET ROLE counts) must be a
+ *	  superuser or the role named admin.
+ *	  role name: taken verbatim, no case folding and no quote stripping: the
+ *	  caller already resolved identifier quoting ("Mixed Case" is passed as
+ *	  Mixed Case).
+ *	  LOGIN missing: SQLSTATE 55000 object_not_in_prerequisite_state, the
+ *	  role is in the wrong state rather than the caller lacking a privilege.
+ *	  duplicate grant of an existing (role, ARN): ERROR 42710
+ *	  duplicate_object.  Revoke of an absent (role, ARN): ERROR 42704
+ *	  undefined_object.  Idempotent scripts guard with the view.
+ *	  several ARNs per role and one ARN for several roles: both allowed.
+ *	  superuser roles: only a superuser may map them (admin is not one in
+ *	  the local emulation and must not gain a path to superuser).
+ *	  grantor: the current user at grant time, one per (role, ARN).
+ *
+ *-------------------------------------------------------------------------
+ */
+#include "postgres.h"
+
+#include "access/htup_details.h"
+#include "catalog/pg_authid.h"
+#include "fmgr.h"
+#include "funcapi.h"
+#include "miscadmin.h"
+#include "utils/acl.h"
+#include "utils/builtins.h"
+#include "utils/syscache.h"
+#include "utils/tuplestore.h"
+
+#include "dsql_iam.h"
+
+PG_FUNCTION_INFO_V1(dsql_iam_grant);
+PG_FUNCTION_INFO_V1(dsql_iam_revoke);
+PG_FUNCTION_INFO_V1(dsql_iam_mappings);
+
+bool
+dsql_iam_caller_is_admin(void)
+{
+	Oid			admin;
+
+	if (superuser())
+		return true;
+	admin = get_role_oid(DSQL_IAM_ADMIN_ROLE, true);
+	return OidIsValid(admin) && GetUserId() == admin;
+}
+
+static void
+require_args(FunctionCallInfo fcinfo)
+{
+	if (PG_ARGISNULL(0))
+		ereport(ERROR,
+				(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
+				 errmsg("role name must not be null")));
+	if (PG_ARGISNULL(1))
+		ereport(ERROR,
+				(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
+				 errmsg("IAM ARN must not be null")));
+}
+
+static void
+require_valid_arn(const char *arn)
+{
+	const char *reason;
+
+	if (!dsql_iam_arn_is_valid(arn, &reason))
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("IAM role must look like an IAM ARN"),
+				 errdetail("%s", reason),
+				 errhint("Use arn:aws:iam::<12-digit account>:role/<name> or arn:aws:iam::<12-digit account>:user/<name>.")));
+}
+
+/*
+ * Resolve and lock the role, refuse admin.  Returns the role OID.
+ */
+static Oid
+lookup_role(const char *rolename)
+{
+	Oid			roleid = get_role_oid(rolename, true);
+
+	if (!OidIsValid(roleid) || !dsql_iam_mapping_lock_role(roleid))
+		ereport(ERROR,
+				(errcode(ERRCODE_UNDEFINED_OBJECT),
+				 errmsg("role \"%s\" does not exist", rolename)));
+	if (strcmp(rolename, DSQL_IAM_ADMIN_ROLE) == 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_RESERVED_NAME),
+				 errmsg("role admin cannot be mapped to an IAM principal"),
+				 errdetail("The admin role connects with a DbConnectAdmin token, never through an IAM mapping.")));
+	return roleid;
+}
+
+Datum
+dsql_iam_grant(PG_FUNCTION_ARGS)
+{
+	char	   *rolename;
+	char	   *arn;
+	Oid			roleid;
+	HeapTuple	tuple;
+	bool		canlogin;
+	bool		issuper;
+
+	require_args(fcinfo);
+	rolename = text_to_cstring(PG_GETARG_TEXT_PP(0));
+	arn = text_to_cstring(PG_GETARG_TEXT_PP(1));
+
+	if (!dsql_iam_caller_is_admin())
+		ereport(ERROR,
+				(errcode(ERRCODE_INSUFFICIENT_PRIVILEGE),
+				 errmsg("permission denied to grant IAM trust with role %s",
+						rolename),
+				 errdetail("Only the admin role can map IAM principals to database roles.")));
+	require_valid_arn(arn);
+	roleid = lookup_role(rolename);
+
+	tuple = SearchSysCache1(AUTHOID, ObjectIdGetDatum(roleid));
+	if (!HeapTupleIsValid(tuple))	/* cannot happen: we hold a lock */
+		elog(ERROR, "cache lookup failed for role %u", roleid);
+	canlogin = ((Form_pg_authid) GETSTRUCT(tuple))->rolcanlogin;
+	issuper = ((Form_pg_authid) GETSTRUCT(tuple))->rolsuper;
+	ReleaseSysCache(tuple);
+
+	if (!canlogin)
+		ereport(ERROR,
+				(errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
+				 errmsg("role %s must have the LOGIN attribute", rolename),
+				 errhint("Run ALTER ROLE ... WITH LOGIN first.")));
+	if (issuper && !superuser())
+		ereport(ERROR,
+				(errcode(ERRCODE_INSUFFICIENT_PRIVILEGE),
+				 errmsg("permission denied to grant IAM trust with role %s",
+						rolename),
+				 errdetail("Only a superuser can map an IAM principal to a superuser role.")));
+
+	dsql_iam_mapping_add(roleid, rolename, arn, GetUserId());
+
+	pfree(rolename);
+	pfree(arn);
+	PG_RETURN_VOID();
+}
+
+Datum
+dsql_iam_revoke(PG_FUNCTION_ARGS)
+{
+	char	   *rolename;
+	char	   *arn;
+	Oid			roleid;
+
+	require_args(fcinfo);
+	rolename = text_to_cstring(PG_GETARG_TEXT_PP(0));
+	arn = text_to_cstring(PG_GETARG_TEXT_PP(1));
+
+	if (!dsql_iam_caller_is_admin())
+		ereport(ERROR,
+				(errcode(ERRCODE_INSUFFICIENT_PRIVILEGE),
+				 errmsg("permission denied to revoke IAM trust with role %s",
+						rolename),
+				 errdetail("Only the admin role can remove mappings of IAM principals.")));
+	require_valid_arn(arn);
+	roleid = lookup_role(rolename);
+
+	dsql_iam_mapping_remove(roleid, rolename, arn);
+
+	pfree(rolename);
+	pfree(arn);
+	PG_RETURN_VOID();
+}
+
+static void
+emit_row(Oid roleid, const DsqlIamMapping *m, void *arg)
+{
+	ReturnSetInfo *rsinfo = (ReturnSetInfo *) arg;
+	Datum		values[4];
+	bool		nulls[4] = {false, false, false, false};
+
+	values[0] = ObjectIdGetDatum(m->iam_oid);
+	values[1] = CStringGetTextDatum(m->arn);
+	values[2] = ObjectIdGetDatum(roleid);
+	values[3] = ObjectIdGetDatum(m->grantor);
+	tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
+	pfree(DatumGetPointer(values[1]));
+}
+
+/*
+ * sys.aws_iam_mappings() RETURNS SETOF (iam_oid oid, arn text,
+ * pg_role_oid oid, grantor_pg_role_oid oid): one row per (ARN, role).
+ */
+Datum
+dsql_iam_mappings(PG_FUNCTION_ARGS)
+{
+	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
+
+	InitMaterializedSRF(fcinfo, 0);
+	dsql_iam_mapping_foreach(emit_row, rsinfo);
+	return (Datum) 0;
+}

@@ -1,0 +1,209 @@
+/*-------------------------------------------------------------------------
+ *
+ * utility.c
+ *	  ProcessUtility hook: keeps role DDL consistent with the IAM mappings
+ *	  and guards DSQL's admin role.  Chains any previous hook.
+ *
+ * Mapped roles
+ *	  DROP ROLE of a mapped role: ERROR 2BP01 dependent_objects_still_exist
+ *	  "role "x" cannot be dropped because some objects depend on it", the
+ *	  ARNs in errdetail (as DSQL).  ALTER ROLE x NOLOGIN (also ALTER USER,
+ *	  WITH NOLOGIN) of a mapped role: ERROR 2BP01 as well, for the same
+ *	  reason (the mapping depends on LOGIN); revoke the mappings first.
+ *	  Both take AccessExclusiveLock on the role before looking, which
+ *	  conflicts with the lock sys.aws_iam_grant() takes, so no grant slips in
+ *	  between the check and the DDL.  ALTER ROLE ... RENAME needs nothing:
+ *	  mappings are keyed by role OID.
+ *
+ * The admin role (identified by its name, as DSQL does)
+ *	  Only a superuser may CREATE ROLE admin, DROP ROLE admin, rename admin
+ *	  or rename another role to admin, GRANT admin TO another role, or ALTER
+ *	  ROLE admin (admin itself may ALTER its own role, e.g. a password).
+ *	  Without this any CREATEROLE role could become "admin" and map IAM
+ *	  principals.  SQLSTATE 42501.
+ *
+ *-------------------------------------------------------------------------
+ */
+#include "postgres.h"
+
+#include "catalog/pg_authid.h"
+#include "commands/defrem.h"
+#include "miscadmin.h"
+#include "nodes/parsenodes.h"
+#include "storage/lmgr.h"
+#include "tcop/utility.h"
+#include "utils/acl.h"
+#include "utils/syscache.h"
+
+#include "dsql_iam.h"
+
+static ProcessUtility_hook_type prev_ProcessUtility = NULL;
+
+static bool
+is_admin_name(const char *name)
+{
+	return name != NULL && strcmp(name, DSQL_IAM_ADMIN_ROLE) == 0;
+}
+
+static void
+refuse_admin_change(const char *what)
+{
+	ereport(ERROR,
+			(errcode(ERRCODE_INSUFFICIENT_PRIVILEGE),
+			 errmsg("permission denied to %s", what),
+			 errdetail("Only a superuser can create, drop, rename, alter or grant the admin role.")));
+}
+
+/*
+ * Lock a role as DropRole does and return its mappings as text, or NULL.
+ * Only when the caller could run the DDL at all (CREATEROLE), so that an
+ * unprivileged DROP ROLE cannot hold a strong lock on somebody's role.
+ */
+static char *
+lock_and_describe(Oid roleid)
+{
+	if (!has_createrole_privilege(GetUserId()))
+		return NULL;
+	LockSharedObject(AuthIdRelationId, roleid, 0, AccessExclusiveLock);
+	if (!SearchSysCacheExists1(AUTHOID, ObjectIdGetDatum(roleid)))
+		return NULL;			/* dropped meanwhile: core reports it */
+	return dsql_iam_mapping_describe(roleid);
+}
+
+static void
+check_drop_role(DropRoleStmt *stmt)
+{
+	ListCell   *lc;
+
+	foreach(lc, stmt->roles)
+	{
+		RoleSpec   *spec = lfirst(lc);
+		Oid			roleid;
+		char	   *arns;
+
+		if (spec->roletype != ROLESPEC_CSTRING)
+			continue;			/* core refuses CURRENT_USER & co. */
+		if (is_admin_name(spec->rolename) && !superuser())
+			refuse_admin_change("drop role admin");
+		roleid = get_role_oid(spec->rolename, true);
+		if (!OidIsValid(roleid))
+			continue;			/* core reports it, or skips IF EXISTS */
+		arns = lock_and_describe(roleid);
+		if (arns != NULL)
+			ereport(ERROR,
+					(errcode(ERRCODE_DEPENDENT_OBJECTS_STILL_EXIST),
+					 errmsg("role \"%s\" cannot be dropped because some objects depend on it",
+							spec->rolename),
+					 errdetail_internal("%s", arns),
+					 errhint("Revoke the mappings with sys.aws_iam_revoke() first.")));
+	}
+}
+
+static void
+check_alter_role(AlterRoleStmt *stmt)
+{
+	ListCell   *lc;
+	bool		drops_login = false;
+	Oid			roleid;
+	char	   *arns;
+
+	roleid = get_rolespec_oid(stmt->role, true);
+	if (!OidIsValid(roleid))
+		return;
+
+	if (!superuser() && roleid != GetUserId())
+	{
+		char	   *name = GetUserNameFromId(roleid, true);
+
+		if (is_admin_name(name))
+			refuse_admin_change("alter role admin");
+	}
+
+	foreach(lc, stmt->options)
+	{
+		DefElem    *def = lfirst(lc);
+
+		if (strcmp(def->defname, "canlogin") == 0 && !defGetBoolean(def))
+			drops_login = true;
+	}
+	if (!drops_login)
+		return;
+
+	arns = lock_and_describe(roleid);
+	if (arns != NULL)
+		ereport(ERROR,
+				(errcode(ERRCODE_DEPENDENT_OBJECTS_STILL_EXIST),
+				 errmsg("cannot remove the LOGIN attribute of role \"%s\"",
+						GetUserNameFromId(roleid, false)),
+				 errdetail_internal("%s", arns),
+				 errhint("Revoke the mappings with sys.aws_iam_revoke() first.")));
+}
+
+static void
+check_grant_role(GrantRoleStmt *stmt)
+{
+	ListCell   *lc;
+
+	if (!stmt->is_grant || superuser())
+		return;
+	foreach(lc, stmt->granted_roles)
+	{
+		AccessPriv *priv = lfirst(lc);
+
+		if (is_admin_name(priv->priv_name))
+			refuse_admin_change("grant role admin");
+	}
+}
+
+static void
+dsql_iam_ProcessUtility(PlannedStmt *pstmt, const char *queryString,
+						bool readOnlyTree, ProcessUtilityContext context,
+						ParamListInfo params, QueryEnvironment *queryEnv,
+						DestReceiver *dest, QueryCompletion *qc)
+{
+	Node	   *parsetree = pstmt->utilityStmt;
+
+	switch (nodeTag(parsetree))
+	{
+		case T_DropRoleStmt:
+			check_drop_role((DropRoleStmt *) parsetree);
+			break;
+		case T_AlterRoleStmt:
+			check_alter_role((AlterRoleStmt *) parsetree);
+			break;
+		case T_CreateRoleStmt:
+			if (is_admin_name(((CreateRoleStmt *) parsetree)->role) &&
+				!superuser())
+				refuse_admin_change("create role admin");
+			break;
+		case T_RenameStmt:
+			{
+				RenameStmt *stmt = (RenameStmt *) parsetree;
+
+				if (stmt->renameType == OBJECT_ROLE && !superuser() &&
+					(is_admin_name(stmt->subname) ||
+					 is_admin_name(stmt->newname)))
+					refuse_admin_change("rename role admin");
+			}
+			break;
+		case T_GrantRoleStmt:
+			check_grant_role((GrantRoleStmt *) parsetree);
+			break;
+		default:
+			break;
+	}
+
+	if (prev_ProcessUtility)
+		prev_ProcessUtility(pstmt, queryString, readOnlyTree, context,
+							params, queryEnv, dest, qc);
+	else
+		standard_ProcessUtility(pstmt, queryString, readOnlyTree, context,
+								params, queryEnv, dest, qc);
+}
+
+void
+dsql_iam_utility_init(void)
+{
+	prev_ProcessUtility = ProcessUtility_hook;
+	ProcessUtility_hook = dsql_iam_ProcessUtility;
+}
