@@ -1,0 +1,18 @@
+// Compile-fail case: grant schema declared.
+// expect: Every schema a grant names must be declared in the cluster's dsql::schemas<...>.
+#include <dsql/roles.hpp>
+
+#include <string>
+
+#ifndef DSQL_COMPILE_FAIL
+using r = dsql::role<"r", dsql::login>;
+using app = dsql::schema<"app">;
+using g = dsql::grant<dsql::usage, dsql::on_schema<dsql::public_schema>, r>;
+#else
+using r = dsql::role<"r", dsql::login>;
+using app = dsql::schema<"app">;
+using g = dsql::grant<dsql::usage, dsql::on_schema<app>, r>;
+#endif
+using spec = dsql::cluster<"cf", dsql::roles<r>, dsql::schemas<dsql::public_schema>, dsql::grants<g>, dsql::aws_account<"123456789012">>;
+
+std::string render() { return dsql::render_bootstrap<spec>(dsql::target::aurora_dsql); }

@@ -1,0 +1,16 @@
+// Compile-fail case: grant shape.
+// expect: A grant is written dsql::grant<privilege or dsql::privileges<...>, dsql::on_schema<S> or dsql::on_all_tables_in<S>, role...> with at least one role.
+#include <dsql/roles.hpp>
+
+#include <string>
+
+#ifndef DSQL_COMPILE_FAIL
+using r = dsql::role<"r", dsql::login>;
+using g = dsql::grant<dsql::usage, dsql::on_schema<dsql::public_schema>, r>;
+#else
+using r = dsql::role<"r", dsql::login>;
+using g = dsql::grant<dsql::usage, dsql::public_schema, r>;
+#endif
+using spec = dsql::cluster<"cf", dsql::roles<r>, dsql::schemas<dsql::public_schema>, dsql::grants<g>, dsql::aws_account<"123456789012">>;
+
+std::string render() { return dsql::render_bootstrap<spec>(dsql::target::aurora_dsql); }

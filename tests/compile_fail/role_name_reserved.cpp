@@ -1,0 +1,14 @@
+// Compile-fail case: role name reserved.
+// expect: A role must not be named admin, postgres, public or none, nor start with pg_, because those names are reserved.
+#include <dsql/roles.hpp>
+
+#include <string>
+
+#ifndef DSQL_COMPILE_FAIL
+using r = dsql::role<"app">;
+#else
+using r = dsql::role<"pg_app">;
+#endif
+using spec = dsql::cluster<"cf", dsql::roles<r>, dsql::aws_account<"123456789012">>;
+
+std::string render() { return dsql::render_bootstrap<spec>(dsql::target::aurora_dsql); }
