@@ -1,0 +1,187 @@
+#include "cli/args.hpp"
+
+#include <charconv>
+
+namespace dsql::cli {
+namespace {
+
+const char* const overview =
+    "usage: dsqlctl <command> [options]\n"
+    "\n"
+    "commands:\n"
+    "  local up       create (if needed) and start a throwaway local PostgreSQL 15 with dsql_iam\n"
+    "  local down     stop it and remove its directory\n"
+    "  local status   is it running, and how to connect (exit 3 when not running)\n"
+    "  local psql     run psql on it as admin\n"
+    "  sql            run a DSQL-dialect script (AWS IAM GRANT/REVOKE) on it with psql\n"
+    "\n"
+    "Run `dsqlctl <command> --help` for its options. Exit status: 0 ok, 1 error, 2 usage.\n";
+
+const char* const dir_help =
+    "  --dir DIR        cluster directory (default: $DSQL_LOCAL_DIR, else\n"
+    "                   /var/tmp/dsql-roles-0/local as root, ${XDG_RUNTIME_DIR:-/tmp}/dsql-roles-UID)\n";
+
+struct spec {
+    bool port = false, quiet = false, keep_data = false, user = false, print = false, file = false,
+         passthrough = false;
+};
+
+int parse_port(const std::string& v, const std::string& topic) {
+    int port = 0;
+    const auto [end, ec] = std::from_chars(v.data(), v.data() + v.size(), port);
+    if (ec != std::errc() || end != v.data() + v.size() || port < 1 || port > 65535)
+        throw usage_error("invalid port: " + v, topic);
+    return port;
+}
+
+void parse_options(const std::vector<std::string>& a, std::size_t i, const spec& s, command& c) {
+    bool have_file = false;
+    for (; i < a.size(); ++i) {
+        std::string arg = a[i];
+        std::string value;
+        bool inline_value = false;
+        if (arg.rfind("--", 0) == 0 && arg.size() > 2) {
+            if (const auto eq = arg.find('='); eq != std::string::npos) {
+                value = arg.substr(eq + 1);
+                arg.resize(eq);
+                inline_value = true;
+            }
+        }
+        auto take = [&]() -> std::string {
+            if (inline_value) return value;
+            if (i + 1 >= a.size()) throw usage_error(arg + " needs a value", c.topic);
+            return a[++i];
+        };
+        auto no_value = [&] {
+            if (inline_value) throw usage_error(arg + " takes no value", c.topic);
+        };
+        if (arg == "--help" || arg == "-h") {
+            no_value();
+            c.kind = command_kind::help;
+            return;
+        }
+        if (arg == "--dir") {
+            c.dir = take();
+            if (c.dir.empty()) throw usage_error("--dir needs a non-empty value", c.topic);
+        } else if (s.port && arg == "--port") {
+            c.port = parse_port(take(), c.topic);
+        } else if (s.quiet && (arg == "--quiet" || arg == "-q")) {
+            no_value();
+            c.quiet = true;
+        } else if (s.keep_data && arg == "--keep-data") {
+            no_value();
+            c.keep_data = true;
+        } else if (s.user && (arg == "--user" || arg == "-U")) {
+            c.user = take();
+            if (c.user.empty()) throw usage_error("--user needs a non-empty value", c.topic);
+        } else if (s.print && arg == "--print") {
+            no_value();
+            c.print = true;
+        } else if (s.passthrough && arg == "--") {
+            c.psql_args.assign(a.begin() + static_cast<std::ptrdiff_t>(i) + 1, a.end());
+            return;
+        } else if (s.file && !have_file && (arg == "-" || arg.empty() || arg[0] != '-')) {
+            if (arg.empty()) throw usage_error("empty file name", c.topic);
+            c.file = arg;
+            have_file = true;
+        } else if (arg.size() > 1 && arg[0] == '-') {
+            throw usage_error("unknown option " + arg, c.topic);
+        } else {
+            throw usage_error("unexpected argument " + arg, c.topic);
+        }
+    }
+    if (s.file && !have_file) throw usage_error("missing FILE (use - for standard input)", c.topic);
+}
+
+}  // namespace
+
+command parse_args(const std::vector<std::string>& a) {
+    command c;
+    if (a.empty()) throw usage_error("missing command", "");
+    const std::string& first = a[0];
+    if (first == "--help" || first == "-h" || first == "help") {
+        c.kind = command_kind::help;
+        if (first == "help" && a.size() > 1) {
+            c.topic = a[1];
+            for (std::size_t i = 2; i < a.size(); ++i) c.topic += " " + a[i];
+            (void)usage(c.topic);  // throws usage_error for an unknown topic
+        }
+        return c;
+    }
+    if (first == "--version") {
+        c.kind = command_kind::version;
+        return c;
+    }
+    if (first == "local") {
+        c.topic = "local";
+        if (a.size() < 2) throw usage_error("missing local subcommand (up, down, status, psql)", "local");
+        const std::string& sub = a[1];
+        if (sub == "--help" || sub == "-h") return c;
+        spec s;
+        if (sub == "up") {
+            c.kind = command_kind::local_up;
+            s.port = s.quiet = true;
+        } else if (sub == "down") {
+            c.kind = command_kind::local_down;
+            s.keep_data = true;
+        } else if (sub == "status") {
+            c.kind = command_kind::local_status;
+        } else if (sub == "psql") {
+            c.kind = command_kind::local_psql;
+            s.user = s.passthrough = true;
+        } else {
+            throw usage_error("unknown local subcommand " + sub, "local");
+        }
+        c.topic = "local " + sub;
+        parse_options(a, 2, s, c);
+        return c;
+    }
+    if (first == "sql") {
+        c.kind = command_kind::sql;
+        c.topic = "sql";
+        spec s;
+        s.user = s.print = s.file = true;
+        parse_options(a, 1, s, c);
+        return c;
+    }
+    throw usage_error("unknown command " + first, "");
+}
+
+std::string usage(std::string_view topic) {
+    if (topic.empty()) return overview;
+    if (topic == "local")
+        return "usage: dsqlctl local <up|down|status|psql> [options]\n"
+               "  A throwaway PostgreSQL 15 (Unix socket only) with the dsql_iam extension and a\n"
+               "  DSQL-like admin role (LOGIN CREATEROLE, owns postgres, not superuser).\n"
+               "  As root the server runs as the OS user dsqlrun ($DSQL_RUN_USER), created on first use.\n";
+    if (topic == "local up")
+        return std::string("usage: dsqlctl local up [--dir DIR] [--port PORT] [--quiet]\n"
+                           "  Create (initdb) if needed and start the cluster; idempotent. Prints how to connect.\n") +
+               dir_help +
+               "  --port PORT      port number of the Unix socket (default 5432; no TCP listener)\n"
+               "  --quiet, -q      no progress lines\n"
+               "  DSQL_LOCAL_NO_EXTENSION=1 skips dsql_iam (development only).\n";
+    if (topic == "local down")
+        return std::string("usage: dsqlctl local down [--dir DIR] [--keep-data]\n"
+                           "  Stop the cluster and remove its directory. A missing directory is not an error.\n") +
+               dir_help + "  --keep-data      stop only; keep the directory for a later `local up`\n";
+    if (topic == "local status")
+        return std::string("usage: dsqlctl local status [--dir DIR]\n"
+                           "  Exit 0 and print pid, start time and connection details when running; exit 3 otherwise.\n") +
+               dir_help;
+    if (topic == "local psql")
+        return std::string("usage: dsqlctl local psql [--dir DIR] [--user USER] [-- PSQL-ARGS...]\n"
+                           "  Run psql -X on the cluster's socket, database postgres.\n") +
+               dir_help + "  --user, -U USER  database user (default admin)\n";
+    if (topic == "sql")
+        return std::string("usage: dsqlctl sql FILE|- [--dir DIR] [--user USER] [--print]\n"
+                           "  Rewrite the DSQL dialect (AWS IAM GRANT/REVOKE) of a psql script into calls of\n"
+                           "  sys.aws_iam_grant/sys.aws_iam_revoke and run it with psql -X -q -v ON_ERROR_STOP=1;\n"
+                           "  the exit status is psql's.\n") +
+               dir_help +
+               "  --user, -U USER  database user (default admin)\n"
+               "  --print          print the rewritten script instead of running it (no cluster needed)\n";
+    throw usage_error("no help on " + std::string(topic), "");
+}
+
+}  // namespace dsql::cli

@@ -1,0 +1,45 @@
+// dsqlctl's command line: parsed into a command value, no side effects (tested in
+// tests/cli). Usage text lives here too so that --help and errors agree.
+#pragma once
+
+#include <filesystem>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace dsql::cli {
+
+enum class command_kind { help, version, local_up, local_down, local_status, local_psql, sql };
+
+struct command {
+    command_kind kind = command_kind::help;
+    std::string topic;                   ///< help: "", "local", "local up", ..., "sql"
+    std::filesystem::path dir;           ///< --dir; empty → dsql::local::default_dir()
+    int port = 0;                        ///< local up --port; 0 → default
+    bool quiet = false;                  ///< local up --quiet
+    bool keep_data = false;              ///< local down --keep-data
+    std::string user = "admin";          ///< local psql / sql --user
+    std::string file;                    ///< sql FILE ("-" = stdin)
+    bool print = false;                  ///< sql --print
+    std::vector<std::string> psql_args;  ///< local psql -- ARGS...
+};
+
+/// Bad command line: exit status 2; topic names the usage text to show.
+class usage_error : public std::runtime_error {
+public:
+    usage_error(const std::string& message, std::string topic)
+        : std::runtime_error(message), topic_(std::move(topic)) {}
+    [[nodiscard]] const std::string& topic() const noexcept { return topic_; }
+
+private:
+    std::string topic_;
+};
+
+/// Parses the arguments after argv[0]. Throws usage_error.
+[[nodiscard]] command parse_args(const std::vector<std::string>& args);
+
+/// Usage text of a topic ("" for the overview).
+[[nodiscard]] std::string usage(std::string_view topic);
+
+}  // namespace dsql::cli

@@ -1,0 +1,95 @@
+// A throwaway local PostgreSQL 15 cluster for development and tests: initdb, start,
+// stop, status; Unix socket only; the dsql_iam extension preloaded and created; the
+// DSQL-like `admin` role (LOGIN CREATEROLE, owns database postgres, not superuser).
+//
+// Layout of a cluster directory DIR (all owned by the run user, mode 0700):
+//   DIR/dsqlctl.conf          state, key=value: port, run_user, pg_bindir, extension
+//   DIR/data/                 the data directory (initdb -U postgres)
+//   DIR/data/dsqlctl-local.conf  server settings we own (included by postgresql.conf)
+//   DIR/server.log            server log (pg_ctl -l)
+//   DIR/.s.PGSQL.<port>       the server's Unix socket (the socket directory is DIR)
+//
+// As root, the server runs as an unprivileged OS user (default `dsqlrun`, env
+// DSQL_RUN_USER overrides), created on first use; root's own client connections go
+// through the 0700 socket (root bypasses file permissions). Otherwise everything runs
+// as the calling user.
+//
+// Environment:
+//   DSQL_LOCAL_DIR            default cluster directory (see default_dir())
+//   DSQL_PG_BINDIR            PostgreSQL binaries (default: the build's pg_config --bindir)
+//   DSQL_RUN_USER             OS user running the server when we are root
+//   DSQL_LOCAL_NO_EXTENSION=1 development only: neither preload nor create dsql_iam
+//
+// Every function throws cluster_error (local/process.hpp) with a sentence for people.
+#pragma once
+
+#include <chrono>
+#include <filesystem>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "local/process.hpp"
+
+namespace dsql::local {
+
+struct cluster_options {
+    std::filesystem::path dir;  ///< empty → default_dir()
+    int port = 0;               ///< 0 → the port recorded in DIR, else 5432 (socket only, no TCP)
+    bool quiet = false;         ///< no progress lines on stderr
+};
+
+struct cluster_info {
+    std::filesystem::path dir;         ///< absolute cluster directory
+    std::filesystem::path data_dir;    ///< dir/data
+    std::filesystem::path socket_dir;  ///< dir (libpq host=)
+    std::filesystem::path log_file;    ///< dir/server.log
+    std::filesystem::path pg_bindir;   ///< where initdb, pg_ctl, psql are
+    int port = 0;
+    long pid = 0;                      ///< postmaster pid
+    std::chrono::system_clock::time_point started_at;  ///< postmaster start (1 s resolution)
+    std::string run_user;              ///< OS user running the server
+    bool extension = true;             ///< dsql_iam preloaded and created
+
+    /// libpq keyword/value connection string over the Unix socket, values quoted:
+    /// host='DIR' port=P user='admin' dbname='postgres'.
+    [[nodiscard]] std::string conninfo(std::string_view user = "admin",
+                                       std::string_view dbname = "postgres") const;
+    /// argv of psql connected to this cluster: {bindir/psql, -X, -h, DIR, -p, P, -U, user, -d, dbname}.
+    [[nodiscard]] std::vector<std::string> psql_argv(std::string_view user = "admin",
+                                                     std::string_view dbname = "postgres") const;
+};
+
+/// Creates (initdb) if needed and starts the cluster, then ensures role admin, its
+/// ownership of database postgres and extension dsql_iam. Idempotent: a running
+/// cluster's info is returned unchanged (error if options.port names another port).
+/// Fails before initdb when dsql_iam is not installed.
+cluster_info up(const cluster_options& options);
+
+struct down_result {
+    bool existed = false;      ///< DIR existed
+    bool was_running = false;  ///< a server was running and has been stopped
+    bool removed = false;      ///< DIR has been removed
+};
+
+/// Stops the server (fast, then immediate, then SIGKILL), waits until no process of
+/// the cluster remains, then removes DIR unless keep_data. A missing DIR is not an
+/// error (existed == false). Refuses to touch a directory that is not a cluster
+/// made by up() (no dsqlctl.conf).
+down_result down(const std::filesystem::path& dir, bool keep_data = false);
+
+/// The running cluster in dir (postmaster.pid and a live pid), or nullopt.
+[[nodiscard]] std::optional<cluster_info> status(const std::filesystem::path& dir);
+
+/// Whether dir holds a cluster made by up() (running or not).
+[[nodiscard]] bool is_cluster_dir(const std::filesystem::path& dir);
+
+/// $DSQL_LOCAL_DIR if set; as root /var/tmp/dsql-roles-0/local (reachable by the run
+/// user); otherwise ${XDG_RUNTIME_DIR:-/tmp}/dsql-roles-<uid>.
+[[nodiscard]] std::filesystem::path default_dir();
+
+/// $DSQL_PG_BINDIR if set, else the PostgreSQL 15 bindir found at build time.
+[[nodiscard]] std::filesystem::path pg_bindir();
+
+}  // namespace dsql::local

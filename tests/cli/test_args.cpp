@@ -1,0 +1,92 @@
+// dsqlctl's argument parser.
+#include <catch2/catch.hpp>
+
+#include "cli/args.hpp"
+
+using dsql::cli::command_kind;
+using dsql::cli::parse_args;
+using dsql::cli::usage_error;
+
+namespace {
+// The topic of the usage_error thrown for args ("<none>" when parsing succeeds).
+std::string usage_topic(const std::vector<std::string>& args) {
+    try {
+        (void)parse_args(args);
+    } catch (const usage_error& e) {
+        return e.topic();
+    }
+    return "<none>";
+}
+}  // namespace
+
+TEST_CASE("local up takes --dir and --port in both spellings", "[args]") {
+    auto c = parse_args({"local", "up", "--dir", "/tmp/x", "--port=5544", "-q"});
+    CHECK(c.kind == command_kind::local_up);
+    CHECK(c.dir == "/tmp/x");
+    CHECK(c.port == 5544);
+    CHECK(c.quiet);
+    c = parse_args({"local", "up", "--dir=/tmp/y"});
+    CHECK(c.dir == "/tmp/y");
+    CHECK(c.port == 0);
+}
+
+TEST_CASE("ports outside 1..65535 and non-numbers are usage errors", "[args]") {
+    CHECK(usage_topic({"local", "up", "--port", "0"}) == "local up");
+    CHECK(usage_topic({"local", "up", "--port", "65536"}) == "local up");
+    CHECK(usage_topic({"local", "up", "--port", "54x"}) == "local up");
+    CHECK(usage_topic({"local", "up", "--port"}) == "local up");
+}
+
+TEST_CASE("local down, status and psql", "[args]") {
+    auto c = parse_args({"local", "down", "--keep-data"});
+    CHECK(c.kind == command_kind::local_down);
+    CHECK(c.keep_data);
+    CHECK(c.dir.empty());
+    CHECK(parse_args({"local", "status", "--dir", "d"}).kind == command_kind::local_status);
+    c = parse_args({"local", "psql", "--user", "app_readonly", "--", "-c", "select 1", "--dir"});
+    CHECK(c.kind == command_kind::local_psql);
+    CHECK(c.user == "app_readonly");
+    CHECK(c.psql_args == std::vector<std::string>{"-c", "select 1", "--dir"});
+    CHECK(parse_args({"local", "psql"}).user == "admin");
+}
+
+TEST_CASE("options belong to their subcommand", "[args]") {
+    CHECK(usage_topic({"local", "down", "--port", "5432"}) == "local down");
+    CHECK(usage_topic({"local", "status", "--keep-data"}) == "local status");
+    CHECK(usage_topic({"local", "up", "--print"}) == "local up");
+    CHECK(usage_topic({"local", "psql", "-c", "select 1"}) == "local psql");  // psql args go after --
+    CHECK(usage_topic({"local", "status", "extra"}) == "local status");
+    CHECK(usage_topic({"local", "down", "--keep-data=yes"}) == "local down");
+}
+
+TEST_CASE("sql takes one FILE or - and --print", "[args]") {
+    auto c = parse_args({"sql", "bootstrap.sql", "--print"});
+    CHECK(c.kind == command_kind::sql);
+    CHECK(c.file == "bootstrap.sql");
+    CHECK(c.print);
+    c = parse_args({"sql", "--dir", "/tmp/x", "-", "--user", "admin"});
+    CHECK(c.file == "-");
+    CHECK(c.dir == "/tmp/x");
+    CHECK(usage_topic({"sql"}) == "sql");
+    CHECK(usage_topic({"sql", "a.sql", "b.sql"}) == "sql");
+    CHECK(usage_topic({"sql", "--frobnicate", "a.sql"}) == "sql");
+    CHECK(usage_topic({"sql", "a.sql", "--user"}) == "sql");
+}
+
+TEST_CASE("help is available everywhere and unknown commands are usage errors", "[args]") {
+    CHECK(parse_args({"--help"}).kind == command_kind::help);
+    CHECK(parse_args({"help", "local", "up"}).topic == "local up");
+    CHECK(parse_args({"local", "--help"}).topic == "local");
+    auto c = parse_args({"local", "up", "--port", "1", "--help"});
+    CHECK(c.kind == command_kind::help);
+    CHECK(c.topic == "local up");
+    CHECK(parse_args({"sql", "-h"}).topic == "sql");
+    for (const char* t : {"", "local", "local up", "local down", "local status", "local psql", "sql"})
+        CHECK_FALSE(dsql::cli::usage(t).empty());
+    CHECK(usage_topic({}) == "");
+    CHECK(usage_topic({"frob"}) == "");
+    CHECK(usage_topic({"local"}) == "local");
+    CHECK(usage_topic({"local", "restart"}) == "local");
+    CHECK(usage_topic({"help", "nothing"}) == "");
+    CHECK(parse_args({"--version"}).kind == command_kind::version);
+}
