@@ -25,6 +25,8 @@ PG_MODULE_MAGIC;
 
 void		_PG_init(void);
 
+bool		dsql_iam_allow_label_restore = false;
+
 void
 _PG_init(void)
 {
@@ -33,6 +35,17 @@ _PG_init(void)
 				(errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
 				 errmsg("dsql_iam must be loaded via shared_preload_libraries"),
 				 errhint("Add dsql_iam to shared_preload_libraries in postgresql.conf and restart the server.")));
+
+	DefineCustomBoolVariable(DSQL_IAM_PROVIDER ".allow_label_restore",
+							 "Accepts SECURITY LABEL FOR dsql_iam from a superuser.",
+							 "Set it for the session that restores a pg_dumpall "
+							 "script; mappings are otherwise written only by "
+							 "sys.aws_iam_grant() and sys.aws_iam_revoke().",
+							 &dsql_iam_allow_label_restore,
+							 false,
+							 PGC_SUSET,
+							 0,
+							 NULL, NULL, NULL);
 
 	register_label_provider(DSQL_IAM_PROVIDER, dsql_iam_relabel_hook);
 	dsql_iam_utility_init();

@@ -9,7 +9,8 @@
  *	  mapping.c    the mapping store (role <-> IAM ARN), the only code that
  *	               knows how and where mappings are stored
  *	  arn.c        IAM ARN syntax check
- *	  grant.c      SQL-callable functions (sys.aws_iam_grant & co.)
+ *	  grant.c      SQL-callable procedures sys.aws_iam_grant/_revoke and
+ *	               the functions behind the view
  *
  *-------------------------------------------------------------------------
  */
@@ -47,8 +48,13 @@ extern bool dsql_iam_arn_is_valid(const char *arn, const char **reason);
 typedef struct DsqlIamMapping
 {
 	Oid			iam_oid;		/* stable identifier of the IAM principal */
-	Oid			grantor;		/* role that ran sys.aws_iam_grant() */
+	Oid			grantor;		/* role that ran sys.aws_iam_grant(), or
+								 * InvalidOid when restored from a dump before
+								 * that role existed (see grantor_name) */
 	char	   *arn;			/* palloc'd */
+	char	   *grantor_name;	/* palloc'd name of the grantor at grant
+								 * time, or NULL (labels written before it
+								 * was recorded) */
 } DsqlIamMapping;
 
 /*
@@ -97,16 +103,47 @@ extern void dsql_iam_mapping_foreach(dsql_iam_mapping_visitor visitor,
  */
 extern char *dsql_iam_mapping_describe(Oid roleid);
 
-/* Security label provider hook: vets direct SECURITY LABEL FOR dsql_iam. */
+/*
+ * The grantor of a mapping as the view shows it: m->grantor, or when that is
+ * InvalidOid the role named m->grantor_name if it exists now.
+ */
+extern Oid	dsql_iam_mapping_grantor(const DsqlIamMapping *m);
+
+/*
+ * SECURITY LABEL FOR dsql_iam ON ROLE ... IS ... (what pg_dumpall emits).
+ * Called by utility.c for every such statement instead of core: refused
+ * unless dsql_iam.allow_label_restore is on and the current user is a
+ * superuser; then the label is checked (syntax, LOGIN, not admin, iam_oids
+ * consistent with the other roles), its grantors are resolved by name, and
+ * it replaces the role's mappings.
+ */
+extern void dsql_iam_mapping_restore(const char *rolename,
+									 const char *seclabel);
+
+/*
+ * Security label provider hook.  Reached only by statements that did not
+ * name the provider (utility.c takes the others): always refuses.
+ */
 extern void dsql_iam_relabel_hook(const ObjectAddress *object,
 								  const char *seclabel);
+
+/* ---- dsql_iam.c ---- */
+
+/* GUC dsql_iam.allow_label_restore (superuser-only, default off). */
+extern bool dsql_iam_allow_label_restore;
 
 /* ---- utility.c ---- */
 extern void dsql_iam_utility_init(void);
 
 /* ---- grant.c ---- */
 
-/* True when the current user is a superuser or the role named admin. */
+/*
+ * True when the current user is the bootstrap superuser (the hidden
+ * plumbing of the local emulation, OID 10).
+ */
+extern bool dsql_iam_caller_is_bootstrap(void);
+
+/* True when the current user is the bootstrap superuser or the role admin. */
 extern bool dsql_iam_caller_is_admin(void);
 
 #endif							/* DSQL_IAM_H */

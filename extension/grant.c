@@ -1,20 +1,32 @@
 /*-------------------------------------------------------------------------
  *
  * grant.c
- *	  SQL-callable functions of schema sys: the local equivalents of DSQL's
- *	  AWS IAM GRANT / AWS IAM REVOKE, and the row source of the view
- *	  sys.iam_pg_role_mappings.  EXECUTE is granted to PUBLIC; the checks
- *	  are here.
+ *	  SQL-callable entry points of schema sys: the procedures
+ *	  sys.aws_iam_grant / sys.aws_iam_revoke, the local equivalents of
+ *	  DSQL's AWS IAM GRANT / AWS IAM REVOKE (CALL sys.aws_iam_grant('role',
+ *	  'arn')), and the functions behind the view sys.iam_pg_role_mappings
+ *	  and sys.aws_iam_mapping_exists.  EXECUTE is granted to PUBLIC; the
+ *	  checks are here.
+ *
+ *	  The two procedures are plain version-1 C entry points returning void
+ *	  (ExecuteCallStmt accepts a void result).  They look only at their
+ *	  arguments, never at fcinfo->context (a CallContext, atomic or not),
+ *	  never commit, and work the same from a top-level CALL, a CALL inside
+ *	  a DO block, function or procedure.  A procedure is always called on
+ *	  NULL input, so require_args() refuses NULLs itself.
  *
  * Behaviour (DSQL leaves most of it undocumented; these are our choices):
  *
  *	  order of checks: NULL argument (22004), caller (42501), ARN syntax
  *	  (22023 "IAM role must look like an IAM ARN"), role exists (42704),
+ *	  [principal exists in the local IAM state (42704): issue 6, not yet],
  *	  role is not admin (42939), role has LOGIN (55000, grant only), role is
- *	  not a superuser unless the caller is one (42501, grant only), then the
- *	  mapping itself.
- *	  caller: the current user (GetUserId(), so SET ROLE counts) must be a
- *	  superuser or the role named admin.
+ *	  not a superuser unless the caller is the bootstrap superuser (42501,
+ *	  grant only), then the mapping itself.
+ *	  caller: the current user (GetUserId(), so SET ROLE counts) must be
+ *	  the role named admin or the bootstrap superuser (OID 10, the hidden
+ *	  plumbing of the local emulation); any other role, other superusers
+ *	  included, gets 42501 as on DSQL.
  *	  role name: taken verbatim, no case folding and no quote stripping: the
  *	  caller already resolved identifier quoting ("Mixed Case" is passed as
  *	  Mixed Case).
@@ -24,9 +36,10 @@
  *	  duplicate_object.  Revoke of an absent (role, ARN): ERROR 42704
  *	  undefined_object.  Idempotent scripts guard with the view.
  *	  several ARNs per role and one ARN for several roles: both allowed.
- *	  superuser roles: only a superuser may map them (admin is not one in
- *	  the local emulation and must not gain a path to superuser).
- *	  grantor: the current user at grant time, one per (role, ARN).
+ *	  superuser roles: only the bootstrap superuser may map them (admin is
+ *	  not one in the local emulation and must not gain a path to superuser).
+ *	  grantor: the current user at grant time, one per (role, ARN); the view
+ *	  shows NULL when that role no longer exists.
  *
  *-------------------------------------------------------------------------
  */
@@ -47,13 +60,20 @@
 PG_FUNCTION_INFO_V1(dsql_iam_grant);
 PG_FUNCTION_INFO_V1(dsql_iam_revoke);
 PG_FUNCTION_INFO_V1(dsql_iam_mappings);
+PG_FUNCTION_INFO_V1(dsql_iam_mapping_exists_sql);
+
+bool
+dsql_iam_caller_is_bootstrap(void)
+{
+	return GetUserId() == BOOTSTRAP_SUPERUSERID;
+}
 
 bool
 dsql_iam_caller_is_admin(void)
 {
 	Oid			admin;
 
-	if (superuser())
+	if (dsql_iam_caller_is_bootstrap())
 		return true;
 	admin = get_role_oid(DSQL_IAM_ADMIN_ROLE, true);
 	return OidIsValid(admin) && GetUserId() == admin;
@@ -140,12 +160,12 @@ dsql_iam_grant(PG_FUNCTION_ARGS)
 				(errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
 				 errmsg("role %s must have the LOGIN attribute", rolename),
 				 errhint("Run ALTER ROLE ... WITH LOGIN first.")));
-	if (issuper && !superuser())
+	if (issuper && !dsql_iam_caller_is_bootstrap())
 		ereport(ERROR,
 				(errcode(ERRCODE_INSUFFICIENT_PRIVILEGE),
 				 errmsg("permission denied to grant IAM trust with role %s",
 						rolename),
-				 errdetail("Only a superuser can map an IAM principal to a superuser role.")));
+				 errdetail("Only the bootstrap superuser can map an IAM principal to a superuser role.")));
 
 	dsql_iam_mapping_add(roleid, rolename, arn, GetUserId());
 
@@ -191,7 +211,8 @@ emit_row(Oid roleid, const DsqlIamMapping *m, void *arg)
 	values[0] = ObjectIdGetDatum(m->iam_oid);
 	values[1] = CStringGetTextDatum(m->arn);
 	values[2] = ObjectIdGetDatum(roleid);
-	values[3] = ObjectIdGetDatum(m->grantor);
+	values[3] = ObjectIdGetDatum(dsql_iam_mapping_grantor(m));
+	nulls[3] = !OidIsValid(DatumGetObjectId(values[3]));
 	tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
 	pfree(DatumGetPointer(values[1]));
 }
@@ -208,4 +229,26 @@ dsql_iam_mappings(PG_FUNCTION_ARGS)
 	InitMaterializedSRF(fcinfo, 0);
 	dsql_iam_mapping_foreach(emit_row, rsinfo);
 	return (Datum) 0;
+}
+
+/*
+ * sys.aws_iam_mapping_exists(pg_role_name text, arn text) RETURNS boolean:
+ * exactly the read the authentication hook does (role name to OID through
+ * the syscache, then the role's label through pg_shseclabel's unique index
+ * on (objoid, classoid, provider)); exposed for tests and bench/.  An
+ * unknown role, like an unmapped pair, is false.
+ */
+Datum
+dsql_iam_mapping_exists_sql(PG_FUNCTION_ARGS)
+{
+	char	   *rolename = text_to_cstring(PG_GETARG_TEXT_PP(0));
+	char	   *arn = text_to_cstring(PG_GETARG_TEXT_PP(1));
+	Oid			roleid = get_role_oid(rolename, true);
+	bool		result;
+
+	result = OidIsValid(roleid) &&
+		dsql_iam_mapping_exists(roleid, arn, WARNING);
+	pfree(rolename);
+	pfree(arn);
+	PG_RETURN_BOOL(result);
 }

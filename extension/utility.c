@@ -16,11 +16,20 @@
  *	  mappings are keyed by role OID.
  *
  * The admin role (identified by its name, as DSQL does)
- *	  Only a superuser may CREATE ROLE admin, DROP ROLE admin, rename admin
- *	  or rename another role to admin, GRANT admin TO another role, or ALTER
- *	  ROLE admin (admin itself may ALTER its own role, e.g. a password).
- *	  Without this any CREATEROLE role could become "admin" and map IAM
- *	  principals.  SQLSTATE 42501.
+ *	  Only the bootstrap superuser (OID 10, the hidden plumbing of the local
+ *	  emulation) may CREATE ROLE admin, DROP ROLE admin, rename admin or
+ *	  rename another role to admin, GRANT admin TO another role (also as
+ *	  CREATE ROLE ... IN ROLE admin), or ALTER ROLE admin in any form
+ *	  (attributes, password, ALTER GROUP admin ADD USER, ALTER ROLE admin
+ *	  SET).  Admin itself may not either: DSQL's admin "cannot be modified".
+ *	  Other superusers are refused too.  Without this any CREATEROLE role
+ *	  could become "admin" and map IAM principals.  SQLSTATE 42501.
+ *
+ * SECURITY LABEL FOR dsql_iam
+ *	  Never reaches core: dsql_iam_mapping_restore() (mapping.c) refuses it
+ *	  unless a superuser restores a dump with dsql_iam.allow_label_restore
+ *	  on, and then writes the label itself after checking it.  A statement
+ *	  on another kind of object is refused (0A000).
  *
  *-------------------------------------------------------------------------
  */
@@ -51,7 +60,7 @@ refuse_admin_change(const char *what)
 	ereport(ERROR,
 			(errcode(ERRCODE_INSUFFICIENT_PRIVILEGE),
 			 errmsg("permission denied to %s", what),
-			 errdetail("Only a superuser can create, drop, rename, alter or grant the admin role.")));
+			 errdetail("Only the bootstrap superuser can create, drop, rename, alter or grant the admin role.")));
 }
 
 /*
@@ -83,7 +92,7 @@ check_drop_role(DropRoleStmt *stmt)
 
 		if (spec->roletype != ROLESPEC_CSTRING)
 			continue;			/* core refuses CURRENT_USER & co. */
-		if (is_admin_name(spec->rolename) && !superuser())
+		if (is_admin_name(spec->rolename) && !dsql_iam_caller_is_bootstrap())
 			refuse_admin_change("drop role admin");
 		roleid = get_role_oid(spec->rolename, true);
 		if (!OidIsValid(roleid))
@@ -111,13 +120,9 @@ check_alter_role(AlterRoleStmt *stmt)
 	if (!OidIsValid(roleid))
 		return;
 
-	if (!superuser() && roleid != GetUserId())
-	{
-		char	   *name = GetUserNameFromId(roleid, true);
-
-		if (is_admin_name(name))
-			refuse_admin_change("alter role admin");
-	}
+	if (!dsql_iam_caller_is_bootstrap() &&
+		is_admin_name(GetUserNameFromId(roleid, true)))
+		refuse_admin_change("alter role admin");
 
 	foreach(lc, stmt->options)
 	{
@@ -144,7 +149,7 @@ check_grant_role(GrantRoleStmt *stmt)
 {
 	ListCell   *lc;
 
-	if (!stmt->is_grant || superuser())
+	if (!stmt->is_grant || dsql_iam_caller_is_bootstrap())
 		return;
 	foreach(lc, stmt->granted_roles)
 	{
@@ -152,6 +157,34 @@ check_grant_role(GrantRoleStmt *stmt)
 
 		if (is_admin_name(priv->priv_name))
 			refuse_admin_change("grant role admin");
+	}
+}
+
+static void
+check_create_role(CreateRoleStmt *stmt)
+{
+	ListCell   *lc;
+
+	if (dsql_iam_caller_is_bootstrap())
+		return;
+	if (is_admin_name(stmt->role))
+		refuse_admin_change("create role admin");
+	foreach(lc, stmt->options)
+	{
+		DefElem    *def = lfirst(lc);
+		ListCell   *lc2;
+
+		/* CREATE ROLE x IN ROLE admin grants admin to x */
+		if (strcmp(def->defname, "addroleto") != 0)
+			continue;
+		foreach(lc2, (List *) def->arg)
+		{
+			RoleSpec   *spec = lfirst(lc2);
+
+			if (spec->roletype == ROLESPEC_CSTRING &&
+				is_admin_name(spec->rolename))
+				refuse_admin_change("grant role admin");
+		}
 	}
 }
 
@@ -172,15 +205,42 @@ dsql_iam_ProcessUtility(PlannedStmt *pstmt, const char *queryString,
 			check_alter_role((AlterRoleStmt *) parsetree);
 			break;
 		case T_CreateRoleStmt:
-			if (is_admin_name(((CreateRoleStmt *) parsetree)->role) &&
-				!superuser())
-				refuse_admin_change("create role admin");
+			check_create_role((CreateRoleStmt *) parsetree);
 			break;
+		case T_AlterRoleSetStmt:
+			{
+				AlterRoleSetStmt *stmt = (AlterRoleSetStmt *) parsetree;
+				Oid			roleid;
+
+				if (stmt->role == NULL || dsql_iam_caller_is_bootstrap())
+					break;		/* ALTER ROLE ALL SET: not admin's role */
+				roleid = get_rolespec_oid(stmt->role, true);
+				if (OidIsValid(roleid) &&
+					is_admin_name(GetUserNameFromId(roleid, true)))
+					refuse_admin_change("alter role admin");
+			}
+			break;
+		case T_SecLabelStmt:
+			{
+				SecLabelStmt *stmt = (SecLabelStmt *) parsetree;
+
+				if (stmt->provider == NULL ||
+					strcmp(stmt->provider, DSQL_IAM_PROVIDER) != 0)
+					break;
+				if (stmt->objtype != OBJECT_ROLE)
+					ereport(ERROR,
+							(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
+							 errmsg("security label provider \"%s\" labels only roles",
+									DSQL_IAM_PROVIDER)));
+				dsql_iam_mapping_restore(strVal(stmt->object), stmt->label);
+				return;			/* done: core must not write it again */
+			}
 		case T_RenameStmt:
 			{
 				RenameStmt *stmt = (RenameStmt *) parsetree;
 
-				if (stmt->renameType == OBJECT_ROLE && !superuser() &&
+				if (stmt->renameType == OBJECT_ROLE &&
+					!dsql_iam_caller_is_bootstrap() &&
 					(is_admin_name(stmt->subname) ||
 					 is_admin_name(stmt->newname)))
 					refuse_admin_change("rename role admin");

@@ -9,8 +9,10 @@
 # user dsqlrun (created if missing) from a private copy of tests/regress in a
 # fresh temporary directory (the checkout may be unreadable to dsqlrun).
 # On failure regression.diffs is printed and results/, regression.diffs and
-# regression.out are copied back to tests/regress/.  Exit status: 0 when all
-# tests pass, 1 otherwise.
+# regression.out are copied back to tests/regress/.  Then the durability
+# checks (tests/regress/durability.sh: restart, crash recovery, pg_dumpall
+# round trip) run and print "durability: N passed, M failed" after
+# pg_regress's own summary line.  Exit status: 0 when both pass, 1 otherwise.
 set -euo pipefail
 
 repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -87,6 +89,25 @@ if [ "$rc" -ne 0 ]; then
     cp "$work/regression.diffs" "$work/regression.out" "$src/" 2>/dev/null || true
     say "results copied to $src/results (diffs: $src/regression.diffs)"
   fi
+fi
+
+# Durability (restart, crash recovery, pg_dumpall round trip): its own
+# throwaway clusters.  Its count goes on a line of its own, after pg_regress's
+# summary, which scripts/check.sh parses.
+say "durability checks (tests/regress/durability.sh)"
+drc=0
+dlog=$(mktemp "${TMPDIR:-/tmp}/dsql-durability-log.XXXXXX")
+"$src/durability.sh" 2>&1 | tee "$dlog" || drc=$?
+dpass=$(grep -c '^ok ' "$dlog" || true)
+dfail=$(grep -c '^not ok ' "$dlog" || true)
+rm -f "$dlog"
+if [ "$drc" -ne 0 ] && [ "$dfail" -eq 0 ]; then dfail=1; fi
+echo "durability: $dpass passed, $dfail failed"
+
+if [ "$rc" -ne 0 ]; then
   die "pg_regress failed (exit $rc)"
 fi
-say "all dsql_iam regression tests passed"
+if [ "$drc" -ne 0 ]; then
+  die "durability checks failed (exit $drc)"
+fi
+say "all dsql_iam regression tests and durability checks passed"

@@ -5,7 +5,7 @@
 \set VERBOSITY default
 CREATE ROLE regress_old LOGIN;
 SET SESSION AUTHORIZATION admin;
-SELECT sys.aws_iam_grant('regress_old', 'arn:aws:iam::123456789012:role/Rename');
+CALL sys.aws_iam_grant('regress_old', 'arn:aws:iam::123456789012:role/Rename');
 RESET SESSION AUTHORIZATION;
 CREATE TEMP TABLE regress_before AS
   SELECT pg_role_oid, iam_oid FROM sys.iam_pg_role_mappings;
@@ -17,7 +17,7 @@ SELECT m.pg_role_oid = b.pg_role_oid AS same_role, m.iam_oid = b.iam_oid AS same
   FROM sys.iam_pg_role_mappings m, regress_before b;
 -- the old name is gone for the functions too
 SET SESSION AUTHORIZATION admin;
-SELECT sys.aws_iam_revoke('regress_old', 'arn:aws:iam::123456789012:role/Rename');
+CALL sys.aws_iam_revoke('regress_old', 'arn:aws:iam::123456789012:role/Rename');
 \echo :LAST_ERROR_SQLSTATE
 
 -- NOLOGIN refused, in every spelling; other attributes are fine
@@ -33,9 +33,9 @@ SELECT rolcanlogin, rolconnlimit FROM pg_roles WHERE rolname = 'regress_New Name
 
 -- after the revoke NOLOGIN works, and a grant then needs LOGIN again
 SET SESSION AUTHORIZATION admin;
-SELECT sys.aws_iam_revoke('regress_New Name', 'arn:aws:iam::123456789012:role/Rename');
+CALL sys.aws_iam_revoke('regress_New Name', 'arn:aws:iam::123456789012:role/Rename');
 ALTER ROLE "regress_New Name" NOLOGIN;
-SELECT sys.aws_iam_grant('regress_New Name', 'arn:aws:iam::123456789012:role/Rename');
+CALL sys.aws_iam_grant('regress_New Name', 'arn:aws:iam::123456789012:role/Rename');
 \echo :LAST_ERROR_SQLSTATE
 RESET SESSION AUTHORIZATION;
 DROP TABLE regress_before;

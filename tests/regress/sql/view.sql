@@ -11,9 +11,9 @@ SELECT a.attnum, a.attname, a.atttypid::regtype AS type
 CREATE ROLE regress_v1 LOGIN;
 CREATE ROLE regress_v2 LOGIN;
 SET SESSION AUTHORIZATION admin;
-SELECT sys.aws_iam_grant('regress_v1', 'arn:aws:iam::111122223333:role/ViewRole');
-SELECT sys.aws_iam_grant('regress_v2', 'arn:aws:iam::111122223333:role/ViewRole');
-SELECT sys.aws_iam_grant('regress_v2', 'arn:aws:iam::111122223333:user/viewer');
+CALL sys.aws_iam_grant('regress_v1', 'arn:aws:iam::111122223333:role/ViewRole');
+CALL sys.aws_iam_grant('regress_v2', 'arn:aws:iam::111122223333:role/ViewRole');
+CALL sys.aws_iam_grant('regress_v2', 'arn:aws:iam::111122223333:user/viewer');
 RESET SESSION AUTHORIZATION;
 
 -- one row per (ARN, role)
@@ -34,9 +34,9 @@ SELECT DISTINCT arn, iam_oid FROM sys.iam_pg_role_mappings ORDER BY arn;
 CREATE TEMP TABLE regress_before AS
   SELECT arn, iam_oid FROM sys.iam_pg_role_mappings;
 SET SESSION AUTHORIZATION admin;
-SELECT sys.aws_iam_revoke('regress_v1', 'arn:aws:iam::111122223333:role/ViewRole');
-SELECT sys.aws_iam_revoke('regress_v2', 'arn:aws:iam::111122223333:role/ViewRole');
-SELECT sys.aws_iam_grant('regress_v1', 'arn:aws:iam::111122223333:role/ViewRole');
+CALL sys.aws_iam_revoke('regress_v1', 'arn:aws:iam::111122223333:role/ViewRole');
+CALL sys.aws_iam_revoke('regress_v2', 'arn:aws:iam::111122223333:role/ViewRole');
+CALL sys.aws_iam_grant('regress_v1', 'arn:aws:iam::111122223333:role/ViewRole');
 RESET SESSION AUTHORIZATION;
 SELECT m.arn, m.iam_oid = b.iam_oid AS same_iam_oid
   FROM sys.iam_pg_role_mappings m
@@ -54,7 +54,19 @@ RESET SESSION AUTHORIZATION;
 SELECT count(*) AS labels FROM pg_shseclabel
  WHERE provider = 'dsql_iam' AND classoid = 'pg_authid'::regclass;
 
-SELECT sys.aws_iam_revoke(pg_role_name, arn) FROM sys.iam_pg_role_mappings;
+-- revoke every mapping (a procedure cannot be called from SELECT: a loop)
+DO $$
+DECLARE
+  m record;
+  n int := 0;
+BEGIN
+  FOR m IN SELECT pg_role_name, arn FROM sys.iam_pg_role_mappings LOOP
+    CALL sys.aws_iam_revoke(m.pg_role_name, m.arn);
+    n := n + 1;
+  END LOOP;
+  RAISE NOTICE 'revoked % mappings', n;
+END
+$$;
 SELECT count(*) AS labels FROM pg_shseclabel WHERE provider = 'dsql_iam';
 DROP TABLE regress_before;
 DROP ROLE regress_v1, regress_v2, regress_reader;
