@@ -1,0 +1,54 @@
+// seed-flow: probes the seed scenario's access matrix on a running server.
+//   seed-flow matrix --host SOCKET_DIR_OR_HOST [--port 5432] [--dbname postgres]
+// Exit status: 0 every cell as expected, 1 some cell unexpected, 2 usage error.
+#include "seed_flow.hpp"
+
+#include <cstdio>
+#include <iostream>
+#include <string>
+
+namespace {
+int usage(const char* why) {
+  if (why) std::cerr << "seed-flow: " << why << "\n";
+  std::cerr << "usage: seed-flow matrix --host SOCKET_DIR_OR_HOST [--port N] [--dbname NAME]\n"
+               "  Connects as app_readonly, app_readwrite, user_service and reporting_readonly\n"
+               "  and prints the access matrix of shared/cases/seed-flow.md; exits 1 if any\n"
+               "  cell is not as expected.\n";
+  return 2;
+}
+}  // namespace
+
+int main(int argc, char** argv) {
+  if (argc < 2) return usage(nullptr);
+  std::string cmd = argv[1];
+  if (cmd == "--help" || cmd == "-h") return usage(nullptr), 0;
+  if (cmd != "matrix") return usage("unknown command");
+  dsql::seedflow::endpoint where;
+  for (int i = 2; i < argc; ++i) {
+    std::string a = argv[i];
+    auto value = [&]() -> std::string {
+      if (i + 1 >= argc) throw std::invalid_argument(a + " needs a value");
+      return argv[++i];
+    };
+    try {
+      if (a == "--host") where.host = value();
+      else if (a == "--port") where.port = std::stoi(value());
+      else if (a == "--dbname") where.dbname = value();
+      else return usage(("unknown option " + a).c_str());
+    } catch (const std::exception& e) {
+      return usage(e.what());
+    }
+  }
+  if (where.host.empty()) return usage("--host is required");
+  try {
+    auto results = dsql::seedflow::probe(where, dsql::seedflow::seed_matrix());
+    std::cout << dsql::seedflow::format_matrix(results);
+    std::size_t bad = 0;
+    for (const auto& r : results) if (!r.as_expected()) ++bad;
+    std::cout << "\nseed matrix: " << (results.size() - bad) << " passed, " << bad << " failed\n";
+    return bad == 0 ? 0 : 1;
+  } catch (const std::exception& e) {
+    std::cerr << "seed-flow: " << e.what() << "\n";
+    return 1;
+  }
+}
