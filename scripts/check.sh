@@ -2,8 +2,8 @@
 # Every test of the project, in four stages, each printing its own count:
 #   1. Catch2 unit tests        (ctest label "unit": one CTest test per Catch2 case)
 #   2. compile-fail tests       (ctest label "compile_fail": each rule and its twin)
-#   3. pg_regress               (scripts/run-regress.sh: the extension's suite on its
-#                                own temporary server)
+#   3. pg_regress + durability  (scripts/run-regress.sh: the extension's suite on its
+#                                own temporary server, then restart/crash/dump checks)
 #   4. integration tests        (ctest label "integration": real PostgreSQL 15 servers)
 # Assumes 'make setup' ran (README's second command does both). Exit 0 only if all pass.
 set -uo pipefail
@@ -47,13 +47,20 @@ if [ "$rc" -ne 0 ] && [ "$f" -eq 0 ]; then f=1; fi
 [ "$n" -ge "$f" ] || n=$f
 passed[pg_regress]=$((n - f)); failed[pg_regress]=$f
 total_failed=$((total_failed + f))
+# then the durability checks (restart, crash recovery, dump/restore) print
+# "durability: N passed, M failed"
+dn=$(sed -n 's/^durability: \([0-9]*\) passed, \([0-9]*\) failed.*/\1/p' "$log" | tail -1)
+df=$(sed -n 's/^durability: \([0-9]*\) passed, \([0-9]*\) failed.*/\2/p' "$log" | tail -1)
+if [ -z "$dn" ]; then dn=0; df=1; echo "no durability summary found"; fi
+passed[durability]=$dn; failed[durability]=$df
+total_failed=$((total_failed + df))
 rm -f "$log"
 
 ctest_stage "integration tests" integration 1
 
 say "summary"
 total_passed=0
-for s in "Catch2 unit tests" "compile-fail tests" pg_regress "integration tests"; do
+for s in "Catch2 unit tests" "compile-fail tests" pg_regress durability "integration tests"; do
   printf '  %-22s %4d passed, %d failed\n' "$s" "${passed[$s]}" "${failed[$s]}"
   total_passed=$((total_passed + passed[$s]))
 done
