@@ -14,6 +14,9 @@ const char* const overview =
     "  local status   is it running, and how to connect (exit 3 when not running)\n"
     "  local psql     run psql on it as admin\n"
     "  sql            run a DSQL-dialect script (AWS IAM GRANT/REVOKE) on it with psql\n"
+    "  plan           the ordered change from a live database to a spec (--spec FILE)\n"
+    "  apply          plan, execute, inspect again (convergence)\n"
+    "  inspect        the live roles and privileges as the engine reads them\n"
     "\n"
     "Run `dsqlctl <command> --help` for its options. Exit status: 0 ok, 1 error, 2 usage.\n";
 

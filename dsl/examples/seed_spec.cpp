@@ -8,6 +8,7 @@
 #include <string_view>
 #include <vector>
 
+#include "engine/main.hpp"
 #include "seed.hpp"
 
 namespace {
@@ -32,6 +33,8 @@ constexpr std::string_view usage_text =
     "      dsql:DbConnectAdmin for the admin identity), keyed by principal ARN\n"
     "  matrix [--account-id ID]\n"
     "      the access table in Markdown\n"
+    "  plan | apply | inspect | spec [options]\n"
+    "      the plan/apply engine on a live database (dsql::main; `seed-spec plan --help`)\n"
     "\n"
     "options:\n"
     "  --target T        aurora_dsql or postgres_local (required for bootstrap and revoke)\n"
@@ -139,6 +142,7 @@ std::string run(const arguments& a) {
 }  // namespace
 
 int main(int argc, char** argv) {
+  if (argc > 1 && dsql::engine::cli::is_engine_command(argv[1])) return dsql::main<seed::spec>(argc, argv);
   std::vector<std::string_view> args(argv + 1, argv + argc);
   try {
     const arguments a = parse(args);

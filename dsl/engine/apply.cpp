@@ -1,0 +1,176 @@
+// Apply: plan, execute under the target's rules, inspect again.
+//
+//   postgres_local  a session advisory lock serialises concurrent applies (the plan is
+//                   made after the lock is taken); steps run in batches, one transaction
+//                   per batch, a step that acts as its grantor wrapped in SET LOCAL ROLE /
+//                   RESET ROLE; `tuple concurrently updated` (XX000), 40001 and 40P01 are
+//                   retried with bounded jittered backoff (P10).
+//   aurora_dsql     one statement per transaction (DSQL refuses several DDL in one, and DDL
+//                   mixed with DML); 40001 (OCC) retried with bounded jittered backoff; no
+//                   advisory lock and no SET ROLE (DSQL has neither).
+// A step that fails because another applier won a race (the object exists already, or
+// is gone) ends the round; the next round inspects and plans again. After the last round
+// the database is inspected once more: a non-empty plan is a convergence_error.
+#include <pqxx/pqxx>
+
+#include <dsql/name.hpp>
+
+#include <chrono>
+#include <cstdio>
+#include <random>
+#include <thread>
+
+#include "engine/engine.hpp"
+
+namespace dsql::engine {
+
+std::string sqlstate_of(const std::exception& e) {
+  if (const auto* se = dynamic_cast<const pqxx::sql_error*>(&e); se && !se->sqlstate().empty()) return se->sqlstate();
+  if (dynamic_cast<const pqxx::serialization_failure*>(&e)) return "40001";
+  if (dynamic_cast<const pqxx::deadlock_detected*>(&e)) return "40P01";
+  if (dynamic_cast<const pqxx::insufficient_privilege*>(&e)) return "42501";
+  if (dynamic_cast<const pqxx::feature_not_supported*>(&e)) return "0A000";
+  if (dynamic_cast<const pqxx::syntax_error*>(&e)) return "42601";
+  if (dynamic_cast<const pqxx::undefined_table*>(&e)) return "42P01";
+  if (dynamic_cast<const pqxx::unique_violation*>(&e)) return "23505";
+  return {};
+}
+
+namespace {
+
+constexpr long long apply_lock_key = 0x6473716c726f6c65LL;  // "dsqlrole"
+
+bool retryable(const std::exception& e) {
+  const std::string code = sqlstate_of(e);
+  if (code == "40001" || code == "40P01") return true;
+  const std::string what = e.what();
+  if (what.find("tuple concurrently updated") != std::string::npos ||
+      what.find("tuple concurrently deleted") != std::string::npos)
+    return true;
+  // DSQL reports OCC conflicts with OC000 / OC001 in the message
+  return what.find("OC000") != std::string::npos || what.find("OC001") != std::string::npos;
+}
+
+// Another applier got there first: re-plan instead of failing.
+bool lost_race(const std::exception& e) {
+  const std::string code = sqlstate_of(e);
+  if (code == "42710" || code == "42P06" || code == "23505") return true;  // exists already
+  const std::string what = e.what();
+  return what.find("already exists") != std::string::npos;
+}
+
+std::string first_line(const std::string& s) { return s.substr(0, s.find('\n')); }
+
+std::string statement(const step& st, target t) {
+  if (st.act_as.empty() || t == target::aurora_dsql) return st.sql;
+  return "SET LOCAL ROLE " + dsql::quote_identifier(st.act_as) + "; " + st.sql + " RESET ROLE;";
+}
+
+struct executor {
+  pqxx::connection& c;
+  const apply_options& o;
+  apply_result& result;
+  std::mt19937 rng{std::random_device{}()};
+
+  void backoff(int attempt) {
+    const long cap = std::min<long>(o.max_backoff_ms, static_cast<long>(o.base_backoff_ms) << std::min(attempt, 16));
+    std::uniform_int_distribution<long> d(cap / 2, std::max<long>(cap, 1));  // "equal jitter"
+    std::this_thread::sleep_for(std::chrono::milliseconds(d(rng)));
+  }
+
+  // Runs steps [b, e) in one transaction, retrying conflicts. Throws on other errors.
+  void run_batch(const plan& p, std::size_t b, std::size_t e) {
+    std::string sql;
+    for (std::size_t i = b; i < e; ++i) sql += statement(p.steps[i], p.on) + "\n";
+    for (int attempt = 1;; ++attempt) {
+      try {
+        pqxx::work tx(c, "dsql-apply");
+        tx.exec(sql);
+        tx.commit();
+        return;
+      } catch (const std::exception& ex) {
+        if (!retryable(ex) || attempt >= o.max_attempts) throw;
+        ++result.retries;
+        backoff(attempt);
+      }
+    }
+  }
+
+  // Executes the plan; false when a step lost a race (the caller plans again).
+  bool run(const plan& p) {
+    const std::size_t n = p.steps.size();
+    const std::size_t batch = p.on == target::aurora_dsql ? 1 : std::max<std::size_t>(o.batch, 1);
+    for (std::size_t b = 0; b < n; b += batch) {
+      const std::size_t e = std::min(n, b + batch);
+      if (o.progress)
+        std::fprintf(stderr, "dsql apply: [%zu/%zu] %s\n", e, n, first_line(p.steps[e - 1].sql).c_str());
+      try {
+        run_batch(p, b, e);
+      } catch (const std::exception& ex) {
+        if (lost_race(ex) && e - b == 1) return false;
+        if (e - b > 1 && !retryable(ex)) {
+          // find the failing step: one transaction per step from here
+          for (std::size_t i = b; i < e; ++i) {
+            try {
+              run_batch(p, i, i + 1);
+              result.applied.steps.push_back(p.steps[i]);
+            } catch (const std::exception& one) {
+              if (lost_race(one)) return false;
+              throw engine_error("step " + std::to_string(i + 1) + " failed: " + p.steps[i].sql + "\n  " +
+                                 first_line(one.what()));
+            }
+          }
+          continue;
+        }
+        throw engine_error("step " + std::to_string(b + 1) + " failed: " + p.steps[b].sql + "\n  " + first_line(ex.what()));
+      }
+      for (std::size_t i = b; i < e; ++i) result.applied.steps.push_back(p.steps[i]);
+    }
+    return true;
+  }
+};
+
+struct advisory_lock {
+  pqxx::connection& c;
+  bool held = false;
+  advisory_lock(pqxx::connection& conn, bool take) : c(conn) {
+    if (!take) return;
+    pqxx::nontransaction n(c);
+    n.exec("SELECT pg_catalog.pg_advisory_lock(" + std::to_string(apply_lock_key) + ")");
+    held = true;
+  }
+  ~advisory_lock() {
+    if (!held) return;
+    try {
+      pqxx::nontransaction n(c);
+      n.exec("SELECT pg_catalog.pg_advisory_unlock(" + std::to_string(apply_lock_key) + ")");
+    } catch (...) {  // the session ends with the connection anyway
+    }
+  }
+};
+
+}  // namespace
+
+apply_result apply(pqxx::connection& c, const spec& s, const apply_options& o) {
+  validate(s);
+  apply_result result;
+  result.applied.on = o.on;
+  result.applied.spec_name = s.name;
+  advisory_lock lock(c, o.on == target::postgres_local);
+  executor ex{c, o, result};
+  for (int round = 1; round <= std::max(o.max_rounds, 1); ++round) {
+    result.rounds = round;
+    const plan p = diff(s, inspect(c, o.on), {o.prune});
+    if (p.empty() || ex.run(p)) break;
+  }
+  plan remaining = diff(s, inspect(c, o.on), {o.prune});
+  if (!remaining.empty()) {
+    std::string what = "the database did not converge: after applying, the plan still has " +
+                       std::to_string(remaining.steps.size()) + " step(s):";
+    for (const auto& st : remaining.steps) what += "\n  " + std::string(1, st.action) + " " + st.sql;
+    throw convergence_error(what, std::move(remaining));
+  }
+  return result;
+}
+
+}  // namespace dsql::engine

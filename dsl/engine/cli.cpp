@@ -1,0 +1,192 @@
+#include "engine/cli.hpp"
+
+#include <unistd.h>
+
+#include <pqxx/pqxx>
+
+#include <cerrno>
+#include <cstdlib>
+#include <cstring>
+#include <fstream>
+#include <iostream>
+#include <iterator>
+#include <optional>
+#include <sstream>
+
+#include "local/cluster.hpp"
+
+namespace dsql::engine::cli {
+
+bool is_engine_command(std::string_view w) noexcept {
+  return w == "plan" || w == "apply" || w == "inspect" || w == "spec";
+}
+
+std::string usage(std::string_view program, bool builtin) {
+  const std::string p(program);
+  std::string spec_opt = builtin ? "" : " --spec FILE";
+  return "usage: " + p + " plan" + spec_opt + " [connection] [--target T] [--format text|json] [--prune] [--exit-code]\n" +
+         "       " + p + " apply" + spec_opt + " [connection] [--target T] [--format text|json] [--prune]\n" +
+         "       " + p + " inspect [connection] [--target T] [--format text|json]\n" +
+         (builtin ? "       " + p + " spec [--account-id ID]\n" : std::string()) +
+         "  plan      the ordered change from the live database to the spec (nothing is changed)\n"
+         "  apply     plan, execute, inspect again; fails when the database did not converge\n"
+         "  inspect   the live roles, memberships, privileges, default privileges, IAM mappings\n" +
+         (builtin ? "  spec      the spec as JSON (input of dsqlctl plan --spec)\n" : "") +
+         "connection: --conninfo STR (libpq), else the PG* environment variables;\n"
+         "            or --dir DIR [--user USER]: a cluster made by `dsqlctl local up` (user admin)\n"
+         "  --spec FILE        the spec as JSON (- for standard input)\n"
+         "  --target T         aurora_dsql or postgres_local (default postgres_local; aurora_dsql\n"
+         "                     when the host name contains .dsql.)\n"
+         "  --format F         text (default) or json\n"
+         "  --prune            also revoke what managed roles have beyond the spec\n"
+         "  --exit-code        plan: exit 3 when changes are pending\n"
+         "  --account-id ID    AWS account of the spec's IAM principals (default 123456789012)\n"
+         "exit status: 0 ok, 1 error, 2 usage, 3 changes pending (plan --exit-code)\n";
+}
+
+namespace {
+
+struct usage_error : std::runtime_error {
+  using std::runtime_error::runtime_error;
+};
+
+struct options {
+  std::string command;
+  std::string spec_file, conninfo, dir, user = "admin", format = "text", account_id = "123456789012";
+  std::optional<target> on;
+  bool prune = false, exit_code = false, have_conninfo = false;
+};
+
+options parse(const std::vector<std::string>& a, bool builtin) {
+  options o;
+  o.command = a.at(0);
+  for (std::size_t i = 1; i < a.size(); ++i) {
+    std::string arg = a[i], value;
+    bool inline_value = false;
+    if (arg.rfind("--", 0) == 0)
+      if (auto eq = arg.find('='); eq != std::string::npos) {
+        value = arg.substr(eq + 1);
+        arg.resize(eq);
+        inline_value = true;
+      }
+    auto take = [&]() -> std::string {
+      if (inline_value) return value;
+      if (i + 1 >= a.size()) throw usage_error(arg + " needs a value");
+      return a[++i];
+    };
+    if (arg == "--spec" && !builtin) o.spec_file = take();
+    else if (arg == "--conninfo" || arg == "-d") {
+      o.conninfo = take();
+      o.have_conninfo = true;
+    } else if (arg == "--dir") o.dir = take();
+    else if (arg == "--user" || arg == "-U") o.user = take();
+    else if (arg == "--format") {
+      o.format = take();
+      if (o.format != "text" && o.format != "json") throw usage_error("--format must be text or json");
+    } else if (arg == "--target") {
+      const std::string t = take();
+      o.on = parse_target(t);
+      if (!o.on) throw usage_error("--target must be aurora_dsql or postgres_local, not '" + t + "'");
+    } else if (arg == "--account-id") o.account_id = take();
+    else if (arg == "--prune" && (o.command == "plan" || o.command == "apply")) o.prune = true;
+    else if (arg == "--exit-code" && o.command == "plan") o.exit_code = true;
+    else if (arg == "--help" || arg == "-h") o.command = "help";
+    else throw usage_error("unknown option or argument " + arg);
+  }
+  if (o.have_conninfo && !o.dir.empty()) throw usage_error("give --conninfo or --dir, not both");
+  if (!builtin && o.spec_file.empty() && (o.command == "plan" || o.command == "apply"))
+    throw usage_error(o.command + " needs --spec FILE (a spec as JSON, e.g. from `seed-spec spec`)");
+  return o;
+}
+
+std::string read_file(const std::string& f) {
+  if (f == "-") return std::string(std::istreambuf_iterator<char>(std::cin), {});
+  std::ifstream in(f, std::ios::binary);
+  if (!in) throw engine_error("cannot read " + f + ": " + std::strerror(errno));
+  std::ostringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
+std::string conninfo_of(const options& o) {
+  if (o.dir.empty()) return o.conninfo;  // empty: libpq reads PG* variables
+  auto info = dsql::local::status(o.dir);
+  if (!info) throw engine_error("no cluster is running in " + o.dir + ": run `dsqlctl local up --dir " + o.dir + "` first");
+  return info->conninfo(o.user);
+}
+
+target target_of(const options& o, pqxx::connection& c) {
+  if (o.on) return *o.on;
+  if (!o.dir.empty()) return target::postgres_local;
+  const char* host = c.hostname();
+  return host && std::string_view(host).find(".dsql.") != std::string_view::npos ? target::aurora_dsql
+                                                                                : target::postgres_local;
+}
+
+}  // namespace
+
+int run(const std::vector<std::string>& args, const spec_factory& factory, std::string_view program) {
+  const bool builtin = static_cast<bool>(factory);
+  options o;
+  try {
+    if (args.empty()) throw usage_error("missing command");
+    if (!is_engine_command(args[0])) throw usage_error("unknown command " + args[0]);
+    o = parse(args, builtin);
+  } catch (const usage_error& e) {
+    std::cerr << program << ": " << e.what() << "\n\n" << usage(program, builtin);
+    return exit_usage;
+  }
+  if (o.command == "help") {
+    std::cout << usage(program, builtin);
+    return exit_ok;
+  }
+  try {
+    if (o.command == "spec") {
+      if (!builtin) throw engine_error("spec is a command of spec programs (dsql::main)");
+      std::cout << to_json(factory(o.account_id));
+      return exit_ok;
+    }
+    std::optional<spec> s;
+    if (o.command != "inspect") s = builtin ? factory(o.account_id) : spec_from_json(read_file(o.spec_file));
+    if (s) validate(*s);  // before connecting: a 64-byte name never reaches the server
+    pqxx::connection c(conninfo_of(o));
+    const target t = target_of(o, c);
+    const bool json = o.format == "json";
+    if (o.command == "inspect") {
+      const state st = inspect(c, t);
+      std::cout << (json ? to_json(st) : to_text(st));
+      return exit_ok;
+    }
+    if (o.command == "plan") {
+      const plan p = diff(*s, inspect(c, t), {o.prune});
+      std::cout << (json ? to_json(p) : to_text(p));
+      return o.exit_code && !p.empty() ? exit_changes : exit_ok;
+    }
+    apply_options ao;
+    ao.on = t;
+    ao.prune = o.prune;
+    ao.progress = isatty(STDERR_FILENO) != 0;
+    try {
+      const apply_result r = apply(c, *s, ao);
+      if (json) {
+        std::cout << "{\"applied\": " << to_json(r.applied) << ", \"retries\": " << r.retries
+                  << ", \"rounds\": " << r.rounds << ", \"converged\": true}\n";
+      } else if (r.applied.empty()) {
+        std::cout << "No changes. The database matches the spec \"" << s->name << "\".\n";
+      } else {
+        std::cout << "Applied:\n" << to_text(r.applied) << "\nApply complete: " << r.applied.steps.size()
+                  << " step(s), " << r.retries << " retried conflict(s); the plan is now empty.\n";
+      }
+      return exit_ok;
+    } catch (const convergence_error& e) {
+      if (json) std::cout << "{\"converged\": false, \"remaining\": " << to_json(e.remaining()) << "}\n";
+      std::cerr << program << ": " << e.what() << "\n";
+      return exit_error;
+    }
+  } catch (const std::exception& e) {
+    std::cerr << program << ": " << e.what() << "\n";
+    return exit_error;
+  }
+}
+
+}  // namespace dsql::engine::cli

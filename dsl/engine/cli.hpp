@@ -1,0 +1,40 @@
+// The engine's command line, shared by `dsqlctl plan|apply|inspect` (spec from --spec
+// FILE, JSON) and by every spec program through dsql::main<Spec>(argc, argv) (spec
+// built in; see engine/main.hpp).
+//
+//   plan    [--exit-code] [--prune]   the ordered change, text or JSON; --exit-code: 3 when
+//                                     changes are pending (a CI drift gate)
+//   apply   [--prune]                 plan and execute, then inspect again (convergence)
+//   inspect                           the live state as the engine reads it
+//   spec                              the spec as JSON (what `dsqlctl --spec` reads)
+// Connection: --conninfo STR (libpq), else the PG* environment; or --dir DIR for a
+// cluster made by `dsqlctl local up` (--user, default admin). --target aurora_dsql |
+// postgres_local (default: postgres_local, aurora_dsql when the host is *.dsql.*).
+// --format text|json. Exit status: 0 ok, 1 error, 2 usage, 3 plan --exit-code with changes.
+#pragma once
+
+#include <functional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "engine/engine.hpp"
+
+namespace dsql::engine::cli {
+
+inline constexpr int exit_ok = 0, exit_error = 1, exit_usage = 2, exit_changes = 3;
+
+// plan, apply, inspect, spec
+bool is_engine_command(std::string_view word) noexcept;
+
+// Builds the spec; gets the --account-id value (default 123456789012).
+using spec_factory = std::function<spec(const std::string& account_id)>;
+
+// args: the words after the program name, starting with the command. With no factory
+// the spec comes from --spec FILE. program: the name used in messages.
+int run(const std::vector<std::string>& args, const spec_factory& factory, std::string_view program);
+
+// Usage text of the engine commands.
+std::string usage(std::string_view program, bool builtin_spec);
+
+}  // namespace dsql::engine::cli

@@ -1,0 +1,310 @@
+// Inspect: one query per catalog, never one per object, in one REPEATABLE READ READ ONLY
+// transaction (a consistent snapshot). ACLs are read with
+// aclexplode(coalesce(acl, acldefault(kind, owner))) so that a NULL ACL (the owner's
+// implicit rights, PUBLIC's defaults) is visible, and grouped per (object, grantee,
+// grantor) on the server. On aurora_dsql only catalogs DSQL has are read: pg_roles (never
+// pg_authid), pg_auth_members, pg_namespace, pg_class, pg_attribute, pg_proc,
+// pg_default_acl, sys.iam_pg_role_mappings; pg_database only on postgres_local.
+#include <pqxx/pqxx>
+
+#include <dsql/name.hpp>
+
+#include <nlohmann/json.hpp>
+
+#include <unordered_map>
+
+#include "engine/engine.hpp"
+
+namespace dsql::engine {
+
+const live_role* state::find_role(std::string_view name) const {
+  for (const auto& r : roles)
+    if (r.name == name) return &r;
+  return nullptr;
+}
+
+namespace {
+
+constexpr const char* q_server =
+    "SELECT current_user, pg_catalog.current_setting('server_version_num')::int, "
+    "(SELECT rolsuper FROM pg_catalog.pg_roles WHERE rolname = current_user), pg_catalog.current_database(), "
+    "pg_catalog.to_regclass('sys.iam_pg_role_mappings') IS NOT NULL";
+
+constexpr const char* q_roles =
+    "SELECT oid, rolname, rolsuper, rolcanlogin, rolcreaterole, rolcreatedb FROM pg_catalog.pg_roles";
+
+constexpr const char* q_members =
+    "SELECT roleid, member, grantor, admin_option FROM pg_catalog.pg_auth_members";
+
+// privileges grouped per (object, grantee, grantor): "SELECT*,INSERT" (* = grantable)
+#define DSQL_ACL_AGG \
+  "pg_catalog.string_agg(a.privilege_type || CASE WHEN a.is_grantable THEN '*' ELSE '' END, ',')"
+
+constexpr const char* system_schemas =
+    "n.nspname NOT IN ('pg_catalog', 'information_schema', 'pg_toast') AND n.nspname NOT LIKE 'pg\\_temp\\_%' "
+    "AND n.nspname NOT LIKE 'pg\\_toast\\_temp\\_%'";
+
+const std::string q_schemas = std::string(
+    "SELECT n.nspname, n.nspowner, a.grantee, a.grantor, " DSQL_ACL_AGG
+    " FROM pg_catalog.pg_namespace n LEFT JOIN LATERAL "
+    "pg_catalog.aclexplode(coalesce(n.nspacl, pg_catalog.acldefault('n', n.nspowner))) a ON true WHERE ") +
+    system_schemas + " GROUP BY 1, 2, 3, 4";
+
+const std::string q_relations = std::string(
+    "SELECT c.oid, n.nspname, c.relname, c.relkind, c.relowner, a.grantee, a.grantor, " DSQL_ACL_AGG
+    " FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace LEFT JOIN LATERAL "
+    "pg_catalog.aclexplode(coalesce(c.relacl, pg_catalog.acldefault(CASE WHEN c.relkind = 'S' THEN 's' ELSE 'r' "
+    "END::\"char\", c.relowner))) a ON true WHERE c.relkind IN ('r', 'p', 'v', 'm', 'f', 'S') AND ") +
+    system_schemas + " GROUP BY 1, 2, 3, 4, 5, 6, 7";
+
+const std::string q_columns = std::string(
+    "SELECT t.attrelid, t.attname, a.grantee, a.grantor, " DSQL_ACL_AGG
+    " FROM pg_catalog.pg_attribute t JOIN pg_catalog.pg_class c ON c.oid = t.attrelid "
+    "JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace "
+    "CROSS JOIN LATERAL pg_catalog.aclexplode(t.attacl) a "
+    "WHERE t.attacl IS NOT NULL AND t.attnum > 0 AND NOT t.attisdropped AND ") +
+    system_schemas + " GROUP BY 1, 2, 3, 4";
+
+const std::string q_functions = std::string(
+    "SELECT n.nspname, p.proname, pg_catalog.pg_get_function_identity_arguments(p.oid), p.proowner, "
+    "a.grantee, a.grantor, " DSQL_ACL_AGG
+    " FROM pg_catalog.pg_proc p JOIN pg_catalog.pg_namespace n ON n.oid = p.pronamespace LEFT JOIN LATERAL "
+    "pg_catalog.aclexplode(coalesce(p.proacl, pg_catalog.acldefault('f', p.proowner))) a ON true WHERE ") +
+    system_schemas + " GROUP BY p.oid, 1, 2, 3, 4, 5, 6 ORDER BY p.oid";
+
+constexpr const char* q_default_acls =
+    "SELECT d.defaclrole, coalesce(n.nspname, ''), d.defaclobjtype, a.grantee, a.grantor, " DSQL_ACL_AGG
+    " FROM pg_catalog.pg_default_acl d LEFT JOIN pg_catalog.pg_namespace n ON n.oid = d.defaclnamespace "
+    "CROSS JOIN LATERAL pg_catalog.aclexplode(d.defaclacl) a GROUP BY 1, 2, 3, 4, 5";
+
+constexpr const char* q_database =
+    "SELECT d.datname, d.datdba, a.grantee, a.grantor, " DSQL_ACL_AGG
+    " FROM pg_catalog.pg_database d LEFT JOIN LATERAL "
+    "pg_catalog.aclexplode(coalesce(d.datacl, pg_catalog.acldefault('d', d.datdba))) a ON true "
+    "WHERE d.datname = pg_catalog.current_database() GROUP BY 1, 2, 3, 4";
+
+constexpr const char* q_mappings =
+    "SELECT pg_role_name::text, arn::text, coalesce(grantor_pg_role_name::text, '') FROM sys.iam_pg_role_mappings";
+
+#undef DSQL_ACL_AGG
+
+struct reader {
+  std::unordered_map<unsigned, std::string> names;  // role oid -> name
+
+  const std::string& name(const pqxx::field& f) const {
+    static const std::string unknown;
+    if (f.is_null()) return unknown;
+    auto it = names.find(f.as<unsigned>());
+    return it == names.end() ? unknown : it->second;
+  }
+
+  // privileges "SELECT*,INSERT" -> (all, grantable)
+  static std::pair<privset, privset> privs(const pqxx::field& f) {
+    privset all = 0, grantable = 0;
+    std::string_view s = f.is_null() ? std::string_view() : std::string_view(f.c_str());
+    while (!s.empty()) {
+      auto comma = s.find(',');
+      std::string_view item = s.substr(0, comma);
+      bool g = !item.empty() && item.back() == '*';
+      if (g) item.remove_suffix(1);
+      const privset b = privilege_of(item);
+      all |= b;
+      if (g) grantable |= b;
+      if (comma == std::string_view::npos) break;
+      s.remove_prefix(comma + 1);
+    }
+    return {all, grantable};
+  }
+
+  // Adds the ACL row (grantee, grantor, privs columns from index i) for object obj.
+  void acl(state& st, std::size_t obj, const pqxx::row& row, int i, std::string column = {}) const {
+    const auto i0 = static_cast<pqxx::row::size_type>(i);
+    if (row[i0].is_null()) return;  // an object with an empty ACL
+    live_acl a;
+    a.object = obj;
+    a.is_public = row[i0].as<unsigned>() == 0;
+    if (!a.is_public) a.grantee = name(row[i0]);
+    a.grantor = name(row[i0 + 1]);
+    std::tie(a.privileges, a.grantable) = privs(row[i0 + 2]);
+    a.column = std::move(column);
+    st.acls.push_back(std::move(a));
+  }
+};
+
+}  // namespace
+
+state inspect(pqxx::connection& c, target t) {
+  state st;
+  st.on = t;
+  pqxx::transaction<pqxx::repeatable_read, pqxx::read_only> tx(c, "dsql-inspect");
+  auto exec = [&](const std::string& q) {
+    ++st.round_trips;
+    return tx.exec(q);
+  };
+  {
+    auto r = exec(q_server);
+    st.current_user = r[0][0].c_str();
+    st.server_version = r[0][1].as<int>();
+    st.current_is_superuser = !r[0][2].is_null() && r[0][2].as<bool>();
+    st.database = r[0][3].c_str();
+    st.has_mapping_view = r[0][4].as<bool>();
+  }
+  reader rd;
+  for (const auto& row : exec(q_roles)) {
+    live_role r;
+    r.name = row[1].c_str();
+    r.superuser = row[2].as<bool>();
+    r.login = row[3].as<bool>();
+    r.createrole = row[4].as<bool>();
+    r.createdb = row[5].as<bool>();
+    rd.names.emplace(row[0].as<unsigned>(), r.name);
+    st.roles.push_back(std::move(r));
+  }
+  for (const auto& row : exec(q_members))
+    st.memberships.push_back({rd.name(row[0]), rd.name(row[1]), rd.name(row[2]), row[3].as<bool>()});
+
+  // schemas: (name) -> object index
+  std::unordered_map<std::string, std::size_t> schema_index;
+  for (const auto& row : exec(q_schemas)) {
+    const std::string name = row[0].c_str();
+    auto [it, fresh] = schema_index.emplace(name, st.objects.size());
+    if (fresh) st.objects.push_back({object_kind::schema, {}, name, {}, rd.name(row[1]), 0});
+    rd.acl(st, it->second, row, 2);
+  }
+  std::unordered_map<unsigned, std::size_t> rel_index;
+  for (const auto& row : exec(q_relations)) {
+    const unsigned oid = row[0].as<unsigned>();
+    auto [it, fresh] = rel_index.emplace(oid, st.objects.size());
+    if (fresh) {
+      const char kind = row[3].c_str()[0];
+      st.objects.push_back({kind == 'S' ? object_kind::sequence : object_kind::table, row[1].c_str(), row[2].c_str(),
+                            {}, rd.name(row[4]), kind});
+    }
+    rd.acl(st, it->second, row, 5);
+  }
+  for (const auto& row : exec(q_columns)) {
+    auto it = rel_index.find(row[0].as<unsigned>());
+    if (it != rel_index.end()) rd.acl(st, it->second, row, 2, row[1].c_str());
+  }
+  {
+    std::string last;
+    for (const auto& row : exec(q_functions)) {
+      std::string key = std::string(row[0].c_str()) + '\0' + row[1].c_str() + '\0' + row[2].c_str();
+      if (key != last) {
+        st.objects.push_back({object_kind::function, row[0].c_str(), row[1].c_str(), row[2].c_str(), rd.name(row[3]), 0});
+        last = std::move(key);
+      }
+      rd.acl(st, st.objects.size() - 1, row, 4);
+    }
+  }
+  for (const auto& row : exec(q_default_acls)) {
+    live_default_acl d;
+    d.for_role = rd.name(row[0]);
+    d.schema = row[1].c_str();
+    d.objtype = row[2].c_str()[0];
+    d.is_public = row[3].as<unsigned>() == 0;
+    if (!d.is_public) d.grantee = rd.name(row[3]);
+    d.grantor = rd.name(row[4]);
+    d.privileges = reader::privs(row[5]).first;
+    st.default_acls.push_back(std::move(d));
+  }
+  if (t == target::postgres_local) {
+    bool first = true;
+    for (const auto& row : exec(q_database)) {
+      if (first) st.objects.push_back({object_kind::database, {}, row[0].c_str(), {}, rd.name(row[1]), 0});
+      first = false;
+      rd.acl(st, st.objects.size() - 1, row, 2);
+    }
+  }
+  if (st.has_mapping_view)
+    for (const auto& row : exec(q_mappings)) st.mappings.push_back({row[0].c_str(), row[1].c_str(), row[2].c_str()});
+  tx.commit();
+  return st;
+}
+
+// ---- printing the state ------------------------------------------------------------------
+
+namespace {
+std::string object_name(const live_object& o) {
+  std::string s;
+  if (!o.schema.empty()) s = dsql::quote_identifier(o.schema) + ".";
+  s += dsql::quote_identifier(o.name);
+  if (o.kind == object_kind::function) s += "(" + o.args + ")";
+  return s;
+}
+std::string grantee_name(const std::string& g, bool pub) { return pub ? "PUBLIC" : dsql::quote_identifier(g); }
+}  // namespace
+
+std::string to_text(const state& s) {
+  std::string out = "-- live state of database " + dsql::quote_identifier(s.database) + " as " +
+                    dsql::quote_identifier(s.current_user) + " (server " + std::to_string(s.server_version) +
+                    ", target " + std::string(to_string(s.on)) + ", " + std::to_string(s.round_trips) +
+                    " queries)\n";
+  out += "roles:\n";
+  for (const auto& r : s.roles) {
+    if (r.name.starts_with("pg_")) continue;
+    out += "  " + dsql::quote_identifier(r.name) + (r.login ? " LOGIN" : " NOLOGIN") + (r.superuser ? " SUPERUSER" : "") +
+           (r.createrole ? " CREATEROLE" : "") + "\n";
+  }
+  out += "memberships:\n";
+  for (const auto& m : s.memberships)
+    out += "  " + dsql::quote_identifier(m.member) + " in " + dsql::quote_identifier(m.role) + " (granted by " +
+           dsql::quote_identifier(m.grantor) + (m.admin_option ? ", with admin option)\n" : ")\n");
+  out += "privileges:\n";
+  for (const auto& a : s.acls) {
+    const auto& o = s.objects[a.object];
+    out += "  " + std::string(to_string(o.kind)) + " " + object_name(o) +
+           (a.column.empty() ? "" : " column " + dsql::quote_identifier(a.column)) + ": " +
+           grantee_name(a.grantee, a.is_public) + " " + privilege_list(a.privileges) +
+           (a.grantable ? " (grantable: " + privilege_list(a.grantable) + ")" : "") + " from " +
+           dsql::quote_identifier(a.grantor) + (a.grantee == o.owner && !a.is_public ? " [owner]" : "") + "\n";
+  }
+  out += "default privileges:\n";
+  for (const auto& d : s.default_acls)
+    out += "  for role " + dsql::quote_identifier(d.for_role) +
+           (d.schema.empty() ? std::string(" (all schemas)") : " in schema " + dsql::quote_identifier(d.schema)) +
+           " on type " + std::string(1, d.objtype) + ": " + grantee_name(d.grantee, d.is_public) + " " +
+           privilege_list(d.privileges) + "\n";
+  out += "IAM mappings:\n";
+  for (const auto& m : s.mappings)
+    out += "  " + dsql::quote_identifier(m.role) + " <- " + dsql::quote_literal(m.arn) + " (granted by " +
+           dsql::quote_identifier(m.grantor) + ")\n";
+  return out;
+}
+
+std::string to_json(const state& s) {
+  using json = nlohmann::json;
+  json j;
+  j["target"] = to_string(s.on);
+  j["database"] = s.database;
+  j["current_user"] = s.current_user;
+  j["server_version"] = s.server_version;
+  j["queries"] = s.round_trips;
+  j["roles"] = json::array();
+  for (const auto& r : s.roles)
+    j["roles"].push_back({{"name", r.name}, {"login", r.login}, {"superuser", r.superuser}, {"createrole", r.createrole}});
+  j["memberships"] = json::array();
+  for (const auto& m : s.memberships)
+    j["memberships"].push_back({{"role", m.role}, {"member", m.member}, {"grantor", m.grantor}, {"admin_option", m.admin_option}});
+  j["privileges"] = json::array();
+  for (const auto& a : s.acls) {
+    const auto& o = s.objects[a.object];
+    json e{{"kind", to_string(o.kind)}, {"schema", o.schema}, {"name", o.name}, {"owner", o.owner},
+           {"grantee", a.is_public ? json(nullptr) : json(a.grantee)}, {"public", a.is_public},
+           {"grantor", a.grantor}, {"privileges", privilege_names(a.privileges)},
+           {"grantable", privilege_names(a.grantable)}};
+    if (o.kind == object_kind::function) e["args"] = o.args;
+    if (!a.column.empty()) e["column"] = a.column;
+    j["privileges"].push_back(std::move(e));
+  }
+  j["default_privileges"] = json::array();
+  for (const auto& d : s.default_acls)
+    j["default_privileges"].push_back({{"for_role", d.for_role}, {"schema", d.schema}, {"objtype", std::string(1, d.objtype)},
+                                       {"grantee", d.is_public ? json(nullptr) : json(d.grantee)}, {"public", d.is_public},
+                                       {"privileges", privilege_names(d.privileges)}});
+  j["mappings"] = json::array();
+  for (const auto& m : s.mappings) j["mappings"].push_back({{"role", m.role}, {"arn", m.arn}, {"grantor", m.grantor}});
+  return j.dump(2) + "\n";
+}
+
+}  // namespace dsql::engine

@@ -1,0 +1,405 @@
+// Diff: the spec against the live state, as an ordered list of typed steps.
+//
+// Rules (../shared/cases/privilege-bugs.md):
+//   - scope: only the spec's roles (and its retired roles) are touched; admin, postgres,
+//     pg_* roles and superusers never are; PUBLIC only on the spec's public_schemas (P9);
+//   - a privilege is present when any grantor gave it; the owner's rights are ownership,
+//     never missing and never extra (P2);
+//   - what a managed role has beyond the spec is revoked only with prune, per
+//     (object, grantee, grantor), naming the grantor (GRANTED BY, acting as it) (P4);
+//   - ON ALL TABLES IN SCHEMA is expanded to the tables that exist now, so a table created
+//     later is named in the next plan (P5); default privileges only as declared, with
+//     their creator role (P6);
+//   - order: roles, memberships (revokes first), schemas, privileges (revokes first),
+//     default privileges, IAM mappings, then retired roles: default-privilege revokes,
+//     REASSIGN OWNED, DROP OWNED, IAM revokes, DROP ROLE (P7).
+#include <dsql/name.hpp>
+
+#include <nlohmann/json.hpp>
+
+#include <algorithm>
+#include <map>
+#include <set>
+#include <tuple>
+
+#include "engine/engine.hpp"
+
+namespace dsql::engine {
+
+std::string_view to_string(step_kind k) noexcept {
+  switch (k) {
+    case step_kind::create_role: return "create_role";
+    case step_kind::alter_role: return "alter_role";
+    case step_kind::grant_membership: return "grant_membership";
+    case step_kind::revoke_membership: return "revoke_membership";
+    case step_kind::create_schema: return "create_schema";
+    case step_kind::grant: return "grant";
+    case step_kind::revoke: return "revoke";
+    case step_kind::grant_default: return "grant_default";
+    case step_kind::revoke_default: return "revoke_default";
+    case step_kind::iam_grant: return "iam_grant";
+    case step_kind::iam_revoke: return "iam_revoke";
+    case step_kind::reassign_owned: return "reassign_owned";
+    case step_kind::drop_owned: return "drop_owned";
+    case step_kind::drop_role: return "drop_role";
+  }
+  return {};
+}
+
+namespace {
+
+using dsql::quote_identifier;
+using dsql::quote_literal;
+
+std::string grantee_sql(const std::string& g, bool pub) { return pub ? "PUBLIC" : quote_identifier(g); }
+
+std::string object_sql(object_kind k, const std::string& schema, const std::string& name, const std::string& args) {
+  switch (k) {
+    case object_kind::database: return "DATABASE " + quote_identifier(name);
+    case object_kind::schema: return "SCHEMA " + quote_identifier(name);
+    case object_kind::table: return "TABLE " + quote_identifier(schema) + "." + quote_identifier(name);
+    case object_kind::sequence: return "SEQUENCE " + quote_identifier(schema) + "." + quote_identifier(name);
+    case object_kind::function:
+      return "FUNCTION " + quote_identifier(schema) + "." + quote_identifier(name) + "(" + args + ")";
+  }
+  return {};
+}
+std::string object_sql(const live_object& o) { return object_sql(o.kind, o.schema, o.name, o.args); }
+
+std::string_view defacl_type(char t) {
+  switch (t) {
+    case 'r': return "TABLES";
+    case 'S': return "SEQUENCES";
+    case 'f': return "FUNCTIONS";
+    case 'T': return "TYPES";
+    case 'n': return "SCHEMAS";
+  }
+  return "TABLES";
+}
+
+std::string iam_sql(target t, bool grant, const std::string& role, const std::string& arn) {
+  if (t == target::aurora_dsql)
+    return std::string(grant ? "AWS IAM GRANT " : "AWS IAM REVOKE ") + quote_identifier(role) + (grant ? " TO " : " FROM ") +
+           quote_literal(arn) + ";";
+  return std::string(grant ? "CALL sys.aws_iam_grant(" : "CALL sys.aws_iam_revoke(") + quote_literal(role) + ", " +
+         quote_literal(arn) + ");";
+}
+
+// (kind, schema, name, args)
+using object_key = std::tuple<object_kind, std::string, std::string, std::string>;
+// (object, grantee, is_public)
+using grant_key = std::tuple<object_key, std::string, bool>;
+
+struct builder {
+  const spec& s;
+  const state& live;
+  const diff_options& o;
+  plan p;
+  std::set<std::string> managed, retired;
+
+  void add(step_kind k, char action, std::string role, std::string object, std::string sql, std::string reason,
+           std::string act_as = {}) {
+    p.steps.push_back({k, action, std::move(role), std::move(object), std::move(sql), std::move(act_as), std::move(reason)});
+  }
+  bool is_managed(const std::string& r) const { return managed.count(r) != 0; }
+
+  // The REVOKE of privileges given by `grantor`. PostgreSQL 15 accepts GRANTED BY only
+  // for the current user, so on postgres_local the step acts as the grantor (SET LOCAL
+  // ROLE) when it is someone else; a plain REVOKE by another role would revoke nothing
+  // (P4).
+  void revoke(const std::string& role, const std::string& what, privset privs, const std::string& grantee, bool pub,
+              const std::string& grantor, const std::string& reason, const std::string& column = {}) {
+    std::string priv = privilege_list(privs);
+    if (!column.empty()) {
+      std::string cols;
+      for (const auto& n : privilege_names(privs)) cols += (cols.empty() ? "" : ", ") + n + " (" + quote_identifier(column) + ")";
+      priv = cols;
+    }
+    std::string sql = "REVOKE " + priv + " ON " + what + " FROM " + grantee_sql(grantee, pub) + " GRANTED BY " +
+                      quote_identifier(grantor) + ";";
+    const bool other = grantor != live.current_user;
+    add(step_kind::revoke, '-', role, what, std::move(sql), reason + " (granted by " + quote_identifier(grantor) + ")",
+        other ? grantor : std::string());
+  }
+
+  void roles() {
+    for (const auto& r : s.roles) {
+      const live_role* lr = live.find_role(r.name);
+      if (lr && lr->superuser)
+        throw engine_error("role \"" + r.name + "\" is a superuser on the server: superusers are never managed");
+      const std::string q = quote_identifier(r.name);
+      if (!lr)
+        add(step_kind::create_role, '+', r.name, "role " + q,
+            "CREATE ROLE " + q + (r.login ? " WITH LOGIN;" : " WITH NOLOGIN;"), "declared in the spec, missing");
+      else if (lr->login != r.login)
+        add(step_kind::alter_role, '~', r.name, "role " + q, "ALTER ROLE " + q + (r.login ? " WITH LOGIN;" : " WITH NOLOGIN;"),
+            r.login ? "declared LOGIN, is NOLOGIN" : "declared NOLOGIN, is LOGIN");
+    }
+  }
+
+  void memberships() {
+    std::set<std::pair<std::string, std::string>> want, have;  // (role, member)
+    for (const auto& r : s.roles)
+      for (const auto& m : r.member_of) {
+        if (!live.find_role(m) && !is_managed(m))
+          throw engine_error("role \"" + r.name + "\" is declared a member of \"" + m + "\", which does not exist");
+        want.emplace(m, r.name);
+      }
+    for (const auto& m : live.memberships) {
+      have.emplace(m.role, m.member);
+      if (!is_managed(m.member) || retired.count(m.role) || want.count({m.role, m.member})) continue;
+      const bool reversed = want.count({m.member, m.role}) != 0;
+      if (!o.prune && !reversed) continue;
+      add(step_kind::revoke_membership, '-', m.member, "membership in role " + quote_identifier(m.role),
+          "REVOKE " + quote_identifier(m.role) + " FROM " + quote_identifier(m.member) + ";",
+          std::string(reversed ? "the spec reverses this membership" : "not in the spec (prune)") + " (granted by " +
+              quote_identifier(m.grantor) + ")");
+    }
+    for (const auto& [role, member] : want)
+      if (!have.count({role, member}))
+        add(step_kind::grant_membership, '+', member, "membership in role " + quote_identifier(role),
+            "GRANT " + quote_identifier(role) + " TO " + quote_identifier(member) + ";", "declared in the spec, missing");
+  }
+
+  void schemas() {
+    for (const auto& sc : s.schemas) {
+      bool exists = std::any_of(live.objects.begin(), live.objects.end(),
+                                [&](const live_object& x) { return x.kind == object_kind::schema && x.name == sc.name; });
+      if (exists) continue;
+      if (!sc.create) throw engine_error("schema \"" + sc.name + "\" is declared as existing, but the server has none");
+      add(step_kind::create_schema, '+', "", "schema " + quote_identifier(sc.name),
+          "CREATE SCHEMA " + quote_identifier(sc.name) + ";", "declared in the spec, missing");
+    }
+  }
+
+  void privileges() {
+    // desired privileges per (object, grantee), with the spec line that asks for them
+    std::map<grant_key, std::pair<privset, std::string>> want;
+    std::map<object_key, const live_object*> objects;
+    for (const auto& x : live.objects) objects[{x.kind, x.schema, x.name, x.args}] = &x;
+    auto wish = [&](object_key k, const grant_spec& g, std::string why) {
+      auto& w = want[{std::move(k), g.to_public ? std::string() : g.grantee, g.to_public}];
+      w.first |= g.privileges;
+      if (w.second.empty()) w.second = std::move(why);
+    };
+    for (const auto& g : s.grants) {
+      const std::string privs = privilege_list(g.privileges);
+      switch (g.on) {
+        case grant_on::database: {
+          if (live.on == target::aurora_dsql) throw engine_error("database privileges are not managed on aurora_dsql");
+          const std::string db = g.object.empty() ? live.database : g.object;
+          wish({object_kind::database, "", db, ""}, g, "declared: " + privs + " on database " + quote_identifier(db));
+          break;
+        }
+        case grant_on::schema:
+          wish({object_kind::schema, "", g.schema, ""}, g, "declared: " + privs + " on schema " + quote_identifier(g.schema));
+          break;
+        case grant_on::table:
+          if (!objects.count({object_kind::table, g.schema, g.object, ""}))
+            throw engine_error("table " + quote_identifier(g.schema) + "." + quote_identifier(g.object) + " does not exist");
+          wish({object_kind::table, g.schema, g.object, ""}, g,
+               "declared: " + privs + " on table " + quote_identifier(g.schema) + "." + quote_identifier(g.object));
+          break;
+        case grant_on::all_tables:
+          for (const auto& x : live.objects)
+            if (x.kind == object_kind::table && x.schema == g.schema)
+              wish({x.kind, x.schema, x.name, ""}, g,
+                   "declared: " + privs + " on all tables in schema " + quote_identifier(g.schema) +
+                       " (a table created after the last GRANT is not reached by it)");
+          break;
+      }
+    }
+    // what the server has: per (object, grantee) the union over grantors
+    std::map<grant_key, privset> have;
+    for (const auto& a : live.acls)
+      if (a.column.empty()) {
+        const auto& x = live.objects[a.object];
+        have[{{x.kind, x.schema, x.name, x.args}, a.grantee, a.is_public}] |= a.privileges;
+      }
+    std::set<std::string> public_schemas(s.public_schemas.begin(), s.public_schemas.end());
+
+    // revokes first (the live ACL, per grantor)
+    for (const auto& a : live.acls) {
+      const auto& x = live.objects[a.object];
+      if (!a.is_public && x.owner == a.grantee) continue;  // ownership, not a grant (P2)
+      const bool managed_public = a.is_public && x.kind == object_kind::schema && public_schemas.count(x.name);
+      if (!managed_public && (a.is_public || !is_managed(a.grantee))) continue;
+      if (!managed_public && !o.prune) continue;
+      privset wanted = 0;
+      if (a.column.empty())
+        if (auto it = want.find({{x.kind, x.schema, x.name, x.args}, a.grantee, a.is_public}); it != want.end())
+          wanted = it->second.first;
+      const privset extra = a.privileges & ~wanted;
+      if (!extra) continue;
+      revoke(a.is_public ? "PUBLIC" : a.grantee, object_sql(x), extra, a.grantee, a.is_public, a.grantor,
+             managed_public ? "PUBLIC's privileges on schema " + quote_identifier(x.name) + " are managed and not declared"
+                            : std::string("not in the spec (prune)"),
+             a.column);
+    }
+    for (const auto& [key, w] : want) {
+      const auto& [obj, grantee, pub] = key;
+      auto it = objects.find(obj);
+      if (it != objects.end() && !pub && it->second->owner == grantee) continue;  // the owner has it (P2)
+      privset current = 0;
+      if (auto h = have.find(key); h != have.end()) current = h->second;
+      const privset missing = w.first & ~current;
+      if (!missing) continue;
+      const auto& [kind, schema, name, args] = obj;
+      const std::string what = object_sql(kind, schema, name, args);
+      add(step_kind::grant, '+', pub ? "PUBLIC" : grantee, what,
+          "GRANT " + privilege_list(missing) + " ON " + what + " TO " + grantee_sql(grantee, pub) + ";",
+          w.second + (current ? "; has " + privilege_list(current) : std::string()));
+    }
+  }
+
+  void default_privileges() {
+    using key = std::tuple<std::string, std::string, std::string, bool>;  // for_role, schema, grantee, public
+    std::map<key, privset> want, have;
+    for (const auto& d : s.default_privileges) want[{d.for_role, d.schema, d.grantee, d.to_public}] |= d.privileges;
+    for (const auto& d : live.default_acls) {
+      if (d.objtype == 'r' && !d.schema.empty()) have[{d.for_role, d.schema, d.grantee, d.is_public}] |= d.privileges;
+      if (!o.prune || d.is_public || !is_managed(d.grantee)) continue;
+      privset wanted = 0;
+      if (d.objtype == 'r' && !d.schema.empty())
+        if (auto it = want.find({d.for_role, d.schema, d.grantee, d.is_public}); it != want.end()) wanted = it->second;
+      if (const privset extra = d.privileges & ~wanted)
+        add(step_kind::revoke_default, '-', d.grantee, "default privileges of " + quote_identifier(d.for_role),
+            "ALTER DEFAULT PRIVILEGES FOR ROLE " + quote_identifier(d.for_role) +
+                (d.schema.empty() ? std::string() : " IN SCHEMA " + quote_identifier(d.schema)) + " REVOKE " +
+                privilege_list(extra) + " ON " + std::string(defacl_type(d.objtype)) + " FROM " + quote_identifier(d.grantee) + ";",
+            "not in the spec (prune)");
+    }
+    for (const auto& [k, privs] : want) {
+      const auto& [for_role, schema, grantee, pub] = k;
+      privset current = 0;
+      if (auto it = have.find(k); it != have.end()) current = it->second;
+      if (const privset missing = privs & ~current)
+        add(step_kind::grant_default, '+', pub ? "PUBLIC" : grantee,
+            "default privileges of " + quote_identifier(for_role) + " in schema " + quote_identifier(schema),
+            "ALTER DEFAULT PRIVILEGES FOR ROLE " + quote_identifier(for_role) + " IN SCHEMA " + quote_identifier(schema) +
+                " GRANT " + privilege_list(missing) + " ON TABLES TO " + grantee_sql(grantee, pub) + ";",
+            "declared: tables that " + quote_identifier(for_role) + " creates in schema " + quote_identifier(schema) +
+                " get " + privilege_list(privs));
+    }
+  }
+
+  void mappings() {
+    if (!s.mappings.empty() && !live.has_mapping_view)
+      throw engine_error("the spec maps IAM principals but sys.iam_pg_role_mappings does not exist (is dsql_iam created?)");
+    std::set<std::pair<std::string, std::string>> want, have;
+    for (const auto& m : s.mappings) want.emplace(m.role, m.arn);
+    for (const auto& m : live.mappings) {
+      have.emplace(m.role, m.arn);
+      if (o.prune && is_managed(m.role) && !want.count({m.role, m.arn}))
+        add(step_kind::iam_revoke, '-', m.role, "IAM mapping " + quote_literal(m.arn), iam_sql(live.on, false, m.role, m.arn),
+            "not in the spec (prune)");
+    }
+    for (const auto& [role, arn] : want)
+      if (!have.count({role, arn}))
+        add(step_kind::iam_grant, '+', role, "IAM mapping " + quote_literal(arn), iam_sql(live.on, true, role, arn),
+            "declared in the spec, missing");
+  }
+
+  void retire() {
+    for (const auto& name : s.retired_roles) {
+      const live_role* lr = live.find_role(name);
+      if (!lr) continue;
+      if (lr->superuser) throw engine_error("role \"" + name + "\" is a superuser: never dropped by the engine");
+      const std::string q = quote_identifier(name);
+      const std::string me = quote_identifier(live.current_user);
+      const bool member = std::any_of(live.memberships.begin(), live.memberships.end(), [&](const live_membership& m) {
+        return m.role == name && m.member == live.current_user;
+      });
+      if (!live.current_is_superuser && !member)
+        add(step_kind::grant_membership, '~', name, "membership of " + me + " in role " + q,
+            "GRANT " + q + " TO " + me + ";",
+            "REASSIGN OWNED and ALTER DEFAULT PRIVILEGES FOR ROLE need the privileges of the retired role");
+      for (const auto& d : live.default_acls) {
+        if (d.for_role != name && d.grantee != name) continue;
+        add(step_kind::revoke_default, '-', name, "default privileges of " + quote_identifier(d.for_role),
+            "ALTER DEFAULT PRIVILEGES FOR ROLE " + quote_identifier(d.for_role) +
+                (d.schema.empty() ? std::string() : " IN SCHEMA " + quote_identifier(d.schema)) + " REVOKE ALL ON " +
+                std::string(defacl_type(d.objtype)) + " FROM " + grantee_sql(d.grantee, d.is_public) + ";",
+            "the role is retired");
+      }
+      add(step_kind::reassign_owned, '~', name, "objects owned by " + q, "REASSIGN OWNED BY " + q + " TO " + me + ";",
+          "the role is retired: its objects go to " + me);
+      add(step_kind::drop_owned, '-', name, "privileges of " + q, "DROP OWNED BY " + q + ";",
+          "the role is retired: its privileges and default privileges go");
+      for (const auto& m : live.mappings)
+        if (m.role == name)
+          add(step_kind::iam_revoke, '-', name, "IAM mapping " + quote_literal(m.arn), iam_sql(live.on, false, name, m.arn),
+              "the role is retired: a mapped role cannot be dropped");
+      add(step_kind::drop_role, '-', name, "role " + q, "DROP ROLE " + q + ";", "the role is retired");
+    }
+  }
+};
+
+}  // namespace
+
+plan diff(const spec& s, const state& live, const diff_options& o) {
+  validate(s);
+  builder b{s, live, o, {}, {}, {}};
+  b.p.on = live.on;
+  b.p.spec_name = s.name;
+  for (const auto& r : s.roles) b.managed.insert(r.name);
+  for (const auto& r : s.retired_roles) b.retired.insert(r);
+  b.roles();
+  b.memberships();
+  b.schemas();
+  b.privileges();
+  b.default_privileges();
+  b.mappings();
+  b.retire();
+  return std::move(b.p);
+}
+
+// ---- printing ---------------------------------------------------------------------------
+
+std::string to_text(const plan& p) {
+  std::size_t add = 0, change = 0, remove = 0;
+  for (const auto& st : p.steps) (st.action == '+' ? add : st.action == '~' ? change : remove)++;
+  if (p.steps.empty())
+    return "No changes. The database matches the spec" + (p.spec_name.empty() ? std::string() : " \"" + p.spec_name + "\"") +
+           ".\n";
+  std::string out = "Plan for spec \"" + p.spec_name + "\" on " + std::string(to_string(p.on)) + ": " + std::to_string(add) +
+                    " to add, " + std::to_string(change) + " to change, " + std::to_string(remove) +
+                    " to remove (steps run in the order of their numbers).\n";
+  // group by role, groups in order of first appearance
+  std::vector<std::string> groups;
+  for (const auto& st : p.steps)
+    if (std::find(groups.begin(), groups.end(), st.role) == groups.end()) groups.push_back(st.role);
+  const std::size_t width = std::to_string(p.steps.size()).size();
+  for (const auto& g : groups) {
+    out += "\n" + (g.empty() ? std::string("schemas") : g == "PUBLIC" ? std::string("PUBLIC") : "role " + quote_identifier(g)) + "\n";
+    for (std::size_t i = 0; i < p.steps.size(); ++i) {
+      const auto& st = p.steps[i];
+      if (st.role != g) continue;
+      std::string n = std::to_string(i + 1);
+      n.insert(0, width - n.size(), ' ');
+      out += "  " + std::string(1, st.action) + " " + n + ". " + st.sql + "\n";
+      if (!st.act_as.empty()) out += std::string(width + 7, ' ') + "(as " + quote_identifier(st.act_as) + ")\n";
+      out += std::string(width + 7, ' ') + "# " + st.reason + "\n";
+    }
+  }
+  return out;
+}
+
+std::string to_json(const plan& p) {
+  using json = nlohmann::json;
+  json j;
+  j["spec"] = p.spec_name;
+  j["target"] = to_string(p.on);
+  j["changes"] = p.steps.size();
+  j["steps"] = json::array();
+  for (std::size_t i = 0; i < p.steps.size(); ++i) {
+    const auto& st = p.steps[i];
+    json e{{"n", i + 1}, {"kind", to_string(st.kind)}, {"action", std::string(1, st.action)}, {"role", st.role},
+           {"object", st.object}, {"sql", st.sql}, {"reason", st.reason}};
+    if (!st.act_as.empty()) e["act_as"] = st.act_as;
+    j["steps"].push_back(std::move(e));
+  }
+  return j.dump(2) + "\n";
+}
+
+}  // namespace dsql::engine
