@@ -63,7 +63,8 @@ std::string first_line(const std::string& s) { return s.substr(0, s.find('\n'));
 
 std::string statement(const step& st, target t) {
   if (st.act_as.empty() || t == target::aurora_dsql) return st.sql;
-  return "SET LOCAL ROLE " + dsql::quote_identifier(st.act_as) + "; " + st.sql + " RESET ROLE;";
+  return st.prologue + (st.prologue.empty() ? "" : " ") + "SET LOCAL ROLE " + dsql::quote_identifier(st.act_as) + "; " +
+         st.sql + " RESET ROLE;" + (st.epilogue.empty() ? "" : " ") + st.epilogue;
 }
 
 struct executor {
@@ -116,13 +117,12 @@ struct executor {
               result.applied.steps.push_back(p.steps[i]);
             } catch (const std::exception& one) {
               if (lost_race(one)) return false;
-              throw engine_error("step " + std::to_string(i + 1) + " failed: " + p.steps[i].sql + "\n  " +
-                                 first_line(one.what()));
+              throw engine_error("step " + std::to_string(i + 1) + " failed: " + p.steps[i].sql + "\n  " + one.what());
             }
           }
           continue;
         }
-        throw engine_error("step " + std::to_string(b + 1) + " failed: " + p.steps[b].sql + "\n  " + first_line(ex.what()));
+        throw engine_error("step " + std::to_string(b + 1) + " failed: " + p.steps[b].sql + "\n  " + ex.what());
       }
       for (std::size_t i = b; i < e; ++i) result.applied.steps.push_back(p.steps[i]);
     }

@@ -174,6 +174,9 @@ struct state {
   int server_version = 0;
   std::string database;
   bool has_mapping_view = false;
+  // Roles the current user may SET ROLE to (pg_has_role MEMBER: direct, inherited,
+  // implicit as pg_database_owner; every role for a superuser).
+  std::vector<std::string> can_act_as;
   std::vector<live_role> roles;
   std::vector<live_membership> memberships;
   std::vector<live_object> objects;
@@ -207,6 +210,9 @@ struct step {
   std::string sql;      // one statement, every identifier quoted
   std::string act_as;   // postgres_local: SET LOCAL ROLE to this role first (grantor)
   std::string reason;
+  // postgres_local, same transaction: before SET LOCAL ROLE / after RESET ROLE (a
+  // grantor without USAGE on the schema gets it for the step only)
+  std::string prologue, epilogue;
 };
 
 struct plan {

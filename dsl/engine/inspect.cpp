@@ -28,7 +28,8 @@ namespace {
 constexpr const char* q_server =
     "SELECT current_user, pg_catalog.current_setting('server_version_num')::int, "
     "(SELECT rolsuper FROM pg_catalog.pg_roles WHERE rolname = current_user), pg_catalog.current_database(), "
-    "pg_catalog.to_regclass('sys.iam_pg_role_mappings') IS NOT NULL";
+    "pg_catalog.to_regclass('sys.iam_pg_role_mappings') IS NOT NULL, "
+    "ARRAY(SELECT rolname FROM pg_catalog.pg_roles WHERE pg_catalog.pg_has_role(current_user, oid, 'MEMBER'))::text";
 
 constexpr const char* q_roles =
     "SELECT oid, rolname, rolsuper, rolcanlogin, rolcreaterole, rolcreatedb FROM pg_catalog.pg_roles";
@@ -148,6 +149,9 @@ state inspect(pqxx::connection& c, target t) {
     st.current_is_superuser = !r[0][2].is_null() && r[0][2].as<bool>();
     st.database = r[0][3].c_str();
     st.has_mapping_view = r[0][4].as<bool>();
+    auto arr = r[0][5].as_array();
+    for (auto e = arr.get_next(); e.first != pqxx::array_parser::done; e = arr.get_next())
+      if (e.first == pqxx::array_parser::string_value) st.can_act_as.push_back(e.second);
   }
   reader rd;
   for (const auto& row : exec(q_roles)) {

@@ -96,19 +96,98 @@ struct builder {
   const diff_options& o;
   plan p;
   std::set<std::string> managed, retired;
+  std::set<std::pair<std::string, std::string>> gone_mappings;  // (role, arn) revoked early
 
   void add(step_kind k, char action, std::string role, std::string object, std::string sql, std::string reason,
            std::string act_as = {}) {
-    p.steps.push_back({k, action, std::move(role), std::move(object), std::move(sql), std::move(act_as), std::move(reason)});
+    p.steps.push_back({k, action, std::move(role), std::move(object), std::move(sql), std::move(act_as), std::move(reason), {}, {}});
   }
   bool is_managed(const std::string& r) const { return managed.count(r) != 0; }
+  std::set<std::string> acting;  // roles the current user can act as, after planned steps
+
+  // What survives the plan's revokes, per live ACL entry, as PostgreSQL's REVOKE ...
+  // CASCADE computes it: an entry loses what is revoked from it, and a delegated entry
+  // (grantor not the owner) loses what its grantor no longer holds WITH GRANT OPTION.
+  std::map<std::size_t, privset> revoked;  // live.acls index -> privileges revoked by a step
+  std::vector<privset> survive;
+  std::map<std::size_t, std::vector<std::size_t>> by_object;  // object -> its ACL entries
+  bool dirty = true;
+
+  std::size_t index(const live_acl& a) const { return static_cast<std::size_t>(&a - live.acls.data()); }
+  void note_revoke(const live_acl& a, privset privs) {
+    revoked[index(a)] |= privs;
+    dirty = true;
+  }
+  void recompute() {
+    if (!dirty) return;
+    dirty = false;
+    if (by_object.empty())
+      for (std::size_t i = 0; i < live.acls.size(); ++i) by_object[live.acls[i].object].push_back(i);
+    survive.resize(live.acls.size());
+    for (std::size_t i = 0; i < live.acls.size(); ++i) {
+      auto r = revoked.find(i);
+      survive[i] = live.acls[i].privileges & ~(r == revoked.end() ? privset{0} : r->second);
+    }
+    if (revoked.empty()) return;
+    for (bool changed = true; changed;) {
+      changed = false;
+      for (std::size_t i = 0; i < live.acls.size(); ++i) {
+        const auto& a = live.acls[i];
+        if (!a.column.empty() || !survive[i] || a.grantor == live.objects[a.object].owner) continue;
+        privset can = 0;  // what the grantor still holds WITH GRANT OPTION
+        for (std::size_t j : by_object[a.object])
+          if (live.acls[j].column.empty() && !live.acls[j].is_public && live.acls[j].grantee == a.grantor)
+            can |= survive[j] & live.acls[j].grantable;
+        if (const privset v = survive[i] & can; v != survive[i]) {
+          survive[i] = v;
+          changed = true;
+        }
+      }
+    }
+  }
+  privset surviving(const live_acl& a) {
+    recompute();
+    return survive[index(a)];
+  }
+  bool gone(const live_acl& a) { return surviving(a) == 0; }
+
+  // role has USAGE on schema after the steps so far (its own entry, PUBLIC's, or ownership)
+  std::set<std::pair<std::string, std::string>> usage_granted;  // (role, schema) by a grant step
+  bool has_usage(const std::string& role, const std::string& schema) {
+    if (usage_granted.count({role, schema})) return true;
+    for (const auto& a : live.acls) {
+      const auto& x = live.objects[a.object];
+      if (x.kind != object_kind::schema || x.name != schema || !a.column.empty()) continue;
+      if (x.owner == role) return true;
+      if ((a.is_public || a.grantee == role) && (surviving(a) & p_usage)) return true;
+    }
+    return false;
+  }
+
+  bool can_act_as(const std::string& role) const { return role == live.current_user || acting.count(role); }
+  // postgres_local: PostgreSQL 15 accepts GRANTED BY only for the current user, and only
+  // an owner grants on its objects; to act as `role` the current user needs membership
+  // (admin, with CREATEROLE, may grant it to itself; not for a superuser role).
+  // aurora_dsql has no SET ROLE: the statement runs as is.
+  bool ensure_can_act_as(const std::string& role, const std::string& why) {
+    if (can_act_as(role)) return true;
+    if (live.on == target::aurora_dsql) return false;
+    const live_role* r = live.find_role(role);
+    if (!r || r->superuser || role.starts_with("pg_")) return false;
+    const std::string me = quote_identifier(live.current_user);
+    add(step_kind::grant_membership, '~', role, "membership of " + me + " in role " + quote_identifier(role),
+        "GRANT " + quote_identifier(role) + " TO " + me + ";", why);
+    acting.insert(role);
+    return true;
+  }
 
   // The REVOKE of privileges given by `grantor`. PostgreSQL 15 accepts GRANTED BY only
   // for the current user, so on postgres_local the step acts as the grantor (SET LOCAL
   // ROLE) when it is someone else; a plain REVOKE by another role would revoke nothing
   // (P4).
   void revoke(const std::string& role, const std::string& what, privset privs, const std::string& grantee, bool pub,
-              const std::string& grantor, const std::string& reason, const std::string& column = {}) {
+              const std::string& grantor, const std::string& reason, const std::string& column,
+              bool cascade, const std::string& schema) {
     std::string priv = privilege_list(privs);
     if (!column.empty()) {
       std::string cols;
@@ -116,10 +195,21 @@ struct builder {
       priv = cols;
     }
     std::string sql = "REVOKE " + priv + " ON " + what + " FROM " + grantee_sql(grantee, pub) + " GRANTED BY " +
-                      quote_identifier(grantor) + ";";
+                      quote_identifier(grantor) + (cascade ? " CASCADE;" : ";");
     const bool other = grantor != live.current_user;
+    if (other)
+      ensure_can_act_as(grantor, "to revoke what " + quote_identifier(grantor) +
+                                     " granted the current user acts as it (GRANTED BY takes only the current user)");
     add(step_kind::revoke, '-', role, what, std::move(sql), reason + " (granted by " + quote_identifier(grantor) + ")",
-        other ? grantor : std::string());
+        other && live.on == target::postgres_local ? grantor : std::string());
+    // Acting as the grantor needs USAGE on the object's schema to name the object: a
+    // grantor without it gets it for this step only (granted and revoked in the step's
+    // transaction, so its privileges are unchanged).
+    if (other && live.on == target::postgres_local && !schema.empty() && !has_usage(grantor, schema)) {
+      const std::string sq = quote_identifier(schema), gq = quote_identifier(grantor);
+      p.steps.back().prologue = "GRANT USAGE ON SCHEMA " + sq + " TO " + gq + ";";
+      p.steps.back().epilogue = "REVOKE USAGE ON SCHEMA " + sq + " FROM " + gq + ";";
+    }
   }
 
   void roles() {
@@ -131,9 +221,18 @@ struct builder {
       if (!lr)
         add(step_kind::create_role, '+', r.name, "role " + q,
             "CREATE ROLE " + q + (r.login ? " WITH LOGIN;" : " WITH NOLOGIN;"), "declared in the spec, missing");
-      else if (lr->login != r.login)
+      else if (lr->login != r.login) {
+        // dsql_iam (and DSQL) refuse NOLOGIN on a mapped role: its mappings go first
+        if (!r.login)
+          for (const auto& m : live.mappings)
+            if (m.role == r.name) {
+              add(step_kind::iam_revoke, '-', r.name, "IAM mapping " + quote_literal(m.arn), iam_sql(live.on, false, m.role, m.arn),
+                  "declared NOLOGIN: a mapped role must have LOGIN");
+              gone_mappings.emplace(m.role, m.arn);
+            }
         add(step_kind::alter_role, '~', r.name, "role " + q, "ALTER ROLE " + q + (r.login ? " WITH LOGIN;" : " WITH NOLOGIN;"),
             r.login ? "declared LOGIN, is NOLOGIN" : "declared NOLOGIN, is LOGIN");
+      }
     }
   }
 
@@ -145,14 +244,48 @@ struct builder {
           throw engine_error("role \"" + r.name + "\" is declared a member of \"" + m + "\", which does not exist");
         want.emplace(m, r.name);
       }
+    // Live memberships that would close a cycle with a declared one ("revokes before
+    // grants when a membership is reversed"): for each missing (role, member), a chain
+    // role -> ... -> member in the live graph (X member of Y as X -> Y) is cut at its
+    // undeclared links between managed roles.
+    std::set<std::pair<std::string, std::string>> cut;  // (role, member)
+    {
+      std::map<std::string, std::vector<std::string>> up;  // member -> roles it is in
+      for (const auto& m : live.memberships) up[m.member].push_back(m.role);
+      for (const auto& [role, member] : want) {
+        bool present = false;
+        for (const auto& m : live.memberships) present = present || (m.role == role && m.member == member);
+        if (present) continue;
+        for (bool progress = true; progress;) {  // every chain, until none is left
+          progress = false;
+          std::map<std::string, std::string> parent;  // node -> the member it was reached from
+          std::vector<std::string> todo{role};
+          parent[role] = role;
+          while (!todo.empty() && !parent.count(member)) {
+            std::string x = todo.back();
+            todo.pop_back();
+            for (const auto& y : up[x])
+              if (!parent.count(y) && !cut.count({y, x})) {
+                parent[y] = x;
+                todo.push_back(y);
+              }
+          }
+          if (!parent.count(member)) break;
+          for (std::string y = member; y != role; y = parent[y]) {
+            const std::string& x = parent[y];  // x is a member of y
+            if (!want.count({y, x}) && is_managed(x)) progress = cut.emplace(y, x).second || progress;
+          }
+        }
+      }
+    }
     for (const auto& m : live.memberships) {
       have.emplace(m.role, m.member);
       if (!is_managed(m.member) || retired.count(m.role) || want.count({m.role, m.member})) continue;
-      const bool reversed = want.count({m.member, m.role}) != 0;
+      const bool reversed = cut.count({m.role, m.member}) != 0;
       if (!o.prune && !reversed) continue;
       add(step_kind::revoke_membership, '-', m.member, "membership in role " + quote_identifier(m.role),
           "REVOKE " + quote_identifier(m.role) + " FROM " + quote_identifier(m.member) + ";",
-          std::string(reversed ? "the spec reverses this membership" : "not in the spec (prune)") + " (granted by " +
+          std::string(reversed ? "would form a cycle with a declared membership" : "not in the spec (prune)") + " (granted by " +
               quote_identifier(m.grantor) + ")");
     }
     for (const auto& [role, member] : want)
@@ -209,33 +342,46 @@ struct builder {
           break;
       }
     }
-    // what the server has: per (object, grantee) the union over grantors
+    std::set<std::string> public_schemas(s.public_schemas.begin(), s.public_schemas.end());
+
+    // Revokes first (the live ACL, per grantor). Delegated grants (grantor neither the
+    // owner nor the current user) go before the grants they depend on; a revoke of a
+    // privilege held WITH GRANT OPTION cascades, and what the cascade takes from a role
+    // that the spec wants to keep it is granted again below.
+    // passes: delegated grants on objects in schemas, other grants on them, then the
+    // same for schemas and the database (a grantor keeps its USAGE while it is needed)
+    for (int pass = 0; pass < 4; ++pass)
+      for (const auto& a : live.acls) {
+        const auto& x = live.objects[a.object];
+        const bool delegated = a.grantor != x.owner && a.grantor != live.current_user;
+        const bool container = x.kind == object_kind::schema || x.kind == object_kind::database;
+        if (delegated != (pass % 2 == 0) || container != (pass >= 2)) continue;
+        if (!a.is_public && x.owner == a.grantee) continue;  // ownership, not a grant (P2)
+        const bool managed_public = a.is_public && x.kind == object_kind::schema && public_schemas.count(x.name);
+        if (!managed_public && (a.is_public || !is_managed(a.grantee))) continue;
+        if (!managed_public && !o.prune) continue;
+        privset wanted = 0;
+        if (a.column.empty())
+          if (auto it = want.find({{x.kind, x.schema, x.name, x.args}, a.grantee, a.is_public}); it != want.end())
+            wanted = it->second.first;
+        const privset extra = surviving(a) & ~wanted;
+        if (!extra) continue;
+        const bool cascade = (a.grantable & extra) != 0;
+        note_revoke(a, extra);
+        revoke(a.is_public ? "PUBLIC" : a.grantee, object_sql(x), extra, a.grantee, a.is_public, a.grantor,
+               managed_public ? "PUBLIC's privileges on schema " + quote_identifier(x.name) + " are managed and not declared"
+                              : std::string("not in the spec (prune)"),
+               a.column, cascade, x.schema);
+      }
+    // what the server has after the revokes: per (object, grantee) the union over grantors
     std::map<grant_key, privset> have;
     for (const auto& a : live.acls)
       if (a.column.empty()) {
         const auto& x = live.objects[a.object];
-        have[{{x.kind, x.schema, x.name, x.args}, a.grantee, a.is_public}] |= a.privileges;
+        privset p = surviving(a);
+        if (retired.count(a.grantor) && x.owner != a.grantor) p = 0;  // revoked with the retired role
+        have[{{x.kind, x.schema, x.name, x.args}, a.grantee, a.is_public}] |= p;
       }
-    std::set<std::string> public_schemas(s.public_schemas.begin(), s.public_schemas.end());
-
-    // revokes first (the live ACL, per grantor)
-    for (const auto& a : live.acls) {
-      const auto& x = live.objects[a.object];
-      if (!a.is_public && x.owner == a.grantee) continue;  // ownership, not a grant (P2)
-      const bool managed_public = a.is_public && x.kind == object_kind::schema && public_schemas.count(x.name);
-      if (!managed_public && (a.is_public || !is_managed(a.grantee))) continue;
-      if (!managed_public && !o.prune) continue;
-      privset wanted = 0;
-      if (a.column.empty())
-        if (auto it = want.find({{x.kind, x.schema, x.name, x.args}, a.grantee, a.is_public}); it != want.end())
-          wanted = it->second.first;
-      const privset extra = a.privileges & ~wanted;
-      if (!extra) continue;
-      revoke(a.is_public ? "PUBLIC" : a.grantee, object_sql(x), extra, a.grantee, a.is_public, a.grantor,
-             managed_public ? "PUBLIC's privileges on schema " + quote_identifier(x.name) + " are managed and not declared"
-                            : std::string("not in the spec (prune)"),
-             a.column);
-    }
     for (const auto& [key, w] : want) {
       const auto& [obj, grantee, pub] = key;
       auto it = objects.find(obj);
@@ -246,9 +392,17 @@ struct builder {
       if (!missing) continue;
       const auto& [kind, schema, name, args] = obj;
       const std::string what = object_sql(kind, schema, name, args);
+      // Only the owner (or a member of it) may grant on an object: act as the owner
+      // when the current user is a member (admin cannot grant on others' objects).
+      std::string act_as;
+      if (it != objects.end() && !live.current_is_superuser && live.on == target::postgres_local &&
+          ensure_can_act_as(it->second->owner, "only the owner grants on its objects: the current user acts as " +
+                                                   quote_identifier(it->second->owner)))
+        if (it->second->owner != live.current_user) act_as = it->second->owner;
+      if (kind == object_kind::schema && (missing & p_usage) && !pub) usage_granted.emplace(grantee, name);
       add(step_kind::grant, '+', pub ? "PUBLIC" : grantee, what,
           "GRANT " + privilege_list(missing) + " ON " + what + " TO " + grantee_sql(grantee, pub) + ";",
-          w.second + (current ? "; has " + privilege_list(current) : std::string()));
+          w.second + (current ? "; has " + privilege_list(current) : std::string()), act_as);
     }
   }
 
@@ -290,7 +444,7 @@ struct builder {
     for (const auto& m : s.mappings) want.emplace(m.role, m.arn);
     for (const auto& m : live.mappings) {
       have.emplace(m.role, m.arn);
-      if (o.prune && is_managed(m.role) && !want.count({m.role, m.arn}))
+      if (o.prune && is_managed(m.role) && !want.count({m.role, m.arn}) && !gone_mappings.count({m.role, m.arn}))
         add(step_kind::iam_revoke, '-', m.role, "IAM mapping " + quote_literal(m.arn), iam_sql(live.on, false, m.role, m.arn),
             "not in the spec (prune)");
     }
@@ -307,13 +461,7 @@ struct builder {
       if (lr->superuser) throw engine_error("role \"" + name + "\" is a superuser: never dropped by the engine");
       const std::string q = quote_identifier(name);
       const std::string me = quote_identifier(live.current_user);
-      const bool member = std::any_of(live.memberships.begin(), live.memberships.end(), [&](const live_membership& m) {
-        return m.role == name && m.member == live.current_user;
-      });
-      if (!live.current_is_superuser && !member)
-        add(step_kind::grant_membership, '~', name, "membership of " + me + " in role " + q,
-            "GRANT " + q + " TO " + me + ";",
-            "REASSIGN OWNED and ALTER DEFAULT PRIVILEGES FOR ROLE need the privileges of the retired role");
+      ensure_can_act_as(name, "REASSIGN OWNED and ALTER DEFAULT PRIVILEGES FOR ROLE need the privileges of the retired role");
       for (const auto& d : live.default_acls) {
         if (d.for_role != name && d.grantee != name) continue;
         add(step_kind::revoke_default, '-', name, "default privileges of " + quote_identifier(d.for_role),
@@ -322,6 +470,21 @@ struct builder {
                 std::string(defacl_type(d.objtype)) + " FROM " + grantee_sql(d.grantee, d.is_public) + ";",
             "the role is retired");
       }
+      // what the role granted on objects it does not own (delegated grants) would keep
+      // DROP ROLE from succeeding: revoked as the role, naming it
+      // DROP OWNED only revokes what the owner granted to the role; what others granted
+      // it, and what it granted (even to itself), are revoked one by one, delegated first
+      for (int pass = 0; pass < 2; ++pass)
+        for (const auto& a : live.acls) {
+          const auto& x = live.objects[a.object];
+          if ((a.grantor != name && a.grantee != name) || x.owner == name || (a.is_public && a.grantor != name)) continue;
+          if ((a.grantor != x.owner) != (pass == 0) || gone(a)) continue;
+          const privset privs = surviving(a);
+          note_revoke(a, privs);
+          revoke(name, object_sql(x), privs, a.grantee, a.is_public, a.grantor,
+                 a.grantor == name ? "the role is retired: what it granted goes with it" : "the role is retired",
+                 a.column, a.grantable != 0, x.schema);
+        }
       add(step_kind::reassign_owned, '~', name, "objects owned by " + q, "REASSIGN OWNED BY " + q + " TO " + me + ";",
           "the role is retired: its objects go to " + me);
       add(step_kind::drop_owned, '-', name, "privileges of " + q, "DROP OWNED BY " + q + ";",
@@ -339,11 +502,18 @@ struct builder {
 
 plan diff(const spec& s, const state& live, const diff_options& o) {
   validate(s);
-  builder b{s, live, o, {}, {}, {}};
+  builder b{s, live, o, {}, {}, {}, {}, {}, {}, {}, {}, true, {}};
   b.p.on = live.on;
   b.p.spec_name = s.name;
   for (const auto& r : s.roles) b.managed.insert(r.name);
   for (const auto& r : s.retired_roles) b.retired.insert(r);
+  // Only what the plan cannot take away: the current user's direct memberships (the
+  // current user is never managed), the implicit pg_database_owner, everything for a
+  // superuser. An inherited membership may go with a membership revoke earlier in the plan.
+  for (const auto& r : live.can_act_as)
+    if (live.current_is_superuser || r == "pg_database_owner") b.acting.insert(r);
+  for (const auto& m : live.memberships)
+    if (m.member == live.current_user) b.acting.insert(m.role);
   b.roles();
   b.memberships();
   b.schemas();
@@ -378,7 +548,9 @@ std::string to_text(const plan& p) {
       std::string n = std::to_string(i + 1);
       n.insert(0, width - n.size(), ' ');
       out += "  " + std::string(1, st.action) + " " + n + ". " + st.sql + "\n";
-      if (!st.act_as.empty()) out += std::string(width + 7, ' ') + "(as " + quote_identifier(st.act_as) + ")\n";
+      if (!st.act_as.empty())
+        out += std::string(width + 7, ' ') + "(as " + quote_identifier(st.act_as) +
+               (st.prologue.empty() ? ")\n" : ", with USAGE on the schema for this step only)\n");
       out += std::string(width + 7, ' ') + "# " + st.reason + "\n";
     }
   }
@@ -397,6 +569,8 @@ std::string to_json(const plan& p) {
     json e{{"n", i + 1}, {"kind", to_string(st.kind)}, {"action", std::string(1, st.action)}, {"role", st.role},
            {"object", st.object}, {"sql", st.sql}, {"reason", st.reason}};
     if (!st.act_as.empty()) e["act_as"] = st.act_as;
+    if (!st.prologue.empty()) e["prologue"] = st.prologue;
+    if (!st.epilogue.empty()) e["epilogue"] = st.epilogue;
     j["steps"].push_back(std::move(e));
   }
   return j.dump(2) + "\n";

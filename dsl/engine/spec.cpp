@@ -157,6 +157,9 @@ void validate(const spec& s) {
   }
   for (const auto& m : s.mappings) {
     known_role(m.role, "IAM mapping");
+    for (const auto& r : s.roles)
+      if (r.name == m.role && !r.login)
+        throw engine_error("IAM mapping of \"" + m.role + "\": a mapped role must have LOGIN");
     if (m.arn.empty()) throw engine_error("IAM mapping of \"" + m.role + "\": empty ARN");
   }
   for (const auto& p : s.public_schemas) check("schema", p);

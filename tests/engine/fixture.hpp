@@ -1,0 +1,76 @@
+// A throwaway PostgreSQL 15 with dsql_iam for one test process (dsql::local), and helpers
+// to run SQL as a role and to plan/apply a spec. Each Catch2 case runs in its own
+// process (catch_discover_tests), so each case gets a fresh cluster.
+#pragma once
+
+#include <pqxx/pqxx>
+
+#include <cstdlib>
+#include <filesystem>
+#include <string>
+
+#include "engine/engine.hpp"
+#include "local/cluster.hpp"
+
+namespace dsql::engine::test {
+
+namespace fs = std::filesystem;
+
+struct server {
+  fs::path dir;
+  dsql::local::cluster_info info;
+
+  server() {
+    std::string tmpl = (fs::temp_directory_path() / "dsql-engine-it.XXXXXX").string();
+    if (!mkdtemp(tmpl.data())) throw std::runtime_error("mkdtemp failed");
+    dir = tmpl;
+    info = dsql::local::up(dsql::local::cluster_options{dir, 5432, true});
+  }
+  ~server() {
+    try {
+      dsql::local::down(dir);
+    } catch (...) {
+    }
+  }
+  std::string conninfo(const std::string& user = "admin") const { return info.conninfo(user); }
+
+  // Runs statements (several allowed) in one implicit transaction per statement list.
+  void sql(const std::string& text, const std::string& user = "admin") const {
+    pqxx::connection c(conninfo(user));
+    pqxx::nontransaction n(c);
+    n.exec(text);
+  }
+  std::string one(const std::string& query, const std::string& user = "admin") const {
+    pqxx::connection c(conninfo(user));
+    pqxx::nontransaction n(c);
+    auto r = n.exec(query);
+    return r.empty() || r[0][0].is_null() ? std::string() : r[0][0].c_str();
+  }
+  plan plan_for(const spec& s, bool prune = false, const std::string& user = "admin",
+                target t = target::postgres_local) const {
+    pqxx::connection c(conninfo(user));
+    return diff(s, inspect(c, t), {prune});
+  }
+  apply_result apply_spec(const spec& s, bool prune = false, const std::string& user = "admin",
+                          target t = target::postgres_local) const {
+    pqxx::connection c(conninfo(user));
+    apply_options o;
+    o.on = t;
+    o.prune = prune;
+    return apply(c, s, o);
+  }
+};
+
+inline server& cluster() {
+  static server s;
+  return s;
+}
+
+inline grant_spec on_schema(std::string schema, privset p, std::string grantee) {
+  return {grant_on::schema, std::move(schema), {}, p, std::move(grantee), false};
+}
+inline grant_spec on_all_tables(std::string schema, privset p, std::string grantee) {
+  return {grant_on::all_tables, std::move(schema), {}, p, std::move(grantee), false};
+}
+
+}  // namespace dsql::engine::test
