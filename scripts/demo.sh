@@ -6,7 +6,9 @@
 #                                  aurora_dsql: the very script one would run on DSQL
 #   3. dsqlctl sql                 applied as admin (AWS IAM GRANT rewritten for local)
 #   4. the seed's two tables       created by admin after the grants, as the seed does
-#   5. apply again                 reaches the new tables
+#   5. seed-spec apply             the engine: plan (drift gate: exit 3), apply (prints
+#                                  the plan it applied: the grants on the new tables),
+#                                  plan again (exit 0)
 #   6. apply a third time          catalogs dumped before and after must be identical
 #   7. seed-flow matrix            connect AS each role and probe every cell
 #   8. dsqlctl local down          nothing left running
@@ -46,8 +48,17 @@ say "3. applying the bootstrap as admin (dsqlctl sql rewrites AWS IAM GRANT)"
 say "4. creating the seed's tables as admin, after the grants (as the seed does)"
 "$DSQLCTL" sql dsl/demo/seed_tables.sql --dir "$CLUSTER" --user admin
 
-say "5. applying the bootstrap again: GRANT ... ON ALL TABLES now reaches the new tables"
-"$DSQLCTL" sql "$WORK/bootstrap.sql" --dir "$CLUSTER" --user admin
+say "5. the engine's apply (seed-spec apply = dsql::main<seed::spec>): the plan it applied"
+# plan --exit-code is the drift gate: 3 = the new tables lack the spec's grants
+set +e
+"$SEED_SPEC" plan --dir "$CLUSTER" --account-id "$ACCOUNT_ID" --exit-code > "$WORK/drift.txt"
+rc=$?
+set -e
+[ "$rc" -eq 3 ] || { cat "$WORK/drift.txt"; die "plan --exit-code returned $rc before the apply (expected 3)"; }
+"$SEED_SPEC" apply --dir "$CLUSTER" --account-id "$ACCOUNT_ID" | sed 's/^/    /'
+"$SEED_SPEC" plan --dir "$CLUSTER" --account-id "$ACCOUNT_ID" --exit-code > "$WORK/after-apply.txt" ||
+  { cat "$WORK/after-apply.txt"; die "the plan is not empty after the engine's apply"; }
+echo "    plan --exit-code after the apply: 0 ($(cat "$WORK/after-apply.txt"))"
 
 say "6. applying a third time: must print nothing and change nothing"
 dump() {
