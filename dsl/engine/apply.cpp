@@ -51,12 +51,18 @@ bool retryable(const std::exception& e) {
   return what.find("OC000") != std::string::npos || what.find("OC001") != std::string::npos;
 }
 
-// Another applier got there first: re-plan instead of failing.
-bool lost_race(const std::exception& e) {
+// Plan again instead of failing: another applier got there first (the object exists
+// already), or the server's cascade differed from the plan's model of it (a DROP ROLE
+// still blocked by a grant, a revoke by a grantor whose grant option a cascade took).
+// A step that keeps failing this way ends as a convergence error naming it.
+bool replan(const std::exception& e, const step& st) {
   const std::string code = sqlstate_of(e);
   if (code == "42710" || code == "42P06" || code == "23505") return true;  // exists already
   const std::string what = e.what();
-  return what.find("already exists") != std::string::npos;
+  if (what.find("already exists") != std::string::npos) return true;
+  if (st.kind == step_kind::drop_role && (code == "2BP01" || what.find("cannot be dropped") != std::string::npos))
+    return true;
+  return st.kind == step_kind::revoke && !st.act_as.empty() && code == "42501";
 }
 
 std::string first_line(const std::string& s) { return s.substr(0, s.find('\n')); }
@@ -72,6 +78,7 @@ struct executor {
   const apply_options& o;
   apply_result& result;
   std::mt19937 rng{std::random_device{}()};
+  std::string last_replan;  // the step that made the last round plan again
 
   void backoff(int attempt) {
     const long cap = std::min<long>(o.max_backoff_ms, static_cast<long>(o.base_backoff_ms) << std::min(attempt, 16));
@@ -108,7 +115,10 @@ struct executor {
       try {
         run_batch(p, b, e);
       } catch (const std::exception& ex) {
-        if (lost_race(ex) && e - b == 1) return false;
+        if (e - b == 1 && replan(ex, p.steps[b])) {
+          last_replan = "step " + std::to_string(b + 1) + ": " + p.steps[b].sql + ": " + first_line(ex.what());
+          return false;
+        }
         if (e - b > 1 && !retryable(ex)) {
           // find the failing step: one transaction per step from here
           for (std::size_t i = b; i < e; ++i) {
@@ -116,7 +126,10 @@ struct executor {
               run_batch(p, i, i + 1);
               result.applied.steps.push_back(p.steps[i]);
             } catch (const std::exception& one) {
-              if (lost_race(one)) return false;
+              if (replan(one, p.steps[i])) {
+                last_replan = "step " + std::to_string(i + 1) + ": " + p.steps[i].sql + ": " + first_line(one.what());
+                return false;
+              }
               throw engine_error("step " + std::to_string(i + 1) + " failed: " + p.steps[i].sql + "\n  " + one.what());
             }
           }
@@ -157,7 +170,7 @@ apply_result apply(pqxx::connection& c, const spec& s, const apply_options& o) {
   result.applied.on = o.on;
   result.applied.spec_name = s.name;
   advisory_lock lock(c, o.on == target::postgres_local);
-  executor ex{c, o, result};
+  executor ex{c, o, result, std::mt19937{std::random_device{}()}, {}};
   for (int round = 1; round <= std::max(o.max_rounds, 1); ++round) {
     result.rounds = round;
     const plan p = diff(s, inspect(c, o.on), {o.prune});
@@ -168,6 +181,7 @@ apply_result apply(pqxx::connection& c, const spec& s, const apply_options& o) {
     std::string what = "the database did not converge: after applying, the plan still has " +
                        std::to_string(remaining.steps.size()) + " step(s):";
     for (const auto& st : remaining.steps) what += "\n  " + std::string(1, st.action) + " " + st.sql;
+    if (!ex.last_replan.empty()) what += "\n(the last round stopped at " + ex.last_replan + ")";
     throw convergence_error(what, std::move(remaining));
   }
   return result;

@@ -25,14 +25,16 @@ const live_role* state::find_role(std::string_view name) const {
 
 namespace {
 
-constexpr const char* q_server =
-    "SELECT current_user, pg_catalog.current_setting('server_version_num')::int, "
-    "(SELECT rolsuper FROM pg_catalog.pg_roles WHERE rolname = current_user), pg_catalog.current_database(), "
-    "pg_catalog.to_regclass('sys.iam_pg_role_mappings') IS NOT NULL, "
-    "ARRAY(SELECT rolname FROM pg_catalog.pg_roles WHERE pg_catalog.pg_has_role(current_user, oid, 'MEMBER'))::text";
-
+// roles, with what the session is (one row of facts joined to every role row)
 constexpr const char* q_roles =
-    "SELECT oid, rolname, rolsuper, rolcanlogin, rolcreaterole, rolcreatedb FROM pg_catalog.pg_roles";
+    "SELECT r.oid, r.rolname, r.rolsuper, r.rolcanlogin, r.rolcreaterole, r.rolcreatedb, s.* "
+    "FROM pg_catalog.pg_roles r CROSS JOIN (SELECT current_user::text AS me, "
+    "pg_catalog.current_setting('server_version_num')::int AS version, "
+    "(SELECT rolsuper FROM pg_catalog.pg_roles WHERE rolname = current_user) AS super, "
+    "pg_catalog.current_database()::text AS db, "
+    "pg_catalog.to_regclass('sys.iam_pg_role_mappings') IS NOT NULL AS mappings, "
+    "ARRAY(SELECT rolname FROM pg_catalog.pg_roles WHERE pg_catalog.pg_has_role(current_user, oid, 'MEMBER'))::text "
+    "AS acting) s";
 
 constexpr const char* q_members =
     "SELECT roleid, member, grantor, admin_option FROM pg_catalog.pg_auth_members";
@@ -137,24 +139,39 @@ struct reader {
 state inspect(pqxx::connection& c, target t) {
   state st;
   st.on = t;
-  pqxx::transaction<pqxx::repeatable_read, pqxx::read_only> tx(c, "dsql-inspect");
+  // One snapshot (REPEATABLE READ READ ONLY); BEGIN travels with the first query and
+  // COMMIT is the last round trip: 10 round trips in all (9 on aurora_dsql).
+  pqxx::nontransaction tx(c, "dsql-inspect");
+  bool begun = false;
   auto exec = [&](const std::string& q) {
     ++st.round_trips;
-    return tx.exec(q);
+    if (begun) return tx.exec(q);
+    begun = true;
+    return tx.exec("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY; " + q);
   };
-  {
-    auto r = exec(q_server);
-    st.current_user = r[0][0].c_str();
-    st.server_version = r[0][1].as<int>();
-    st.current_is_superuser = !r[0][2].is_null() && r[0][2].as<bool>();
-    st.database = r[0][3].c_str();
-    st.has_mapping_view = r[0][4].as<bool>();
-    auto arr = r[0][5].as_array();
-    for (auto e = arr.get_next(); e.first != pqxx::array_parser::done; e = arr.get_next())
-      if (e.first == pqxx::array_parser::string_value) st.can_act_as.push_back(e.second);
-  }
+  struct end_snapshot {
+    pqxx::nontransaction& tx;
+    bool& begun;
+    bool ok = false;
+    ~end_snapshot() {
+      if (begun && !ok) try {
+          tx.exec("ROLLBACK");
+        } catch (...) {  // the connection is broken: nothing to end
+        }
+    }
+  } guard{tx, begun};
   reader rd;
   for (const auto& row : exec(q_roles)) {
+    if (st.current_user.empty()) {
+      st.current_user = row[6].c_str();
+      st.server_version = row[7].as<int>();
+      st.current_is_superuser = !row[8].is_null() && row[8].as<bool>();
+      st.database = row[9].c_str();
+      st.has_mapping_view = row[10].as<bool>();
+      auto arr = row[11].as_array();
+      for (auto e = arr.get_next(); e.first != pqxx::array_parser::done; e = arr.get_next())
+        if (e.first == pqxx::array_parser::string_value) st.can_act_as.push_back(e.second);
+    }
     live_role r;
     r.name = row[1].c_str();
     r.superuser = row[2].as<bool>();
@@ -222,7 +239,9 @@ state inspect(pqxx::connection& c, target t) {
   }
   if (st.has_mapping_view)
     for (const auto& row : exec(q_mappings)) st.mappings.push_back({row[0].c_str(), row[1].c_str(), row[2].c_str()});
-  tx.commit();
+  ++st.round_trips;
+  tx.exec("COMMIT");
+  guard.ok = true;
   return st;
 }
 
@@ -243,7 +262,7 @@ std::string to_text(const state& s) {
   std::string out = "-- live state of database " + dsql::quote_identifier(s.database) + " as " +
                     dsql::quote_identifier(s.current_user) + " (server " + std::to_string(s.server_version) +
                     ", target " + std::string(to_string(s.on)) + ", " + std::to_string(s.round_trips) +
-                    " queries)\n";
+                    " round trips)\n";
   out += "roles:\n";
   for (const auto& r : s.roles) {
     if (r.name.starts_with("pg_")) continue;
@@ -283,7 +302,7 @@ std::string to_json(const state& s) {
   j["database"] = s.database;
   j["current_user"] = s.current_user;
   j["server_version"] = s.server_version;
-  j["queries"] = s.round_trips;
+  j["round_trips"] = s.round_trips;
   j["roles"] = json::array();
   for (const auto& r : s.roles)
     j["roles"].push_back({{"name", r.name}, {"login", r.login}, {"superuser", r.superuser}, {"createrole", r.createrole}});

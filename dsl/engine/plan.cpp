@@ -112,6 +112,23 @@ struct builder {
   std::vector<privset> survive;
   std::map<std::size_t, std::vector<std::size_t>> by_object;  // object -> its ACL entries
   bool dirty = true;
+  // memberships after the plan's membership steps: member -> roles it is in
+  std::map<std::string, std::set<std::string>> graph;
+  std::map<std::string, std::set<std::string>> ancestors_memo;
+  // the role and every role it is (transitively) a member of: whose grant options it holds
+  const std::set<std::string>& ancestors(const std::string& r) {
+    auto it = ancestors_memo.find(r);
+    if (it != ancestors_memo.end()) return it->second;
+    std::set<std::string> seen{r};
+    std::vector<std::string> todo{r};
+    while (!todo.empty()) {
+      std::string x = todo.back();
+      todo.pop_back();
+      for (const auto& y : graph[x])
+        if (seen.insert(y).second) todo.push_back(y);
+    }
+    return ancestors_memo[r] = std::move(seen);
+  }
 
   std::size_t index(const live_acl& a) const { return static_cast<std::size_t>(&a - live.acls.data()); }
   void note_revoke(const live_acl& a, privset privs) {
@@ -128,15 +145,15 @@ struct builder {
       auto r = revoked.find(i);
       survive[i] = live.acls[i].privileges & ~(r == revoked.end() ? privset{0} : r->second);
     }
-    if (revoked.empty()) return;
     for (bool changed = true; changed;) {
       changed = false;
       for (std::size_t i = 0; i < live.acls.size(); ++i) {
         const auto& a = live.acls[i];
         if (!a.column.empty() || !survive[i] || a.grantor == live.objects[a.object].owner) continue;
-        privset can = 0;  // what the grantor still holds WITH GRANT OPTION
+        privset can = 0;  // what the grantor still holds WITH GRANT OPTION (itself or by membership)
+        const auto& mine = ancestors(a.grantor);
         for (std::size_t j : by_object[a.object])
-          if (live.acls[j].column.empty() && !live.acls[j].is_public && live.acls[j].grantee == a.grantor)
+          if (live.acls[j].column.empty() && !live.acls[j].is_public && mine.count(live.acls[j].grantee))
             can |= survive[j] & live.acls[j].grantable;
         if (const privset v = survive[i] & can; v != survive[i]) {
           survive[i] = v;
@@ -144,12 +161,25 @@ struct builder {
         }
       }
     }
+    if (survive0.empty()) survive0 = survive;
   }
+  std::vector<privset> survive0;  // before any step: 0 marks an orphan
   privset surviving(const live_acl& a) {
     recompute();
     return survive[index(a)];
   }
-  bool gone(const live_acl& a) { return surviving(a) == 0; }
+  bool orphan(const live_acl& a) {
+    recompute();
+    return survive0[index(a)] == 0 && a.column.empty() && !a.is_public;
+  }
+  // taken away by a cascade of the plan's revokes (an orphan is not: it stays)
+  bool gone(const live_acl& a) { return !orphan(a) && surviving(a) == 0; }
+  // what the entry still grants: an orphan keeps what is not revoked explicitly
+  privset current(const live_acl& a) {
+    if (!orphan(a)) return surviving(a);
+    auto r = revoked.find(index(a));
+    return a.privileges & ~(r == revoked.end() ? privset{0} : r->second);
+  }
 
   // role has USAGE on schema after the steps so far (its own entry, PUBLIC's, or ownership)
   std::set<std::pair<std::string, std::string>> usage_granted;  // (role, schema) by a grant step
@@ -185,30 +215,53 @@ struct builder {
   // for the current user, so on postgres_local the step acts as the grantor (SET LOCAL
   // ROLE) when it is someone else; a plain REVOKE by another role would revoke nothing
   // (P4).
-  void revoke(const std::string& role, const std::string& what, privset privs, const std::string& grantee, bool pub,
-              const std::string& grantor, const std::string& reason, const std::string& column,
-              bool cascade, const std::string& schema) {
+  void revoke(const std::string& role, const live_acl& a, privset privs, const std::string& reason) {
+    const live_object& x = live.objects[a.object];
+    const std::string what = object_sql(x);
+    const std::string& grantor = a.grantor;
+    const bool cascade = (a.grantable & privs) != 0;
     std::string priv = privilege_list(privs);
-    if (!column.empty()) {
+    if (!a.column.empty()) {
       std::string cols;
-      for (const auto& n : privilege_names(privs)) cols += (cols.empty() ? "" : ", ") + n + " (" + quote_identifier(column) + ")";
+      for (const auto& n : privilege_names(privs)) cols += (cols.empty() ? "" : ", ") + n + " (" + quote_identifier(a.column) + ")";
       priv = cols;
     }
-    std::string sql = "REVOKE " + priv + " ON " + what + " FROM " + grantee_sql(grantee, pub) + " GRANTED BY " +
+    std::string sql = "REVOKE " + priv + " ON " + what + " FROM " + grantee_sql(a.grantee, a.is_public) + " GRANTED BY " +
                       quote_identifier(grantor) + (cascade ? " CASCADE;" : ";");
     const bool other = grantor != live.current_user;
+    const bool local = live.on == target::postgres_local;
     if (other)
       ensure_can_act_as(grantor, "to revoke what " + quote_identifier(grantor) +
                                      " granted the current user acts as it (GRANTED BY takes only the current user)");
     add(step_kind::revoke, '-', role, what, std::move(sql), reason + " (granted by " + quote_identifier(grantor) + ")",
-        other && live.on == target::postgres_local ? grantor : std::string());
+        other && local ? grantor : std::string());
+    if (!other || !local) return;
+    step& st = p.steps.back();
+    const std::string gq = quote_identifier(grantor);
     // Acting as the grantor needs USAGE on the object's schema to name the object: a
     // grantor without it gets it for this step only (granted and revoked in the step's
     // transaction, so its privileges are unchanged).
-    if (other && live.on == target::postgres_local && !schema.empty() && !has_usage(grantor, schema)) {
-      const std::string sq = quote_identifier(schema), gq = quote_identifier(grantor);
-      p.steps.back().prologue = "GRANT USAGE ON SCHEMA " + sq + " TO " + gq + ";";
-      p.steps.back().epilogue = "REVOKE USAGE ON SCHEMA " + sq + " FROM " + gq + ";";
+    if (!x.schema.empty() && !has_usage(grantor, x.schema)) {
+      const std::string sq = quote_identifier(x.schema);
+      st.prologue = "GRANT USAGE ON SCHEMA " + sq + " TO " + gq + ";";
+      st.epilogue = "REVOKE USAGE ON SCHEMA " + sq + " FROM " + gq + ";";
+    }
+    // An orphan (its grantor lost the grant option since, e.g. with a membership):
+    // PostgreSQL revokes it only as a grantor holding the grant option, so the owner
+    // gives it back for this step and takes it away again after.
+    if (orphan(a) && a.column.empty() && x.owner != grantor &&
+        (x.owner == live.current_user || live.current_is_superuser)) {
+      privset had = 0;  // what the grantor keeps from the owner, without grant option
+      for (const auto& e : live.acls)
+        if (e.object == a.object && e.column.empty() && !e.is_public && e.grantee == grantor && e.grantor == x.owner)
+          had |= surviving(e);
+      had &= privs;
+      std::string pro = "GRANT " + privilege_list(privs) + " ON " + what + " TO " + gq + " WITH GRANT OPTION;";
+      std::string epi;
+      if (had) epi += "REVOKE GRANT OPTION FOR " + privilege_list(had) + " ON " + what + " FROM " + gq + " CASCADE;";
+      if (privs & ~had) epi += std::string(epi.empty() ? "" : " ") + "REVOKE " + privilege_list(privs & ~had) + " ON " + what + " FROM " + gq + " CASCADE;";
+      st.prologue += std::string(st.prologue.empty() ? "" : " ") + pro;
+      st.epilogue = epi + (st.epilogue.empty() ? "" : " ") + st.epilogue;
     }
   }
 
@@ -252,6 +305,7 @@ struct builder {
     {
       std::map<std::string, std::vector<std::string>> up;  // member -> roles it is in
       for (const auto& m : live.memberships) up[m.member].push_back(m.role);
+      for (const auto& [role, member] : want) up[member].push_back(role);  // granted earlier in the plan
       for (const auto& [role, member] : want) {
         bool present = false;
         for (const auto& m : live.memberships) present = present || (m.role == role && m.member == member);
@@ -273,21 +327,27 @@ struct builder {
           if (!parent.count(member)) break;
           for (std::string y = member; y != role; y = parent[y]) {
             const std::string& x = parent[y];  // x is a member of y
-            if (!want.count({y, x}) && is_managed(x)) progress = cut.emplace(y, x).second || progress;
+            const bool live_edge = std::any_of(live.memberships.begin(), live.memberships.end(),
+                                               [&](const live_membership& m) { return m.role == y && m.member == x; });
+            if (live_edge && !want.count({y, x}) && (is_managed(x) || retired.count(x) || retired.count(y)))
+              progress = cut.emplace(y, x).second || progress;
           }
         }
       }
     }
     for (const auto& m : live.memberships) {
       have.emplace(m.role, m.member);
-      if (!is_managed(m.member) || retired.count(m.role) || want.count({m.role, m.member})) continue;
+      graph[m.member].insert(m.role);
       const bool reversed = cut.count({m.role, m.member}) != 0;
+      if (!reversed && (!is_managed(m.member) || retired.count(m.role) || want.count({m.role, m.member}))) continue;
       if (!o.prune && !reversed) continue;
+      graph[m.member].erase(m.role);
       add(step_kind::revoke_membership, '-', m.member, "membership in role " + quote_identifier(m.role),
           "REVOKE " + quote_identifier(m.role) + " FROM " + quote_identifier(m.member) + ";",
           std::string(reversed ? "would form a cycle with a declared membership" : "not in the spec (prune)") + " (granted by " +
               quote_identifier(m.grantor) + ")");
     }
+    for (const auto& [role, member] : want) graph[member].insert(role);
     for (const auto& [role, member] : want)
       if (!have.count({role, member}))
         add(step_kind::grant_membership, '+', member, "membership in role " + quote_identifier(role),
@@ -306,6 +366,7 @@ struct builder {
   }
 
   void privileges() {
+    recompute();  // survive0: the entries as they are, orphans marked, before any step
     // desired privileges per (object, grantee), with the spec line that asks for them
     std::map<grant_key, std::pair<privset, std::string>> want;
     std::map<object_key, const live_object*> objects;
@@ -364,21 +425,19 @@ struct builder {
         if (a.column.empty())
           if (auto it = want.find({{x.kind, x.schema, x.name, x.args}, a.grantee, a.is_public}); it != want.end())
             wanted = it->second.first;
-        const privset extra = surviving(a) & ~wanted;
+        const privset extra = current(a) & ~wanted;
         if (!extra) continue;
-        const bool cascade = (a.grantable & extra) != 0;
         note_revoke(a, extra);
-        revoke(a.is_public ? "PUBLIC" : a.grantee, object_sql(x), extra, a.grantee, a.is_public, a.grantor,
+        revoke(a.is_public ? "PUBLIC" : a.grantee, a, extra,
                managed_public ? "PUBLIC's privileges on schema " + quote_identifier(x.name) + " are managed and not declared"
-                              : std::string("not in the spec (prune)"),
-               a.column, cascade, x.schema);
+                              : std::string("not in the spec (prune)"));
       }
     // what the server has after the revokes: per (object, grantee) the union over grantors
     std::map<grant_key, privset> have;
     for (const auto& a : live.acls)
       if (a.column.empty()) {
         const auto& x = live.objects[a.object];
-        privset p = surviving(a);
+        privset p = current(a);
         if (retired.count(a.grantor) && x.owner != a.grantor) p = 0;  // revoked with the retired role
         have[{{x.kind, x.schema, x.name, x.args}, a.grantee, a.is_public}] |= p;
       }
@@ -479,11 +538,10 @@ struct builder {
           const auto& x = live.objects[a.object];
           if ((a.grantor != name && a.grantee != name) || x.owner == name || (a.is_public && a.grantor != name)) continue;
           if ((a.grantor != x.owner) != (pass == 0) || gone(a)) continue;
-          const privset privs = surviving(a);
+          const privset privs = current(a);
           note_revoke(a, privs);
-          revoke(name, object_sql(x), privs, a.grantee, a.is_public, a.grantor,
-                 a.grantor == name ? "the role is retired: what it granted goes with it" : "the role is retired",
-                 a.column, a.grantable != 0, x.schema);
+          revoke(name, a, privs,
+                 a.grantor == name ? "the role is retired: what it granted goes with it" : "the role is retired");
         }
       add(step_kind::reassign_owned, '~', name, "objects owned by " + q, "REASSIGN OWNED BY " + q + " TO " + me + ";",
           "the role is retired: its objects go to " + me);
@@ -502,7 +560,7 @@ struct builder {
 
 plan diff(const spec& s, const state& live, const diff_options& o) {
   validate(s);
-  builder b{s, live, o, {}, {}, {}, {}, {}, {}, {}, {}, true, {}};
+  builder b{s, live, o, {}, {}, {}, {}, {}, {}, {}, {}, true, {}, {}, {}, {}};
   b.p.on = live.on;
   b.p.spec_name = s.name;
   for (const auto& r : s.roles) b.managed.insert(r.name);

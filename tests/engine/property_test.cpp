@@ -134,7 +134,16 @@ TEST_CASE("property: for random specs and starting states, apply then plan is em
     try {
       c.apply_spec(s, prune);
     } catch (const std::exception& e) {
-      FAIL(e.what());
+      // the ACLs as the server has them after the failure, for the report
+      std::string acls;
+      pqxx::connection conn(c.conninfo("postgres"));
+      pqxx::nontransaction n(conn);
+      for (const auto& row : n.exec("SELECT c.oid::regclass::text || ' ' || coalesce(c.relacl::text, '(null)') FROM pg_class c "
+                                    "JOIN pg_namespace s ON s.oid = c.relnamespace WHERE s.nspname IN ('s0', 'S 1') "
+                                    "AND c.relkind = 'r' UNION ALL SELECT nspname || ' ' || coalesce(nspacl::text, '') "
+                                    "FROM pg_namespace WHERE nspname IN ('s0', 'S 1')"))
+        acls += std::string(row[0].c_str()) + "\n";
+      FAIL(e.what() << "\nACLs now:\n" << acls);
     }
     const plan p = c.plan_for(s, prune);
     INFO(to_text(p));
