@@ -63,7 +63,18 @@ std::string table(int j) { return "t" + std::to_string(j); }
 
 }  // namespace
 
+int run(int argc, char** argv);
+
 int main(int argc, char** argv) {
+  try {
+    return run(argc, argv);
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "bench-engine: %s\n", e.what());
+    return 1;
+  }
+}
+
+int run(int argc, char** argv) {
   const int roles = argc > 1 ? std::atoi(argv[1]) : 1000;
   const int tables = argc > 2 ? std::atoi(argv[2]) : 10000;
   const int per_table = argc > 3 ? std::atoi(argv[3]) : 3;
@@ -93,12 +104,16 @@ int main(int argc, char** argv) {
     n.exec("DO $$ BEGIN FOR i IN 0.." + std::to_string(roles - 1) +
            " LOOP EXECUTE format('CREATE ROLE %I', 'bench_r' || lpad(i::text, 4, '0')); END LOOP; END $$");
     for (int s = 0; s < schemas; ++s) n.exec("CREATE SCHEMA " + schema(s));
-    n.exec("DO $$ BEGIN FOR j IN 0.." + std::to_string(tables - 1) + " LOOP EXECUTE format('CREATE TABLE %I.%I (id int)', " +
-           "'bench_s' || (j % " + std::to_string(schemas) + "), 't' || j); END LOOP; END $$");
-    n.exec("DO $$ BEGIN FOR j IN 0.." + std::to_string(tables - 1) + " LOOP FOR m IN 0.." +
-           std::to_string(per_table - 1) + " LOOP EXECUTE format('GRANT SELECT ON %I.%I TO %I', 'bench_s' || (j % " +
-           std::to_string(schemas) + "), 't' || j, 'bench_r' || lpad(((j * " + std::to_string(per_table) + " + m) % " +
-           std::to_string(roles) + ")::text, 4, '0')); END LOOP; END LOOP; END $$");
+    // 500 tables per transaction (the lock table holds max_locks_per_transaction x connections)
+    for (int from = 0; from < tables; from += 500) {
+      const std::string range = std::to_string(from) + ".." + std::to_string(std::min(tables, from + 500) - 1);
+      n.exec("DO $$ BEGIN FOR j IN " + range + " LOOP EXECUTE format('CREATE TABLE %I.%I (id int)', " +
+             "'bench_s' || (j % " + std::to_string(schemas) + "), 't' || j); END LOOP; END $$");
+      n.exec("DO $$ BEGIN FOR j IN " + range + " LOOP FOR m IN 0.." + std::to_string(per_table - 1) +
+             " LOOP EXECUTE format('GRANT SELECT ON %I.%I TO %I', 'bench_s' || (j % " + std::to_string(schemas) +
+             "), 't' || j, 'bench_r' || lpad(((j * " + std::to_string(per_table) + " + m) % " + std::to_string(roles) +
+             ")::text, 4, '0')); END LOOP; END LOOP; END $$");
+    }
   }
   const double generate_s = seconds_since(t0);
 
@@ -165,8 +180,9 @@ int main(int argc, char** argv) {
   // ---- 2. drift: revoke DRIFT grants behind the engine's back, plan, apply ----
   {
     pqxx::nontransaction n(c);
-    n.exec("DO $$ BEGIN FOR j IN 0.." + std::to_string(tables - 1) + " LOOP FOR m IN 0.." + std::to_string(per_table - 1) +
-           " LOOP IF j * " + std::to_string(per_table) + " + m < " + std::to_string(drift) +
+    for (int from = 0; from < tables; from += 500)
+    n.exec("DO $$ BEGIN FOR j IN " + std::to_string(from) + ".." + std::to_string(std::min(tables, from + 500) - 1) +
+           " LOOP FOR m IN 0.." + std::to_string(per_table - 1) + " LOOP IF j * " + std::to_string(per_table) + " + m < " + std::to_string(drift) +
            " THEN EXECUTE format('REVOKE SELECT ON %I.%I FROM %I', 'bench_s' || (j % " + std::to_string(schemas) +
            "), 't' || j, 'bench_r' || lpad(((j * " + std::to_string(per_table) + " + m) % " + std::to_string(roles) +
            ")::text, 4, '0')); END IF; END LOOP; END LOOP; END $$");

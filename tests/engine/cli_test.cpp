@@ -1,0 +1,69 @@
+// The engine's command line as users run it: dsqlctl plan|apply|inspect with --spec and
+// --dir, the exit codes (0 ok, 1 error, 2 usage, 3 plan --exit-code with changes), JSON
+// output, and seed-spec plan/apply (dsql::main<seed::spec>).
+#include <catch2/catch.hpp>
+#include <nlohmann/json.hpp>
+
+#include <fstream>
+
+#include "fixture.hpp"
+#include "process.hpp"
+
+using namespace dsql::engine;
+using dsql::engine::test::cluster;
+using dsql::test::run;
+
+TEST_CASE("dsqlctl plan/apply/inspect: exit codes, JSON, a 64-byte name refused before connecting",
+          "[integration][cli]") {
+  auto& c = cluster();
+  const std::string dir = c.dir.string();
+  spec s;
+  s.name = "cli";
+  s.roles = {{"cli_app", true, {}}};
+  s.schemas = {{"public", false}};
+  s.grants = {{grant_on::schema, "public", {}, p_usage, "cli_app", false}};
+  const std::string file = (c.dir / "spec.json").string();
+  std::ofstream(file) << to_json(s);
+
+  auto plan = run({DSQLCTL, "plan", "--spec", file, "--dir", dir, "--exit-code"});
+  INFO(plan.output);
+  CHECK(plan.status == 3);
+  CHECK(plan.output.find("+ 1. CREATE ROLE \"cli_app\" WITH LOGIN;") != std::string::npos);
+  auto json = run({DSQLCTL, "plan", "--spec", file, "--dir", dir, "--format", "json"});
+  REQUIRE(json.status == 0);
+  const auto j = nlohmann::json::parse(json.output);
+  CHECK(j["changes"] == 2);
+  CHECK(j["steps"][0]["kind"] == "create_role");
+  auto apply = run({DSQLCTL, "apply", "--spec", file, "--dir", dir});
+  INFO(apply.output);
+  CHECK(apply.status == 0);
+  CHECK(apply.output.find("Apply complete: 2 step(s)") != std::string::npos);
+  CHECK(run({DSQLCTL, "plan", "--spec", file, "--dir", dir, "--exit-code"}).status == 0);
+  auto inspect = run({DSQLCTL, "inspect", "--dir", dir, "--format", "json"});
+  REQUIRE(inspect.status == 0);
+  CHECK(nlohmann::json::parse(inspect.output)["round_trips"] == 10);
+
+  s.roles.push_back({std::string(64, 'z'), false, {}});
+  std::ofstream(file) << to_json(s);
+  auto bad = run({DSQLCTL, "plan", "--spec", file, "--conninfo", "host=/nonexistent"});
+  CHECK(bad.status == 1);
+  CHECK(bad.output.find("at most 63 bytes") != std::string::npos);
+  CHECK(run({DSQLCTL, "plan", "--dir", dir}).status == 2);  // no --spec
+  CHECK(run({DSQLCTL, "plan", "--spec", file, "--format", "yaml"}).status == 2);
+}
+
+TEST_CASE("seed-spec plan/apply: a spec program is the engine's command line (dsql::main)", "[integration][cli]") {
+  auto& c = cluster();
+  const std::string dir = c.dir.string();
+  CHECK(run({SEED_SPEC, "plan", "--dir", dir, "--exit-code"}).status == 3);
+  auto apply = run({SEED_SPEC, "apply", "--dir", dir, "--format", "json"});
+  INFO(apply.output);
+  REQUIRE(apply.status == 0);
+  CHECK(nlohmann::json::parse(apply.output)["converged"] == true);
+  CHECK(run({SEED_SPEC, "plan", "--dir", dir, "--exit-code"}).status == 0);
+  // the existing commands still work
+  CHECK(run({SEED_SPEC, "bootstrap", "--target", "aurora_dsql", "--account-id", "123456789012"}).status == 0);
+  auto spec_json = run({SEED_SPEC, "spec"});
+  REQUIRE(spec_json.status == 0);
+  CHECK(spec_from_json(spec_json.output).roles.size() == 4);
+}
