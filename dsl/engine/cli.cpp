@@ -26,11 +26,12 @@ std::string usage(std::string_view program, bool builtin) {
   std::string spec_opt = builtin ? "" : " --spec FILE";
   return "usage: " + p + " plan" + spec_opt + " [connection] [--target T] [--format text|json] [--prune] [--exit-code]\n" +
          "       " + p + " apply" + spec_opt + " [connection] [--target T] [--format text|json] [--prune]\n" +
-         "       " + p + " inspect [connection] [--target T] [--format text|json]\n" +
+         "       " + p + " inspect [connection] [--target T] [--format text|json|cpp]\n" +
          (builtin ? "       " + p + " spec [--account-id ID]\n" : std::string()) +
          "  plan      the ordered change from the live database to the spec (nothing is changed)\n"
          "  apply     plan, execute, inspect again; fails when the database did not converge\n"
-         "  inspect   the live roles, memberships, privileges, default privileges, IAM mappings\n" +
+         "  inspect   the live roles, memberships, privileges, default privileges, IAM mappings;\n"
+         "            --format cpp writes them as DSL code (namespace adopted) to adopt an existing database\n" +
          (builtin ? "  spec      the spec as JSON (input of dsqlctl plan --spec)\n" : "") +
          "connection: --conninfo STR (libpq), else the PG* environment variables;\n"
          "            or --dir DIR [--user USER]: a cluster made by `dsqlctl local up` (user admin)\n"
@@ -82,7 +83,8 @@ options parse(const std::vector<std::string>& a, bool builtin) {
     else if (arg == "--user" || arg == "-U") o.user = take();
     else if (arg == "--format") {
       o.format = take();
-      if (o.format != "text" && o.format != "json") throw usage_error("--format must be text or json");
+      if (o.format != "text" && o.format != "json" && !(o.format == "cpp" && o.command == "inspect"))
+        throw usage_error("--format must be text or json (or cpp for inspect)");
     } else if (arg == "--target") {
       const std::string t = take();
       o.on = parse_target(t);
@@ -154,7 +156,7 @@ int run(const std::vector<std::string>& args, const spec_factory& factory, std::
     const bool json = o.format == "json";
     if (o.command == "inspect") {
       const state st = inspect(c, t);
-      std::cout << (json ? to_json(st) : to_text(st));
+      std::cout << (o.format == "cpp" ? to_cpp(st, "adopted") : json ? to_json(st) : to_text(st));
       return exit_ok;
     }
     if (o.command == "plan") {

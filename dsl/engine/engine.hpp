@@ -192,6 +192,9 @@ struct state {
 state inspect(pqxx::connection& c, target t);
 std::string to_text(const state& s);
 std::string to_json(const state& s);
+// DSL code declaring the live roles, schemas, grants and IAM mappings (inspect --format
+// cpp), in namespace ns; what the DSL cannot say is listed in comments at the end.
+std::string to_cpp(const state& s, std::string_view ns);
 
 // ---- plan ------------------------------------------------------------------------------
 

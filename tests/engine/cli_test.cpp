@@ -5,6 +5,7 @@
 #include <nlohmann/json.hpp>
 
 #include <fstream>
+#include <sstream>
 
 #include "fixture.hpp"
 #include "process.hpp"
@@ -66,4 +67,36 @@ TEST_CASE("seed-spec plan/apply: a spec program is the engine's command line (ds
   auto spec_json = run({SEED_SPEC, "spec"});
   REQUIRE(spec_json.status == 0);
   CHECK(spec_from_json(spec_json.output).roles.size() == 4);
+}
+
+TEST_CASE("inspect --format cpp writes DSL code that compiles and declares what the database has",
+          "[integration][cli]") {
+  auto& c = cluster();
+  const std::string dir = c.dir.string();
+  REQUIRE(run({SEED_SPEC, "apply", "--dir", dir}).status == 0);
+  std::ifstream in(std::string(SOURCE_DIR) + "/dsl/demo/seed_tables.sql");
+  std::ostringstream tables;
+  tables << in.rdbuf();
+  c.sql(tables.str());
+  REQUIRE(run({SEED_SPEC, "apply", "--dir", dir}).status == 0);
+
+  auto cpp = run({DSQLCTL, "inspect", "--dir", dir, "--format", "cpp"});
+  INFO(cpp.output);
+  REQUIRE(cpp.status == 0);
+  CHECK(cpp.output.find("Not expressible") == std::string::npos);
+  CHECK(cpp.output.find("dsql::grant<dsql::privileges<dsql::select, dsql::insert, dsql::update, dsql::delete_>, "
+                        "dsql::on_all_tables_in<dsql::public_schema>, app_readwrite>") != std::string::npos);
+  CHECK(cpp.output.find("dsql::iam_grant<app_readonly, dsql::iam_role<\"AppReadOnlyRole\">>") != std::string::npos);
+  const auto header = c.dir / "adopted.hpp";
+  std::ofstream(header) << cpp.output;
+  const auto check = c.dir / "adopted_check.cpp";
+  std::ofstream(check) << "#include \"adopted.hpp\"\n#include <dsql/model.hpp>\n"
+                          "static_assert(dsql::valid<adopted::spec>);\n"
+                          "static_assert(dsql::model_of<adopted::spec>().roles.size() == 4);\n"
+                          "static_assert(dsql::model_of<adopted::spec>().mappings.size() == 4);\n"
+                          "static_assert(dsql::model_of<adopted::spec>().grants.size() == 12);\n";
+  auto compile = run({CXX_COMPILER, "-std=c++20", "-fsyntax-only", "-I", std::string(SOURCE_DIR) + "/include",
+                      check.string()});
+  INFO(compile.output);
+  CHECK(compile.status == 0);
 }
