@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <atomic>
+#include <chrono>
 #include <thread>
 
 #include "fixture.hpp"
@@ -347,4 +348,33 @@ TEST_CASE("P10: concurrent applies without a lock (the aurora_dsql way) retry co
   for (auto& t : ts) t.join();
   CHECK(failures == 0);
   CHECK(c.plan_for(s, true).empty());
+}
+
+TEST_CASE("P10: `tuple concurrently updated` from a concurrent GRANT outside the engine is retried",
+          "[integration][P10]") {
+  auto& c = cluster();
+  c.sql("CREATE ROLE other; CREATE SCHEMA app; CREATE TABLE app.t(id int);");
+  spec s;
+  s.name = "p10-xx000";
+  s.roles = {{"reader", false, {}}};
+  s.schemas = {{"app", false}};
+  s.grants = {on_all_tables("app", p_select, "reader")};
+  // reader exists already, so the plan is one GRANT on app.t
+  c.sql("CREATE ROLE reader");
+  // another session updates app.t's ACL and commits while the engine's GRANT waits on it
+  pqxx::connection other(c.conninfo());
+  pqxx::work tx(other);
+  tx.exec("GRANT SELECT ON app.t TO other");
+  std::thread committer([&] {
+    std::this_thread::sleep_for(std::chrono::milliseconds(1500));
+    tx.commit();
+  });
+  apply_result r;
+  CHECK_NOTHROW(r = c.apply_spec(s));
+  committer.join();
+  INFO("retries " << r.retries);
+  CHECK(r.retries >= 1);
+  CHECK(c.one("SELECT has_table_privilege('reader', 'app.t', 'SELECT')") == "t");
+  CHECK(c.one("SELECT has_table_privilege('other', 'app.t', 'SELECT')") == "t");
+  CHECK(c.plan_for(s).empty());
 }
