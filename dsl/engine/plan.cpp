@@ -246,20 +246,27 @@ struct builder {
       st.prologue = "GRANT USAGE ON SCHEMA " + sq + " TO " + gq + ";";
       st.epilogue = "REVOKE USAGE ON SCHEMA " + sq + " FROM " + gq + ";";
     }
-    // An orphan (its grantor lost the grant option since, e.g. with a membership):
-    // PostgreSQL revokes it only as a grantor holding the grant option, so the owner
-    // gives it back for this step and takes it away again after.
-    if (orphan(a) && a.column.empty() && x.owner != grantor &&
+    // PostgreSQL revokes as the "best grantor" of the acting role: the role itself only
+    // when it holds the grant option directly (otherwise a role it is a member of, or
+    // nobody for an orphan whose grantor lost the option). A grantor without the option
+    // directly gets it from the owner for this step, taken away again after.
+    privset direct = 0;
+    for (const auto& e : live.acls)
+      if (e.object == a.object && e.column.empty() && !e.is_public && e.grantee == grantor) direct |= surviving(e) & e.grantable;
+    if ((direct & privs) != privs && a.column.empty() && x.owner != grantor &&
         (x.owner == live.current_user || live.current_is_superuser)) {
       privset had = 0;  // what the grantor keeps from the owner, without grant option
       for (const auto& e : live.acls)
         if (e.object == a.object && e.column.empty() && !e.is_public && e.grantee == grantor && e.grantor == x.owner)
           had |= surviving(e);
-      had &= privs;
-      std::string pro = "GRANT " + privilege_list(privs) + " ON " + what + " TO " + gq + " WITH GRANT OPTION;";
+      const privset lend = privs & ~direct;
+      had &= lend;
+      std::string pro = "GRANT " + privilege_list(lend) + " ON " + what + " TO " + gq + " WITH GRANT OPTION;";
       std::string epi;
       if (had) epi += "REVOKE GRANT OPTION FOR " + privilege_list(had) + " ON " + what + " FROM " + gq + " CASCADE;";
-      if (privs & ~had) epi += std::string(epi.empty() ? "" : " ") + "REVOKE " + privilege_list(privs & ~had) + " ON " + what + " FROM " + gq + " CASCADE;";
+      if (lend & ~had)
+        epi += std::string(epi.empty() ? "" : " ") + "REVOKE " + privilege_list(lend & ~had) + " ON " + what + " FROM " + gq +
+               " CASCADE;";
       st.prologue += std::string(st.prologue.empty() ? "" : " ") + pro;
       st.epilogue = epi + (st.epilogue.empty() ? "" : " ") + st.epilogue;
     }

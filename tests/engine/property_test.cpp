@@ -50,7 +50,7 @@ void scramble(const dsql::engine::test::server& c, gen& g) {
   for (int k = 0; k < 8; ++k) {
     const std::string r = q(role(g.pick(pool)));
     const std::string sc = q(schemas[g.pick(2)]);
-    switch (g.pick(6)) {
+    switch (g.pick(10)) {
       case 0: st.push_back("GRANT USAGE ON SCHEMA " + sc + " TO " + r); break;
       case 1: st.push_back("GRANT CREATE ON SCHEMA " + sc + " TO " + r); break;
       case 2:
@@ -62,6 +62,10 @@ void scramble(const dsql::engine::test::server& c, gen& g) {
                            dsql::quote_literal(arns[g.pick(2)]) + ")");
         break;
       case 5: st.push_back("ALTER DEFAULT PRIVILEGES IN SCHEMA " + sc + " GRANT SELECT ON TABLES TO " + r); break;
+      case 6: st.push_back("GRANT SELECT (id), UPDATE (id) ON " + q(schemas[0]) + "." + q(tables[g.pick(3)]) + " TO " + r); break;
+      case 7: st.push_back("GRANT USAGE, SELECT ON SEQUENCE " + q(schemas[0]) + ".q TO " + r + (g.coin() ? " WITH GRANT OPTION" : "")); break;
+      case 8: st.push_back("GRANT EXECUTE ON FUNCTION " + q(schemas[0]) + ".f(int) TO " + r); break;
+      case 9: st.push_back(std::string("GRANT ") + (g.coin() ? "USAGE" : "CREATE") + " ON SCHEMA " + sc + " TO PUBLIC"); break;
     }
   }
   for (const auto& s : st) try {
@@ -105,6 +109,10 @@ spec random_spec(gen& g) {
     if (r.login && g.coin(40)) s.mappings.push_back({r.name, arns[g.pick(2)]});
     if (g.coin(20)) s.default_privileges.push_back({"admin", schemas[g.pick(2)], p_select, r.name, false});
   }
+  if (g.coin(30)) {
+    s.public_schemas = {schemas[g.pick(2)]};
+    if (g.coin()) s.grants.push_back({grant_on::schema, s.public_schemas[0], {}, p_usage, {}, true});
+  }
   return s;
 }
 
@@ -117,6 +125,8 @@ TEST_CASE("property: for random specs and starting states, apply then plan is em
     ddl += "CREATE SCHEMA " + q(sc) + ";";
     for (const char* t : tables) ddl += "CREATE TABLE " + q(sc) + "." + q(t) + "(id int);";
   }
+  ddl += "CREATE SEQUENCE " + q(schemas[0]) + ".q; CREATE FUNCTION " + q(schemas[0]) +
+         ".f(int) RETURNS int LANGUAGE sql AS 'SELECT 1';";
   c.sql(ddl);
   const char* env = std::getenv("DSQL_PROPERTY_SEED");
   const unsigned seed = env ? static_cast<unsigned>(std::strtoul(env, nullptr, 10)) : std::random_device{}();
