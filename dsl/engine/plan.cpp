@@ -183,11 +183,19 @@ struct builder {
 
   // role has USAGE on schema after the steps so far (its own entry, PUBLIC's, or ownership)
   std::set<std::pair<std::string, std::string>> usage_granted;  // (role, schema) by a grant step
+  std::map<std::string, std::size_t> schema_objects;             // schema name -> object index
   bool has_usage(const std::string& role, const std::string& schema) {
     if (usage_granted.count({role, schema})) return true;
-    for (const auto& a : live.acls) {
+    recompute();
+    if (schema_objects.empty())
+      for (std::size_t i = 0; i < live.objects.size(); ++i)
+        if (live.objects[i].kind == object_kind::schema) schema_objects[live.objects[i].name] = i;
+    auto so = schema_objects.find(schema);
+    if (so == schema_objects.end()) return false;
+    for (std::size_t j : by_object[so->second]) {
+      const auto& a = live.acls[j];
       const auto& x = live.objects[a.object];
-      if (x.kind != object_kind::schema || x.name != schema || !a.column.empty()) continue;
+      if (!a.column.empty()) continue;
       if (x.owner == role) return true;
       if ((a.is_public || a.grantee == role) && (surviving(a) & p_usage)) return true;
     }
@@ -251,14 +259,18 @@ struct builder {
     // nobody for an orphan whose grantor lost the option). A grantor without the option
     // directly gets it from the owner for this step, taken away again after.
     privset direct = 0;
-    for (const auto& e : live.acls)
-      if (e.object == a.object && e.column.empty() && !e.is_public && e.grantee == grantor) direct |= surviving(e) & e.grantable;
+    recompute();
+    for (std::size_t j : by_object[a.object]) {
+      const auto& e = live.acls[j];
+      if (e.column.empty() && !e.is_public && e.grantee == grantor) direct |= surviving(e) & e.grantable;
+    }
     if ((direct & privs) != privs && a.column.empty() && x.owner != grantor &&
         (x.owner == live.current_user || live.current_is_superuser)) {
       privset had = 0;  // what the grantor keeps from the owner, without grant option
-      for (const auto& e : live.acls)
-        if (e.object == a.object && e.column.empty() && !e.is_public && e.grantee == grantor && e.grantor == x.owner)
-          had |= surviving(e);
+      for (std::size_t j : by_object[a.object]) {
+        const auto& e = live.acls[j];
+        if (e.column.empty() && !e.is_public && e.grantee == grantor && e.grantor == x.owner) had |= surviving(e);
+      }
       const privset lend = privs & ~direct;
       had &= lend;
       std::string pro = "GRANT " + privilege_list(lend) + " ON " + what + " TO " + gq + " WITH GRANT OPTION;";
@@ -567,7 +579,7 @@ struct builder {
 
 plan diff(const spec& s, const state& live, const diff_options& o) {
   validate(s);
-  builder b{s, live, o, {}, {}, {}, {}, {}, {}, {}, {}, true, {}, {}, {}, {}};
+  builder b{s, live, o, {}, {}, {}, {}, {}, {}, {}, {}, true, {}, {}, {}, {}, {}};
   b.p.on = live.on;
   b.p.spec_name = s.name;
   for (const auto& r : s.roles) b.managed.insert(r.name);
