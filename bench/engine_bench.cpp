@@ -10,6 +10,7 @@
 //   2. drift: DRIFT of the grants revoked behind the engine's back; inspect + diff (the
 //      plan names them) and apply (the grants, one transaction per 200 steps, then the
 //      convergence check, which inspects again);
+//   4. prune: DRIFT extra grants added behind its back; inspect + diff --prune, apply --prune;
 //   3. the per-object inspection the Terraform provider does: one query per table, per
 //      schema and per role (aclexplode of that object's ACL), same information; time and
 //      round trips, and the ratio to 1.
@@ -195,6 +196,23 @@ int run(int argc, char** argv) {
   const apply_result ar = apply(c, s, ao);
   const double apply_s = seconds_since(a);
 
+  // ---- 4. prune: DRIFT extra grants (INSERT) added behind the engine's back ----
+  {
+    pqxx::nontransaction n(c);
+    for (int from = 0; from < tables; from += 500)
+      n.exec("DO $$ BEGIN FOR j IN " + std::to_string(from) + ".." + std::to_string(std::min(tables, from + 500) - 1) +
+             " LOOP IF j < " + std::to_string(drift) + " THEN EXECUTE format('GRANT INSERT ON %I.%I TO %I', 'bench_s' || (j % " +
+             std::to_string(schemas) + "), 't' || j, 'bench_r' || lpad(((j * " + std::to_string(per_table) + ") % " +
+             std::to_string(roles) + ")::text, 4, '0')); END IF; END LOOP; END $$");
+  }
+  a = clk::now();
+  const plan prune_plan = diff(s, inspect(c, target::postgres_local), {true});
+  const double prune_plan_s = seconds_since(a);
+  a = clk::now();
+  ao.prune = true;
+  const apply_result pr = apply(c, s, ao);
+  const double prune_apply_s = seconds_since(a);
+
   const double ratio = median(per_object_t) / median(total_t);
   std::printf("| figure | value | target |\n|---|---|---|\n");
   std::printf("| generated | %d roles, %d schemas, %d tables, %zu ACL entries read (%zu objects incl. functions and the database) in %.1f s | |\n",
@@ -208,6 +226,10 @@ int run(int argc, char** argv) {
               drift_plan.steps.size(), drift_plan_s);
   std::printf("| apply of those %zu grants (plan, execute, re-inspect, re-plan) | %.3f s (%zu steps applied, %d retries) | <= 10 s |\n",
               drift_plan.steps.size(), apply_s, ar.applied.steps.size(), ar.retries);
+  std::printf("| inspect + diff --prune with %d extra grants (plan: %zu revokes) | %.3f s | |\n", drift,
+              prune_plan.steps.size(), prune_plan_s);
+  std::printf("| apply --prune of those revokes (plan, execute, re-inspect, re-plan) | %.3f s (%zu steps applied) | |\n",
+              prune_apply_s, pr.applied.steps.size());
   std::printf("| per-object inspection (one query per role, schema and table), median of %d | %.3f s, %ld round trips | |\n",
               repeat, median(per_object_t), per_object_queries);
   std::printf("| ratio per-object / engine (inspect + diff) | %.1fx slower, %.0fx the round trips | |\n", ratio,

@@ -133,6 +133,11 @@ struct builder {
   std::size_t index(const live_acl& a) const { return static_cast<std::size_t>(&a - live.acls.data()); }
   void note_revoke(const live_acl& a, privset privs) {
     revoked[index(a)] |= privs;
+    // without grant options taken, no other entry changes: no cascade to recompute
+    if (!dirty && !survive.empty() && !(a.grantable & privs)) {
+      survive[index(a)] &= ~privs;
+      return;
+    }
     dirty = true;
   }
   void recompute() {
