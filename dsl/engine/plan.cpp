@@ -512,7 +512,10 @@ struct builder {
       privset wanted = 0;
       if (d.objtype == 'r' && !d.schema.empty())
         if (auto it = want.find({d.for_role, d.schema, d.grantee, d.is_public}); it != want.end()) wanted = it->second;
-      if (const privset extra = d.privileges & ~wanted)
+      const privset extra = d.privileges & ~wanted;
+      if (extra && !live.current_is_superuser)
+        ensure_can_act_as(d.for_role, "ALTER DEFAULT PRIVILEGES FOR ROLE needs membership in that role");
+      if (extra)
         add(step_kind::revoke_default, '-', d.grantee, "default privileges of " + quote_identifier(d.for_role),
             "ALTER DEFAULT PRIVILEGES FOR ROLE " + quote_identifier(d.for_role) +
                 (d.schema.empty() ? std::string() : " IN SCHEMA " + quote_identifier(d.schema)) + " REVOKE " +
@@ -523,7 +526,10 @@ struct builder {
       const auto& [for_role, schema, grantee, pub] = k;
       privset current = 0;
       if (auto it = have.find(k); it != have.end()) current = it->second;
-      if (const privset missing = privs & ~current)
+      const privset missing = privs & ~current;
+      if (missing && !live.current_is_superuser)
+        ensure_can_act_as(for_role, "ALTER DEFAULT PRIVILEGES FOR ROLE needs membership in that role");
+      if (missing)
         add(step_kind::grant_default, '+', pub ? "PUBLIC" : grantee,
             "default privileges of " + quote_identifier(for_role) + " in schema " + quote_identifier(schema),
             "ALTER DEFAULT PRIVILEGES FOR ROLE " + quote_identifier(for_role) + " IN SCHEMA " + quote_identifier(schema) +
