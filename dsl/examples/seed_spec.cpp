@@ -24,9 +24,10 @@ constexpr std::string_view usage_text =
     "      idempotent psql script: roles, schemas, schema privileges, table privileges,\n"
     "      IAM mappings (AWS IAM GRANT for aurora_dsql, CALL sys.aws_iam_grant for\n"
     "      postgres_local)\n"
-    "  revoke --role ROLE --target T [--account-id ID]\n"
-    "      idempotent offboarding script for one role: REVOKE ALL ON ALL TABLES IN SCHEMA,\n"
-    "      REVOKE USAGE, CREATE ON SCHEMA, then the IAM mapping\n"
+    "  revoke (--role ROLE | --all) --target T [--drop] [--account-id ID]\n"
+    "      idempotent offboarding script for one role or every role: REVOKE ALL ON ALL\n"
+    "      TABLES IN SCHEMA, REVOKE USAGE, CREATE ON SCHEMA, then the IAM mapping; with\n"
+    "      --drop, then REASSIGN OWNED, DROP OWNED and DROP ROLE\n"
     "  policies [--account-id ID] [--region R] [--cluster-id ID]\n"
     "      IAM policy JSON per principal (dsql:DbConnect for mapped principals,\n"
     "      dsql:DbConnectAdmin for the admin identity), keyed by principal ARN\n"
@@ -42,6 +43,8 @@ constexpr std::string_view usage_text =
     "  --cluster-id ID   cluster id of the policies' Resource ARN; default * (any)\n"
     "  --role ROLE       the role to offboard: app_readonly, app_readwrite, user_service or\n"
     "                    reporting_readonly\n"
+    "  --all             offboard every role of the spec, in declaration order\n"
+    "  --drop            drop the offboarded roles at the end\n"
     "  -h, --help        this text\n"
     "\n"
     "exit codes: 0 ok, 1 error, 2 usage\n";
@@ -55,6 +58,8 @@ struct arguments {
   std::optional<dsql::target> target;
   std::optional<std::string> account_id, region, cluster_id, role;
   bool help = false;
+  bool all = false;
+  bool drop = false;
 };
 
 arguments parse(const std::vector<std::string_view>& args) {
@@ -79,6 +84,10 @@ arguments parse(const std::vector<std::string_view>& args) {
       a.cluster_id = value(arg);
     } else if (arg == "--role") {
       a.role = value(arg);
+    } else if (arg == "--all") {
+      a.all = true;
+    } else if (arg == "--drop") {
+      a.drop = true;
     } else if (arg.starts_with("-")) {
       throw usage_error{"unknown option " + std::string(arg)};
     } else if (a.command.empty()) {
@@ -92,7 +101,7 @@ arguments parse(const std::vector<std::string_view>& args) {
 
 void allow_only(const arguments& a, bool target, bool role, bool region) {
   if (!target && a.target) throw usage_error{"--target does not apply to " + a.command};
-  if (!role && a.role) throw usage_error{"--role does not apply to " + a.command};
+  if (!role && (a.role || a.all || a.drop)) throw usage_error{"--role, --all and --drop apply to revoke only"};
   if (!region && (a.region || a.cluster_id))
     throw usage_error{"--region and --cluster-id apply to policies only"};
 }
@@ -118,9 +127,11 @@ std::string run(const arguments& a) {
   }
   if (a.command == "revoke") {
     allow_only(a, true, true, false);
-    if (!a.role) throw usage_error{"revoke needs --role ROLE"};
+    if (!a.role == !a.all) throw usage_error{"revoke needs --role ROLE or --all"};
     if (!a.target) throw usage_error{"revoke needs --target aurora_dsql|postgres_local"};
-    return dsql::render_revoke<seed::spec>(*a.role, *a.target, options(a));
+    const dsql::revoke_options ro{.drop = a.drop};
+    if (a.all) return dsql::render_revoke_all<seed::spec>(*a.target, options(a), ro);
+    return dsql::render_revoke<seed::spec>(*a.role, *a.target, options(a), ro);
   }
   if (a.command == "policies") {
     allow_only(a, false, false, true);

@@ -25,8 +25,10 @@
 #include "privilege.hpp"
 #include "grant.hpp"
 #include "iam.hpp"
+#include "target.hpp"
 #include "cluster.hpp"
 #include "model.hpp"
+#include "validate.hpp"
 #include "render.hpp"
 
 #endif  // DSQL_ROLES_HPP
