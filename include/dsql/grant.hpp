@@ -89,7 +89,7 @@ DSQL_RULE(assert_grantee_not_reserved_t,
           "never act as them and their privileges are the server's.");
 DSQL_RULE(assert_object_name_valid_t,
           "A table, sequence, function or column name must be 1 to 63 bytes without NUL, and function "
-          "argument types only letters, digits, spaces and _ , . [ ] ( ).");
+          "argument types only letters, digits, spaces, underscores, commas, dots, brackets and parentheses.");
 DSQL_RULE(assert_grant_option_to_roles_t,
           "dsql::with_grant_option needs role grantees, because PostgreSQL refuses grant options to PUBLIC.");
 DSQL_RULE(assert_default_privileges_shape_t,
@@ -240,7 +240,7 @@ struct privilege_grant_traits {
 
 template <class Checked>
 using privilege_grant_check_t = first_failure_t<
-    rule_if_t<!Checked::grantees::well_formed && Checked::grantees::reserved, assert_grantee_not_reserved_t>,
+    rule_if_t<Checked::grantees::reserved, assert_grantee_not_reserved_t>,
     rule_if_t<!Checked::well_formed, assert_grant_shape_t>,
     rule_if_t<!Checked::privilege_list::listed_once, assert_privileges_listed_once_t>,
     rule_if_t<!Checked::fits_object, assert_privilege_fits_object_t>,
