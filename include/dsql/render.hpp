@@ -47,7 +47,7 @@ namespace dsql {
 
 struct render_options {
   // 12 digits; required when the spec has IAM principals and binds no dsql::aws_account.
-  std::string account_id;
+  std::string account_id{};
   // Region and cluster id of the policies' Resource ARN; "*" matches any. A cluster that
   // binds dsql::aws_region / dsql::cluster_id uses its own (a different one here is an error).
   std::string region = "*";
@@ -187,6 +187,22 @@ constexpr std::string membership_exists(std::string_view group, std::string_view
   return q;
 }
 
+// std::to_string is not constexpr in C++20.
+constexpr std::string decimal(long long v) {
+  char buf[24]{};
+  std::size_t pos = sizeof buf;
+  const bool negative = v < 0;
+  unsigned long long u = negative ? 0ULL - static_cast<unsigned long long>(v) : static_cast<unsigned long long>(v);
+  do {
+    buf[--pos] = static_cast<char>('0' + u % 10);
+    u /= 10;
+  } while (u != 0);
+  if (negative) buf[--pos] = '-';
+  std::string out;
+  out.append(buf + pos, sizeof buf - pos);
+  return out;
+}
+
 // "schema"."name"
 constexpr std::string qualified(std::string_view schema, std::string_view name) {
   std::string s;
@@ -285,7 +301,7 @@ constexpr std::string object_present(const model::grant& g) {
       if (i) q += ", ";
       append_literal(q, g.columns[i]);
     }
-    q += ")) = " + std::to_string(g.columns.size());
+    q += ")) = " + decimal(static_cast<long long>(g.columns.size()));
   } else {
     q = "pg_catalog.to_regclass(";
     append_literal(q, qualified(g.schema, g.object));
@@ -308,7 +324,8 @@ constexpr std::string default_privilege_statement(const model::default_privilege
   s += " IN SCHEMA ";
   append_identifier(s, d.schema);
   s += grant ? " GRANT " : " REVOKE ";
-  s += grant ? privilege_sql(d.privileges) : std::string("ALL");
+  if (grant) s += privilege_sql(d.privileges);  // (no ?: of two strings: GCC 12, constant evaluation)
+  else s += "ALL";
   s += " ON ";
   s += default_object_keyword(d.on);
   s += grant ? " TO " : " FROM ";
@@ -412,8 +429,8 @@ constexpr std::string render_bootstrap(const model::cluster& c, target t, const 
       extra = true;
     }
     if (r.connection_limit) {
-      attrs += " CONNECTION LIMIT " + std::to_string(*r.connection_limit);
-      differs += " OR rolconnlimit <> " + std::to_string(*r.connection_limit);
+      attrs += " CONNECTION LIMIT " + detail::decimal(*r.connection_limit);
+      differs += " OR rolconnlimit <> " + detail::decimal(*r.connection_limit);
       extra = true;
     }
     std::string create = "CREATE ROLE ";
