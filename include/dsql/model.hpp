@@ -270,6 +270,7 @@ constexpr void fill_model(model::cluster& c, std::span<const role_desc> roles, s
     for (auto r : s.readers) m.readers.emplace_back(r);
     c.schemas.push_back(std::move(m));
   }
+  c.grants.reserve(grants.size());
   for (const auto& d : grants) {
     if (d.kind == grant_desc_kind::membership) {
       c.memberships.push_back({std::string(d.group), std::string(d.member), d.admin_option, d.predefined_group});

@@ -387,6 +387,7 @@ constexpr std::string render_bootstrap(const model::cluster& c, target t, const 
   if (detail::has_principals(c)) account = detail::resolve_account(c, o);
   const bool local = t == target::postgres_local;
   detail::script s;
+  s.text.reserve(4096 + 400 * (c.roles.size() + c.grants.size() + c.mappings.size()));
 
   s.comment({"dsql-roles bootstrap of cluster \"", c.name, "\" for target ", to_string(t), "."});
   s.line("-- Generated from the C++ declaration. Run it with psql as the admin role; running it");

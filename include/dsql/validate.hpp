@@ -6,6 +6,7 @@
 #ifndef DSQL_VALIDATE_HPP
 #define DSQL_VALIDATE_HPP
 
+#include <algorithm>
 #include <cstddef>
 #include <string>
 #include <string_view>
@@ -61,36 +62,53 @@ constexpr bool has_cycle_at_run_time(const std::vector<model::membership>& ms) {
   return false;
 }
 
+// Sorted names for logarithmic lookups (validate is linear-logarithmic in the spec).
+struct name_index {
+  std::vector<std::string_view> names;
+  constexpr bool contains(std::string_view n) const {
+    return std::binary_search(names.begin(), names.end(), n);
+  }
+  constexpr bool has_duplicate() const {
+    return std::adjacent_find(names.begin(), names.end()) != names.end();
+  }
+};
+template <class T>
+constexpr name_index index_names(const std::vector<T>& items) {
+  name_index ix;
+  ix.names.reserve(items.size());
+  for (const auto& i : items) ix.names.push_back(i.name);
+  std::sort(ix.names.begin(), ix.names.end());
+  return ix;
+}
+
 }  // namespace detail
 
 // The run-time twin of the compile-time rules of a cluster. Throws dsql::error.
 constexpr void validate(const model::cluster& c) {
   using detail::fail;
-  for (std::size_t i = 0; i < c.roles.size(); ++i) {
-    const auto& r = c.roles[i];
+  const detail::name_index roles = detail::index_names(c.roles);
+  for (const auto& r : c.roles) {
     detail::check_name_or_fail(r.name);
     if (is_reserved_role_name(r.name)) fail(assert_role_name_not_reserved_t::message);
     if (r.connection_limit && *r.connection_limit < -1) fail(assert_connection_limit_t::message);
-    for (std::size_t j = i + 1; j < c.roles.size(); ++j)
-      if (c.roles[j].name == r.name) fail(assert_role_names_unique_t::message);
   }
+  if (roles.has_duplicate()) fail(assert_role_names_unique_t::message);
   auto find_schema = [&c](std::string_view n) -> const model::schema* {
     for (const auto& s : c.schemas)
       if (s.name == n) return &s;
     return nullptr;
   };
-  for (std::size_t i = 0; i < c.schemas.size(); ++i) {
-    const auto& s = c.schemas[i];
+  const detail::name_index schemas = detail::index_names(c.schemas);
+  for (const auto& s : c.schemas) {
     detail::check_name_or_fail(s.name);
     if (s.create && s.name.starts_with("pg_")) fail(assert_schema_name_not_reserved_t::message);
-    if (!s.owner.empty() && !c.find_role(s.owner)) fail(assert_schema_owner_declared_t::message);
-    for (std::size_t j = i + 1; j < c.schemas.size(); ++j)
-      if (c.schemas[j].name == s.name) fail(assert_schema_names_unique_t::message);
+    if (!s.owner.empty() && !roles.contains(s.owner)) fail(assert_schema_owner_declared_t::message);
   }
+  if (schemas.has_duplicate()) fail(assert_schema_names_unique_t::message);
   auto check_grant = [&](const model::grant& g) {
     if (!g.to_public) {
       if (g.grantee == "admin" || is_reserved_role_name(g.grantee)) fail(assert_grantee_not_reserved_t::message);
-      if (!c.find_role(g.grantee)) fail(assert_grantee_declared_t::message);
+      if (!roles.contains(g.grantee)) fail(assert_grantee_declared_t::message);
     }
     const model::schema* s = find_schema(g.schema);
     if (!s) fail(assert_grant_schema_declared_t::message);
@@ -119,10 +137,10 @@ constexpr void validate(const model::cluster& c) {
   for (const auto& g : c.revokes) check_grant(g);
   for (const auto& d : c.default_privileges) {
     if (!detail::is_object_kind_all(d.on)) fail(assert_default_privileges_shape_t::message);
-    if (!c.find_role(d.creator)) fail(assert_creator_declared_t::message);
+    if (!roles.contains(d.creator)) fail(assert_creator_declared_t::message);
     if (!d.to_public) {
       if (d.grantee == "admin" || is_reserved_role_name(d.grantee)) fail(assert_grantee_not_reserved_t::message);
-      if (!c.find_role(d.grantee)) fail(assert_grantee_declared_t::message);
+      if (!roles.contains(d.grantee)) fail(assert_grantee_declared_t::message);
     }
     const model::schema* s = find_schema(d.schema);
     if (!s) fail(assert_grant_schema_declared_t::message);
@@ -132,9 +150,9 @@ constexpr void validate(const model::cluster& c) {
   }
   for (const auto& m : c.memberships) {
     if (m.group == m.member) fail(assert_membership_shape_t::message);
-    if (m.predefined_group ? !m.group.starts_with("pg_") : !c.find_role(m.group))
+    if (m.predefined_group ? !m.group.starts_with("pg_") : !roles.contains(m.group))
       fail(m.predefined_group ? assert_predefined_role_name_t::message : assert_grantee_declared_t::message);
-    if (!c.find_role(m.member)) fail(assert_grantee_declared_t::message);
+    if (!roles.contains(m.member)) fail(assert_grantee_declared_t::message);
   }
   if (detail::has_cycle_at_run_time(c.memberships)) fail(assert_membership_acyclic_t::message);
   auto check_principal = [](const model::principal& p) {
