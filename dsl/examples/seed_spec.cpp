@@ -1,4 +1,5 @@
-// seed-spec: renders the seed scenario (seed.hpp) for psql, IAM and people.
+// seed-spec: renders the seed scenario (seed.hpp) for psql, IAM and people: bootstrap,
+// revoke (one role or all, optionally dropping), IAM policies (all or one), access matrix.
 //
 // Exit codes: 0 ok, 1 error (e.g. a bad account id), 2 usage. Output goes to stdout.
 #include <cstdio>
@@ -21,9 +22,10 @@ constexpr std::string_view usage_text =
     "\n"
     "commands:\n"
     "  bootstrap --target T [--account-id ID]\n"
-    "      idempotent psql script: roles, schemas, schema privileges, table privileges,\n"
-    "      IAM mappings (AWS IAM GRANT for aurora_dsql, CALL sys.aws_iam_grant for\n"
-    "      postgres_local)\n"
+    "      idempotent psql script: roles, memberships, schemas, schema privileges, table\n"
+    "      privileges, revokes from PUBLIC, default privileges (postgres_local; aurora_dsql\n"
+    "      re-runs the script after migrations instead), IAM mappings (AWS IAM GRANT for\n"
+    "      aurora_dsql, CALL sys.aws_iam_grant for postgres_local)\n"
     "  revoke (--role ROLE | --all) --target T [--drop] [--account-id ID]\n"
     "      idempotent offboarding script for one role or every role: REVOKE ALL ON ALL\n"
     "      TABLES IN SCHEMA, REVOKE USAGE, CREATE ON SCHEMA, then the IAM mapping; with\n"
@@ -31,8 +33,11 @@ constexpr std::string_view usage_text =
     "  policies [--account-id ID] [--region R] [--cluster-id ID]\n"
     "      IAM policy JSON per principal (dsql:DbConnect for mapped principals,\n"
     "      dsql:DbConnectAdmin for the admin identity), keyed by principal ARN\n"
+    "  policy --principal ARN [--account-id ID] [--region R] [--cluster-id ID]\n"
+    "      the IAM policy document of one principal (for aws iam put-role-policy)\n"
     "  matrix [--account-id ID]\n"
-    "      the access table in Markdown\n"
+    "      the access table in Markdown: component, role, IAM principal, IAM action,\n"
+    "      privileges, schemas\n"
     "\n"
     "options:\n"
     "  --target T        aurora_dsql or postgres_local (required for bootstrap and revoke)\n"
@@ -44,6 +49,7 @@ constexpr std::string_view usage_text =
     "  --role ROLE       the role to offboard: app_readonly, app_readwrite, user_service or\n"
     "                    reporting_readonly\n"
     "  --all             offboard every role of the spec, in declaration order\n"
+    "  --principal ARN   the principal whose policy to print\n"
     "  --drop            drop the offboarded roles at the end\n"
     "  -h, --help        this text\n"
     "\n"
@@ -56,7 +62,7 @@ struct usage_error {
 struct arguments {
   std::string command;
   std::optional<dsql::target> target;
-  std::optional<std::string> account_id, region, cluster_id, role;
+  std::optional<std::string> account_id, region, cluster_id, role, principal;
   bool help = false;
   bool all = false;
   bool drop = false;
@@ -84,6 +90,8 @@ arguments parse(const std::vector<std::string_view>& args) {
       a.cluster_id = value(arg);
     } else if (arg == "--role") {
       a.role = value(arg);
+    } else if (arg == "--principal") {
+      a.principal = value(arg);
     } else if (arg == "--all") {
       a.all = true;
     } else if (arg == "--drop") {
@@ -137,6 +145,12 @@ std::string run(const arguments& a) {
     allow_only(a, false, false, true);
     return dsql::render_policies<seed::spec>(options(a));
   }
+  if (a.command == "policy") {
+    allow_only(a, false, false, true);
+    if (!a.principal) throw usage_error{"policy needs --principal ARN"};
+    return dsql::render_policy(dsql::model_of<seed::spec>(), *a.principal, options(a));
+  }
+  if (a.principal) throw usage_error{"--principal applies to policy only"};
   if (a.command == "matrix") {
     allow_only(a, false, false, false);
     dsql::render_options o;

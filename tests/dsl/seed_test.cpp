@@ -650,6 +650,16 @@ constexpr std::string_view seed_matrix = R"md(| component | database role | IAM 
 | administration | `admin` | `arn:aws:iam::123456789012:role/DsqlAdminRole` | dsql:DbConnectAdmin | setup only (never mapped) | all |
 )md";
 
+// The seed's renderings are constants: checked by the compiler too.
+static_assert(dsql::render_bootstrap<seed::spec>(dsql::target::aurora_dsql, {.account_id = "123456789012"}) ==
+              seed_bootstrap_aurora);
+static_assert(dsql::render_revoke<seed::spec, seed::user_service>(dsql::target::aurora_dsql,
+                                                                  {.account_id = "123456789012"}) ==
+              seed_revoke_user_service_aurora);
+static_assert(dsql::render_matrix<seed::spec>({.account_id = "123456789012"}) == seed_matrix);
+static_assert(dsql::render_policies<seed::spec>({.account_id = "123456789012", .region = "us-east-1"}) ==
+              seed_policies_us_east_1);
+
 }  // namespace
 
 TEST_CASE("The seed bootstrap for aurora_dsql is exactly the contract script", "[seed][bootstrap]") {
