@@ -131,8 +131,14 @@ constexpr bool is_valid_account_id(std::string_view id) noexcept {
 }
 
 // Run-time form of the account rule.
+// The sentence for a wrong account id: a `*` is told to bind the account.
+constexpr std::string_view account_id_message(std::string_view id) noexcept {
+  return id.find('*') != std::string_view::npos ? assert_principal_account_bound_t::message
+                                                 : assert_aws_account_12_digits_t::message;
+}
+
 inline void validate_account_id(std::string_view id) {
-  if (!is_valid_account_id(id)) throw error(std::string(assert_aws_account_12_digits_t::message));
+  if (!is_valid_account_id(id)) throw error(std::string(account_id_message(id)));
 }
 
 constexpr std::string_view arn_resource_type(principal_kind k) noexcept {
@@ -241,7 +247,10 @@ struct check<iam_user<Name>> {
 };
 template <fixed_string Account>
 struct check<aws_account<Account>> {
-  using type = rule_if_t<!is_valid_account_id(Account.view()), assert_aws_account_12_digits_t>;
+  // `*` is fine in a policy's Resource, never as the account of a mapping: bind it.
+  using type = first_failure_t<
+      rule_if_t<Account.view().find('*') != std::string_view::npos, assert_principal_account_bound_t>,
+      rule_if_t<!is_valid_account_id(Account.view()), assert_aws_account_12_digits_t>>;
 };
 
 // Entries of dsql::iam<...>: mappings and admin identities.

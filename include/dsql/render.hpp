@@ -96,12 +96,12 @@ constexpr void validate_model(const model::cluster& c) { validate(c); }
 // The account the principals' ARNs use.
 constexpr std::string resolve_account(const model::cluster& c, const render_options& o) {
   if (!c.account_id.empty()) {
-    if (!is_valid_account_id(c.account_id)) fail(assert_aws_account_12_digits_t::message);
+    if (!is_valid_account_id(c.account_id)) fail(account_id_message(c.account_id));
     if (!o.account_id.empty() && o.account_id != c.account_id) fail(messages::account_differs);
     return c.account_id;
   }
   if (o.account_id.empty()) fail(messages::no_account);
-  if (!is_valid_account_id(o.account_id)) fail(assert_aws_account_12_digits_t::message);
+  if (!is_valid_account_id(o.account_id)) fail(account_id_message(o.account_id));
   return o.account_id;
 }
 

@@ -177,7 +177,7 @@ constexpr void validate(const model::cluster& c) {
     for (const auto& a : c.admins) used = used || a == p;
     if (!used) fail(assert_principal_mapped_t::message);
   }
-  if (!c.account_id.empty() && !is_valid_account_id(c.account_id)) fail(assert_aws_account_12_digits_t::message);
+  if (!c.account_id.empty() && !is_valid_account_id(c.account_id)) fail(account_id_message(c.account_id));
   if (!c.region.empty() && !detail::is_valid_region(c.region)) fail(assert_aws_region_valid_t::message);
   if (!c.cluster_id.empty() && !detail::is_valid_cluster_id(c.cluster_id)) fail(assert_cluster_id_valid_t::message);
 }

@@ -272,8 +272,9 @@ TEST_CASE("The account id is bound at run time, or in code, or the render fails"
   SECTION("malformed at run time: the compile-time rule's sentence") {
     CHECK(error_of([] { (void)dsql::render_bootstrap<unbound>(dsql::target::aurora_dsql, {.account_id = "12345"}); }) ==
           dsql::assert_aws_account_12_digits_t::message);
+    // A `*` account is told to bind the account.
     CHECK(error_of([] { (void)dsql::render_bootstrap<unbound>(dsql::target::aurora_dsql, {.account_id = "*"}); }) ==
-          dsql::assert_aws_account_12_digits_t::message);
+          dsql::assert_principal_account_bound_t::message);
   }
   SECTION("bound in code; the same at run time is fine, another is an error") {
     CHECK(contains(dsql::render_bootstrap<bound>(dsql::target::aurora_dsql), "arn:aws:iam::111122223333:user/alice"));

@@ -128,7 +128,7 @@ TEST_CASE("IAM rules cover names, account, LOGIN and admin", "[rules][iam]") {
   STATIC_REQUIRE(dsql::valid<dsql::aws_account<"123456789012">>);
   STATIC_REQUIRE(dsql::fails_with<dsql::aws_account<"12345678901">, dsql::assert_aws_account_12_digits_t>);
   STATIC_REQUIRE(dsql::cannot_declare<dsql::aws_account<"12345678901a">>);
-  STATIC_REQUIRE(dsql::cannot_declare<dsql::aws_account<"*">>);
+  STATIC_REQUIRE(dsql::fails_with<dsql::aws_account<"*">, dsql::assert_principal_account_bound_t>);
 }
 
 TEST_CASE("Cluster rules cover declared, unique and shape", "[rules][cluster]") {
