@@ -74,7 +74,7 @@ DSQL_RULE(assert_membership_acyclic_t,
           "itself through other roles.");
 DSQL_RULE(assert_sensitive_schema_reader_t,
           "A sensitive schema may be granted on only to the roles its dsql::sensitive<...> lists, never to "
-          "PUBLIC.");
+          "PUBLIC, and a listed role's members must be listed too, because they inherit its access.");
 DSQL_RULE(assert_principal_mapped_t,
           "Every IAM principal declared in dsql::iam<...> must be mapped to a role with dsql::iam_grant or "
           "be an admin identity with dsql::iam_admin.");
@@ -204,6 +204,16 @@ constexpr bool memberships_cycle() noexcept {
   }
 }
 
+// A membership that would pass a sensitive schema's access to an unlisted role: the
+// group is allowed on some sensitive schema and the member is not.
+template <class G, class... S>
+inline constexpr bool membership_leaks_sensitive = false;
+template <class Group, class Member, class... O, class... S>
+inline constexpr bool membership_leaks_sensitive<membership<Group, Member, O...>, S...> =
+    ((schema_traits<S>::is_sensitive && schema_traits<S>::template allows<Group> &&
+      !schema_traits<S>::template allows<Member>) ||
+     ...);
+
 template <class S, class... R>
 inline constexpr bool owner_declared =
     std::is_void_v<typename schema_traits<S>::owner> || one_of<typename schema_traits<S>::owner, R...>;
@@ -228,7 +238,8 @@ struct cluster_check<ShapeOk, bindings<B...>, roles<R...>, schemas<S...>, grants
       rule_if_t<!(grant_traits<G>::template schemas_among<S...> && ...), assert_grant_schema_declared_t>,
       rule_if_t<!(grant_traits<G>::template creators_among<R...> && ...), assert_creator_declared_t>,
       rule_if_t<memberships_cycle<G...>(), assert_membership_acyclic_t>,
-      rule_if_t<!(grant_traits<G>::sensitive_ok && ...), assert_sensitive_schema_reader_t>,
+      rule_if_t<!(grant_traits<G>::sensitive_ok && ...) || (membership_leaks_sensitive<G, S...> || ...),
+                assert_sensitive_schema_reader_t>,
       rule_if_t<!((!iam_entry_traits<E>::is_mapping || one_of<typename iam_entry_traits<E>::role, R...>) && ...),
                 assert_mapped_role_declared_t>,
       rule_if_t<((iam_entry_traits<E>::is_admin &&

@@ -155,6 +155,10 @@ constexpr void validate(const model::cluster& c) {
     if (!roles.contains(m.member)) fail(assert_grantee_declared_t::message);
   }
   if (detail::has_cycle_at_run_time(c.memberships)) fail(assert_membership_acyclic_t::message);
+  for (const auto& m : c.memberships)
+    for (const auto& s : c.schemas)
+      if (s.sensitive && sensitive_ok(s, m.group, false) && !sensitive_ok(s, m.member, false))
+        fail(assert_sensitive_schema_reader_t::message);
   auto check_principal = [](const model::principal& p) {
     if (!is_valid_iam_name(p.name)) fail(assert_iam_name_valid_t::message);
     if (!p.account.empty() && !is_valid_account_id(p.account)) fail(assert_principal_account_bound_t::message);

@@ -1,5 +1,5 @@
 // Compile-fail case: sensitive schema reader.
-// expect: A sensitive schema may be granted on only to the roles its dsql::sensitive<...> lists, never to PUBLIC.
+// expect: A sensitive schema may be granted on only to the roles its dsql::sensitive<...> lists, never to PUBLIC, and a listed role's members must be listed too, because they inherit its access.
 #include <dsql/roles.hpp>
 
 #include <string>

@@ -230,6 +230,10 @@ TEST_CASE("Schemas: owner, sensitive marking, options", "[rules][schemas]") {
                                        dsql::grants<dsql::default_privileges<dsql::for_role<reader>, dsql::select,
                                                                              dsql::on_all_tables_in<pii>, owner>>>,
                                   dsql::assert_sensitive_schema_reader_t>);
+  // A listed role's members inherit its access: they must be listed too.
+  STATIC_REQUIRE(dsql::fails_with<spec<base, dsql::schemas<pii>, dsql::grants<dsql::membership<reader, owner>>>,
+                                  dsql::assert_sensitive_schema_reader_t>);
+  STATIC_REQUIRE(dsql::valid<spec<base, dsql::schemas<pii>, dsql::grants<dsql::membership<owner, reader>>>>);
   // Taking away is always allowed.
   STATIC_REQUIRE(dsql::valid<spec<base, dsql::schemas<pii>,
                                   dsql::grants<dsql::revoke<dsql::all, dsql::on_schema<pii>, dsql::public_>>>>);

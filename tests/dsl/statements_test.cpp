@@ -239,6 +239,8 @@ TEST_CASE("The run-time validators throw the compile-time sentences", "[validate
           m.grants[0].with_grant_option = true;
         }) == assert_grant_option_to_roles_t::message);
   CHECK(broken([](auto& m) { m.grants[7].grantee = "Mixed"; }) == assert_sensitive_schema_reader_t::message);
+  CHECK(broken([](auto& m) { m.memberships.push_back({"rôle_ü", "Mixed", false, false}); }) ==
+        assert_sensitive_schema_reader_t::message);
   CHECK(broken([](auto& m) { m.default_privileges[0].creator = "ghost"; }) == assert_creator_declared_t::message);
   CHECK(broken([](auto& m) { m.default_privileges[0].on = object_kind::table; }) ==
         assert_default_privileges_shape_t::message);
