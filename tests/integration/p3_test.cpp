@@ -172,6 +172,28 @@ TEST_CASE("every P3 role is offboarded and dropped, and the revoke runs clean tw
   CHECK(c.query("SELECT count(*) FROM sys.iam_pg_role_mappings") == "8");
 }
 
+TEST_CASE("a password from the environment is set on postgres_local, and left alone without it",
+          "[integration][p3]") {
+  auto& c = cluster();
+  using pw = dsql::cluster<"pw", dsql::roles<dsql::role<"pw role", dsql::login, dsql::password_from_env<"P3_PASSWORD">>>>;
+  const std::string script = dsql::render_bootstrap<pw, dsql::target::postgres_local>();
+  unsetenv("P3_PASSWORD");
+  auto without = c.apply(script);
+  INFO(without.output);
+  REQUIRE(without.status == 0);
+  CHECK(c.query("SELECT count(*) FROM pg_roles WHERE rolname = 'pw role'") == "1");
+  setenv("P3_PASSWORD", "it's a \"secret\"", 1);
+  auto with = c.apply(script);
+  unsetenv("P3_PASSWORD");
+  INFO(with.output);
+  REQUIRE(with.status == 0);
+  CHECK(with.output.empty());
+  auto r = run({std::string(PG_BINDIR) + "/psql", "-X", "-A", "-t", "-h", c.dir.string(), "-p", std::to_string(port),
+                "-U", "postgres", "-d", "postgres", "-c",
+                "SELECT rolpassword LIKE 'SCRAM-SHA-256$%' FROM pg_authid WHERE rolname = 'pw role'"});
+  CHECK(r.output == "t\n");
+}
+
 TEST_CASE("the server never restarted during the P3 suite", "[integration][p3]") {
   auto& c = cluster();
   CHECK(c.query("SELECT pg_postmaster_start_time()::text") == c.start_time);
