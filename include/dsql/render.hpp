@@ -394,8 +394,9 @@ constexpr std::string render_bootstrap(const model::cluster& c, target t, const 
   s.line("-- again prints no error and changes nothing.");
   s.line("--   1. roles              CREATE ROLE when missing, then the declared attributes (LOGIN or");
   s.line("--                         NOLOGIN, INHERIT, CONNECTION LIMIT) when they differ");
-  s.line("--   2. memberships        GRANT role TO role when missing; the runner joins schema owners");
-  s.line("--                         and default-privilege creators, as PostgreSQL requires");
+  s.line("--   2. memberships        GRANT role TO role when missing, ADMIN OPTION as declared; the");
+  s.line("--                         runner joins schema owners and default-privilege creators, as");
+  s.line("--                         PostgreSQL requires");
   s.line("--   3. schemas            CREATE SCHEMA when missing (an existing schema is only used),");
   s.line("--                         ALTER SCHEMA ... OWNER TO when the owner differs");
   s.line("--   4. schema privileges  GRANT USAGE/CREATE ON SCHEMA, re-run every time");
@@ -472,6 +473,14 @@ constexpr std::string render_bootstrap(const model::cluster& c, target t, const 
     if (m.admin_option) st += " WITH ADMIN OPTION";
     st += ';';
     s.guarded("NOT " + detail::membership_exists(m.group, m.member, m.admin_option), "dsql_missing", st);
+    if (!m.admin_option) {  // declared without: an ADMIN OPTION granted by hand is taken back
+      std::string revoke = "REVOKE ADMIN OPTION FOR ";
+      append_identifier(revoke, m.group);
+      revoke += " FROM ";
+      append_identifier(revoke, m.member);
+      revoke += ';';
+      s.guarded(detail::membership_exists(m.group, m.member, true), "dsql_differs", revoke);
+    }
   }
   std::vector<std::string_view> acting;  // roles the runner acts for
   for (const auto& sc : c.schemas)

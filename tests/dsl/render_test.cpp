@@ -31,8 +31,9 @@ constexpr std::string_view hostile_bootstrap_local = R"sql(-- dsql-roles bootstr
 -- again prints no error and changes nothing.
 --   1. roles              CREATE ROLE when missing, then the declared attributes (LOGIN or
 --                         NOLOGIN, INHERIT, CONNECTION LIMIT) when they differ
---   2. memberships        GRANT role TO role when missing; the runner joins schema owners
---                         and default-privilege creators, as PostgreSQL requires
+--   2. memberships        GRANT role TO role when missing, ADMIN OPTION as declared; the
+--                         runner joins schema owners and default-privilege creators, as
+--                         PostgreSQL requires
 --   3. schemas            CREATE SCHEMA when missing (an existing schema is only used),
 --                         ALTER SCHEMA ... OWNER TO when the owner differs
 --   4. schema privileges  GRANT USAGE/CREATE ON SCHEMA, re-run every time

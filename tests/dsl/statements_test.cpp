@@ -52,8 +52,9 @@ constexpr std::string_view small_aurora = R"sql(-- dsql-roles bootstrap of clust
 -- again prints no error and changes nothing.
 --   1. roles              CREATE ROLE when missing, then the declared attributes (LOGIN or
 --                         NOLOGIN, INHERIT, CONNECTION LIMIT) when they differ
---   2. memberships        GRANT role TO role when missing; the runner joins schema owners
---                         and default-privilege creators, as PostgreSQL requires
+--   2. memberships        GRANT role TO role when missing, ADMIN OPTION as declared; the
+--                         runner joins schema owners and default-privilege creators, as
+--                         PostgreSQL requires
 --   3. schemas            CREATE SCHEMA when missing (an existing schema is only used),
 --                         ALTER SCHEMA ... OWNER TO when the owner differs
 --   4. schema privileges  GRANT USAGE/CREATE ON SCHEMA, re-run every time
@@ -101,6 +102,12 @@ SELECT NOT EXISTS (SELECT 1 FROM pg_catalog.pg_auth_members m JOIN pg_catalog.pg
 \if :dsql_missing
 BEGIN;
 GRANT "owner" TO "ro";
+COMMIT;
+\endif
+SELECT EXISTS (SELECT 1 FROM pg_catalog.pg_auth_members m JOIN pg_catalog.pg_roles g ON g.oid = m.roleid JOIN pg_catalog.pg_roles u ON u.oid = m.member WHERE g.rolname = 'owner' AND u.rolname = 'ro' AND m.admin_option) AS dsql_differs \gset
+\if :dsql_differs
+BEGIN;
+REVOKE ADMIN OPTION FOR "owner" FROM "ro";
 COMMIT;
 \endif
 SELECT NOT pg_catalog.pg_has_role('owner', 'MEMBER') AS dsql_missing \gset

@@ -105,6 +105,22 @@ TEST_CASE("the P3 bootstrap for postgres_local applies cleanly as admin", "[inte
                 "WHERE arn = 'arn:aws:iam::210987654321:role/svc-at'") == "svc@x.iam");
 }
 
+TEST_CASE("a re-apply sets memberships back to what is declared", "[integration][p3]") {
+  auto& c = cluster();
+  const std::string member = "'\"" + std::string(p3::name63) + "\"'::regrole";
+  auto hand = c.apply("GRANT \"with space\" TO \"" + std::string(p3::name63) + "\" WITH ADMIN OPTION;\n");
+  INFO(hand.output);
+  REQUIRE(hand.status == 0);
+  CHECK(c.query("SELECT admin_option FROM pg_auth_members WHERE roleid = '\"with space\"'::regrole AND member = " +
+                member) == "t");
+  auto r = c.apply(local_bootstrap);
+  INFO(r.output);
+  REQUIRE(r.status == 0);
+  CHECK(r.output.empty());
+  CHECK(c.query("SELECT admin_option FROM pg_auth_members WHERE roleid = '\"with space\"'::regrole AND member = " +
+                member) == "f");
+}
+
 TEST_CASE("objects created after the bootstrap are reached by a re-apply and by default privileges",
           "[integration][p3]") {
   auto& c = cluster();
