@@ -131,7 +131,11 @@ std::string run(const arguments& a) {
   if (a.command == "bootstrap") {
     allow_only(a, true, false, false);
     if (!a.target) throw usage_error{"bootstrap needs --target aurora_dsql|postgres_local"};
-    return dsql::render_bootstrap<seed::spec>(*a.target, options(a));
+    // The target-templated renderer: the seed is checked against both targets' rules
+    // at compile time (no password on aurora_dsql, at most 10 schemas, ...).
+    if (*a.target == dsql::target::aurora_dsql)
+      return dsql::render_bootstrap<seed::spec, dsql::target::aurora_dsql>(options(a));
+    return dsql::render_bootstrap<seed::spec, dsql::target::postgres_local>(options(a));
   }
   if (a.command == "revoke") {
     allow_only(a, true, true, false);
