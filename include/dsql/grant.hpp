@@ -13,7 +13,6 @@
 //                            dsql::on_all_tables_in<users_schema>, reporting>
 //   dsql::membership<readers, alice>                                       // GRANT readers TO alice
 //   dsql::membership<readers, alice, dsql::with_admin_option>
-//   dsql::membership<dsql::predefined_role<"pg_read_all_data">, auditor>
 //
 // Objects: on_schema<S>; on_all_tables_in<S>, on_all_sequences_in<S>, on_all_functions_in<S>
 // (every object of that kind in S when the grant runs); on_table<S, "t">,
@@ -97,8 +96,11 @@ DSQL_RULE(assert_default_privileges_shape_t,
           "dsql::on_all_tables_in<S>, on_all_sequences_in<S> or on_all_functions_in<S>, grantee...>, the "
           "creator explicit because they cover only the objects that role creates.");
 DSQL_RULE(assert_membership_shape_t,
-          "A membership is written dsql::membership<group role or dsql::predefined_role<\"pg_...\">, member "
-          "role> with dsql::with_admin_option at most once, and a role is never a member of itself.");
+          "A membership is written dsql::membership<group role, member role> with dsql::with_admin_option at "
+          "most once, and a role is never a member of itself.");
+DSQL_RULE(assert_group_not_predefined_t,
+          "A role must not be made a member of a predefined pg_ role, because their powers are the server's "
+          "and Aurora DSQL's admin cannot grant them.");
 #include "detail/rule_undef.hpp"
 
 // Function argument types: letters, digits, spaces and _ , . [ ] ( ) only (no quote, no
@@ -333,8 +335,10 @@ struct detail::check<default_privileges<F, P, On, G...>> {
 };
 template <class Group, class Member, class... Options>
 struct detail::check<membership<Group, Member, Options...>> {
-  using type = detail::rule_if_t<!detail::grant_traits<membership<Group, Member, Options...>>::well_formed,
-                                 assert_membership_shape_t>;
+  using traits = detail::grant_traits<membership<Group, Member, Options...>>;
+  using type = detail::first_failure_t<
+      detail::rule_if_t<traits::well_formed && traits::predefined_group, assert_group_not_predefined_t>,
+      detail::rule_if_t<!traits::well_formed, assert_membership_shape_t>>;
 };
 
 template <class Privileges, class On, class... Grantees>

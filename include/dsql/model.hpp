@@ -76,7 +76,7 @@ struct membership {
   std::string group{};
   std::string member{};
   bool admin_option = false;
-  bool predefined_group = false;  // a server role such as pg_read_all_data
+  bool predefined_group = false;  // a server role such as pg_read_all_data: refused by validate
   constexpr bool operator==(const membership&) const = default;
 };
 

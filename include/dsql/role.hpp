@@ -15,8 +15,8 @@
 // A role is created when missing and its declared attributes are set when they differ.
 // `dsql::admin` names DSQL's predefined admin role: it is never created, granted to or
 // mapped (its IAM identity gets DbConnectAdmin, see iam.hpp). dsql::predefined_role<"pg_...">
-// names a role of the server (pg_read_all_data, ...) that a declared role may be made a
-// member of; it is never created or granted privileges.
+// names a role of the server (pg_read_all_data, ...) only to be refused: it is never
+// granted privileges nor made a group of a declared role (DSQL's admin cannot grant it).
 #ifndef DSQL_ROLE_HPP
 #define DSQL_ROLE_HPP
 

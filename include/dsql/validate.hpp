@@ -150,8 +150,8 @@ constexpr void validate(const model::cluster& c) {
   }
   for (const auto& m : c.memberships) {
     if (m.group == m.member) fail(assert_membership_shape_t::message);
-    if (m.predefined_group ? !m.group.starts_with("pg_") : !roles.contains(m.group))
-      fail(m.predefined_group ? assert_predefined_role_name_t::message : assert_grantee_declared_t::message);
+    if (m.predefined_group || m.group.starts_with("pg_")) fail(assert_group_not_predefined_t::message);
+    if (!roles.contains(m.group)) fail(assert_grantee_declared_t::message);
     if (!roles.contains(m.member)) fail(assert_grantee_declared_t::message);
   }
   if (detail::has_cycle_at_run_time(c.memberships)) fail(assert_membership_acyclic_t::message);

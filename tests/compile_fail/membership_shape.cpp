@@ -1,5 +1,5 @@
 // Compile-fail case: membership shape.
-// expect: A membership is written dsql::membership<group role or dsql::predefined_role<"pg_...">, member role> with dsql::with_admin_option at most once, and a role is never a member of itself.
+// expect: A membership is written dsql::membership<group role, member role> with dsql::with_admin_option at most once, and a role is never a member of itself.
 #include <dsql/roles.hpp>
 
 #include <string>

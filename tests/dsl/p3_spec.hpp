@@ -33,7 +33,6 @@ using spec = dsql::cluster<
     dsql::grants<
         dsql::membership<space, mixed, dsql::with_admin_option>,
         dsql::membership<space, long_name>,
-        dsql::membership<dsql::predefined_role<"pg_read_all_settings">, accent>,
         dsql::grant<dsql::usage, dsql::on_schema<dotted>, mixed, dash, dot, at, public_role, long_name>,
         dsql::grant<dsql::create, dsql::on_schema<dotted>, quote>,
         dsql::grant<dsql::all, dsql::on_schema<quoted>, accent, quote>,

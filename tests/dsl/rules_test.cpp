@@ -328,7 +328,9 @@ TEST_CASE("Default privileges name their creator; memberships are acyclic", "[ru
   using c = dsql::role<"c">;
   STATIC_REQUIRE(!dsql::cannot_grant_role<a, b>);
   STATIC_REQUIRE(!dsql::cannot_grant_role<a, b, dsql::with_admin_option>);
-  STATIC_REQUIRE(!dsql::cannot_grant_role<dsql::predefined_role<"pg_read_all_data">, b>);
+  // DSQL's admin cannot grant the server's roles (dsql_iam refuses it locally too).
+  STATIC_REQUIRE(dsql::fails_with<dsql::membership<dsql::predefined_role<"pg_read_all_data">, b>,
+                                  dsql::assert_group_not_predefined_t>);
   STATIC_REQUIRE(dsql::cannot_grant_role<a, a>);
   STATIC_REQUIRE(dsql::cannot_grant_role<a, dsql::public_>);
   STATIC_REQUIRE(dsql::cannot_grant_role<a, b, int>);
@@ -342,7 +344,8 @@ TEST_CASE("Default privileges name their creator; memberships are acyclic", "[ru
                                   dsql::assert_membership_acyclic_t>);
   STATIC_REQUIRE(dsql::fails_with<spec<dsql::roles<a>, dsql::grants<dsql::membership<a, b>>>,
                                   dsql::assert_grantee_declared_t>);
-  STATIC_REQUIRE(dsql::valid<spec<dsql::roles<b>, dsql::grants<dsql::membership<dsql::predefined_role<"pg_monitor">, b>>>>);
+  STATIC_REQUIRE(dsql::fails_with<spec<dsql::roles<b>, dsql::grants<dsql::membership<dsql::predefined_role<"pg_monitor">, b>>>,
+                                  dsql::assert_group_not_predefined_t>);
 }
 
 TEST_CASE("IAM: full ARNs, sessions and * refused, declared principals mapped, region and cluster id", "[rules][iam]") {
@@ -395,7 +398,7 @@ TEST_CASE("Rule messages are one sentence each", "[rules]") {
       dsql::assert_creator_declared_t::message,       dsql::assert_schema_owner_declared_t::message,
       dsql::assert_membership_acyclic_t::message,     dsql::assert_sensitive_schema_reader_t::message,
       dsql::assert_principal_mapped_t::message,       dsql::assert_no_password_on_dsql_t::message,
-      dsql::assert_dsql_schema_limit_t::message,
+      dsql::assert_dsql_schema_limit_t::message,      dsql::assert_group_not_predefined_t::message,
   };
   for (std::string_view m : messages) {
     CAPTURE(m);

@@ -255,6 +255,8 @@ TEST_CASE("The run-time validators throw the compile-time sentences", "[validate
         assert_membership_acyclic_t::message);
   CHECK(broken([](auto& m) { m.memberships.push_back({"Mixed", "Mixed", false, false}); }) ==
         assert_membership_shape_t::message);
+  CHECK(broken([](auto& m) { m.memberships.push_back({"pg_read_all_data", "Mixed", false, true}); }) ==
+        assert_group_not_predefined_t::message);
   CHECK(broken([](auto& m) { m.roles[0].login = false; }) == assert_mapped_role_has_login_t::message);
   CHECK(broken([](auto& m) { m.mappings[0].who.name = "a b"; }) == assert_iam_name_valid_t::message);
   CHECK(broken([](auto& m) { m.mappings[0].who = m.admins[0]; }) == assert_admin_identity_not_mapped_t::message);

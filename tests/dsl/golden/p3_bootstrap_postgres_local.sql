@@ -150,18 +150,6 @@ BEGIN;
 REVOKE ADMIN OPTION FOR "with space" FROM "n23456789012345678901234567890123456789012345678901234567890123";
 COMMIT;
 \endif
-SELECT NOT EXISTS (SELECT 1 FROM pg_catalog.pg_auth_members m JOIN pg_catalog.pg_roles g ON g.oid = m.roleid JOIN pg_catalog.pg_roles u ON u.oid = m.member WHERE g.rolname = 'pg_read_all_settings' AND u.rolname = 'rôle_ü') AS dsql_missing \gset
-\if :dsql_missing
-BEGIN;
-GRANT "pg_read_all_settings" TO "rôle_ü";
-COMMIT;
-\endif
-SELECT EXISTS (SELECT 1 FROM pg_catalog.pg_auth_members m JOIN pg_catalog.pg_roles g ON g.oid = m.roleid JOIN pg_catalog.pg_roles u ON u.oid = m.member WHERE g.rolname = 'pg_read_all_settings' AND u.rolname = 'rôle_ü' AND m.admin_option) AS dsql_differs \gset
-\if :dsql_differs
-BEGIN;
-REVOKE ADMIN OPTION FOR "pg_read_all_settings" FROM "rôle_ü";
-COMMIT;
-\endif
 SELECT NOT pg_catalog.pg_has_role('with space', 'MEMBER') AS dsql_missing \gset
 \if :dsql_missing
 BEGIN;

@@ -334,12 +334,6 @@ COMMIT;
 BEGIN;
 REVOKE USAGE, CREATE ON SCHEMA "quote""s" FROM "rôle_ü";
 COMMIT;
-SELECT EXISTS (SELECT 1 FROM pg_catalog.pg_auth_members m JOIN pg_catalog.pg_roles g ON g.oid = m.roleid JOIN pg_catalog.pg_roles u ON u.oid = m.member WHERE g.rolname = 'pg_read_all_settings' AND u.rolname = 'rôle_ü') AS dsql_present \gset
-\if :dsql_present
-BEGIN;
-REVOKE "pg_read_all_settings" FROM "rôle_ü";
-COMMIT;
-\endif
 -- 3. IAM mappings
 SELECT EXISTS (SELECT 1 FROM sys.iam_pg_role_mappings WHERE pg_role_name = 'rôle_ü' AND arn = 'arn:aws:iam::123456789012:role/AccentRole') AS dsql_present \gset
 \if :dsql_present
