@@ -15,6 +15,7 @@
 #include <cstdlib>
 #include <filesystem>
 #include <string>
+#include <system_error>
 
 namespace fs = std::filesystem;
 using dsql::test::run;
@@ -35,7 +36,11 @@ struct p3_cluster {
     if (up.status != 0) throw std::runtime_error("dsqlctl local up failed:\n" + up.output);
     start_time = query("SELECT pg_postmaster_start_time()::text");
   }
-  ~p3_cluster() { run({DSQLCTL, "local", "down", "--dir", dir.string()}); }
+  ~p3_cluster() {
+    run({DSQLCTL, "local", "down", "--dir", dir.string()});
+    std::error_code ec;
+    fs::remove(dir, ec);  // the directory is ours (mkdtemp); removed only when down left it empty
+  }
 
   dsql::test::run_result apply(const std::string& script, const std::string& user = "admin") const {
     return run({DSQLCTL, "sql", "-", "--dir", dir.string(), "--user", user}, script);
