@@ -92,6 +92,8 @@ int run(int argc, char** argv) {
         dsql::local::down(d);
       } catch (...) {
       }
+      std::error_code ec;
+      fs::remove(d, ec);  // down() keeps a directory it did not create
     }
   } stop{dir};
   const auto info = dsql::local::up(dsql::local::cluster_options{dir, 5432, true});

@@ -29,26 +29,51 @@ PORT=${DSQL_DEMO_PORT:-5432}
 
 CLUSTER=$(mktemp -d /tmp/dsql-demo.XXXXXX)
 WORK=$(mktemp -d /tmp/dsql-demo-work.XXXXXX)
-cleanup() {
-  "$DSQLCTL" local down --dir "$CLUSTER" >/dev/null 2>&1 || true
-  rm -rf "$WORK"
+STEP="0. starting"
+step() { STEP=$1; say "$1"; }
+# On success the cluster is stopped and removed (step 8). On failure it is kept,
+# running, with the scripts, so that what went wrong can be looked at.
+on_exit() {
+  local rc=$?
+  [ "$rc" -eq 0 ] && { rm -rf "$WORK"; return; }
+  printf '\n\033[1;31mdemo failed at step %s (exit %d)\033[0m\n' "$STEP" "$rc" >&2
+  if [ -f "$CLUSTER/dsqlctl.conf" ]; then
+    cat >&2 <<EOF
+The cluster is kept for inspection:
+  server log:   $CLUSTER/server.log
+  scripts:      $WORK/ (bootstrap.sql, outputs)
+  connect:      $DSQLCTL local psql --dir $CLUSTER
+  stop/remove:  $DSQLCTL local down --dir $CLUSTER
+EOF
+  fi
 }
-trap cleanup EXIT
+trap on_exit EXIT
 
-say "1. starting a throwaway PostgreSQL 15 with dsql_iam in $CLUSTER"
+step "1. starting a throwaway PostgreSQL 15 with dsql_iam in $CLUSTER"
 "$DSQLCTL" local up --dir "$CLUSTER" --port "$PORT"
 
-say "2. rendering the seed spec for aurora_dsql (account $ACCOUNT_ID)"
+step "2. rendering the seed spec for aurora_dsql (account $ACCOUNT_ID)"
+echo "    The seed's roles, as declared in C++ (dsl/examples/seed.hpp):"
+"$SEED_SPEC" matrix --account-id "$ACCOUNT_ID" 2>/dev/null | sed 's/^/    /'
+echo "    The bootstrap's statements (each guarded and in its own transaction):"
 "$SEED_SPEC" bootstrap --target aurora_dsql --account-id "$ACCOUNT_ID" > "$WORK/bootstrap.sql"
 grep -E '^(CREATE|GRANT|AWS IAM)' "$WORK/bootstrap.sql" | sed 's/^/    /'
 
-say "3. applying the bootstrap as admin (dsqlctl sql rewrites AWS IAM GRANT)"
+step "3. applying the bootstrap as admin (dsqlctl sql rewrites AWS IAM GRANT)"
 "$DSQLCTL" sql "$WORK/bootstrap.sql" --dir "$CLUSTER" --user admin
+echo "    applied: $("$PG_BINDIR/psql" -X -At -h "$CLUSTER" -p "$PORT" -U admin -d postgres -c \
+  "SELECT count(*) FROM pg_roles WHERE rolname IN ('app_readonly','app_readwrite','user_service','reporting_readonly')") roles, $("$PG_BINDIR/psql" -X -At -h "$CLUSTER" -p "$PORT" -U admin -d postgres -c \
+  'SELECT count(*) FROM sys.iam_pg_role_mappings') IAM mappings"
 
-say "4. creating the seed's tables as admin, after the grants (as the seed does)"
+step "4. creating the seed's tables as admin, after the grants (as the seed does)"
 "$DSQLCTL" sql dsl/demo/seed_tables.sql --dir "$CLUSTER" --user admin
 
-say "5. the engine's apply (seed-spec apply = dsql::main<seed::spec>): the plan it applied"
+reach() {
+  "$PG_BINDIR/psql" -X -At -h "$CLUSTER" -p "$PORT" -U admin -d postgres -c \
+    "SELECT has_table_privilege('app_readonly', 'public.products', 'SELECT')"
+}
+echo "    app_readonly may read public.products now? $(reach)  (the grant ran before the table existed)"
+step "5. the engine's apply (seed-spec apply = dsql::main<seed::spec>): the plan it applied"
 # plan --exit-code is the drift gate: 3 = the new tables lack the spec's grants
 set +e
 "$SEED_SPEC" plan --dir "$CLUSTER" --account-id "$ACCOUNT_ID" --exit-code > "$WORK/drift.txt"
@@ -59,8 +84,9 @@ set -e
 "$SEED_SPEC" plan --dir "$CLUSTER" --account-id "$ACCOUNT_ID" --exit-code > "$WORK/after-apply.txt" ||
   { cat "$WORK/after-apply.txt"; die "the plan is not empty after the engine's apply"; }
 echo "    plan --exit-code after the apply: 0 ($(cat "$WORK/after-apply.txt"))"
+echo "    app_readonly may read public.products now? $(reach)"
 
-say "6. applying a third time: must print nothing and change nothing"
+step "6. applying a third time: must print nothing and change nothing"
 dump() {
   "$PG_BINDIR/pg_dumpall" -h "$CLUSTER" -p "$PORT" -U postgres --schema-only --no-comments --restrict-key=dsqlrolesdemo
 }
@@ -79,10 +105,9 @@ say "   IAM mappings (sys.iam_pg_role_mappings)"
 "$PG_BINDIR/psql" -X -h "$CLUSTER" -p "$PORT" -U admin -d postgres -c \
   'SELECT arn, pg_role_name, grantor_pg_role_name FROM sys.iam_pg_role_mappings ORDER BY pg_role_name'
 
-say "7. connecting as each role (user name = role, no SET ROLE) and probing the matrix"
+step "7. connecting as each role (user name = role, no SET ROLE) and probing the matrix"
 "$SEED_FLOW" matrix --host "$CLUSTER" --port "$PORT"
 
-say "8. stopping the cluster"
+step "8. stopping the cluster"
 "$DSQLCTL" local down --dir "$CLUSTER"
-trap 'rm -rf "$WORK"' EXIT
 say "seed flow: every cell as expected"

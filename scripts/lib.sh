@@ -3,7 +3,7 @@
 # Debian packages the project needs (build, tests, benchmarks, local cluster).
 DSQL_PACKAGES=(
   postgresql-15 postgresql-server-dev-15 libkrb5-dev libpqxx-dev libsqlite3-dev
-  libssl-dev catch2 libbenchmark-dev nlohmann-json3-dev cmake g++ make pkg-config
+  libssl-dev catch2 libbenchmark-dev nlohmann-json3-dev cmake g++ make pkg-config time
 )
 
 # The unprivileged OS user that runs PostgreSQL when we are root (initdb refuses root).

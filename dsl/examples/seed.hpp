@@ -1,9 +1,14 @@
 // The seed scenario (/work/shared/cases/seed-flow.md) declared with the DSL.
 //
-// Four LOGIN roles, each mapped to its own IAM role that holds only dsql:DbConnect;
-// sensitive data in users_schema (created), the rest in public (existing); an admin
-// identity that gets dsql:DbConnectAdmin and is never mapped. The account id is not
-// bound here: it is given at render time (seed-spec --account-id).
+// Four LOGIN roles, each mapped to its own IAM role that holds only dsql:DbConnect and
+// labelled with its component (the seed's component table); sensitive data in
+// users_schema (created, marked sensitive: only user_service and reporting_readonly may
+// be granted on it), the rest in public (existing, CREATE taken from PUBLIC); default
+// privileges so that reporting_readonly reads the tables user_service creates later in
+// users_schema (postgres_local; on aurora_dsql the bootstrap is re-run after
+// migrations instead); an admin identity that gets dsql:DbConnectAdmin and is never
+// mapped. The account id is not bound here: it is given at render time
+// (seed-spec --account-id).
 #ifndef DSQL_EXAMPLES_SEED_HPP
 #define DSQL_EXAMPLES_SEED_HPP
 
@@ -11,13 +16,13 @@
 
 namespace seed {
 
-using app_readonly = dsql::role<"app_readonly", dsql::login>;
-using app_readwrite = dsql::role<"app_readwrite", dsql::login>;
-using user_service = dsql::role<"user_service", dsql::login>;
-using reporting_readonly = dsql::role<"reporting_readonly", dsql::login>;
+using app_readonly = dsql::role<"app_readonly", dsql::login, dsql::component<"Web API (read)">>;
+using app_readwrite = dsql::role<"app_readwrite", dsql::login, dsql::component<"Web API (write)">>;
+using user_service = dsql::role<"user_service", dsql::login, dsql::component<"User service">>;
+using reporting_readonly = dsql::role<"reporting_readonly", dsql::login, dsql::component<"Reporting">>;
 
 using dsql::public_schema;
-using users_schema = dsql::schema<"users_schema">;
+using users_schema = dsql::schema<"users_schema", dsql::sensitive<user_service, reporting_readonly>>;
 
 using read = dsql::select;
 using read_write = dsql::privileges<dsql::select, dsql::insert, dsql::update, dsql::delete_>;
@@ -43,7 +48,12 @@ using spec = dsql::cluster<
         dsql::grant<dsql::usage, dsql::on_schema<public_schema>, reporting_readonly>,
         dsql::grant<dsql::usage, dsql::on_schema<users_schema>, reporting_readonly>,
         dsql::grant<read, dsql::on_all_tables_in<public_schema>, reporting_readonly>,
-        dsql::grant<read, dsql::on_all_tables_in<users_schema>, reporting_readonly>>,
+        dsql::grant<read, dsql::on_all_tables_in<users_schema>, reporting_readonly>,
+        // Tables user_service creates later in users_schema are readable by reporting too
+        dsql::default_privileges<dsql::for_role<user_service>, read, dsql::on_all_tables_in<users_schema>,
+                                 reporting_readonly>,
+        // Nobody else creates objects in public (already so in PostgreSQL 15; kept explicit)
+        dsql::revoke<dsql::create, dsql::on_schema<public_schema>, dsql::public_>>,
     dsql::iam<
         dsql::iam_grant<app_readonly, dsql::iam_role<"AppReadOnlyRole">>,
         dsql::iam_grant<app_readwrite, dsql::iam_role<"AppReadWriteRole">>,

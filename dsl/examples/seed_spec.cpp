@@ -1,4 +1,5 @@
-// seed-spec: renders the seed scenario (seed.hpp) for psql, IAM and people.
+// seed-spec: renders the seed scenario (seed.hpp) for psql, IAM and people: bootstrap,
+// revoke (one role or all, optionally dropping), IAM policies (all or one), access matrix.
 //
 // Exit codes: 0 ok, 1 error (e.g. a bad account id), 2 usage. Output goes to stdout.
 #include <cstdio>
@@ -22,17 +23,22 @@ constexpr std::string_view usage_text =
     "\n"
     "commands:\n"
     "  bootstrap --target T [--account-id ID]\n"
-    "      idempotent psql script: roles, schemas, schema privileges, table privileges,\n"
-    "      IAM mappings (AWS IAM GRANT for aurora_dsql, CALL sys.aws_iam_grant for\n"
-    "      postgres_local)\n"
-    "  revoke --role ROLE --target T [--account-id ID]\n"
-    "      idempotent offboarding script for one role: REVOKE ALL ON ALL TABLES IN SCHEMA,\n"
-    "      REVOKE USAGE, CREATE ON SCHEMA, then the IAM mapping\n"
+    "      idempotent psql script: roles, memberships, schemas, schema privileges, table\n"
+    "      privileges, revokes from PUBLIC, default privileges (postgres_local; aurora_dsql\n"
+    "      re-runs the script after migrations instead), IAM mappings (AWS IAM GRANT for\n"
+    "      aurora_dsql, CALL sys.aws_iam_grant for postgres_local)\n"
+    "  revoke (--role ROLE | --all) --target T [--drop] [--account-id ID]\n"
+    "      idempotent offboarding script for one role or every role: REVOKE ALL ON ALL\n"
+    "      TABLES IN SCHEMA, REVOKE USAGE, CREATE ON SCHEMA, then the IAM mapping; with\n"
+    "      --drop, then REASSIGN OWNED, DROP OWNED and DROP ROLE\n"
     "  policies [--account-id ID] [--region R] [--cluster-id ID]\n"
     "      IAM policy JSON per principal (dsql:DbConnect for mapped principals,\n"
     "      dsql:DbConnectAdmin for the admin identity), keyed by principal ARN\n"
+    "  policy --principal ARN [--account-id ID] [--region R] [--cluster-id ID]\n"
+    "      the IAM policy document of one principal (for aws iam put-role-policy)\n"
     "  matrix [--account-id ID]\n"
-    "      the access table in Markdown\n"
+    "      the access table in Markdown: component, role, IAM principal, IAM action,\n"
+    "      privileges, schemas\n"
     "  plan | apply | inspect | spec [options]\n"
     "      the plan/apply engine on a live database (dsql::main; `seed-spec plan --help`)\n"
     "\n"
@@ -45,6 +51,9 @@ constexpr std::string_view usage_text =
     "  --cluster-id ID   cluster id of the policies' Resource ARN; default * (any)\n"
     "  --role ROLE       the role to offboard: app_readonly, app_readwrite, user_service or\n"
     "                    reporting_readonly\n"
+    "  --all             offboard every role of the spec, in declaration order\n"
+    "  --principal ARN   the principal whose policy to print\n"
+    "  --drop            drop the offboarded roles at the end\n"
     "  -h, --help        this text\n"
     "\n"
     "exit codes: 0 ok, 1 error, 2 usage\n";
@@ -56,8 +65,10 @@ struct usage_error {
 struct arguments {
   std::string command;
   std::optional<dsql::target> target;
-  std::optional<std::string> account_id, region, cluster_id, role;
+  std::optional<std::string> account_id, region, cluster_id, role, principal;
   bool help = false;
+  bool all = false;
+  bool drop = false;
 };
 
 arguments parse(const std::vector<std::string_view>& args) {
@@ -82,6 +93,12 @@ arguments parse(const std::vector<std::string_view>& args) {
       a.cluster_id = value(arg);
     } else if (arg == "--role") {
       a.role = value(arg);
+    } else if (arg == "--principal") {
+      a.principal = value(arg);
+    } else if (arg == "--all") {
+      a.all = true;
+    } else if (arg == "--drop") {
+      a.drop = true;
     } else if (arg.starts_with("-")) {
       throw usage_error{"unknown option " + std::string(arg)};
     } else if (a.command.empty()) {
@@ -95,7 +112,7 @@ arguments parse(const std::vector<std::string_view>& args) {
 
 void allow_only(const arguments& a, bool target, bool role, bool region) {
   if (!target && a.target) throw usage_error{"--target does not apply to " + a.command};
-  if (!role && a.role) throw usage_error{"--role does not apply to " + a.command};
+  if (!role && (a.role || a.all || a.drop)) throw usage_error{"--role, --all and --drop apply to revoke only"};
   if (!region && (a.region || a.cluster_id))
     throw usage_error{"--region and --cluster-id apply to policies only"};
 }
@@ -117,18 +134,30 @@ std::string run(const arguments& a) {
   if (a.command == "bootstrap") {
     allow_only(a, true, false, false);
     if (!a.target) throw usage_error{"bootstrap needs --target aurora_dsql|postgres_local"};
-    return dsql::render_bootstrap<seed::spec>(*a.target, options(a));
+    // The target-templated renderer: the seed is checked against both targets' rules
+    // at compile time (no password on aurora_dsql, at most 10 schemas, ...).
+    if (*a.target == dsql::target::aurora_dsql)
+      return dsql::render_bootstrap<seed::spec, dsql::target::aurora_dsql>(options(a));
+    return dsql::render_bootstrap<seed::spec, dsql::target::postgres_local>(options(a));
   }
   if (a.command == "revoke") {
     allow_only(a, true, true, false);
-    if (!a.role) throw usage_error{"revoke needs --role ROLE"};
+    if (!a.role == !a.all) throw usage_error{"revoke needs --role ROLE or --all"};
     if (!a.target) throw usage_error{"revoke needs --target aurora_dsql|postgres_local"};
-    return dsql::render_revoke<seed::spec>(*a.role, *a.target, options(a));
+    const dsql::revoke_options ro{.drop = a.drop};
+    if (a.all) return dsql::render_revoke_all<seed::spec>(*a.target, options(a), ro);
+    return dsql::render_revoke<seed::spec>(*a.role, *a.target, options(a), ro);
   }
   if (a.command == "policies") {
     allow_only(a, false, false, true);
     return dsql::render_policies<seed::spec>(options(a));
   }
+  if (a.command == "policy") {
+    allow_only(a, false, false, true);
+    if (!a.principal) throw usage_error{"policy needs --principal ARN"};
+    return dsql::render_policy(dsql::model_of<seed::spec>(), *a.principal, options(a));
+  }
+  if (a.principal) throw usage_error{"--principal applies to policy only"};
   if (a.command == "matrix") {
     allow_only(a, false, false, false);
     dsql::render_options o;

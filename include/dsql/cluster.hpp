@@ -7,8 +7,15 @@
 //       dsql::iam<dsql::iam_grant<app_readonly, dsql::iam_role<"AppReadOnlyRole">>,
 //                 dsql::iam_admin<dsql::iam_role<"DsqlAdminRole">>>>;
 //
-// Parts may come in any order, each at most once; dsql::aws_account<"..."> binds the
-// account in code (otherwise it is a render option). A cluster is checked when it is
+// Parts may come in any order, each at most once; dsql::aws_account<"...">,
+// dsql::aws_region<"..."> and dsql::cluster_id<"..."> bind the account, region and cluster
+// in code (otherwise they are render options). dsql::grants<...> holds grants, revokes,
+// default privileges and memberships.
+//
+// Rules that depend on the target (no password on aurora_dsql, DSQL's 10-schema limit)
+// are checked by dsql::verify_for<Spec, target>() and the target-templated renderers
+// (render_bootstrap<Spec, dsql::target::aurora_dsql>()); the run-time renderers throw the
+// same sentences. A cluster is checked when it is
 // rendered or instantiated: its own rules (declared, unique, ...) after the rules of
 // every element, the first broken rule reported with its one sentence.
 #ifndef DSQL_CLUSTER_HPP
@@ -24,6 +31,7 @@
 #include "iam.hpp"
 #include "role.hpp"
 #include "schema.hpp"
+#include "target.hpp"
 
 namespace dsql {
 
@@ -42,7 +50,8 @@ struct cluster;
 #include "detail/rule_define.hpp"
 DSQL_RULE(assert_cluster_shape_t,
           "A cluster takes dsql::roles<role...>, dsql::schemas<schema...>, dsql::grants<grant...>, "
-          "dsql::iam<iam_grant or iam_admin...> and dsql::aws_account<\"...\">, each at most once.");
+          "dsql::iam<iam_grant, iam_admin or principal...>, dsql::aws_account<\"...\">, "
+          "dsql::aws_region<\"...\"> and dsql::cluster_id<\"...\">, each at most once.");
 DSQL_RULE(assert_role_names_unique_t, "Each role name must be declared once in a cluster.");
 DSQL_RULE(assert_schema_names_unique_t, "Each schema name must be declared once in a cluster.");
 DSQL_RULE(assert_grantee_declared_t,
@@ -55,6 +64,26 @@ DSQL_RULE(assert_admin_identity_not_mapped_t,
           "An admin identity gets DbConnectAdmin and must not also be mapped to a database role.");
 DSQL_RULE(assert_iam_entries_unique_t,
           "Each IAM mapping and admin identity must be declared once in a cluster.");
+DSQL_RULE(assert_creator_declared_t,
+          "The creator role of default privileges (dsql::for_role<R>) must be declared in the cluster's "
+          "dsql::roles<...>.");
+DSQL_RULE(assert_schema_owner_declared_t,
+          "The owner of a schema (dsql::owned_by<R>) must be declared in the cluster's dsql::roles<...>.");
+DSQL_RULE(assert_membership_acyclic_t,
+          "Role memberships must not form a cycle, because PostgreSQL refuses to make a role a member of "
+          "itself through other roles.");
+DSQL_RULE(assert_sensitive_schema_reader_t,
+          "A sensitive schema may be granted on only to the roles its dsql::sensitive<...> lists, never to "
+          "PUBLIC, and a listed role's members must be listed too, because they inherit its access.");
+DSQL_RULE(assert_principal_mapped_t,
+          "Every IAM principal declared in dsql::iam<...> must be mapped to a role with dsql::iam_grant or "
+          "be an admin identity with dsql::iam_admin.");
+DSQL_RULE(assert_no_password_on_dsql_t,
+          "Aurora DSQL authenticates with IAM tokens only, so a role rendered for aurora_dsql must not "
+          "declare dsql::password_from_env.");
+DSQL_RULE(assert_dsql_schema_limit_t,
+          "Aurora DSQL allows at most 10 schemas per database, so a spec rendered for aurora_dsql must "
+          "declare 10 schemas or fewer.");
 #include "detail/rule_undef.hpp"
 
 namespace detail {
@@ -71,6 +100,26 @@ inline constexpr std::string_view account_of = {};
 template <fixed_string A>
 inline constexpr std::string_view account_of<aws_account<A>> = A.view();
 
+template <class T>
+inline constexpr bool is_region = false;
+template <fixed_string A>
+inline constexpr bool is_region<aws_region<A>> = true;
+template <class T>
+inline constexpr std::string_view region_of = {};
+template <fixed_string A>
+inline constexpr std::string_view region_of<aws_region<A>> = A.view();
+template <class T>
+inline constexpr bool is_cluster_id = false;
+template <fixed_string A>
+inline constexpr bool is_cluster_id<cluster_id<A>> = true;
+template <class T>
+inline constexpr std::string_view cluster_id_of = {};
+template <fixed_string A>
+inline constexpr std::string_view cluster_id_of<cluster_id<A>> = A.view();
+
+template <class T>
+inline constexpr bool is_binding = is_account<T> || is_region<T> || is_cluster_id<T>;
+
 // The part of kind L among Parts, or an empty L<>.
 template <template <class...> class L, class... Parts>
 using part_t = type_at_t<first_true(std::array<bool, sizeof...(Parts)>{is_instance_of<L, Parts>...}),
@@ -78,6 +127,12 @@ using part_t = type_at_t<first_true(std::array<bool, sizeof...(Parts)>{is_instan
 template <class... Parts>
 using account_part_t =
     type_at_t<first_true(std::array<bool, sizeof...(Parts)>{is_account<Parts>...}), Parts..., no_account>;
+template <class... Parts>
+using region_part_t =
+    type_at_t<first_true(std::array<bool, sizeof...(Parts)>{is_region<Parts>...}), Parts..., no_account>;
+template <class... Parts>
+using cluster_id_part_t =
+    type_at_t<first_true(std::array<bool, sizeof...(Parts)>{is_cluster_id<Parts>...}), Parts..., no_account>;
 
 template <class T>
 inline constexpr bool elements_well_typed = false;
@@ -92,37 +147,108 @@ inline constexpr bool elements_well_typed<iam<E...>> = (iam_entry_traits<E>::is_
 
 template <class... Parts>
 inline constexpr bool cluster_shape_ok =
-    ((elements_well_typed<Parts> || is_account<Parts>) && ...) &&
+    ((elements_well_typed<Parts> || is_binding<Parts>) && ...) &&
     (0 + ... + int{is_instance_of<roles, Parts>}) <= 1 && (0 + ... + int{is_instance_of<schemas, Parts>}) <= 1 &&
     (0 + ... + int{is_instance_of<grants, Parts>}) <= 1 && (0 + ... + int{is_instance_of<iam, Parts>}) <= 1 &&
-    (0 + ... + int{is_account<Parts>}) <= 1;
+    (0 + ... + int{is_account<Parts>}) <= 1 && (0 + ... + int{is_region<Parts>}) <= 1 &&
+    (0 + ... + int{is_cluster_id<Parts>}) <= 1;
 
 // Is principal P mapped by one of the entries E?
 template <class P, class... E>
 inline constexpr bool principal_mapped =
     ((iam_entry_traits<E>::is_mapping && std::is_same_v<typename iam_entry_traits<E>::principal, P>) || ...);
 
-template <bool ShapeOk, class Account, class Roles, class Schemas, class Grants, class Iam>
+// Is principal P mapped, or an admin identity, among the entries E?
+template <class P, class... E>
+inline constexpr bool principal_used =
+    ((!iam_entry_traits<E>::is_declaration && std::is_same_v<typename iam_entry_traits<E>::principal, P>) || ...);
+
+// Membership edges (group, member) of the grants G, and whether they form a cycle.
+template <class G>
+constexpr std::array<std::string_view, 2> membership_edge() noexcept {
+  if constexpr (requires { grant_traits<G>::is_membership; }) return {grant_traits<G>::group, grant_traits<G>::member};
+  else return {};
+}
+template <std::size_t N>
+constexpr bool has_cycle(const std::array<std::array<std::string_view, 2>, N>& edges) noexcept {
+  // Follow edges member -> group from each edge's member; a cycle returns to it. N is
+  // small in practice (memberships, not grants); the walk is bounded by N steps.
+  for (std::size_t start = 0; start < N; ++start) {
+    if (edges[start][0].empty()) continue;
+    // Breadth-first over groups reachable from edges[start].member.
+    std::array<bool, N> seen{};
+    std::array<std::string_view, N + 1> frontier{};
+    std::size_t count = 0;
+    frontier[count++] = edges[start][1];
+    for (std::size_t head = 0; head < count; ++head) {
+      for (std::size_t e = 0; e < N; ++e) {
+        if (seen[e] || edges[e][0].empty() || edges[e][1] != frontier[head]) continue;
+        seen[e] = true;
+        if (edges[e][0] == edges[start][1]) return true;
+        frontier[count++] = edges[e][0];
+      }
+    }
+  }
+  return false;
+}
+template <class... G>
+constexpr bool memberships_cycle() noexcept {
+  constexpr std::size_t n = (std::size_t{0} + ... + std::size_t{requires { grant_traits<G>::is_membership; }});
+  if constexpr (n == 0) {
+    return false;
+  } else {
+    std::array<std::array<std::string_view, 2>, n> edges{};
+    std::size_t i = 0;
+    ((requires { grant_traits<G>::is_membership; } ? (void)(edges[i++] = membership_edge<G>()) : (void)0), ...);
+    return has_cycle(edges);
+  }
+}
+
+// A membership that would pass a sensitive schema's access to an unlisted role: the
+// group is allowed on some sensitive schema and the member is not.
+template <class G, class... S>
+inline constexpr bool membership_leaks_sensitive = false;
+template <class Group, class Member, class... O, class... S>
+inline constexpr bool membership_leaks_sensitive<membership<Group, Member, O...>, S...> =
+    ((schema_traits<S>::is_sensitive && schema_traits<S>::template allows<Group> &&
+      !schema_traits<S>::template allows<Member>) ||
+     ...);
+
+template <class S, class... R>
+inline constexpr bool owner_declared =
+    std::is_void_v<typename schema_traits<S>::owner> || one_of<typename schema_traits<S>::owner, R...>;
+
+template <bool ShapeOk, class Bindings, class Roles, class Schemas, class Grants, class Iam>
 struct cluster_check;
 
-template <bool ShapeOk, class Account, class... R, class... S, class... G, class... E>
-struct cluster_check<ShapeOk, Account, roles<R...>, schemas<S...>, grants<G...>, iam<E...>> {
+template <class... B>
+struct bindings {};
+
+template <bool ShapeOk, class... B, class... R, class... S, class... G, class... E>
+struct cluster_check<ShapeOk, bindings<B...>, roles<R...>, schemas<S...>, grants<G...>, iam<E...>> {
   using type = first_failure_t<
       rule_if_t<!ShapeOk, assert_cluster_shape_t>,
-      check_or_ok_t<Account>, check_or_ok_t<R>..., check_or_ok_t<S>..., check_or_ok_t<G>...,
-      check_or_ok_t<E>...,
+      check_or_ok_t<B>..., check_or_ok_t<R>..., check_or_ok_t<S>..., check_or_ok_t<G>..., check_or_ok_t<E>...,
       rule_if_t<has_duplicate(std::array<std::string_view, sizeof...(R)>{role_traits<R>::name...}),
                 assert_role_names_unique_t>,
       rule_if_t<has_duplicate(std::array<std::string_view, sizeof...(S)>{schema_traits<S>::name...}),
                 assert_schema_names_unique_t>,
+      rule_if_t<!(owner_declared<S, R...> && ...), assert_schema_owner_declared_t>,
       rule_if_t<!(grant_traits<G>::template grantees_among<R...> && ...), assert_grantee_declared_t>,
-      rule_if_t<!(one_of<typename grant_traits<G>::schema, S...> && ...), assert_grant_schema_declared_t>,
+      rule_if_t<!(grant_traits<G>::template schemas_among<S...> && ...), assert_grant_schema_declared_t>,
+      rule_if_t<!(grant_traits<G>::template creators_among<R...> && ...), assert_creator_declared_t>,
+      rule_if_t<memberships_cycle<G...>(), assert_membership_acyclic_t>,
+      rule_if_t<!(grant_traits<G>::sensitive_ok && ...) || (membership_leaks_sensitive<G, S...> || ...),
+                assert_sensitive_schema_reader_t>,
       rule_if_t<!((!iam_entry_traits<E>::is_mapping || one_of<typename iam_entry_traits<E>::role, R...>) && ...),
                 assert_mapped_role_declared_t>,
       rule_if_t<((iam_entry_traits<E>::is_admin &&
                   principal_mapped<typename iam_entry_traits<E>::principal, E...>) || ...),
                 assert_admin_identity_not_mapped_t>,
-      rule_if_t<!all_distinct<E...>, assert_iam_entries_unique_t>>;
+      rule_if_t<!all_distinct<E...>, assert_iam_entries_unique_t>,
+      rule_if_t<((iam_entry_traits<E>::is_declaration && !principal_used<typename iam_entry_traits<E>::principal, E...>) ||
+                 ...),
+                assert_principal_mapped_t>>;
 };
 
 template <class T>
@@ -140,13 +266,20 @@ struct cluster_traits<cluster<Name, Parts...>> {
   using grants = std::conditional_t<shape_ok, part_t<dsql::grants, Parts...>, dsql::grants<>>;
   using iam = std::conditional_t<shape_ok, part_t<dsql::iam, Parts...>, dsql::iam<>>;
   using account = std::conditional_t<shape_ok, account_part_t<Parts...>, no_account>;
+  using region = std::conditional_t<shape_ok, region_part_t<Parts...>, no_account>;
+  using cluster_id = std::conditional_t<shape_ok, cluster_id_part_t<Parts...>, no_account>;
   static constexpr std::string_view account_id = account_of<account>;
+  static constexpr std::string_view region_id = region_of<region>;
+  static constexpr std::string_view cluster_id_value = cluster_id_of<cluster_id>;
 };
 
 template <fixed_string Name, class... Parts>
 struct check<cluster<Name, Parts...>> {
   using traits = cluster_traits<cluster<Name, Parts...>>;
-  using type = typename cluster_check<traits::shape_ok, typename traits::account, typename traits::roles,
+  using type = typename cluster_check<traits::shape_ok,
+                                      bindings<typename traits::account, typename traits::region,
+                                               typename traits::cluster_id>,
+                                      typename traits::roles,
                                       typename traits::schemas, typename traits::grants,
                                       typename traits::iam>::type;
 };
@@ -155,6 +288,17 @@ template <class Role, class Roles>
 inline constexpr bool role_among = false;
 template <class Role, class... R>
 inline constexpr bool role_among<Role, roles<R...>> = one_of<Role, R...>;
+
+// Rules that depend on the target.
+template <class Roles, class Schemas, target T>
+struct target_check;
+template <class... R, class... S, target T>
+struct target_check<roles<R...>, schemas<S...>, T> {
+  static constexpr bool dsql = T == target::aurora_dsql;
+  using type = first_failure_t<
+      rule_if_t<dsql && ((!role_traits<R>::password_env.empty()) || ...), assert_no_password_on_dsql_t>,
+      rule_if_t<dsql && (sizeof...(S) > dsql_max_schemas), assert_dsql_schema_limit_t>>;
+};
 
 }  // namespace detail
 
@@ -180,6 +324,25 @@ concept cannot_declare = detail::declaration<T> && !check_t<T>::ok;
 // Which rule T breaks: dsql::fails_with<T, dsql::assert_grantee_declared_t>.
 template <class T, class Rule>
 inline constexpr bool fails_with = std::is_same_v<check_t<T>, Rule>;
+
+// The check of Spec for target T: its own rules first, then the target's.
+template <class Spec, target T>
+  requires detail::cluster_traits<Spec>::is_cluster
+using check_for_t = detail::first_failure_t<
+    check_t<Spec>, typename detail::target_check<typename detail::cluster_traits<Spec>::roles,
+                                                 typename detail::cluster_traits<Spec>::schemas, T>::type>;
+
+// Fires the static_assert of the first rule Spec breaks for target T, if any.
+template <class Spec, target T>
+constexpr bool verify_for() noexcept {
+  return check_for_t<Spec, T>::template verify<Spec>();
+}
+
+// Negative-test concept: Spec cannot be rendered for target T.
+template <class Spec, target T>
+concept cannot_target = detail::cluster_traits<Spec>::is_cluster && !check_for_t<Spec, T>::ok;
+template <class Spec, target T, class Rule>
+inline constexpr bool fails_for_with = std::is_same_v<check_for_t<Spec, T>, Rule>;
 
 // Role is one of the roles declared in Spec.
 template <class Spec, class Role>

@@ -1,19 +1,28 @@
-// dsql/render.hpp - from a spec (or its model) to text: bootstrap, revoke, policies.
+// dsql/render.hpp - from a spec (or its model) to text: bootstrap, revoke, policies, matrix.
 //
 //   std::string sql = dsql::render_bootstrap<seed>(dsql::target::aurora_dsql,
 //                                                  {.account_id = "123456789012"});
-//
+//   std::string sql = dsql::render_bootstrap<seed, dsql::target::aurora_dsql>(o);  // + target rules
+//                                                                                 //   at compile time
 // The bootstrap is a psql script; its structure is a contract with `dsqlctl sql` and the
 // demo (see the header comment it prints): `\set ON_ERROR_STOP on`; guards are catalog
 // queries read with `\gset` and tested with `\if :var ... \endif`; no DO block, no
-// PL/pgSQL; every DDL in its own BEGIN/COMMIT; sections in the order roles, schemas,
-// schema privileges, table privileges, IAM mappings. GRANTs are idempotent and re-run
-// every time (so ON ALL TABLES IN SCHEMA reaches tables created since the last run).
-// Target aurora_dsql emits `AWS IAM GRANT "role" TO 'arn';`, target postgres_local
-// calls the dsql_iam extension: `CALL sys.aws_iam_grant('role', 'arn');`.
+// PL/pgSQL; every DDL in its own BEGIN/COMMIT; sections in dependency order: roles,
+// memberships, schemas, schema privileges, object privileges, revokes, default
+// privileges, IAM mappings. GRANTs are idempotent and re-run every time (so ON ALL
+// TABLES IN SCHEMA reaches tables created since the last run). Target aurora_dsql emits
+// `AWS IAM GRANT "role" TO 'arn';`, target postgres_local calls the dsql_iam extension:
+// `CALL sys.aws_iam_grant('role', 'arn');`.
+//
+// Default privileges: rendered for postgres_local (ALTER DEFAULT PRIVILEGES FOR ROLE
+// creator, the script's runner first made a member of the creator, as PostgreSQL
+// requires). Aurora DSQL refuses ALTER DEFAULT PRIVILEGES FOR another role, so for
+// aurora_dsql they are printed as comments and the header says what to do instead:
+// run the bootstrap again after every migration (GRANT ... ON ALL ... IN SCHEMA then
+// reaches the new objects).
 //
 // Every function is constexpr; run-time mistakes (no account id, a bad region, a role
-// not in the spec) throw dsql::error with one sentence.
+// not in the spec, a model breaking a rule) throw dsql::error with one sentence.
 #ifndef DSQL_RENDER_HPP
 #define DSQL_RENDER_HPP
 
@@ -31,27 +40,24 @@
 #include "name.hpp"
 #include "privilege.hpp"
 #include "role.hpp"
+#include "target.hpp"
+#include "validate.hpp"
 
 namespace dsql {
 
-enum class target { aurora_dsql, postgres_local };
-
-constexpr std::string_view to_string(target t) noexcept {
-  return t == target::aurora_dsql ? "aurora_dsql" : "postgres_local";
-}
-
-constexpr std::optional<target> parse_target(std::string_view s) noexcept {
-  if (s == "aurora_dsql") return target::aurora_dsql;
-  if (s == "postgres_local") return target::postgres_local;
-  return std::nullopt;
-}
-
 struct render_options {
   // 12 digits; required when the spec has IAM principals and binds no dsql::aws_account.
-  std::string account_id;
-  // Region and cluster id of the policies' Resource ARN; "*" matches any.
+  std::string account_id{};
+  // Region and cluster id of the policies' Resource ARN; "*" matches any. A cluster that
+  // binds dsql::aws_region / dsql::cluster_id uses its own (a different one here is an error).
   std::string region = "*";
   std::string cluster_id = "*";
+};
+
+// Options of the revoke (offboarding) script.
+struct revoke_options {
+  // Also drop the role: REASSIGN OWNED BY it TO the runner, DROP OWNED BY it, DROP ROLE.
+  bool drop = false;
 };
 
 namespace messages {
@@ -63,13 +69,15 @@ inline constexpr std::string_view account_differs =
 inline constexpr std::string_view bad_region =
     "A region must be * or lowercase letters, digits and dashes, such as us-east-1.";
 inline constexpr std::string_view bad_cluster_id = "A cluster id must be * or lowercase letters and digits.";
+inline constexpr std::string_view region_differs =
+    "The region given at render time differs from the one the cluster binds with dsql::aws_region.";
+inline constexpr std::string_view cluster_id_differs =
+    "The cluster id given at render time differs from the one the cluster binds with dsql::cluster_id.";
 inline constexpr std::string_view unknown_role = "The role to revoke is not declared in the cluster.";
 inline constexpr std::string_view reserved_role = assert_role_name_not_reserved_t::message;
 }  // namespace messages
 
 namespace detail {
-
-[[noreturn]] inline void fail(std::string_view message) { throw error(std::string(message)); }
 
 constexpr bool is_lower_alnum(char c, bool dash) noexcept {
   return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || (dash && c == '-');
@@ -82,46 +90,26 @@ constexpr bool is_pattern_or_star(std::string_view s, bool dash) noexcept {
   return true;
 }
 
-// The run-time twin of the compile-time rules, for a model built by other means.
-constexpr void validate_model(const model::cluster& c) {
-  for (const auto& r : c.roles) {
-    if (auto s = check_name(r.name); s != name_status::ok) fail(name_message(s));
-    if (is_reserved_role_name(r.name)) fail(messages::reserved_role);
-  }
-  for (const auto& s : c.schemas)
-    if (auto st = check_name(s.name); st != name_status::ok) fail(name_message(st));
-  auto has_schema = [&c](std::string_view n) {
-    for (const auto& s : c.schemas)
-      if (s.name == n) return true;
-    return false;
-  };
-  for (const auto& g : c.grants) {
-    if (!c.find_role(g.grantee)) fail(assert_grantee_declared_t::message);
-    if (!has_schema(g.schema)) fail(assert_grant_schema_declared_t::message);
-    if (g.privileges.empty()) fail(assert_privileges_listed_once_t::message);
-    for (auto p : g.privileges)
-      if (applies_to(p) != g.on) fail(assert_privilege_fits_object_t::message);
-  }
-  for (const auto& m : c.mappings) {
-    const model::role* r = c.find_role(m.role);
-    if (!r) fail(assert_mapped_role_declared_t::message);
-    if (!r->login) fail(assert_mapped_role_has_login_t::message);
-    if (!is_valid_iam_name(m.who.name)) fail(assert_iam_name_valid_t::message);
-  }
-  for (const auto& a : c.admins)
-    if (!is_valid_iam_name(a.name)) fail(assert_iam_name_valid_t::message);
-}
+// The first cut's name for dsql::validate, kept for its callers.
+constexpr void validate_model(const model::cluster& c) { validate(c); }
 
 // The account the principals' ARNs use.
 constexpr std::string resolve_account(const model::cluster& c, const render_options& o) {
   if (!c.account_id.empty()) {
-    if (!is_valid_account_id(c.account_id)) fail(assert_aws_account_12_digits_t::message);
+    if (!is_valid_account_id(c.account_id)) fail(account_id_message(c.account_id));
     if (!o.account_id.empty() && o.account_id != c.account_id) fail(messages::account_differs);
     return c.account_id;
   }
   if (o.account_id.empty()) fail(messages::no_account);
-  if (!is_valid_account_id(o.account_id)) fail(assert_aws_account_12_digits_t::message);
+  if (!is_valid_account_id(o.account_id)) fail(account_id_message(o.account_id));
   return o.account_id;
+}
+
+// A bound value (region, cluster id) or the option; "*" in the option means "not given".
+constexpr std::string resolve_bound(const std::string& bound, const std::string& option, std::string_view differs) {
+  if (bound.empty()) return option;
+  if (option != "*" && option != bound) fail(differs);
+  return bound;
 }
 
 // A psql script under construction.
@@ -145,8 +133,8 @@ struct script {
     line(statement);
     line("COMMIT;");
   }
-  // SELECT <condition> AS <var> \gset, then \if :<var> BEGIN; <statement> COMMIT; \endif
-  constexpr void guarded(const std::string& condition, std::string_view var, const std::string& statement) {
+  // SELECT <condition> AS <var> \gset, then \if :<var>
+  constexpr void open_if(const std::string& condition, std::string_view var) {
     text += "SELECT ";
     text += condition;
     text += " AS ";
@@ -154,6 +142,10 @@ struct script {
     text += " \\gset\n\\if :";
     text += var;
     text += '\n';
+  }
+  // SELECT <condition> AS <var> \gset, then \if :<var> BEGIN; <statement> COMMIT; \endif
+  constexpr void guarded(const std::string& condition, std::string_view var, const std::string& statement) {
+    open_if(condition, var);
     transaction(statement);
     line("\\endif");
   }
@@ -183,6 +175,43 @@ constexpr std::string mapping_exists(std::string_view role, std::string_view arn
   return q;
 }
 
+constexpr std::string membership_exists(std::string_view group, std::string_view member, bool admin_option) {
+  std::string q =
+      "EXISTS (SELECT 1 FROM pg_catalog.pg_auth_members m JOIN pg_catalog.pg_roles g ON g.oid = m.roleid "
+      "JOIN pg_catalog.pg_roles u ON u.oid = m.member WHERE g.rolname = ";
+  append_literal(q, group);
+  q += " AND u.rolname = ";
+  append_literal(q, member);
+  if (admin_option) q += " AND m.admin_option";
+  q += ')';
+  return q;
+}
+
+// std::to_string is not constexpr in C++20.
+constexpr std::string decimal(long long v) {
+  char buf[24]{};
+  std::size_t pos = sizeof buf;
+  const bool negative = v < 0;
+  unsigned long long u = negative ? 0ULL - static_cast<unsigned long long>(v) : static_cast<unsigned long long>(v);
+  do {
+    buf[--pos] = static_cast<char>('0' + u % 10);
+    u /= 10;
+  } while (u != 0);
+  if (negative) buf[--pos] = '-';
+  std::string out;
+  out.append(buf + pos, sizeof buf - pos);
+  return out;
+}
+
+// "schema"."name"
+constexpr std::string qualified(std::string_view schema, std::string_view name) {
+  std::string s;
+  append_identifier(s, schema);
+  s += '.';
+  append_identifier(s, name);
+  return s;
+}
+
 constexpr std::string privilege_sql(const std::vector<privilege_kind>& ps) {
   std::string s;
   for (std::size_t i = 0; i < ps.size(); ++i) {
@@ -192,18 +221,121 @@ constexpr std::string privilege_sql(const std::vector<privilege_kind>& ps) {
   return s;
 }
 
+constexpr bool is_named_object(object_kind k) noexcept {
+  return k == object_kind::table || k == object_kind::columns || k == object_kind::sequence ||
+         k == object_kind::function;
+}
+
+// The privileges and the `ON ...` part of a GRANT/REVOKE.
+constexpr std::string privileges_on(const model::grant& g) {
+  std::string s;
+  if (g.on == object_kind::columns) {
+    std::string cols = " (";
+    for (std::size_t i = 0; i < g.columns.size(); ++i) {
+      if (i) cols += ", ";
+      append_identifier(cols, g.columns[i]);
+    }
+    cols += ')';
+    for (std::size_t i = 0; i < g.privileges.size(); ++i) {
+      if (i) s += ", ";
+      s += sql_keyword(g.privileges[i]);
+      s += cols;
+    }
+  } else {
+    s = privilege_sql(g.privileges);
+  }
+  switch (g.on) {
+    case object_kind::schema: s += " ON SCHEMA "; append_identifier(s, g.schema); break;
+    case object_kind::all_tables_in_schema: s += " ON ALL TABLES IN SCHEMA "; append_identifier(s, g.schema); break;
+    case object_kind::all_sequences_in_schema:
+      s += " ON ALL SEQUENCES IN SCHEMA ";
+      append_identifier(s, g.schema);
+      break;
+    case object_kind::all_functions_in_schema:
+      s += " ON ALL FUNCTIONS IN SCHEMA ";
+      append_identifier(s, g.schema);
+      break;
+    case object_kind::table:
+    case object_kind::columns: s += " ON TABLE " + qualified(g.schema, g.object); break;
+    case object_kind::sequence: s += " ON SEQUENCE " + qualified(g.schema, g.object); break;
+    case object_kind::function:
+      s += " ON FUNCTION " + qualified(g.schema, g.object) + "(" + g.arguments + ")";
+      break;
+  }
+  return s;
+}
+
+constexpr void append_grantee(std::string& s, const std::string& grantee, bool to_public) {
+  if (to_public) s += "PUBLIC";
+  else append_identifier(s, grantee);
+}
+
 constexpr std::string grant_statement(const model::grant& g) {
-  std::string s = "GRANT ";
-  s += privilege_sql(g.privileges);
-  s += g.on == object_kind::schema ? " ON SCHEMA " : " ON ALL TABLES IN SCHEMA ";
-  append_identifier(s, g.schema);
-  s += " TO ";
-  append_identifier(s, g.grantee);
+  std::string s = "GRANT " + privileges_on(g) + " TO ";
+  append_grantee(s, g.grantee, g.to_public);
+  if (g.with_grant_option) s += " WITH GRANT OPTION";
   s += ';';
   return s;
 }
 
-// AWS IAM GRANT/REVOKE (aurora_dsql) or the extension's function (postgres_local).
+constexpr std::string revoke_statement(const model::grant& g) {
+  std::string s = "REVOKE " + privileges_on(g) + " FROM ";
+  append_grantee(s, g.grantee, g.to_public);
+  s += ';';
+  return s;
+}
+
+// The condition under which a statement on a named object can run: the object exists
+// (and, for columns, every column).
+constexpr std::string object_present(const model::grant& g) {
+  std::string q;
+  if (g.on == object_kind::function) {
+    q = "pg_catalog.to_regprocedure(";
+    append_literal(q, qualified(g.schema, g.object) + "(" + g.arguments + ")");
+    q += ") IS NOT NULL";
+  } else if (g.on == object_kind::columns) {
+    q = "(SELECT count(*) FROM pg_catalog.pg_attribute WHERE attrelid = pg_catalog.to_regclass(";
+    append_literal(q, qualified(g.schema, g.object));
+    q += ") AND NOT attisdropped AND attname IN (";
+    for (std::size_t i = 0; i < g.columns.size(); ++i) {
+      if (i) q += ", ";
+      append_literal(q, g.columns[i]);
+    }
+    q += ")) = " + decimal(static_cast<long long>(g.columns.size()));
+  } else {
+    q = "pg_catalog.to_regclass(";
+    append_literal(q, qualified(g.schema, g.object));
+    q += ") IS NOT NULL";
+  }
+  return q;
+}
+
+constexpr std::string_view default_object_keyword(object_kind k) noexcept {
+  switch (k) {
+    case object_kind::all_sequences_in_schema: return "SEQUENCES";
+    case object_kind::all_functions_in_schema: return "FUNCTIONS";
+    default: return "TABLES";
+  }
+}
+
+constexpr std::string default_privilege_statement(const model::default_privilege& d, bool grant) {
+  std::string s = "ALTER DEFAULT PRIVILEGES FOR ROLE ";
+  append_identifier(s, d.creator);
+  s += " IN SCHEMA ";
+  append_identifier(s, d.schema);
+  s += grant ? " GRANT " : " REVOKE ";
+  if (grant) s += privilege_sql(d.privileges);  // (no ?: of two strings: GCC 12, constant evaluation)
+  else s += "ALL";
+  s += " ON ";
+  s += default_object_keyword(d.on);
+  s += grant ? " TO " : " FROM ";
+  append_grantee(s, d.grantee, d.to_public);
+  if (grant && d.with_grant_option) s += " WITH GRANT OPTION";
+  s += ';';
+  return s;
+}
+
+// AWS IAM GRANT/REVOKE (aurora_dsql) or the extension's procedure (postgres_local).
 constexpr std::string iam_statement(target t, bool grant, std::string_view role, std::string_view arn) {
   std::string s;
   if (t == target::aurora_dsql) {
@@ -223,7 +355,26 @@ constexpr std::string iam_statement(target t, bool grant, std::string_view role,
 }
 
 constexpr bool has_principals(const model::cluster& c) noexcept {
-  return !c.mappings.empty() || !c.admins.empty();
+  return !c.mappings.empty() || !c.admins.empty() || !c.principals.empty();
+}
+
+// Makes the script's runner a member of `role` when it is not: PostgreSQL requires it to
+// create a schema for another owner, to set default privileges FOR ROLE and to reassign
+// or drop what a role owns.
+constexpr void runner_member_of(script& s, std::string_view role) {
+  std::string cond = "NOT pg_catalog.pg_has_role(";
+  append_literal(cond, role);
+  cond += ", 'MEMBER')";
+  std::string st = "GRANT ";
+  append_identifier(st, role);
+  st += " TO CURRENT_USER;";
+  s.guarded(cond, "dsql_missing", st);
+}
+
+constexpr bool contains(const std::vector<std::string_view>& v, std::string_view x) noexcept {
+  for (auto e : v)
+    if (e == x) return true;
+  return false;
 }
 
 }  // namespace detail
@@ -231,24 +382,38 @@ constexpr bool has_principals(const model::cluster& c) noexcept {
 // ---- bootstrap ----------------------------------------------------------------------
 
 constexpr std::string render_bootstrap(const model::cluster& c, target t, const render_options& o = {}) {
-  detail::validate_model(c);
+  validate_for(c, t);
   std::string account;  // (not a ?: of two strings: GCC 12 rejects that in constant evaluation)
   if (detail::has_principals(c)) account = detail::resolve_account(c, o);
   const bool local = t == target::postgres_local;
   detail::script s;
+  s.text.reserve(4096 + 400 * (c.roles.size() + c.grants.size() + c.mappings.size()));
 
   s.comment({"dsql-roles bootstrap of cluster \"", c.name, "\" for target ", to_string(t), "."});
   s.line("-- Generated from the C++ declaration. Run it with psql as the admin role; running it");
   s.line("-- again prints no error and changes nothing.");
-  s.line("--   1. roles              CREATE ROLE when missing, then LOGIN or NOLOGIN as declared");
-  s.line("--   2. schemas            CREATE SCHEMA when missing (an existing schema is only used)");
-  s.line("--   3. schema privileges  GRANT USAGE/CREATE ON SCHEMA, re-run every time");
-  s.line("--   4. table privileges   GRANT ... ON ALL TABLES IN SCHEMA, re-run every time so that");
-  s.line("--                         tables created since the last run are reached");
-  if (local)
-    s.line("--   5. IAM mappings       CALL sys.aws_iam_grant (extension dsql_iam) when missing");
-  else
-    s.line("--   5. IAM mappings       AWS IAM GRANT when the mapping is missing");
+  s.line("--   1. roles              CREATE ROLE when missing, then the declared attributes (LOGIN or");
+  s.line("--                         NOLOGIN, INHERIT, CONNECTION LIMIT) when they differ");
+  s.line("--   2. memberships        GRANT role TO role when missing, ADMIN OPTION as declared; the");
+  s.line("--                         runner joins schema owners and default-privilege creators, as");
+  s.line("--                         PostgreSQL requires");
+  s.line("--   3. schemas            CREATE SCHEMA when missing (an existing schema is only used),");
+  s.line("--                         ALTER SCHEMA ... OWNER TO when the owner differs");
+  s.line("--   4. schema privileges  GRANT USAGE/CREATE ON SCHEMA, re-run every time");
+  s.line("--   5. table privileges   GRANT ... ON ALL TABLES (SEQUENCES, FUNCTIONS) IN SCHEMA, re-run");
+  s.line("--                         every time so that objects created since the last run are");
+  s.line("--                         reached; grants on named objects run when the object exists");
+  s.line("--   6. revokes            REVOKE ... FROM PUBLIC (or a role), re-run every time");
+  if (local) {
+    s.line("--   7. default privileges ALTER DEFAULT PRIVILEGES FOR ROLE creator: objects that role");
+    s.line("--                         creates later get the privileges");
+    s.line("--   8. IAM mappings       CALL sys.aws_iam_grant (extension dsql_iam) when missing");
+  } else {
+    s.line("--   7. default privileges not set: Aurora DSQL refuses ALTER DEFAULT PRIVILEGES FOR another");
+    s.line("--                         role, so run this script again after every migration (section 5");
+    s.line("--                         then reaches the new objects); the intended ones are listed");
+    s.line("--   8. IAM mappings       AWS IAM GRANT when the mapping is missing");
+  }
   s.line("-- Guards are catalog queries read with \\gset and tested with \\if (no DO block, no");
   s.line("-- PL/pgSQL). Each DDL runs in its own transaction. Identifiers are double-quoted and");
   s.line("-- literals single-quoted (standard_conforming_strings on).");
@@ -257,42 +422,133 @@ constexpr std::string render_bootstrap(const model::cluster& c, target t, const 
   s.blank();
   s.line("-- 1. roles");
   for (const auto& r : c.roles) {
+    std::string attrs = r.login ? " WITH LOGIN" : " WITH NOLOGIN";
+    std::string differs = r.login ? "NOT rolcanlogin" : "rolcanlogin";
+    bool extra = false;
+    if (r.inherit) {
+      attrs += *r.inherit ? " INHERIT" : " NOINHERIT";
+      differs += *r.inherit ? " OR NOT rolinherit" : " OR rolinherit";
+      extra = true;
+    }
+    if (r.connection_limit) {
+      attrs += " CONNECTION LIMIT " + detail::decimal(*r.connection_limit);
+      differs += " OR rolconnlimit <> " + detail::decimal(*r.connection_limit);
+      extra = true;
+    }
     std::string create = "CREATE ROLE ";
     append_identifier(create, r.name);
-    create += r.login ? " WITH LOGIN;" : " WITH NOLOGIN;";
+    create += attrs + ";";
     s.guarded("NOT " + detail::role_exists(r.name), "dsql_missing", create);
     std::string alter = "ALTER ROLE ";
     append_identifier(alter, r.name);
-    alter += r.login ? " WITH LOGIN;" : " WITH NOLOGIN;";
-    s.guarded(detail::role_exists(r.name, r.login ? " AND NOT rolcanlogin" : " AND rolcanlogin"), "dsql_differs",
-              alter);
+    alter += attrs + ";";
+    std::string condition = " AND ";  // (no ?: of two strings: GCC 12 rejects it in constant evaluation)
+    if (extra) condition += "(" + differs + ")";
+    else condition += differs;
+    s.guarded(detail::role_exists(r.name, condition), "dsql_differs", alter);
+    if (local && !r.password_env.empty()) {
+      s.comment({"password of \"", r.name, "\" from the environment variable ", r.password_env,
+                 " (set on every run; left as it is when the variable is unset)"});
+      s.line("\\unset dsql_password");
+      std::string get = "\\getenv dsql_password ";
+      get += r.password_env;
+      s.line(get);
+      s.line("\\if :{?dsql_password}");
+      std::string pw = "ALTER ROLE ";
+      append_identifier(pw, r.name);
+      pw += " WITH PASSWORD :'dsql_password';";
+      s.transaction(pw);
+      s.line("\\unset dsql_password");
+      s.line("\\endif");
+    }
   }
 
   s.blank();
-  s.line("-- 2. schemas");
+  s.line("-- 2. memberships");
+  for (const auto& m : c.memberships) {
+    std::string st = "GRANT ";
+    append_identifier(st, m.group);
+    st += " TO ";
+    append_identifier(st, m.member);
+    if (m.admin_option) st += " WITH ADMIN OPTION";
+    st += ';';
+    s.guarded("NOT " + detail::membership_exists(m.group, m.member, m.admin_option), "dsql_missing", st);
+    if (!m.admin_option) {  // declared without: an ADMIN OPTION granted by hand is taken back
+      std::string revoke = "REVOKE ADMIN OPTION FOR ";
+      append_identifier(revoke, m.group);
+      revoke += " FROM ";
+      append_identifier(revoke, m.member);
+      revoke += ';';
+      s.guarded(detail::membership_exists(m.group, m.member, true), "dsql_differs", revoke);
+    }
+  }
+  std::vector<std::string_view> acting;  // roles the runner acts for
+  for (const auto& sc : c.schemas)
+    if (!sc.owner.empty() && !detail::contains(acting, sc.owner)) acting.push_back(sc.owner);
+  if (local)
+    for (const auto& d : c.default_privileges)
+      if (!detail::contains(acting, d.creator)) acting.push_back(d.creator);
+  for (auto r : acting) detail::runner_member_of(s, r);
+
+  s.blank();
+  s.line("-- 3. schemas");
   for (const auto& sc : c.schemas) {
     if (!sc.create) {
       s.comment({"schema \"", sc.name, "\" exists already: it is used, not created"});
-      continue;
+    } else {
+      std::string create = "CREATE SCHEMA ";
+      append_identifier(create, sc.name);
+      if (!sc.owner.empty()) {
+        create += " AUTHORIZATION ";
+        append_identifier(create, sc.owner);
+      }
+      create += ';';
+      s.guarded("NOT " + detail::schema_exists(sc.name), "dsql_missing", create);
     }
-    std::string create = "CREATE SCHEMA ";
-    append_identifier(create, sc.name);
-    create += ';';
-    s.guarded("NOT " + detail::schema_exists(sc.name), "dsql_missing", create);
+    if (!sc.owner.empty()) {
+      std::string cond = "EXISTS (SELECT 1 FROM pg_catalog.pg_namespace WHERE nspname = ";
+      append_literal(cond, sc.name);
+      cond += " AND pg_catalog.pg_get_userbyid(nspowner) <> ";
+      append_literal(cond, sc.owner);
+      cond += ')';
+      std::string alter = "ALTER SCHEMA ";
+      append_identifier(alter, sc.name);
+      alter += " OWNER TO ";
+      append_identifier(alter, sc.owner);
+      alter += ';';
+      s.guarded(cond, "dsql_differs", alter);
+    }
   }
 
   s.blank();
-  s.line("-- 3. schema privileges");
+  s.line("-- 4. schema privileges");
   for (const auto& g : c.grants)
     if (g.on == object_kind::schema) s.transaction(detail::grant_statement(g));
 
   s.blank();
-  s.line("-- 4. table privileges");
-  for (const auto& g : c.grants)
-    if (g.on == object_kind::all_tables_in_schema) s.transaction(detail::grant_statement(g));
+  s.line("-- 5. table privileges");
+  for (const auto& g : c.grants) {
+    if (g.on == object_kind::schema) continue;
+    if (detail::is_named_object(g.on)) s.guarded(detail::object_present(g), "dsql_present", detail::grant_statement(g));
+    else s.transaction(detail::grant_statement(g));
+  }
 
   s.blank();
-  s.line("-- 5. IAM mappings");
+  s.line("-- 6. revokes");
+  for (const auto& g : c.revokes) {
+    if (detail::is_named_object(g.on)) s.guarded(detail::object_present(g), "dsql_present", detail::revoke_statement(g));
+    else s.transaction(detail::revoke_statement(g));
+  }
+
+  s.blank();
+  s.line("-- 7. default privileges");
+  for (const auto& d : c.default_privileges) {
+    if (local) s.transaction(detail::default_privilege_statement(d, true));
+    else s.comment({"not on aurora_dsql (re-run after migrations): ", detail::default_privilege_statement(d, true)});
+  }
+
+  s.blank();
+  s.line("-- 8. IAM mappings");
   for (const auto& m : c.mappings) {
     const std::string arn = m.who.arn(account);
     s.guarded("NOT " + detail::mapping_exists(m.role, arn), "dsql_missing",
@@ -308,52 +564,67 @@ constexpr std::string render_bootstrap(target t, const render_options& o = {}) {
   return render_bootstrap(model_of<Spec>(), t, o);
 }
 
+// The target fixed at compile time: the target's rules are compile errors too.
+template <cluster_spec Spec, target T>
+constexpr std::string render_bootstrap(const render_options& o = {}) {
+  static_assert(verify_for<Spec, T>());
+  if constexpr (check_for_t<Spec, T>::ok) return render_bootstrap(model_of<Spec>(), T, o);
+  else return {};
+}
+
 // ---- revoke (offboarding) -------------------------------------------------------------
 
-constexpr std::string render_revoke(const model::cluster& c, std::string_view role, target t,
-                                    const render_options& o = {}) {
-  detail::validate_model(c);
-  if (!c.find_role(role)) detail::fail(messages::unknown_role);
-  std::vector<const model::mapping*> mappings;
-  for (const auto& m : c.mappings)
-    if (m.role == role) mappings.push_back(&m);
-  std::string account;
-  if (!mappings.empty()) account = detail::resolve_account(c, o);
-  // The schemas the role is granted anything on, in declaration order.
+namespace detail {
+
+// The revoke block of one role, inside `\if` on the role's existence.
+constexpr void revoke_role(script& s, const model::cluster& c, std::string_view role, target t,
+                           const std::string& account, const revoke_options& ro) {
+  const bool local = t == target::postgres_local;
+  // The schemas the role is granted anything on, in declaration order, and the kinds of
+  // ALL ... IN SCHEMA it has there.
   std::vector<std::string_view> schemas;
-  for (const auto& sc : c.schemas)
-    for (const auto& g : c.grants)
-      if (g.grantee == role && g.schema == sc.name) {
-        schemas.push_back(sc.name);
-        break;
-      }
-
-  detail::script s;
-  s.comment({"dsql-roles revoke (offboarding) of role \"", role, "\" in cluster \"", c.name, "\" for target ",
-             to_string(t), "."});
-  s.line("-- Generated from the C++ declaration. Run it with psql as the admin role; running it");
-  s.line("-- again prints no error and changes nothing. The role itself is kept.");
-  s.line("--   1. table privileges   REVOKE ALL ON ALL TABLES IN SCHEMA, each schema the role is granted on");
-  s.line("--   2. schema privileges  REVOKE USAGE, CREATE ON SCHEMA, the same schemas");
-  if (t == target::postgres_local)
-    s.line("--   3. IAM mappings       CALL sys.aws_iam_revoke (extension dsql_iam) when the mapping exists");
-  else
-    s.line("--   3. IAM mappings       AWS IAM REVOKE when the mapping exists");
-  s.line("-- Guards are catalog queries read with \\gset and tested with \\if (no DO block, no");
-  s.line("-- PL/pgSQL). Each statement runs in its own transaction.");
-  s.line("\\set ON_ERROR_STOP on");
-
-  s.blank();
+  for (const auto& sc : c.schemas) {
+    bool any = false;
+    for (const auto& g : c.grants) any = any || (g.grantee == role && !g.to_public && g.schema == sc.name);
+    for (const auto& d : c.default_privileges) any = any || (d.grantee == role && d.schema == sc.name);
+    if (any) schemas.push_back(sc.name);
+  }
+  s.comment({"role \"", role, "\""});
+  s.open_if(role_exists(role), "dsql_role");
   s.line("-- 1. table privileges");
   for (auto sc : schemas) {
-    std::string st = "REVOKE ALL ON ALL TABLES IN SCHEMA ";
-    append_identifier(st, sc);
-    st += " FROM ";
-    append_identifier(st, role);
-    st += ';';
-    s.transaction(st);
+    bool seq = false, fn = false;
+    for (const auto& g : c.grants)
+      if (g.grantee == role && g.schema == sc) {
+        seq = seq || g.on == object_kind::all_sequences_in_schema || g.on == object_kind::sequence;
+        fn = fn || g.on == object_kind::all_functions_in_schema || g.on == object_kind::function;
+      }
+    for (std::string_view kind : {std::string_view("TABLES"), std::string_view("SEQUENCES"), std::string_view("FUNCTIONS")}) {
+      if ((kind == "SEQUENCES" && !seq) || (kind == "FUNCTIONS" && !fn)) continue;
+      std::string st = "REVOKE ALL ON ALL ";
+      st += kind;
+      st += " IN SCHEMA ";
+      append_identifier(st, sc);
+      st += " FROM ";
+      append_identifier(st, role);
+      st += ';';
+      s.transaction(st);
+    }
   }
-  s.blank();
+  for (const auto& g : c.grants)
+    if (g.grantee == role && !g.to_public && is_named_object(g.on)) {
+      model::grant all = g;
+      if (g.on != object_kind::columns) {  // columns: exactly what was granted
+        auto set = privileges_of(g.on);
+        all.privileges.assign(set.begin(), set.end());
+      }
+      s.guarded(object_present(g), "dsql_present", revoke_statement(all));
+    }
+  for (const auto& d : c.default_privileges)
+    if (d.grantee == role && !d.to_public) {
+      if (local) s.guarded(role_exists(d.creator), "dsql_present", default_privilege_statement(d, false));
+      else s.comment({"not on aurora_dsql: ", default_privilege_statement(d, false)});
+    }
   s.line("-- 2. schema privileges");
   for (auto sc : schemas) {
     std::string st = "REVOKE USAGE, CREATE ON SCHEMA ";
@@ -363,24 +634,111 @@ constexpr std::string render_revoke(const model::cluster& c, std::string_view ro
     st += ';';
     s.transaction(st);
   }
-  s.blank();
+  for (const auto& m : c.memberships)
+    if (m.member == role) {
+      std::string st = "REVOKE ";
+      append_identifier(st, m.group);
+      st += " FROM ";
+      append_identifier(st, role);
+      st += ';';
+      s.guarded(membership_exists(m.group, role, false), "dsql_present", st);
+    }
   s.line("-- 3. IAM mappings");
-  for (const auto* m : mappings) {
-    const std::string arn = m->who.arn(account);
-    s.guarded(detail::mapping_exists(role, arn), "dsql_present", detail::iam_statement(t, false, role, arn));
+  for (const auto& m : c.mappings)
+    if (m.role == role) {
+      const std::string arn = m.who.arn(account);
+      s.guarded(mapping_exists(role, arn), "dsql_present", iam_statement(t, false, role, arn));
+    }
+  if (ro.drop) {
+    s.line("-- 4. drop");
+    runner_member_of(s, role);
+    std::string reassign = "REASSIGN OWNED BY ";
+    append_identifier(reassign, role);
+    reassign += " TO CURRENT_USER;";
+    s.transaction(reassign);
+    std::string drop_owned = "DROP OWNED BY ";
+    append_identifier(drop_owned, role);
+    drop_owned += ';';
+    s.transaction(drop_owned);
+    std::string drop = "DROP ROLE ";
+    append_identifier(drop, role);
+    drop += ';';
+    s.transaction(drop);
+  }
+  s.line("\\endif");
+}
+
+constexpr void revoke_header(script& s, std::string_view what, const model::cluster& c, target t,
+                             const revoke_options& ro) {
+  s.comment({"dsql-roles revoke (offboarding) of ", what, " in cluster \"", c.name, "\" for target ", to_string(t),
+             "."});
+  s.line("-- Generated from the C++ declaration. Run it with psql as the admin role; running it");
+  if (ro.drop) s.line("-- again prints no error and changes nothing. Each role is dropped at the end.");
+  else s.line("-- again prints no error and changes nothing. The role itself is kept.");
+  s.line("-- For each role, when it exists:");
+  s.line("--   1. table privileges   REVOKE ALL ON ALL TABLES IN SCHEMA, each schema the role is granted on,");
+  s.line("--                         and on the named objects it is granted on; its default privileges");
+  s.line("--   2. schema privileges  REVOKE USAGE, CREATE ON SCHEMA, the same schemas; its memberships");
+  if (t == target::postgres_local)
+    s.line("--   3. IAM mappings       CALL sys.aws_iam_revoke (extension dsql_iam) when the mapping exists");
+  else
+    s.line("--   3. IAM mappings       AWS IAM REVOKE when the mapping exists");
+  if (ro.drop)
+    s.line("--   4. drop               REASSIGN OWNED BY the role TO the runner, DROP OWNED, DROP ROLE");
+  s.line("-- Guards are catalog queries read with \\gset and tested with \\if (no DO block, no");
+  s.line("-- PL/pgSQL). Each statement runs in its own transaction.");
+  s.line("\\set ON_ERROR_STOP on");
+}
+
+}  // namespace detail
+
+constexpr std::string render_revoke(const model::cluster& c, std::string_view role, target t,
+                                    const render_options& o = {}, const revoke_options& ro = {}) {
+  validate(c);
+  if (!c.find_role(role)) detail::fail(messages::unknown_role);
+  std::string account;
+  for (const auto& m : c.mappings)
+    if (m.role == role && account.empty()) account = detail::resolve_account(c, o);
+  detail::script s;
+  std::string what = "role \"";
+  what += role;
+  what += '"';
+  detail::revoke_header(s, what, c, t, ro);
+  s.blank();
+  detail::revoke_role(s, c, role, t, account, ro);
+  return std::move(s.text);
+}
+
+// Every role of the spec, in declaration order.
+constexpr std::string render_revoke_all(const model::cluster& c, target t, const render_options& o = {},
+                                        const revoke_options& ro = {}) {
+  validate(c);
+  std::string account;
+  if (!c.mappings.empty()) account = detail::resolve_account(c, o);
+  detail::script s;
+  detail::revoke_header(s, "every role", c, t, ro);
+  for (const auto& r : c.roles) {
+    s.blank();
+    detail::revoke_role(s, c, r.name, t, account, ro);
   }
   return std::move(s.text);
 }
 
 template <cluster_spec Spec>
-constexpr std::string render_revoke(std::string_view role, target t, const render_options& o = {}) {
-  return render_revoke(model_of<Spec>(), role, t, o);
+constexpr std::string render_revoke(std::string_view role, target t, const render_options& o = {},
+                                    const revoke_options& ro = {}) {
+  return render_revoke(model_of<Spec>(), role, t, o, ro);
 }
 
 template <cluster_spec Spec, class Role>
   requires declares_role<Spec, Role>
-constexpr std::string render_revoke(target t, const render_options& o = {}) {
-  return render_revoke(model_of<Spec>(), detail::role_traits<Role>::name, t, o);
+constexpr std::string render_revoke(target t, const render_options& o = {}, const revoke_options& ro = {}) {
+  return render_revoke(model_of<Spec>(), detail::role_traits<Role>::name, t, o, ro);
+}
+
+template <cluster_spec Spec>
+constexpr std::string render_revoke_all(target t, const render_options& o = {}, const revoke_options& ro = {}) {
+  return render_revoke_all(model_of<Spec>(), t, o, ro);
 }
 
 // ---- IAM policies -------------------------------------------------------------------
@@ -442,11 +800,13 @@ constexpr std::string render_policy_document(std::string_view action, std::strin
 // A JSON object: principal ARN -> its policy document. Mapped principals get
 // dsql:DbConnect (once each), admin identities dsql:DbConnectAdmin.
 constexpr std::string render_policies(const model::cluster& c, const render_options& o = {}) {
-  detail::validate_model(c);
+  validate(c);
   const std::string account = detail::resolve_account(c, o);
   if (!detail::is_pattern_or_star(o.region, true)) detail::fail(messages::bad_region);
   if (!detail::is_pattern_or_star(o.cluster_id, false)) detail::fail(messages::bad_cluster_id);
-  const std::string resource = cluster_arn(o.region, account, o.cluster_id);
+  const std::string region = detail::resolve_bound(c.region, o.region, messages::region_differs);
+  const std::string id = detail::resolve_bound(c.cluster_id, o.cluster_id, messages::cluster_id_differs);
+  const std::string resource = cluster_arn(region, account, id);
 
   std::vector<std::pair<std::string, std::string_view>> entries;  // arn, action
   for (const auto& m : c.mappings) {
@@ -468,6 +828,22 @@ constexpr std::string render_policies(const model::cluster& c, const render_opti
   return s;
 }
 
+// A render of the IAM policy of one principal (by ARN): its document only.
+constexpr std::string render_policy(const model::cluster& c, std::string_view arn, const render_options& o = {}) {
+  validate(c);
+  const std::string account = detail::resolve_account(c, o);
+  if (!detail::is_pattern_or_star(o.region, true)) detail::fail(messages::bad_region);
+  if (!detail::is_pattern_or_star(o.cluster_id, false)) detail::fail(messages::bad_cluster_id);
+  const std::string resource =
+      cluster_arn(detail::resolve_bound(c.region, o.region, messages::region_differs), account,
+                  detail::resolve_bound(c.cluster_id, o.cluster_id, messages::cluster_id_differs));
+  for (const auto& a : c.admins)
+    if (a.arn(account) == arn) return render_policy_document("dsql:DbConnectAdmin", resource) + "\n";
+  for (const auto& m : c.mappings)
+    if (m.who.arn(account) == arn) return render_policy_document("dsql:DbConnect", resource) + "\n";
+  detail::fail("The principal is neither mapped nor an admin identity in the cluster.");
+}
+
 template <cluster_spec Spec>
 constexpr std::string render_policies(const render_options& o = {}) {
   return render_policies(model_of<Spec>(), o);
@@ -487,19 +863,22 @@ constexpr void append_markdown_cell(std::string& out, std::string_view s) {
 }
 }  // namespace detail
 
-// | database role | login | IAM principals | schema privileges | table privileges |
-// Principals show `<account>` when no account is bound or given.
+// The seed's component table, one row per role:
+// | component | database role | IAM principal | IAM action | privileges | schemas |
+// then the admin identities. Principals show `<account>` when no account is bound or given.
 constexpr std::string render_matrix(const model::cluster& c, const render_options& o = {}) {
-  detail::validate_model(c);
+  validate(c);
   std::string account = !c.account_id.empty() ? c.account_id : o.account_id;
   if (account.empty()) account = "<account>";
-  std::string s = "| database role | login | IAM principals (dsql:DbConnect) | schema privileges | table privileges |\n";
-  s += "|---|---|---|---|---|\n";
+  std::string s = "| component | database role | IAM principal | IAM action | privileges | schemas |\n";
+  s += "|---|---|---|---|---|---|\n";
   for (const auto& r : c.roles) {
-    s += "| `";
+    s += "| ";
+    if (r.component.empty()) s += "-";
+    else detail::append_markdown_cell(s, r.component);
+    s += " | `";
     detail::append_markdown_cell(s, r.name);
-    s += "` | ";
-    s += r.login ? "LOGIN" : "NOLOGIN";
+    s += r.login ? "`" : "` (NOLOGIN)";
     s += " | ";
     bool first = true;
     for (const auto& m : c.mappings)
@@ -510,26 +889,68 @@ constexpr std::string render_matrix(const model::cluster& c, const render_option
         detail::append_markdown_cell(s, m.who.arn(account));
         s += '`';
       }
-    if (first) s += "(none)";
-    for (object_kind k : {object_kind::schema, object_kind::all_tables_in_schema}) {
-      s += " | ";
-      bool any = false;
-      for (const auto& g : c.grants)
-        if (g.grantee == r.name && g.on == k) {
-          if (any) s += "; ";
-          any = true;
-          s += detail::privilege_sql(g.privileges);
-          s += k == object_kind::schema ? " on " : " on all tables in ";
-          detail::append_markdown_cell(s, g.schema);
+    s += first ? "(none) | - | " : " | dsql:DbConnect | ";
+    bool any = false;
+    std::vector<std::string_view> schemas;
+    auto note_schema = [&schemas](std::string_view n) {
+      if (!detail::contains(schemas, n)) schemas.push_back(n);
+    };
+    auto sep = [&] {
+      if (any) s += "; ";
+      any = true;
+    };
+    for (const auto& m : c.memberships)
+      if (m.member == r.name) {
+        sep();
+        s += "member of `";
+        detail::append_markdown_cell(s, m.group);
+        s += m.admin_option ? "` (admin option)" : "`";
+      }
+    for (const auto& g : c.grants)
+      if (g.grantee == r.name && !g.to_public) {
+        sep();
+        s += detail::privilege_sql(g.privileges);
+        switch (g.on) {
+          case object_kind::schema: s += " on schema "; break;
+          case object_kind::all_tables_in_schema: s += " on all tables in "; break;
+          case object_kind::all_sequences_in_schema: s += " on all sequences in "; break;
+          case object_kind::all_functions_in_schema: s += " on all functions in "; break;
+          default: s += " on "; break;
         }
-      if (!any) s += "-";
+        detail::append_markdown_cell(s, g.schema);
+        if (detail::is_named_object(g.on)) {
+          s += '.';
+          detail::append_markdown_cell(s, g.object);
+        }
+        if (g.on == object_kind::columns) s += " (some columns)";
+        if (g.with_grant_option) s += " with grant option";
+        note_schema(g.schema);
+      }
+    for (const auto& d : c.default_privileges)
+      if (d.grantee == r.name && !d.to_public) {
+        sep();
+        s += detail::privilege_sql(d.privileges);
+        s += " on future ";
+        s += d.on == object_kind::all_tables_in_schema ? "tables" : (d.on == object_kind::all_sequences_in_schema ? "sequences" : "functions");
+        s += " of `";
+        detail::append_markdown_cell(s, d.creator);
+        s += "` in ";
+        detail::append_markdown_cell(s, d.schema);
+        note_schema(d.schema);
+      }
+    if (!any) s += "-";
+    s += " | ";
+    for (std::size_t i = 0; i < schemas.size(); ++i) {
+      if (i) s += ", ";
+      detail::append_markdown_cell(s, schemas[i]);
     }
+    if (schemas.empty()) s += "-";
     s += " |\n";
   }
   for (const auto& a : c.admins) {
-    s += "| `admin` | LOGIN | `";
+    s += "| administration | `admin` | `";
     detail::append_markdown_cell(s, a.arn(account));
-    s += "` (dsql:DbConnectAdmin, never mapped) | setup only | setup only |\n";
+    s += "` | dsql:DbConnectAdmin | setup only (never mapped) | all |\n";
   }
   return s;
 }

@@ -6,14 +6,20 @@
 //
 //   fixed_string.hpp  string literals as template arguments
 //   name.hpp          role/schema name rules, identifier and literal quoting
-//   role.hpp          dsql::role, dsql::login, dsql::nologin, dsql::admin
-//   schema.hpp        dsql::schema, dsql::existing_schema, dsql::public_schema
-//   privilege.hpp     dsql::usage, create, select, insert, update, delete_, privileges
-//   grant.hpp         dsql::grant, dsql::on_schema, dsql::on_all_tables_in
-//   iam.hpp           dsql::iam_role, iam_user, iam_grant, iam_admin, aws_account
-//   cluster.hpp       dsql::cluster and its parts; concepts valid, cannot_declare, fails_with
+//   role.hpp          dsql::role and its options, dsql::admin, dsql::predefined_role
+//   schema.hpp        dsql::schema (created/existing, owned_by, sensitive), dsql::public_schema
+//   privilege.hpp     privileges per object kind, dsql::all, dsql::privileges
+//   grant.hpp         dsql::grant, revoke, default_privileges, membership; the objects
+//   iam.hpp           dsql::iam_role, iam_user, iam_arn, iam_grant, iam_admin, aws_account,
+//                     aws_region, cluster_id
+//   target.hpp        dsql::target (aurora_dsql, postgres_local)
+//   cluster.hpp       dsql::cluster and its parts; concepts valid, cannot_declare, fails_with,
+//                     cannot_target
 //   model.hpp         dsql::model_of<Spec>(): the run-time model (plain values)
-//   render.hpp        render_bootstrap, render_revoke, render_policies, render_matrix
+//   validate.hpp      dsql::validate, validate_for: the rules at run time (throwing)
+//   render.hpp        render_bootstrap, render_revoke(_all), render_policies, render_matrix
+//
+// A tour and the reference: include/dsql/README.md.
 #ifndef DSQL_ROLES_HPP
 #define DSQL_ROLES_HPP
 
@@ -25,8 +31,10 @@
 #include "privilege.hpp"
 #include "grant.hpp"
 #include "iam.hpp"
+#include "target.hpp"
 #include "cluster.hpp"
 #include "model.hpp"
+#include "validate.hpp"
 #include "render.hpp"
 
 #endif  // DSQL_ROLES_HPP

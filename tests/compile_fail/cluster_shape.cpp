@@ -1,5 +1,5 @@
 // Compile-fail case: cluster shape.
-// expect: A cluster takes dsql::roles<role...>, dsql::schemas<schema...>, dsql::grants<grant...>, dsql::iam<iam_grant or iam_admin...> and dsql::aws_account<"...">, each at most once.
+// expect: A cluster takes dsql::roles<role...>, dsql::schemas<schema...>, dsql::grants<grant...>, dsql::iam<iam_grant, iam_admin or principal...>, dsql::aws_account<"...">, dsql::aws_region<"..."> and dsql::cluster_id<"...">, each at most once.
 #include <dsql/roles.hpp>
 
 #include <string>

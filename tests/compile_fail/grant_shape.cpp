@@ -1,5 +1,5 @@
 // Compile-fail case: grant shape.
-// expect: A grant is written dsql::grant<privilege or dsql::privileges<...>, dsql::on_schema<S> or dsql::on_all_tables_in<S>, role...> with at least one role.
+// expect: A grant is written dsql::grant<privilege, dsql::privileges<...> or dsql::all, an object such as dsql::on_schema<S> or dsql::on_all_tables_in<S>, role or dsql::public_...> with at least one grantee and dsql::with_grant_option at most once.
 #include <dsql/roles.hpp>
 
 #include <string>

@@ -1,5 +1,5 @@
 // Compile-fail case: privilege fits object.
-// expect: USAGE and CREATE are granted dsql::on_schema<S>, and SELECT, INSERT, UPDATE and DELETE dsql::on_all_tables_in<S>.
+// expect: Each privilege must be one PostgreSQL grants on the object: USAGE, CREATE on schemas; SELECT, INSERT, UPDATE, DELETE, TRUNCATE, REFERENCES, TRIGGER on tables; SELECT, INSERT, UPDATE, REFERENCES on columns; USAGE, SELECT, UPDATE on sequences; EXECUTE on functions.
 #include <dsql/roles.hpp>
 
 #include <string>

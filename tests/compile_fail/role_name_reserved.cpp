@@ -1,5 +1,5 @@
 // Compile-fail case: role name reserved.
-// expect: A role must not be named admin, postgres, public or none, nor start with pg_, because those names are reserved.
+// expect: A role must not be named admin, postgres, public, none or sys, nor start with pg_ or rds, because those names are reserved.
 #include <dsql/roles.hpp>
 
 #include <string>

@@ -1,5 +1,5 @@
 // Compile-fail case: role options.
-// expect: A role takes at most one option: dsql::login or dsql::nologin.
+// expect: A role takes dsql::login or dsql::nologin, dsql::inherit or dsql::noinherit, dsql::connection_limit<N>, dsql::password_from_env<"VAR"> and dsql::component<"...">, each at most once.
 #include <dsql/roles.hpp>
 
 #include <string>

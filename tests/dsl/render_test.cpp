@@ -29,12 +29,21 @@ using hostile = dsql::cluster<
 constexpr std::string_view hostile_bootstrap_local = R"sql(-- dsql-roles bootstrap of cluster "hostile "one"" for target postgres_local.
 -- Generated from the C++ declaration. Run it with psql as the admin role; running it
 -- again prints no error and changes nothing.
---   1. roles              CREATE ROLE when missing, then LOGIN or NOLOGIN as declared
---   2. schemas            CREATE SCHEMA when missing (an existing schema is only used)
---   3. schema privileges  GRANT USAGE/CREATE ON SCHEMA, re-run every time
---   4. table privileges   GRANT ... ON ALL TABLES IN SCHEMA, re-run every time so that
---                         tables created since the last run are reached
---   5. IAM mappings       CALL sys.aws_iam_grant (extension dsql_iam) when missing
+--   1. roles              CREATE ROLE when missing, then the declared attributes (LOGIN or
+--                         NOLOGIN, INHERIT, CONNECTION LIMIT) when they differ
+--   2. memberships        GRANT role TO role when missing, ADMIN OPTION as declared; the
+--                         runner joins schema owners and default-privilege creators, as
+--                         PostgreSQL requires
+--   3. schemas            CREATE SCHEMA when missing (an existing schema is only used),
+--                         ALTER SCHEMA ... OWNER TO when the owner differs
+--   4. schema privileges  GRANT USAGE/CREATE ON SCHEMA, re-run every time
+--   5. table privileges   GRANT ... ON ALL TABLES (SEQUENCES, FUNCTIONS) IN SCHEMA, re-run
+--                         every time so that objects created since the last run are
+--                         reached; grants on named objects run when the object exists
+--   6. revokes            REVOKE ... FROM PUBLIC (or a role), re-run every time
+--   7. default privileges ALTER DEFAULT PRIVILEGES FOR ROLE creator: objects that role
+--                         creates later get the privileges
+--   8. IAM mappings       CALL sys.aws_iam_grant (extension dsql_iam) when missing
 -- Guards are catalog queries read with \gset and tested with \if (no DO block, no
 -- PL/pgSQL). Each DDL runs in its own transaction. Identifiers are double-quoted and
 -- literals single-quoted (standard_conforming_strings on).
@@ -66,7 +75,9 @@ ALTER ROLE "it's" WITH NOLOGIN;
 COMMIT;
 \endif
 
--- 2. schemas
+-- 2. memberships
+
+-- 3. schemas
 SELECT NOT EXISTS (SELECT 1 FROM pg_catalog.pg_namespace WHERE nspname = 'we"ird s''chema') AS dsql_missing \gset
 \if :dsql_missing
 BEGIN;
@@ -74,7 +85,7 @@ CREATE SCHEMA "we""ird s'chema";
 COMMIT;
 \endif
 
--- 3. schema privileges
+-- 4. schema privileges
 BEGIN;
 GRANT USAGE ON SCHEMA "we""ird s'chema" TO "quote""inside";
 COMMIT;
@@ -82,12 +93,16 @@ BEGIN;
 GRANT USAGE ON SCHEMA "we""ird s'chema" TO "it's";
 COMMIT;
 
--- 4. table privileges
+-- 5. table privileges
 BEGIN;
 GRANT SELECT ON ALL TABLES IN SCHEMA "we""ird s'chema" TO "it's";
 COMMIT;
 
--- 5. IAM mappings
+-- 6. revokes
+
+-- 7. default privileges
+
+-- 8. IAM mappings
 SELECT NOT EXISTS (SELECT 1 FROM sys.iam_pg_role_mappings WHERE pg_role_name = 'quote"inside' AND arn = 'arn:aws:iam::111122223333:role/Q') AS dsql_missing \gset
 \if :dsql_missing
 BEGIN;
@@ -156,17 +171,23 @@ ALTER ROLE "reader" WITH LOGIN;
 COMMIT;
 \endif
 
--- 2. schemas
+-- 2. memberships
+
+-- 3. schemas
 -- schema "public" exists already: it is used, not created
 
--- 3. schema privileges
+-- 4. schema privileges
 BEGIN;
 GRANT USAGE ON SCHEMA "public" TO "reader";
 COMMIT;
 
--- 4. table privileges
+-- 5. table privileges
 
--- 5. IAM mappings
+-- 6. revokes
+
+-- 7. default privileges
+
+-- 8. IAM mappings
 )sql";
 
 constexpr bool tiny_renders_at_compile_time() {
@@ -252,8 +273,9 @@ TEST_CASE("The account id is bound at run time, or in code, or the render fails"
   SECTION("malformed at run time: the compile-time rule's sentence") {
     CHECK(error_of([] { (void)dsql::render_bootstrap<unbound>(dsql::target::aurora_dsql, {.account_id = "12345"}); }) ==
           dsql::assert_aws_account_12_digits_t::message);
+    // A `*` account is told to bind the account.
     CHECK(error_of([] { (void)dsql::render_bootstrap<unbound>(dsql::target::aurora_dsql, {.account_id = "*"}); }) ==
-          dsql::assert_aws_account_12_digits_t::message);
+          dsql::assert_principal_account_bound_t::message);
   }
   SECTION("bound in code; the same at run time is fine, another is an error") {
     CHECK(contains(dsql::render_bootstrap<bound>(dsql::target::aurora_dsql), "arn:aws:iam::111122223333:user/alice"));
@@ -332,7 +354,7 @@ TEST_CASE("Revoke covers only declared roles and only the schemas the role is gr
   const std::string r = dsql::render_revoke<tiny, tiny_reader>(dsql::target::aurora_dsql);
   CHECK(contains(r, "\nBEGIN;\nREVOKE ALL ON ALL TABLES IN SCHEMA \"public\" FROM \"reader\";\nCOMMIT;\n"));
   CHECK(contains(r, "\nBEGIN;\nREVOKE USAGE, CREATE ON SCHEMA \"public\" FROM \"reader\";\nCOMMIT;\n"));
-  CHECK(r.ends_with("-- 3. IAM mappings\n"));
+  CHECK(r.ends_with("-- 3. IAM mappings\n\\endif\n"));
   CHECK(r.find("AWS IAM") == r.find("AWS IAM REVOKE when"));
 }
 

@@ -128,7 +128,7 @@ TEST_CASE("IAM rules cover names, account, LOGIN and admin", "[rules][iam]") {
   STATIC_REQUIRE(dsql::valid<dsql::aws_account<"123456789012">>);
   STATIC_REQUIRE(dsql::fails_with<dsql::aws_account<"12345678901">, dsql::assert_aws_account_12_digits_t>);
   STATIC_REQUIRE(dsql::cannot_declare<dsql::aws_account<"12345678901a">>);
-  STATIC_REQUIRE(dsql::cannot_declare<dsql::aws_account<"*">>);
+  STATIC_REQUIRE(dsql::fails_with<dsql::aws_account<"*">, dsql::assert_principal_account_bound_t>);
 }
 
 TEST_CASE("Cluster rules cover declared, unique and shape", "[rules][cluster]") {
@@ -160,6 +160,220 @@ TEST_CASE("Cluster rules cover declared, unique and shape", "[rules][cluster]") 
   STATIC_REQUIRE(dsql::valid<spec<dsql::iam<reader_map>, dsql::aws_account<"123456789012">, roles>>);
 }
 
+TEST_CASE("Role attributes: INHERIT, CONNECTION LIMIT, password; SUPERUSER, REPLICATION, BYPASSRLS refused",
+          "[rules][roles]") {
+  using worker = dsql::role<"worker", dsql::login, dsql::noinherit, dsql::connection_limit<20>>;
+  STATIC_REQUIRE(dsql::valid<worker>);
+  STATIC_REQUIRE(worker::inherit == 0);
+  STATIC_REQUIRE(worker::connection_limit == 20);
+  STATIC_REQUIRE(dsql::role<"x", dsql::inherit>::inherit == 1);
+  STATIC_REQUIRE(dsql::role<"x">::inherit == -1);
+  STATIC_REQUIRE(dsql::role<"x", dsql::connection_limit<0>>::connection_limit == 0);
+  STATIC_REQUIRE(dsql::role<"x", dsql::password_from_env<"X_PW">>::password_env == "X_PW");
+  STATIC_REQUIRE(dsql::role<"x", dsql::component<"Web API">>::component == "Web API");
+  STATIC_REQUIRE(dsql::fails_with<dsql::role<"x", dsql::superuser>, dsql::assert_role_attribute_supported_t>);
+  STATIC_REQUIRE(dsql::fails_with<dsql::role<"x", dsql::login, dsql::replication>, dsql::assert_role_attribute_supported_t>);
+  STATIC_REQUIRE(dsql::fails_with<dsql::role<"x", dsql::bypassrls>, dsql::assert_role_attribute_supported_t>);
+  STATIC_REQUIRE(dsql::fails_with<dsql::role<"x", dsql::connection_limit<-2>>, dsql::assert_connection_limit_t>);
+  STATIC_REQUIRE(dsql::fails_with<dsql::role<"x", dsql::inherit, dsql::noinherit>, dsql::assert_role_options_t>);
+  STATIC_REQUIRE(dsql::fails_with<dsql::role<"x", dsql::connection_limit<1>, dsql::connection_limit<2>>,
+                                  dsql::assert_role_options_t>);
+  // Reserved names of the seed's rule: admin, postgres, pg_*, rds*, sys.
+  STATIC_REQUIRE(dsql::cannot_declare_role<"rdsadmin">);
+  STATIC_REQUIRE(dsql::cannot_declare_role<"rds_superuser">);
+  STATIC_REQUIRE(dsql::cannot_declare_role<"sys">);
+  STATIC_REQUIRE(!dsql::cannot_declare_role<"system">);
+  STATIC_REQUIRE(!dsql::cannot_declare_role<"Rds">);
+  STATIC_REQUIRE(dsql::valid<dsql::predefined_role<"pg_read_all_data">>);
+  STATIC_REQUIRE(dsql::fails_with<dsql::predefined_role<"reader">, dsql::assert_predefined_role_name_t>);
+}
+
+TEST_CASE("A target's rules: no password and at most 10 schemas on aurora_dsql", "[rules][target]") {
+  using pw = spec<dsql::roles<dsql::role<"p", dsql::login, dsql::password_from_env<"PW">>>>;
+  STATIC_REQUIRE(dsql::valid<pw>);
+  STATIC_REQUIRE(dsql::cannot_target<pw, dsql::target::aurora_dsql>);
+  STATIC_REQUIRE(!dsql::cannot_target<pw, dsql::target::postgres_local>);
+  STATIC_REQUIRE(dsql::fails_for_with<pw, dsql::target::aurora_dsql, dsql::assert_no_password_on_dsql_t>);
+  using ten = spec<dsql::schemas<dsql::schema<"s0">, dsql::schema<"s1">, dsql::schema<"s2">, dsql::schema<"s3">,
+                                 dsql::schema<"s4">, dsql::schema<"s5">, dsql::schema<"s6">, dsql::schema<"s7">,
+                                 dsql::schema<"s8">, dsql::public_schema>>;
+  using eleven = spec<dsql::schemas<dsql::schema<"s0">, dsql::schema<"s1">, dsql::schema<"s2">, dsql::schema<"s3">,
+                                    dsql::schema<"s4">, dsql::schema<"s5">, dsql::schema<"s6">, dsql::schema<"s7">,
+                                    dsql::schema<"s8">, dsql::schema<"s9">, dsql::public_schema>>;
+  STATIC_REQUIRE(!dsql::cannot_target<ten, dsql::target::aurora_dsql>);
+  STATIC_REQUIRE(dsql::fails_for_with<eleven, dsql::target::aurora_dsql, dsql::assert_dsql_schema_limit_t>);
+  STATIC_REQUIRE(!dsql::cannot_target<eleven, dsql::target::postgres_local>);
+  // A spec's own rule comes first.
+  STATIC_REQUIRE(dsql::fails_for_with<spec<dsql::roles<dsql::role<"">>>, dsql::target::postgres_local,
+                                      dsql::assert_name_not_empty_t>);
+}
+
+TEST_CASE("Schemas: owner, sensitive marking, options", "[rules][schemas]") {
+  using owned = dsql::schema<"ledger", dsql::owned_by<owner>>;
+  STATIC_REQUIRE(dsql::valid<owned>);
+  STATIC_REQUIRE(dsql::valid<spec<dsql::roles<owner>, dsql::schemas<owned>>>);
+  STATIC_REQUIRE(dsql::fails_with<spec<dsql::roles<reader>, dsql::schemas<owned>>, dsql::assert_schema_owner_declared_t>);
+  STATIC_REQUIRE(dsql::fails_with<dsql::schema<"x", dsql::existing, dsql::created>, dsql::assert_schema_options_t>);
+  STATIC_REQUIRE(dsql::fails_with<dsql::schema<"x", dsql::owned_by<int>>, dsql::assert_schema_options_t>);
+  STATIC_REQUIRE(dsql::fails_with<dsql::schema<"x", int>, dsql::assert_schema_options_t>);
+  using pii = dsql::schema<"pii", dsql::sensitive<reader>>;
+  using base = dsql::roles<reader, owner>;
+  STATIC_REQUIRE(dsql::valid<spec<base, dsql::schemas<pii>,
+                                  dsql::grants<dsql::grant<dsql::select, dsql::on_all_tables_in<pii>, reader>>>>);
+  STATIC_REQUIRE(dsql::fails_with<spec<base, dsql::schemas<pii>,
+                                       dsql::grants<dsql::grant<dsql::usage, dsql::on_schema<pii>, owner>>>,
+                                  dsql::assert_sensitive_schema_reader_t>);
+  STATIC_REQUIRE(dsql::fails_with<spec<base, dsql::schemas<pii>,
+                                       dsql::grants<dsql::grant<dsql::usage, dsql::on_schema<pii>, dsql::public_>>>,
+                                  dsql::assert_sensitive_schema_reader_t>);
+  STATIC_REQUIRE(dsql::fails_with<spec<base, dsql::schemas<pii>,
+                                       dsql::grants<dsql::default_privileges<dsql::for_role<reader>, dsql::select,
+                                                                             dsql::on_all_tables_in<pii>, owner>>>,
+                                  dsql::assert_sensitive_schema_reader_t>);
+  // A listed role's members inherit its access: they must be listed too.
+  STATIC_REQUIRE(dsql::fails_with<spec<base, dsql::schemas<pii>, dsql::grants<dsql::membership<reader, owner>>>,
+                                  dsql::assert_sensitive_schema_reader_t>);
+  STATIC_REQUIRE(dsql::valid<spec<base, dsql::schemas<pii>, dsql::grants<dsql::membership<owner, reader>>>>);
+  // Taking away is always allowed.
+  STATIC_REQUIRE(dsql::valid<spec<base, dsql::schemas<pii>,
+                                  dsql::grants<dsql::revoke<dsql::all, dsql::on_schema<pii>, dsql::public_>>>>);
+}
+
+TEST_CASE("Privileges fit each object kind; ALL is the kind's PostgreSQL 15 set", "[rules][grants]") {
+  using dsql::on_all_functions_in;
+  using dsql::on_all_sequences_in;
+  using dsql::on_columns;
+  using dsql::on_function;
+  using dsql::on_sequence;
+  using dsql::on_table;
+  using table_all = dsql::privileges<dsql::select, dsql::insert, dsql::update, dsql::delete_, dsql::truncate,
+                                     dsql::references, dsql::trigger>;
+  STATIC_REQUIRE(!dsql::cannot_grant<table_all, on_table<app, "t">, reader>);
+  STATIC_REQUIRE(!dsql::cannot_grant<table_all, dsql::on_all_tables_in<app>, reader>);
+  STATIC_REQUIRE(dsql::cannot_grant<dsql::execute, on_table<app, "t">, reader>);
+  STATIC_REQUIRE(dsql::cannot_grant<dsql::usage, on_table<app, "t">, reader>);
+  STATIC_REQUIRE(!dsql::cannot_grant<dsql::privileges<dsql::select, dsql::insert, dsql::update, dsql::references>,
+                                     on_columns<app, "t", "a", "b">, reader>);
+  STATIC_REQUIRE(dsql::cannot_grant<dsql::delete_, on_columns<app, "t", "a">, reader>);
+  STATIC_REQUIRE(dsql::cannot_grant<dsql::truncate, on_columns<app, "t", "a">, reader>);
+  STATIC_REQUIRE(dsql::cannot_grant<dsql::select, on_columns<app, "t">, reader>);
+  STATIC_REQUIRE(dsql::cannot_grant<dsql::select, on_columns<app, "t", "a", "a">, reader>);
+  STATIC_REQUIRE(!dsql::cannot_grant<dsql::privileges<dsql::usage, dsql::select, dsql::update>, on_sequence<app, "q">, reader>);
+  STATIC_REQUIRE(!dsql::cannot_grant<dsql::usage, on_all_sequences_in<app>, reader>);
+  STATIC_REQUIRE(dsql::cannot_grant<dsql::insert, on_sequence<app, "q">, reader>);
+  STATIC_REQUIRE(!dsql::cannot_grant<dsql::execute, on_function<app, "f", "integer, text[]">, reader>);
+  STATIC_REQUIRE(!dsql::cannot_grant<dsql::execute, on_all_functions_in<app>, reader>);
+  STATIC_REQUIRE(dsql::cannot_grant<dsql::select, on_function<app, "f">, reader>);
+  STATIC_REQUIRE(dsql::cannot_grant<dsql::execute, dsql::on_schema<app>, reader>);
+  STATIC_REQUIRE(dsql::fails_with<dsql::grant<dsql::execute, on_function<app, "f", "int'">, reader>,
+                                  dsql::assert_object_name_valid_t>);
+  STATIC_REQUIRE(dsql::fails_with<dsql::grant<dsql::select, on_table<app, "">, reader>, dsql::assert_object_name_valid_t>);
+  for (auto k : {dsql::object_kind::schema, dsql::object_kind::table, dsql::object_kind::columns,
+                 dsql::object_kind::sequence, dsql::object_kind::function})
+    CHECK(!dsql::privileges_of(k).empty());
+  STATIC_REQUIRE(dsql::privileges_of(dsql::object_kind::table).size() == 7);
+  STATIC_REQUIRE(dsql::privileges_of(dsql::object_kind::all_tables_in_schema).size() == 7);
+  STATIC_REQUIRE(dsql::privileges_of(dsql::object_kind::columns).size() == 4);
+  STATIC_REQUIRE(dsql::privileges_of(dsql::object_kind::sequence).size() == 3);
+  STATIC_REQUIRE(dsql::privileges_of(dsql::object_kind::function).size() == 1);
+  STATIC_REQUIRE(dsql::privileges_of(dsql::object_kind::schema).size() == 2);
+  // `all` fits every kind.
+  STATIC_REQUIRE(!dsql::cannot_grant<dsql::all, dsql::on_schema<app>, reader>);
+  STATIC_REQUIRE(!dsql::cannot_grant<dsql::all, on_function<app, "f">, reader>);
+  STATIC_REQUIRE(!dsql::cannot_grant<dsql::all, on_columns<app, "t", "c">, reader>);
+}
+
+TEST_CASE("Grantees: PUBLIC, grant options, reserved names", "[rules][grants]") {
+  using dsql::on_table;
+  STATIC_REQUIRE(!dsql::cannot_grant<dsql::select, on_table<app, "t">, dsql::public_>);
+  STATIC_REQUIRE(!dsql::cannot_grant<dsql::select, on_table<app, "t">, reader, dsql::with_grant_option>);
+  STATIC_REQUIRE(dsql::fails_with<dsql::grant<dsql::select, on_table<app, "t">, dsql::public_, dsql::with_grant_option>,
+                                  dsql::assert_grant_option_to_roles_t>);
+  STATIC_REQUIRE(dsql::fails_with<dsql::grant<dsql::select, on_table<app, "t">, reader, dsql::with_grant_option,
+                                              dsql::with_grant_option>,
+                                  dsql::assert_grant_shape_t>);
+  STATIC_REQUIRE(dsql::fails_with<dsql::grant<dsql::usage, dsql::on_schema<app>, dsql::admin>,
+                                  dsql::assert_grantee_not_reserved_t>);
+  STATIC_REQUIRE(dsql::fails_with<dsql::grant<dsql::usage, dsql::on_schema<app>, reader, dsql::admin>,
+                                  dsql::assert_grantee_not_reserved_t>);
+  STATIC_REQUIRE(dsql::fails_with<dsql::grant<dsql::usage, dsql::on_schema<app>, dsql::predefined_role<"pg_monitor">>,
+                                  dsql::assert_grantee_not_reserved_t>);
+  STATIC_REQUIRE(dsql::fails_with<dsql::revoke<dsql::usage, dsql::on_schema<app>, dsql::admin>,
+                                  dsql::assert_grantee_not_reserved_t>);
+  STATIC_REQUIRE(dsql::valid<dsql::revoke<dsql::create, dsql::on_schema<dsql::public_schema>, dsql::public_>>);
+  STATIC_REQUIRE(dsql::fails_with<spec<dsql::roles<reader>, dsql::schemas<app>,
+                                       dsql::grants<dsql::revoke<dsql::usage, dsql::on_schema<app>, owner>>>,
+                                  dsql::assert_grantee_declared_t>);
+}
+
+TEST_CASE("Default privileges name their creator; memberships are acyclic", "[rules][grants]") {
+  using dsql::for_role;
+  using dsql::on_all_tables_in;
+  STATIC_REQUIRE(!dsql::cannot_default<for_role<owner>, dsql::select, on_all_tables_in<app>, reader>);
+  STATIC_REQUIRE(!dsql::cannot_default<for_role<owner>, dsql::usage, dsql::on_all_sequences_in<app>, reader>);
+  STATIC_REQUIRE(!dsql::cannot_default<for_role<owner>, dsql::execute, dsql::on_all_functions_in<app>, dsql::public_>);
+  STATIC_REQUIRE(dsql::cannot_default<owner, dsql::select, on_all_tables_in<app>, reader>);
+  STATIC_REQUIRE(dsql::cannot_default<for_role<int>, dsql::select, on_all_tables_in<app>, reader>);
+  STATIC_REQUIRE(dsql::cannot_default<for_role<owner>, dsql::select, dsql::on_table<app, "t">, reader>);
+  STATIC_REQUIRE(dsql::cannot_default<for_role<owner>, dsql::usage, dsql::on_schema<app>, reader>);
+  STATIC_REQUIRE(dsql::cannot_default<for_role<owner>, dsql::execute, on_all_tables_in<app>, reader>);
+  STATIC_REQUIRE(dsql::fails_with<dsql::default_privileges<owner, dsql::select, on_all_tables_in<app>, reader>,
+                                  dsql::assert_default_privileges_shape_t>);
+  STATIC_REQUIRE(dsql::fails_with<spec<dsql::roles<reader>, dsql::schemas<app>,
+                                       dsql::grants<dsql::default_privileges<for_role<owner>, dsql::select,
+                                                                             on_all_tables_in<app>, reader>>>,
+                                  dsql::assert_creator_declared_t>);
+  using a = dsql::role<"a">;
+  using b = dsql::role<"b">;
+  using c = dsql::role<"c">;
+  STATIC_REQUIRE(!dsql::cannot_grant_role<a, b>);
+  STATIC_REQUIRE(!dsql::cannot_grant_role<a, b, dsql::with_admin_option>);
+  // DSQL's admin cannot grant the server's roles (dsql_iam refuses it locally too).
+  STATIC_REQUIRE(dsql::fails_with<dsql::membership<dsql::predefined_role<"pg_read_all_data">, b>,
+                                  dsql::assert_group_not_predefined_t>);
+  STATIC_REQUIRE(dsql::cannot_grant_role<a, a>);
+  STATIC_REQUIRE(dsql::cannot_grant_role<a, dsql::public_>);
+  STATIC_REQUIRE(dsql::cannot_grant_role<a, b, int>);
+  STATIC_REQUIRE(dsql::cannot_grant_role<dsql::admin, b>);
+  using abc = dsql::roles<a, b, c>;
+  STATIC_REQUIRE(dsql::valid<spec<abc, dsql::grants<dsql::membership<a, b>, dsql::membership<b, c>, dsql::membership<a, c>>>>);
+  STATIC_REQUIRE(dsql::fails_with<spec<abc, dsql::grants<dsql::membership<a, b>, dsql::membership<b, a>>>,
+                                  dsql::assert_membership_acyclic_t>);
+  STATIC_REQUIRE(dsql::fails_with<spec<abc, dsql::grants<dsql::membership<a, b>, dsql::membership<b, c>,
+                                                         dsql::membership<c, a>>>,
+                                  dsql::assert_membership_acyclic_t>);
+  STATIC_REQUIRE(dsql::fails_with<spec<dsql::roles<a>, dsql::grants<dsql::membership<a, b>>>,
+                                  dsql::assert_grantee_declared_t>);
+  STATIC_REQUIRE(dsql::fails_with<spec<dsql::roles<b>, dsql::grants<dsql::membership<dsql::predefined_role<"pg_monitor">, b>>>,
+                                  dsql::assert_group_not_predefined_t>);
+}
+
+TEST_CASE("IAM: full ARNs, sessions and * refused, declared principals mapped, region and cluster id", "[rules][iam]") {
+  STATIC_REQUIRE(dsql::valid<dsql::iam_arn<"arn:aws:iam::123456789012:role/service-role/App">>);
+  STATIC_REQUIRE(dsql::iam_arn<"arn:aws:iam::123456789012:user/alice">::kind == dsql::principal_kind::iam_user);
+  STATIC_REQUIRE(dsql::iam_arn<"arn:aws:iam::123456789012:user/alice">::account == "123456789012");
+  STATIC_REQUIRE(dsql::fails_with<dsql::iam_arn<"arn:aws:sts::123456789012:assumed-role/App/session">,
+                                  dsql::assert_principal_not_session_t>);
+  STATIC_REQUIRE(dsql::fails_with<dsql::iam_arn<"arn:aws:iam::123456789012:assumed-role/App/session">,
+                                  dsql::assert_principal_not_session_t>);
+  STATIC_REQUIRE(dsql::fails_with<dsql::iam_arn<"arn:aws:sts::123456789012:federated-user/bob">,
+                                  dsql::assert_principal_not_session_t>);
+  STATIC_REQUIRE(dsql::fails_with<dsql::iam_arn<"arn:aws:iam::*:role/App">, dsql::assert_principal_account_bound_t>);
+  STATIC_REQUIRE(dsql::fails_with<dsql::iam_arn<"arn:aws:iam::123456789012:role/*">, dsql::assert_principal_account_bound_t>);
+  STATIC_REQUIRE(dsql::fails_with<dsql::iam_arn<"arn:aws:iam::12345:role/App">, dsql::assert_iam_arn_valid_t>);
+  STATIC_REQUIRE(dsql::fails_with<dsql::iam_arn<"AppRole">, dsql::assert_iam_arn_valid_t>);
+  STATIC_REQUIRE(dsql::fails_with<dsql::iam_arn<"arn:aws:iam::123456789012:role/a b">, dsql::assert_iam_name_valid_t>);
+  STATIC_REQUIRE(dsql::cannot_map<reader, dsql::iam_arn<"arn:aws:sts::123456789012:assumed-role/App/s">>);
+  using declared = dsql::iam_role<"Declared">;
+  STATIC_REQUIRE(dsql::valid<spec<dsql::roles<reader>, dsql::iam<declared, dsql::iam_grant<reader, declared>>>>);
+  STATIC_REQUIRE(dsql::valid<spec<dsql::roles<reader>, dsql::iam<declared, dsql::iam_admin<declared>>>>);
+  STATIC_REQUIRE(dsql::fails_with<spec<dsql::roles<reader>, dsql::iam<declared>>, dsql::assert_principal_mapped_t>);
+  STATIC_REQUIRE(dsql::valid<spec<dsql::aws_region<"eu-west-3">, dsql::cluster_id<"abc123">>>);
+  STATIC_REQUIRE(dsql::fails_with<spec<dsql::aws_region<"EU">>, dsql::assert_aws_region_valid_t>);
+  STATIC_REQUIRE(dsql::fails_with<spec<dsql::cluster_id<"a-b">>, dsql::assert_cluster_id_valid_t>);
+  STATIC_REQUIRE(dsql::fails_with<spec<dsql::aws_region<"a">, dsql::aws_region<"b">>, dsql::assert_cluster_shape_t>);
+}
+
 TEST_CASE("Rule messages are one sentence each", "[rules]") {
   constexpr std::string_view messages[] = {
       dsql::assert_name_not_empty_t::message,         dsql::assert_name_at_most_63_bytes_t::message,
@@ -174,6 +388,17 @@ TEST_CASE("Rule messages are one sentence each", "[rules]") {
       dsql::assert_grantee_declared_t::message,       dsql::assert_grant_schema_declared_t::message,
       dsql::assert_mapped_role_declared_t::message,   dsql::assert_admin_identity_not_mapped_t::message,
       dsql::assert_iam_entries_unique_t::message,
+      dsql::assert_role_attribute_supported_t::message, dsql::assert_connection_limit_t::message,
+      dsql::assert_predefined_role_name_t::message,   dsql::assert_schema_options_t::message,
+      dsql::assert_grantee_not_reserved_t::message,   dsql::assert_object_name_valid_t::message,
+      dsql::assert_grant_option_to_roles_t::message,  dsql::assert_default_privileges_shape_t::message,
+      dsql::assert_membership_shape_t::message,       dsql::assert_principal_not_session_t::message,
+      dsql::assert_principal_account_bound_t::message, dsql::assert_iam_arn_valid_t::message,
+      dsql::assert_aws_region_valid_t::message,       dsql::assert_cluster_id_valid_t::message,
+      dsql::assert_creator_declared_t::message,       dsql::assert_schema_owner_declared_t::message,
+      dsql::assert_membership_acyclic_t::message,     dsql::assert_sensitive_schema_reader_t::message,
+      dsql::assert_principal_mapped_t::message,       dsql::assert_no_password_on_dsql_t::message,
+      dsql::assert_dsql_schema_limit_t::message,      dsql::assert_group_not_predefined_t::message,
   };
   for (std::string_view m : messages) {
     CAPTURE(m);

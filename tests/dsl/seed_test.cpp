@@ -20,12 +20,22 @@ const dsql::render_options account{.account_id = "123456789012"};
 constexpr std::string_view seed_bootstrap_aurora = R"sql(-- dsql-roles bootstrap of cluster "seed" for target aurora_dsql.
 -- Generated from the C++ declaration. Run it with psql as the admin role; running it
 -- again prints no error and changes nothing.
---   1. roles              CREATE ROLE when missing, then LOGIN or NOLOGIN as declared
---   2. schemas            CREATE SCHEMA when missing (an existing schema is only used)
---   3. schema privileges  GRANT USAGE/CREATE ON SCHEMA, re-run every time
---   4. table privileges   GRANT ... ON ALL TABLES IN SCHEMA, re-run every time so that
---                         tables created since the last run are reached
---   5. IAM mappings       AWS IAM GRANT when the mapping is missing
+--   1. roles              CREATE ROLE when missing, then the declared attributes (LOGIN or
+--                         NOLOGIN, INHERIT, CONNECTION LIMIT) when they differ
+--   2. memberships        GRANT role TO role when missing, ADMIN OPTION as declared; the
+--                         runner joins schema owners and default-privilege creators, as
+--                         PostgreSQL requires
+--   3. schemas            CREATE SCHEMA when missing (an existing schema is only used),
+--                         ALTER SCHEMA ... OWNER TO when the owner differs
+--   4. schema privileges  GRANT USAGE/CREATE ON SCHEMA, re-run every time
+--   5. table privileges   GRANT ... ON ALL TABLES (SEQUENCES, FUNCTIONS) IN SCHEMA, re-run
+--                         every time so that objects created since the last run are
+--                         reached; grants on named objects run when the object exists
+--   6. revokes            REVOKE ... FROM PUBLIC (or a role), re-run every time
+--   7. default privileges not set: Aurora DSQL refuses ALTER DEFAULT PRIVILEGES FOR another
+--                         role, so run this script again after every migration (section 5
+--                         then reaches the new objects); the intended ones are listed
+--   8. IAM mappings       AWS IAM GRANT when the mapping is missing
 -- Guards are catalog queries read with \gset and tested with \if (no DO block, no
 -- PL/pgSQL). Each DDL runs in its own transaction. Identifiers are double-quoted and
 -- literals single-quoted (standard_conforming_strings on).
@@ -81,7 +91,9 @@ ALTER ROLE "reporting_readonly" WITH LOGIN;
 COMMIT;
 \endif
 
--- 2. schemas
+-- 2. memberships
+
+-- 3. schemas
 -- schema "public" exists already: it is used, not created
 SELECT NOT EXISTS (SELECT 1 FROM pg_catalog.pg_namespace WHERE nspname = 'users_schema') AS dsql_missing \gset
 \if :dsql_missing
@@ -90,7 +102,7 @@ CREATE SCHEMA "users_schema";
 COMMIT;
 \endif
 
--- 3. schema privileges
+-- 4. schema privileges
 BEGIN;
 GRANT USAGE ON SCHEMA "public" TO "app_readonly";
 COMMIT;
@@ -110,7 +122,7 @@ BEGIN;
 GRANT USAGE ON SCHEMA "users_schema" TO "reporting_readonly";
 COMMIT;
 
--- 4. table privileges
+-- 5. table privileges
 BEGIN;
 GRANT SELECT ON ALL TABLES IN SCHEMA "public" TO "app_readonly";
 COMMIT;
@@ -130,7 +142,15 @@ BEGIN;
 GRANT SELECT ON ALL TABLES IN SCHEMA "users_schema" TO "reporting_readonly";
 COMMIT;
 
--- 5. IAM mappings
+-- 6. revokes
+BEGIN;
+REVOKE CREATE ON SCHEMA "public" FROM PUBLIC;
+COMMIT;
+
+-- 7. default privileges
+-- not on aurora_dsql (re-run after migrations): ALTER DEFAULT PRIVILEGES FOR ROLE "user_service" IN SCHEMA "users_schema" GRANT SELECT ON TABLES TO "reporting_readonly";
+
+-- 8. IAM mappings
 SELECT NOT EXISTS (SELECT 1 FROM sys.iam_pg_role_mappings WHERE pg_role_name = 'app_readonly' AND arn = 'arn:aws:iam::123456789012:role/AppReadOnlyRole') AS dsql_missing \gset
 \if :dsql_missing
 BEGIN;
@@ -161,12 +181,21 @@ COMMIT;
 constexpr std::string_view seed_bootstrap_local = R"sql(-- dsql-roles bootstrap of cluster "seed" for target postgres_local.
 -- Generated from the C++ declaration. Run it with psql as the admin role; running it
 -- again prints no error and changes nothing.
---   1. roles              CREATE ROLE when missing, then LOGIN or NOLOGIN as declared
---   2. schemas            CREATE SCHEMA when missing (an existing schema is only used)
---   3. schema privileges  GRANT USAGE/CREATE ON SCHEMA, re-run every time
---   4. table privileges   GRANT ... ON ALL TABLES IN SCHEMA, re-run every time so that
---                         tables created since the last run are reached
---   5. IAM mappings       CALL sys.aws_iam_grant (extension dsql_iam) when missing
+--   1. roles              CREATE ROLE when missing, then the declared attributes (LOGIN or
+--                         NOLOGIN, INHERIT, CONNECTION LIMIT) when they differ
+--   2. memberships        GRANT role TO role when missing, ADMIN OPTION as declared; the
+--                         runner joins schema owners and default-privilege creators, as
+--                         PostgreSQL requires
+--   3. schemas            CREATE SCHEMA when missing (an existing schema is only used),
+--                         ALTER SCHEMA ... OWNER TO when the owner differs
+--   4. schema privileges  GRANT USAGE/CREATE ON SCHEMA, re-run every time
+--   5. table privileges   GRANT ... ON ALL TABLES (SEQUENCES, FUNCTIONS) IN SCHEMA, re-run
+--                         every time so that objects created since the last run are
+--                         reached; grants on named objects run when the object exists
+--   6. revokes            REVOKE ... FROM PUBLIC (or a role), re-run every time
+--   7. default privileges ALTER DEFAULT PRIVILEGES FOR ROLE creator: objects that role
+--                         creates later get the privileges
+--   8. IAM mappings       CALL sys.aws_iam_grant (extension dsql_iam) when missing
 -- Guards are catalog queries read with \gset and tested with \if (no DO block, no
 -- PL/pgSQL). Each DDL runs in its own transaction. Identifiers are double-quoted and
 -- literals single-quoted (standard_conforming_strings on).
@@ -222,7 +251,15 @@ ALTER ROLE "reporting_readonly" WITH LOGIN;
 COMMIT;
 \endif
 
--- 2. schemas
+-- 2. memberships
+SELECT NOT pg_catalog.pg_has_role('user_service', 'MEMBER') AS dsql_missing \gset
+\if :dsql_missing
+BEGIN;
+GRANT "user_service" TO CURRENT_USER;
+COMMIT;
+\endif
+
+-- 3. schemas
 -- schema "public" exists already: it is used, not created
 SELECT NOT EXISTS (SELECT 1 FROM pg_catalog.pg_namespace WHERE nspname = 'users_schema') AS dsql_missing \gset
 \if :dsql_missing
@@ -231,7 +268,7 @@ CREATE SCHEMA "users_schema";
 COMMIT;
 \endif
 
--- 3. schema privileges
+-- 4. schema privileges
 BEGIN;
 GRANT USAGE ON SCHEMA "public" TO "app_readonly";
 COMMIT;
@@ -251,7 +288,7 @@ BEGIN;
 GRANT USAGE ON SCHEMA "users_schema" TO "reporting_readonly";
 COMMIT;
 
--- 4. table privileges
+-- 5. table privileges
 BEGIN;
 GRANT SELECT ON ALL TABLES IN SCHEMA "public" TO "app_readonly";
 COMMIT;
@@ -271,7 +308,17 @@ BEGIN;
 GRANT SELECT ON ALL TABLES IN SCHEMA "users_schema" TO "reporting_readonly";
 COMMIT;
 
--- 5. IAM mappings
+-- 6. revokes
+BEGIN;
+REVOKE CREATE ON SCHEMA "public" FROM PUBLIC;
+COMMIT;
+
+-- 7. default privileges
+BEGIN;
+ALTER DEFAULT PRIVILEGES FOR ROLE "user_service" IN SCHEMA "users_schema" GRANT SELECT ON TABLES TO "reporting_readonly";
+COMMIT;
+
+-- 8. IAM mappings
 SELECT NOT EXISTS (SELECT 1 FROM sys.iam_pg_role_mappings WHERE pg_role_name = 'app_readonly' AND arn = 'arn:aws:iam::123456789012:role/AppReadOnlyRole') AS dsql_missing \gset
 \if :dsql_missing
 BEGIN;
@@ -302,13 +349,18 @@ COMMIT;
 constexpr std::string_view seed_revoke_user_service_aurora = R"sql(-- dsql-roles revoke (offboarding) of role "user_service" in cluster "seed" for target aurora_dsql.
 -- Generated from the C++ declaration. Run it with psql as the admin role; running it
 -- again prints no error and changes nothing. The role itself is kept.
---   1. table privileges   REVOKE ALL ON ALL TABLES IN SCHEMA, each schema the role is granted on
---   2. schema privileges  REVOKE USAGE, CREATE ON SCHEMA, the same schemas
+-- For each role, when it exists:
+--   1. table privileges   REVOKE ALL ON ALL TABLES IN SCHEMA, each schema the role is granted on,
+--                         and on the named objects it is granted on; its default privileges
+--   2. schema privileges  REVOKE USAGE, CREATE ON SCHEMA, the same schemas; its memberships
 --   3. IAM mappings       AWS IAM REVOKE when the mapping exists
 -- Guards are catalog queries read with \gset and tested with \if (no DO block, no
 -- PL/pgSQL). Each statement runs in its own transaction.
 \set ON_ERROR_STOP on
 
+-- role "user_service"
+SELECT EXISTS (SELECT 1 FROM pg_catalog.pg_roles WHERE rolname = 'user_service') AS dsql_role \gset
+\if :dsql_role
 -- 1. table privileges
 BEGIN;
 REVOKE ALL ON ALL TABLES IN SCHEMA "public" FROM "user_service";
@@ -316,7 +368,6 @@ COMMIT;
 BEGIN;
 REVOKE ALL ON ALL TABLES IN SCHEMA "users_schema" FROM "user_service";
 COMMIT;
-
 -- 2. schema privileges
 BEGIN;
 REVOKE USAGE, CREATE ON SCHEMA "public" FROM "user_service";
@@ -324,7 +375,6 @@ COMMIT;
 BEGIN;
 REVOKE USAGE, CREATE ON SCHEMA "users_schema" FROM "user_service";
 COMMIT;
-
 -- 3. IAM mappings
 SELECT EXISTS (SELECT 1 FROM sys.iam_pg_role_mappings WHERE pg_role_name = 'user_service' AND arn = 'arn:aws:iam::123456789012:role/UserServiceRole') AS dsql_present \gset
 \if :dsql_present
@@ -332,33 +382,209 @@ BEGIN;
 AWS IAM REVOKE "user_service" FROM 'arn:aws:iam::123456789012:role/UserServiceRole';
 COMMIT;
 \endif
+\endif
 )sql";
 
 constexpr std::string_view seed_revoke_app_readonly_local = R"sql(-- dsql-roles revoke (offboarding) of role "app_readonly" in cluster "seed" for target postgres_local.
 -- Generated from the C++ declaration. Run it with psql as the admin role; running it
 -- again prints no error and changes nothing. The role itself is kept.
---   1. table privileges   REVOKE ALL ON ALL TABLES IN SCHEMA, each schema the role is granted on
---   2. schema privileges  REVOKE USAGE, CREATE ON SCHEMA, the same schemas
+-- For each role, when it exists:
+--   1. table privileges   REVOKE ALL ON ALL TABLES IN SCHEMA, each schema the role is granted on,
+--                         and on the named objects it is granted on; its default privileges
+--   2. schema privileges  REVOKE USAGE, CREATE ON SCHEMA, the same schemas; its memberships
 --   3. IAM mappings       CALL sys.aws_iam_revoke (extension dsql_iam) when the mapping exists
 -- Guards are catalog queries read with \gset and tested with \if (no DO block, no
 -- PL/pgSQL). Each statement runs in its own transaction.
 \set ON_ERROR_STOP on
 
+-- role "app_readonly"
+SELECT EXISTS (SELECT 1 FROM pg_catalog.pg_roles WHERE rolname = 'app_readonly') AS dsql_role \gset
+\if :dsql_role
 -- 1. table privileges
 BEGIN;
 REVOKE ALL ON ALL TABLES IN SCHEMA "public" FROM "app_readonly";
 COMMIT;
-
 -- 2. schema privileges
 BEGIN;
 REVOKE USAGE, CREATE ON SCHEMA "public" FROM "app_readonly";
 COMMIT;
-
 -- 3. IAM mappings
 SELECT EXISTS (SELECT 1 FROM sys.iam_pg_role_mappings WHERE pg_role_name = 'app_readonly' AND arn = 'arn:aws:iam::123456789012:role/AppReadOnlyRole') AS dsql_present \gset
 \if :dsql_present
 BEGIN;
 CALL sys.aws_iam_revoke('app_readonly', 'arn:aws:iam::123456789012:role/AppReadOnlyRole');
+COMMIT;
+\endif
+\endif
+)sql";
+
+constexpr std::string_view seed_revoke_all_drop_aurora = R"sql(-- dsql-roles revoke (offboarding) of every role in cluster "seed" for target aurora_dsql.
+-- Generated from the C++ declaration. Run it with psql as the admin role; running it
+-- again prints no error and changes nothing. Each role is dropped at the end.
+-- For each role, when it exists:
+--   1. table privileges   REVOKE ALL ON ALL TABLES IN SCHEMA, each schema the role is granted on,
+--                         and on the named objects it is granted on; its default privileges
+--   2. schema privileges  REVOKE USAGE, CREATE ON SCHEMA, the same schemas; its memberships
+--   3. IAM mappings       AWS IAM REVOKE when the mapping exists
+--   4. drop               REASSIGN OWNED BY the role TO the runner, DROP OWNED, DROP ROLE
+-- Guards are catalog queries read with \gset and tested with \if (no DO block, no
+-- PL/pgSQL). Each statement runs in its own transaction.
+\set ON_ERROR_STOP on
+
+-- role "app_readonly"
+SELECT EXISTS (SELECT 1 FROM pg_catalog.pg_roles WHERE rolname = 'app_readonly') AS dsql_role \gset
+\if :dsql_role
+-- 1. table privileges
+BEGIN;
+REVOKE ALL ON ALL TABLES IN SCHEMA "public" FROM "app_readonly";
+COMMIT;
+-- 2. schema privileges
+BEGIN;
+REVOKE USAGE, CREATE ON SCHEMA "public" FROM "app_readonly";
+COMMIT;
+-- 3. IAM mappings
+SELECT EXISTS (SELECT 1 FROM sys.iam_pg_role_mappings WHERE pg_role_name = 'app_readonly' AND arn = 'arn:aws:iam::123456789012:role/AppReadOnlyRole') AS dsql_present \gset
+\if :dsql_present
+BEGIN;
+AWS IAM REVOKE "app_readonly" FROM 'arn:aws:iam::123456789012:role/AppReadOnlyRole';
+COMMIT;
+\endif
+-- 4. drop
+SELECT NOT pg_catalog.pg_has_role('app_readonly', 'MEMBER') AS dsql_missing \gset
+\if :dsql_missing
+BEGIN;
+GRANT "app_readonly" TO CURRENT_USER;
+COMMIT;
+\endif
+BEGIN;
+REASSIGN OWNED BY "app_readonly" TO CURRENT_USER;
+COMMIT;
+BEGIN;
+DROP OWNED BY "app_readonly";
+COMMIT;
+BEGIN;
+DROP ROLE "app_readonly";
+COMMIT;
+\endif
+
+-- role "app_readwrite"
+SELECT EXISTS (SELECT 1 FROM pg_catalog.pg_roles WHERE rolname = 'app_readwrite') AS dsql_role \gset
+\if :dsql_role
+-- 1. table privileges
+BEGIN;
+REVOKE ALL ON ALL TABLES IN SCHEMA "public" FROM "app_readwrite";
+COMMIT;
+-- 2. schema privileges
+BEGIN;
+REVOKE USAGE, CREATE ON SCHEMA "public" FROM "app_readwrite";
+COMMIT;
+-- 3. IAM mappings
+SELECT EXISTS (SELECT 1 FROM sys.iam_pg_role_mappings WHERE pg_role_name = 'app_readwrite' AND arn = 'arn:aws:iam::123456789012:role/AppReadWriteRole') AS dsql_present \gset
+\if :dsql_present
+BEGIN;
+AWS IAM REVOKE "app_readwrite" FROM 'arn:aws:iam::123456789012:role/AppReadWriteRole';
+COMMIT;
+\endif
+-- 4. drop
+SELECT NOT pg_catalog.pg_has_role('app_readwrite', 'MEMBER') AS dsql_missing \gset
+\if :dsql_missing
+BEGIN;
+GRANT "app_readwrite" TO CURRENT_USER;
+COMMIT;
+\endif
+BEGIN;
+REASSIGN OWNED BY "app_readwrite" TO CURRENT_USER;
+COMMIT;
+BEGIN;
+DROP OWNED BY "app_readwrite";
+COMMIT;
+BEGIN;
+DROP ROLE "app_readwrite";
+COMMIT;
+\endif
+
+-- role "user_service"
+SELECT EXISTS (SELECT 1 FROM pg_catalog.pg_roles WHERE rolname = 'user_service') AS dsql_role \gset
+\if :dsql_role
+-- 1. table privileges
+BEGIN;
+REVOKE ALL ON ALL TABLES IN SCHEMA "public" FROM "user_service";
+COMMIT;
+BEGIN;
+REVOKE ALL ON ALL TABLES IN SCHEMA "users_schema" FROM "user_service";
+COMMIT;
+-- 2. schema privileges
+BEGIN;
+REVOKE USAGE, CREATE ON SCHEMA "public" FROM "user_service";
+COMMIT;
+BEGIN;
+REVOKE USAGE, CREATE ON SCHEMA "users_schema" FROM "user_service";
+COMMIT;
+-- 3. IAM mappings
+SELECT EXISTS (SELECT 1 FROM sys.iam_pg_role_mappings WHERE pg_role_name = 'user_service' AND arn = 'arn:aws:iam::123456789012:role/UserServiceRole') AS dsql_present \gset
+\if :dsql_present
+BEGIN;
+AWS IAM REVOKE "user_service" FROM 'arn:aws:iam::123456789012:role/UserServiceRole';
+COMMIT;
+\endif
+-- 4. drop
+SELECT NOT pg_catalog.pg_has_role('user_service', 'MEMBER') AS dsql_missing \gset
+\if :dsql_missing
+BEGIN;
+GRANT "user_service" TO CURRENT_USER;
+COMMIT;
+\endif
+BEGIN;
+REASSIGN OWNED BY "user_service" TO CURRENT_USER;
+COMMIT;
+BEGIN;
+DROP OWNED BY "user_service";
+COMMIT;
+BEGIN;
+DROP ROLE "user_service";
+COMMIT;
+\endif
+
+-- role "reporting_readonly"
+SELECT EXISTS (SELECT 1 FROM pg_catalog.pg_roles WHERE rolname = 'reporting_readonly') AS dsql_role \gset
+\if :dsql_role
+-- 1. table privileges
+BEGIN;
+REVOKE ALL ON ALL TABLES IN SCHEMA "public" FROM "reporting_readonly";
+COMMIT;
+BEGIN;
+REVOKE ALL ON ALL TABLES IN SCHEMA "users_schema" FROM "reporting_readonly";
+COMMIT;
+-- not on aurora_dsql: ALTER DEFAULT PRIVILEGES FOR ROLE "user_service" IN SCHEMA "users_schema" REVOKE ALL ON TABLES FROM "reporting_readonly";
+-- 2. schema privileges
+BEGIN;
+REVOKE USAGE, CREATE ON SCHEMA "public" FROM "reporting_readonly";
+COMMIT;
+BEGIN;
+REVOKE USAGE, CREATE ON SCHEMA "users_schema" FROM "reporting_readonly";
+COMMIT;
+-- 3. IAM mappings
+SELECT EXISTS (SELECT 1 FROM sys.iam_pg_role_mappings WHERE pg_role_name = 'reporting_readonly' AND arn = 'arn:aws:iam::123456789012:role/ReportingRole') AS dsql_present \gset
+\if :dsql_present
+BEGIN;
+AWS IAM REVOKE "reporting_readonly" FROM 'arn:aws:iam::123456789012:role/ReportingRole';
+COMMIT;
+\endif
+-- 4. drop
+SELECT NOT pg_catalog.pg_has_role('reporting_readonly', 'MEMBER') AS dsql_missing \gset
+\if :dsql_missing
+BEGIN;
+GRANT "reporting_readonly" TO CURRENT_USER;
+COMMIT;
+\endif
+BEGIN;
+REASSIGN OWNED BY "reporting_readonly" TO CURRENT_USER;
+COMMIT;
+BEGIN;
+DROP OWNED BY "reporting_readonly";
+COMMIT;
+BEGIN;
+DROP ROLE "reporting_readonly";
 COMMIT;
 \endif
 )sql";
@@ -417,14 +643,24 @@ constexpr std::string_view seed_policies_us_east_1 = R"json({
 }
 )json";
 
-constexpr std::string_view seed_matrix = R"md(| database role | login | IAM principals (dsql:DbConnect) | schema privileges | table privileges |
-|---|---|---|---|---|
-| `app_readonly` | LOGIN | `arn:aws:iam::123456789012:role/AppReadOnlyRole` | USAGE on public | SELECT on all tables in public |
-| `app_readwrite` | LOGIN | `arn:aws:iam::123456789012:role/AppReadWriteRole` | USAGE on public | SELECT, INSERT, UPDATE, DELETE on all tables in public |
-| `user_service` | LOGIN | `arn:aws:iam::123456789012:role/UserServiceRole` | USAGE, CREATE on users_schema; USAGE on public | SELECT, INSERT, UPDATE on all tables in users_schema; SELECT, INSERT, UPDATE on all tables in public |
-| `reporting_readonly` | LOGIN | `arn:aws:iam::123456789012:role/ReportingRole` | USAGE on public; USAGE on users_schema | SELECT on all tables in public; SELECT on all tables in users_schema |
-| `admin` | LOGIN | `arn:aws:iam::123456789012:role/DsqlAdminRole` (dsql:DbConnectAdmin, never mapped) | setup only | setup only |
+constexpr std::string_view seed_matrix = R"md(| component | database role | IAM principal | IAM action | privileges | schemas |
+|---|---|---|---|---|---|
+| Web API (read) | `app_readonly` | `arn:aws:iam::123456789012:role/AppReadOnlyRole` | dsql:DbConnect | USAGE on schema public; SELECT on all tables in public | public |
+| Web API (write) | `app_readwrite` | `arn:aws:iam::123456789012:role/AppReadWriteRole` | dsql:DbConnect | USAGE on schema public; SELECT, INSERT, UPDATE, DELETE on all tables in public | public |
+| User service | `user_service` | `arn:aws:iam::123456789012:role/UserServiceRole` | dsql:DbConnect | USAGE, CREATE on schema users_schema; SELECT, INSERT, UPDATE on all tables in users_schema; USAGE on schema public; SELECT, INSERT, UPDATE on all tables in public | users_schema, public |
+| Reporting | `reporting_readonly` | `arn:aws:iam::123456789012:role/ReportingRole` | dsql:DbConnect | USAGE on schema public; USAGE on schema users_schema; SELECT on all tables in public; SELECT on all tables in users_schema; SELECT on future tables of `user_service` in users_schema | public, users_schema |
+| administration | `admin` | `arn:aws:iam::123456789012:role/DsqlAdminRole` | dsql:DbConnectAdmin | setup only (never mapped) | all |
 )md";
+
+// The seed's renderings are constants: checked by the compiler too.
+static_assert(dsql::render_bootstrap<seed::spec>(dsql::target::aurora_dsql, {.account_id = "123456789012"}) ==
+              seed_bootstrap_aurora);
+static_assert(dsql::render_revoke<seed::spec, seed::user_service>(dsql::target::aurora_dsql,
+                                                                  {.account_id = "123456789012"}) ==
+              seed_revoke_user_service_aurora);
+static_assert(dsql::render_matrix<seed::spec>({.account_id = "123456789012"}) == seed_matrix);
+static_assert(dsql::render_policies<seed::spec>({.account_id = "123456789012", .region = "us-east-1"}) ==
+              seed_policies_us_east_1);
 
 }  // namespace
 
@@ -436,27 +672,32 @@ TEST_CASE("The seed bootstrap for postgres_local is exactly the contract script"
   REQUIRE_SAME_TEXT(seed_bootstrap_local, dsql::render_bootstrap<seed::spec>(dsql::target::postgres_local, account));
 }
 
-TEST_CASE("The two targets differ only in the header line and the IAM statements", "[seed][bootstrap]") {
+TEST_CASE("The two targets differ in comments, IAM statements, and what postgres_local adds for default privileges",
+          "[seed][bootstrap]") {
   std::string a = dsql::render_bootstrap<seed::spec>(dsql::target::aurora_dsql, account);
   std::string l = dsql::render_bootstrap<seed::spec>(dsql::target::postgres_local, account);
-  auto lines = [](const std::string& s) {
+  auto code_lines = [](const std::string& s) {
     std::vector<std::string> out;
     std::size_t start = 0;
     for (std::size_t nl; (nl = s.find('\n', start)) != std::string::npos; start = nl + 1)
-      out.push_back(s.substr(start, nl - start));
+      if (!s.substr(start, nl - start).starts_with("-- ")) out.push_back(s.substr(start, nl - start));
     return out;
   };
-  auto la = lines(a), ll = lines(l);
-  REQUIRE(la.size() == ll.size());
-  int differing = 0;
-  for (std::size_t i = 0; i < la.size(); ++i)
-    if (la[i] != ll[i]) {
-      ++differing;
-      const bool header = la[i].starts_with("-- ");
-      const bool iam = la[i].starts_with("AWS IAM GRANT ") && ll[i].starts_with("CALL sys.aws_iam_grant(");
-      CHECK((header || iam));
-    }
-  CHECK(differing == 2 + 4);
+  auto la = code_lines(a), ll = code_lines(l);
+  // postgres_local adds the runner's membership of user_service (a guarded GRANT: 6 lines)
+  // and the default privileges (one transaction: 3 lines).
+  CHECK(la.size() + 6 + 3 == ll.size());
+  // Every aurora_dsql line appears in order in postgres_local, AWS IAM GRANT as CALL.
+  std::size_t j = 0;
+  int iam = 0;
+  for (const auto& line : la) {
+    const bool is_iam = line.starts_with("AWS IAM GRANT ");
+    while (j < ll.size() && !(is_iam ? ll[j].starts_with("CALL sys.aws_iam_grant(") : ll[j] == line)) ++j;
+    CHECK(j < ll.size());
+    iam += is_iam ? 1 : 0;
+    ++j;
+  }
+  CHECK(iam == 4);
 }
 
 TEST_CASE("The seed bootstrap has the contract's structure", "[seed][bootstrap]") {
@@ -468,13 +709,17 @@ TEST_CASE("The seed bootstrap has the contract's structure", "[seed][bootstrap]"
   CHECK(s.find("$$") == std::string::npos);
   CHECK(s.find("CREATE DATABASE") == std::string::npos);
   // Sections in order.
-  const auto roles = s.find("-- 1. roles"), schemas = s.find("-- 2. schemas"), schema_privs = s.find("-- 3. schema privileges"),
-             table_privs = s.find("-- 4. table privileges"), iam = s.find("-- 5. IAM mappings");
-  CHECK(roles < schemas);
-  CHECK(schemas < schema_privs);
-  CHECK(schema_privs < table_privs);
-  CHECK(table_privs < iam);
-  CHECK(iam != std::string::npos);
+  const char* sections[] = {"\n-- 1. roles\n",          "\n-- 2. memberships\n",  "\n-- 3. schemas\n",
+                            "\n-- 4. schema privileges\n", "\n-- 5. table privileges\n", "\n-- 6. revokes\n",
+                            "\n-- 7. default privileges\n", "\n-- 8. IAM mappings\n"};
+  std::size_t previous = 0;
+  for (const char* section : sections) {
+    CAPTURE(section);
+    const auto at = s.find(section);
+    CHECK(at != std::string::npos);
+    CHECK(at > previous);
+    previous = at;
+  }
   // Each statement alone between BEGIN and COMMIT: count them.
   auto count = [&s](std::string_view needle) {
     std::size_t n = 0;
@@ -482,11 +727,22 @@ TEST_CASE("The seed bootstrap has the contract's structure", "[seed][bootstrap]"
     return n;
   };
   const std::size_t statements = count("\nCREATE ROLE ") + count("\nALTER ROLE ") + count("\nCREATE SCHEMA ") +
-                                 count("\nGRANT ") + count("\nAWS IAM GRANT ");
+                                 count("\nGRANT ") + count("\nREVOKE ") + count("\nALTER DEFAULT ") +
+                                 count("\nAWS IAM GRANT ");
   CHECK(count("\nBEGIN;\n") == statements);
   CHECK(count("\nCOMMIT;\n") == statements);
   CHECK(count("\\gset\n\\if :") == count("\n\\endif\n"));
   CHECK(count("\nGRANT ") == 12);
+  CHECK(count("\nREVOKE CREATE ON SCHEMA \"public\" FROM PUBLIC;\n") == 1);
+  // aurora_dsql: default privileges are only named, in a comment, and the header says why.
+  CHECK(count("\nALTER DEFAULT ") == 0);
+  CHECK(count("-- not on aurora_dsql (re-run after migrations): ALTER DEFAULT PRIVILEGES FOR ROLE \"user_service\"") == 1);
+  CHECK(s.find("run this script again after every migration") != std::string::npos);
+}
+
+TEST_CASE("The seed revoke of every role with drop reassigns and drops after the IAM mapping", "[seed][revoke]") {
+  REQUIRE_SAME_TEXT(seed_revoke_all_drop_aurora,
+                    dsql::render_revoke_all<seed::spec>(dsql::target::aurora_dsql, account, {.drop = true}));
 }
 
 TEST_CASE("The seed revoke of user_service follows the seed's order", "[seed][revoke]") {
@@ -513,12 +769,24 @@ TEST_CASE("The seed model lists the declaration in order", "[seed][model]") {
   CHECK(m.name == "seed");
   CHECK(m.account_id.empty());
   REQUIRE(m.roles.size() == 4);
-  CHECK(m.roles[0] == dsql::model::role{"app_readonly", true});
-  CHECK(m.roles[3] == dsql::model::role{"reporting_readonly", true});
+  CHECK(m.roles[0] == dsql::model::role{.name = "app_readonly", .login = true, .component = "Web API (read)"});
+  CHECK(m.roles[3] == dsql::model::role{.name = "reporting_readonly", .login = true, .component = "Reporting"});
   REQUIRE(m.schemas.size() == 2);
-  CHECK(m.schemas[0] == dsql::model::schema{"public", false});
-  CHECK(m.schemas[1] == dsql::model::schema{"users_schema", true});
+  CHECK(m.schemas[0] == dsql::model::schema{.name = "public", .create = false});
+  CHECK(m.schemas[1] == dsql::model::schema{.name = "users_schema",
+                                            .create = true,
+                                            .sensitive = true,
+                                            .readers = {"user_service", "reporting_readonly"}});
   CHECK(m.grants.size() == 12);
+  REQUIRE(m.revokes.size() == 1);
+  CHECK(m.revokes[0].to_public);
+  CHECK(m.revokes[0].grantee.empty());
+  REQUIRE(m.default_privileges.size() == 1);
+  CHECK(m.default_privileges[0] == dsql::model::default_privilege{.creator = "user_service",
+                                                                   .privileges = {dsql::privilege_kind::select},
+                                                                   .on = dsql::object_kind::all_tables_in_schema,
+                                                                   .schema = "users_schema",
+                                                                   .grantee = "reporting_readonly"});
   REQUIRE(m.mappings.size() == 4);
   CHECK(m.mappings[2].role == "user_service");
   CHECK(m.mappings[2].who.arn("123456789012") == "arn:aws:iam::123456789012:role/UserServiceRole");

@@ -31,6 +31,8 @@ struct server {
       dsql::local::down(dir);
     } catch (...) {
     }
+    std::error_code ec;
+    fs::remove(dir, ec);  // down() keeps a directory it did not create: we made it (empty now)
   }
   std::string conninfo(const std::string& user = "admin") const { return info.conninfo(user); }
 

@@ -1,0 +1,388 @@
+-- dsql-roles revoke (offboarding) of every role in cluster "p3 "awkward"" for target aurora_dsql.
+-- Generated from the C++ declaration. Run it with psql as the admin role; running it
+-- again prints no error and changes nothing. Each role is dropped at the end.
+-- For each role, when it exists:
+--   1. table privileges   REVOKE ALL ON ALL TABLES IN SCHEMA, each schema the role is granted on,
+--                         and on the named objects it is granted on; its default privileges
+--   2. schema privileges  REVOKE USAGE, CREATE ON SCHEMA, the same schemas; its memberships
+--   3. IAM mappings       AWS IAM REVOKE when the mapping exists
+--   4. drop               REASSIGN OWNED BY the role TO the runner, DROP OWNED, DROP ROLE
+-- Guards are catalog queries read with \gset and tested with \if (no DO block, no
+-- PL/pgSQL). Each statement runs in its own transaction.
+\set ON_ERROR_STOP on
+
+-- role "Mixed"
+SELECT EXISTS (SELECT 1 FROM pg_catalog.pg_roles WHERE rolname = 'Mixed') AS dsql_role \gset
+\if :dsql_role
+-- 1. table privileges
+BEGIN;
+REVOKE ALL ON ALL TABLES IN SCHEMA "a.b" FROM "Mixed";
+COMMIT;
+SELECT pg_catalog.to_regclass('"a.b"."t one"') IS NOT NULL AS dsql_present \gset
+\if :dsql_present
+BEGIN;
+REVOKE SELECT, INSERT, UPDATE, DELETE, TRUNCATE, REFERENCES, TRIGGER ON TABLE "a.b"."t one" FROM "Mixed";
+COMMIT;
+\endif
+-- 2. schema privileges
+BEGIN;
+REVOKE USAGE, CREATE ON SCHEMA "a.b" FROM "Mixed";
+COMMIT;
+SELECT EXISTS (SELECT 1 FROM pg_catalog.pg_auth_members m JOIN pg_catalog.pg_roles g ON g.oid = m.roleid JOIN pg_catalog.pg_roles u ON u.oid = m.member WHERE g.rolname = 'with space' AND u.rolname = 'Mixed') AS dsql_present \gset
+\if :dsql_present
+BEGIN;
+REVOKE "with space" FROM "Mixed";
+COMMIT;
+\endif
+-- 3. IAM mappings
+SELECT EXISTS (SELECT 1 FROM sys.iam_pg_role_mappings WHERE pg_role_name = 'Mixed' AND arn = 'arn:aws:iam::123456789012:role/MixedRole') AS dsql_present \gset
+\if :dsql_present
+BEGIN;
+AWS IAM REVOKE "Mixed" FROM 'arn:aws:iam::123456789012:role/MixedRole';
+COMMIT;
+\endif
+-- 4. drop
+SELECT NOT pg_catalog.pg_has_role('Mixed', 'MEMBER') AS dsql_missing \gset
+\if :dsql_missing
+BEGIN;
+GRANT "Mixed" TO CURRENT_USER;
+COMMIT;
+\endif
+BEGIN;
+REASSIGN OWNED BY "Mixed" TO CURRENT_USER;
+COMMIT;
+BEGIN;
+DROP OWNED BY "Mixed";
+COMMIT;
+BEGIN;
+DROP ROLE "Mixed";
+COMMIT;
+\endif
+
+-- role "with-dash"
+SELECT EXISTS (SELECT 1 FROM pg_catalog.pg_roles WHERE rolname = 'with-dash') AS dsql_role \gset
+\if :dsql_role
+-- 1. table privileges
+BEGIN;
+REVOKE ALL ON ALL TABLES IN SCHEMA "a.b" FROM "with-dash";
+COMMIT;
+SELECT (SELECT count(*) FROM pg_catalog.pg_attribute WHERE attrelid = pg_catalog.to_regclass('"a.b"."t one"') AND NOT attisdropped AND attname IN ('Col A', 'quote"col')) = 2 AS dsql_present \gset
+\if :dsql_present
+BEGIN;
+REVOKE SELECT ("Col A", "quote""col"), UPDATE ("Col A", "quote""col") ON TABLE "a.b"."t one" FROM "with-dash";
+COMMIT;
+\endif
+-- 2. schema privileges
+BEGIN;
+REVOKE USAGE, CREATE ON SCHEMA "a.b" FROM "with-dash";
+COMMIT;
+-- 3. IAM mappings
+SELECT EXISTS (SELECT 1 FROM sys.iam_pg_role_mappings WHERE pg_role_name = 'with-dash' AND arn = 'arn:aws:iam::123456789012:role/team/with-dash') AS dsql_present \gset
+\if :dsql_present
+BEGIN;
+AWS IAM REVOKE "with-dash" FROM 'arn:aws:iam::123456789012:role/team/with-dash';
+COMMIT;
+\endif
+-- 4. drop
+SELECT NOT pg_catalog.pg_has_role('with-dash', 'MEMBER') AS dsql_missing \gset
+\if :dsql_missing
+BEGIN;
+GRANT "with-dash" TO CURRENT_USER;
+COMMIT;
+\endif
+BEGIN;
+REASSIGN OWNED BY "with-dash" TO CURRENT_USER;
+COMMIT;
+BEGIN;
+DROP OWNED BY "with-dash";
+COMMIT;
+BEGIN;
+DROP ROLE "with-dash";
+COMMIT;
+\endif
+
+-- role "with space"
+SELECT EXISTS (SELECT 1 FROM pg_catalog.pg_roles WHERE rolname = 'with space') AS dsql_role \gset
+\if :dsql_role
+-- 1. table privileges
+-- 2. schema privileges
+-- 3. IAM mappings
+-- 4. drop
+SELECT NOT pg_catalog.pg_has_role('with space', 'MEMBER') AS dsql_missing \gset
+\if :dsql_missing
+BEGIN;
+GRANT "with space" TO CURRENT_USER;
+COMMIT;
+\endif
+BEGIN;
+REASSIGN OWNED BY "with space" TO CURRENT_USER;
+COMMIT;
+BEGIN;
+DROP OWNED BY "with space";
+COMMIT;
+BEGIN;
+DROP ROLE "with space";
+COMMIT;
+\endif
+
+-- role "a.b"
+SELECT EXISTS (SELECT 1 FROM pg_catalog.pg_roles WHERE rolname = 'a.b') AS dsql_role \gset
+\if :dsql_role
+-- 1. table privileges
+BEGIN;
+REVOKE ALL ON ALL TABLES IN SCHEMA "a.b" FROM "a.b";
+COMMIT;
+BEGIN;
+REVOKE ALL ON ALL SEQUENCES IN SCHEMA "a.b" FROM "a.b";
+COMMIT;
+SELECT pg_catalog.to_regclass('"a.b"."seq-1"') IS NOT NULL AS dsql_present \gset
+\if :dsql_present
+BEGIN;
+REVOKE USAGE, SELECT, UPDATE ON SEQUENCE "a.b"."seq-1" FROM "a.b";
+COMMIT;
+\endif
+-- not on aurora_dsql: ALTER DEFAULT PRIVILEGES FOR ROLE "quote""inside" IN SCHEMA "a.b" REVOKE ALL ON SEQUENCES FROM "a.b";
+-- 2. schema privileges
+BEGIN;
+REVOKE USAGE, CREATE ON SCHEMA "a.b" FROM "a.b";
+COMMIT;
+-- 3. IAM mappings
+SELECT EXISTS (SELECT 1 FROM sys.iam_pg_role_mappings WHERE pg_role_name = 'a.b' AND arn = 'arn:aws:iam::123456789012:user/a.b@example') AS dsql_present \gset
+\if :dsql_present
+BEGIN;
+AWS IAM REVOKE "a.b" FROM 'arn:aws:iam::123456789012:user/a.b@example';
+COMMIT;
+\endif
+-- 4. drop
+SELECT NOT pg_catalog.pg_has_role('a.b', 'MEMBER') AS dsql_missing \gset
+\if :dsql_missing
+BEGIN;
+GRANT "a.b" TO CURRENT_USER;
+COMMIT;
+\endif
+BEGIN;
+REASSIGN OWNED BY "a.b" TO CURRENT_USER;
+COMMIT;
+BEGIN;
+DROP OWNED BY "a.b";
+COMMIT;
+BEGIN;
+DROP ROLE "a.b";
+COMMIT;
+\endif
+
+-- role "quote"inside"
+SELECT EXISTS (SELECT 1 FROM pg_catalog.pg_roles WHERE rolname = 'quote"inside') AS dsql_role \gset
+\if :dsql_role
+-- 1. table privileges
+BEGIN;
+REVOKE ALL ON ALL TABLES IN SCHEMA "a.b" FROM "quote""inside";
+COMMIT;
+BEGIN;
+REVOKE ALL ON ALL TABLES IN SCHEMA "quote""s" FROM "quote""inside";
+COMMIT;
+-- 2. schema privileges
+BEGIN;
+REVOKE USAGE, CREATE ON SCHEMA "a.b" FROM "quote""inside";
+COMMIT;
+BEGIN;
+REVOKE USAGE, CREATE ON SCHEMA "quote""s" FROM "quote""inside";
+COMMIT;
+-- 3. IAM mappings
+SELECT EXISTS (SELECT 1 FROM sys.iam_pg_role_mappings WHERE pg_role_name = 'quote"inside' AND arn = 'arn:aws:iam::123456789012:role/QuoteRole') AS dsql_present \gset
+\if :dsql_present
+BEGIN;
+AWS IAM REVOKE "quote""inside" FROM 'arn:aws:iam::123456789012:role/QuoteRole';
+COMMIT;
+\endif
+-- 4. drop
+SELECT NOT pg_catalog.pg_has_role('quote"inside', 'MEMBER') AS dsql_missing \gset
+\if :dsql_missing
+BEGIN;
+GRANT "quote""inside" TO CURRENT_USER;
+COMMIT;
+\endif
+BEGIN;
+REASSIGN OWNED BY "quote""inside" TO CURRENT_USER;
+COMMIT;
+BEGIN;
+DROP OWNED BY "quote""inside";
+COMMIT;
+BEGIN;
+DROP ROLE "quote""inside";
+COMMIT;
+\endif
+
+-- role "svc@x.iam"
+SELECT EXISTS (SELECT 1 FROM pg_catalog.pg_roles WHERE rolname = 'svc@x.iam') AS dsql_role \gset
+\if :dsql_role
+-- 1. table privileges
+BEGIN;
+REVOKE ALL ON ALL TABLES IN SCHEMA "a.b" FROM "svc@x.iam";
+COMMIT;
+BEGIN;
+REVOKE ALL ON ALL FUNCTIONS IN SCHEMA "a.b" FROM "svc@x.iam";
+COMMIT;
+SELECT pg_catalog.to_regprocedure('"a.b"."fn x"(integer, text)') IS NOT NULL AS dsql_present \gset
+\if :dsql_present
+BEGIN;
+REVOKE EXECUTE ON FUNCTION "a.b"."fn x"(integer, text) FROM "svc@x.iam";
+COMMIT;
+\endif
+-- not on aurora_dsql: ALTER DEFAULT PRIVILEGES FOR ROLE "quote""inside" IN SCHEMA "a.b" REVOKE ALL ON TABLES FROM "svc@x.iam";
+-- 2. schema privileges
+BEGIN;
+REVOKE USAGE, CREATE ON SCHEMA "a.b" FROM "svc@x.iam";
+COMMIT;
+-- 3. IAM mappings
+SELECT EXISTS (SELECT 1 FROM sys.iam_pg_role_mappings WHERE pg_role_name = 'svc@x.iam' AND arn = 'arn:aws:iam::210987654321:role/svc-at') AS dsql_present \gset
+\if :dsql_present
+BEGIN;
+AWS IAM REVOKE "svc@x.iam" FROM 'arn:aws:iam::210987654321:role/svc-at';
+COMMIT;
+\endif
+-- 4. drop
+SELECT NOT pg_catalog.pg_has_role('svc@x.iam', 'MEMBER') AS dsql_missing \gset
+\if :dsql_missing
+BEGIN;
+GRANT "svc@x.iam" TO CURRENT_USER;
+COMMIT;
+\endif
+BEGIN;
+REASSIGN OWNED BY "svc@x.iam" TO CURRENT_USER;
+COMMIT;
+BEGIN;
+DROP OWNED BY "svc@x.iam";
+COMMIT;
+BEGIN;
+DROP ROLE "svc@x.iam";
+COMMIT;
+\endif
+
+-- role "PUBLIC"
+SELECT EXISTS (SELECT 1 FROM pg_catalog.pg_roles WHERE rolname = 'PUBLIC') AS dsql_role \gset
+\if :dsql_role
+-- 1. table privileges
+BEGIN;
+REVOKE ALL ON ALL TABLES IN SCHEMA "a.b" FROM "PUBLIC";
+COMMIT;
+BEGIN;
+REVOKE ALL ON ALL TABLES IN SCHEMA "quote""s" FROM "PUBLIC";
+COMMIT;
+-- not on aurora_dsql: ALTER DEFAULT PRIVILEGES FOR ROLE "quote""inside" IN SCHEMA "a.b" REVOKE ALL ON TABLES FROM "PUBLIC";
+-- 2. schema privileges
+BEGIN;
+REVOKE USAGE, CREATE ON SCHEMA "a.b" FROM "PUBLIC";
+COMMIT;
+BEGIN;
+REVOKE USAGE, CREATE ON SCHEMA "quote""s" FROM "PUBLIC";
+COMMIT;
+-- 3. IAM mappings
+SELECT EXISTS (SELECT 1 FROM sys.iam_pg_role_mappings WHERE pg_role_name = 'PUBLIC' AND arn = 'arn:aws:iam::123456789012:role/PublicRole') AS dsql_present \gset
+\if :dsql_present
+BEGIN;
+AWS IAM REVOKE "PUBLIC" FROM 'arn:aws:iam::123456789012:role/PublicRole';
+COMMIT;
+\endif
+-- 4. drop
+SELECT NOT pg_catalog.pg_has_role('PUBLIC', 'MEMBER') AS dsql_missing \gset
+\if :dsql_missing
+BEGIN;
+GRANT "PUBLIC" TO CURRENT_USER;
+COMMIT;
+\endif
+BEGIN;
+REASSIGN OWNED BY "PUBLIC" TO CURRENT_USER;
+COMMIT;
+BEGIN;
+DROP OWNED BY "PUBLIC";
+COMMIT;
+BEGIN;
+DROP ROLE "PUBLIC";
+COMMIT;
+\endif
+
+-- role "rôle_ü"
+SELECT EXISTS (SELECT 1 FROM pg_catalog.pg_roles WHERE rolname = 'rôle_ü') AS dsql_role \gset
+\if :dsql_role
+-- 1. table privileges
+BEGIN;
+REVOKE ALL ON ALL TABLES IN SCHEMA "quote""s" FROM "rôle_ü";
+COMMIT;
+-- not on aurora_dsql: ALTER DEFAULT PRIVILEGES FOR ROLE "quote""inside" IN SCHEMA "quote""s" REVOKE ALL ON TABLES FROM "rôle_ü";
+-- 2. schema privileges
+BEGIN;
+REVOKE USAGE, CREATE ON SCHEMA "quote""s" FROM "rôle_ü";
+COMMIT;
+-- 3. IAM mappings
+SELECT EXISTS (SELECT 1 FROM sys.iam_pg_role_mappings WHERE pg_role_name = 'rôle_ü' AND arn = 'arn:aws:iam::123456789012:role/AccentRole') AS dsql_present \gset
+\if :dsql_present
+BEGIN;
+AWS IAM REVOKE "rôle_ü" FROM 'arn:aws:iam::123456789012:role/AccentRole';
+COMMIT;
+\endif
+-- 4. drop
+SELECT NOT pg_catalog.pg_has_role('rôle_ü', 'MEMBER') AS dsql_missing \gset
+\if :dsql_missing
+BEGIN;
+GRANT "rôle_ü" TO CURRENT_USER;
+COMMIT;
+\endif
+BEGIN;
+REASSIGN OWNED BY "rôle_ü" TO CURRENT_USER;
+COMMIT;
+BEGIN;
+DROP OWNED BY "rôle_ü";
+COMMIT;
+BEGIN;
+DROP ROLE "rôle_ü";
+COMMIT;
+\endif
+
+-- role "n23456789012345678901234567890123456789012345678901234567890123"
+SELECT EXISTS (SELECT 1 FROM pg_catalog.pg_roles WHERE rolname = 'n23456789012345678901234567890123456789012345678901234567890123') AS dsql_role \gset
+\if :dsql_role
+-- 1. table privileges
+BEGIN;
+REVOKE ALL ON ALL TABLES IN SCHEMA "a.b" FROM "n23456789012345678901234567890123456789012345678901234567890123";
+COMMIT;
+BEGIN;
+REVOKE ALL ON ALL SEQUENCES IN SCHEMA "a.b" FROM "n23456789012345678901234567890123456789012345678901234567890123";
+COMMIT;
+BEGIN;
+REVOKE ALL ON ALL FUNCTIONS IN SCHEMA "a.b" FROM "n23456789012345678901234567890123456789012345678901234567890123";
+COMMIT;
+-- 2. schema privileges
+BEGIN;
+REVOKE USAGE, CREATE ON SCHEMA "a.b" FROM "n23456789012345678901234567890123456789012345678901234567890123";
+COMMIT;
+SELECT EXISTS (SELECT 1 FROM pg_catalog.pg_auth_members m JOIN pg_catalog.pg_roles g ON g.oid = m.roleid JOIN pg_catalog.pg_roles u ON u.oid = m.member WHERE g.rolname = 'with space' AND u.rolname = 'n23456789012345678901234567890123456789012345678901234567890123') AS dsql_present \gset
+\if :dsql_present
+BEGIN;
+REVOKE "with space" FROM "n23456789012345678901234567890123456789012345678901234567890123";
+COMMIT;
+\endif
+-- 3. IAM mappings
+SELECT EXISTS (SELECT 1 FROM sys.iam_pg_role_mappings WHERE pg_role_name = 'n23456789012345678901234567890123456789012345678901234567890123' AND arn = 'arn:aws:iam::123456789012:role/LongRole') AS dsql_present \gset
+\if :dsql_present
+BEGIN;
+AWS IAM REVOKE "n23456789012345678901234567890123456789012345678901234567890123" FROM 'arn:aws:iam::123456789012:role/LongRole';
+COMMIT;
+\endif
+-- 4. drop
+SELECT NOT pg_catalog.pg_has_role('n23456789012345678901234567890123456789012345678901234567890123', 'MEMBER') AS dsql_missing \gset
+\if :dsql_missing
+BEGIN;
+GRANT "n23456789012345678901234567890123456789012345678901234567890123" TO CURRENT_USER;
+COMMIT;
+\endif
+BEGIN;
+REASSIGN OWNED BY "n23456789012345678901234567890123456789012345678901234567890123" TO CURRENT_USER;
+COMMIT;
+BEGIN;
+DROP OWNED BY "n23456789012345678901234567890123456789012345678901234567890123";
+COMMIT;
+BEGIN;
+DROP ROLE "n23456789012345678901234567890123456789012345678901234567890123";
+COMMIT;
+\endif

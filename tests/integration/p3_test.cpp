@@ -1,0 +1,221 @@
+// The awkward-identifier suite (../shared/cases/privilege-bugs.md, P3) on a real
+// PostgreSQL 15 with dsql_iam: the P3 spec (tests/dsl/p3_spec.hpp: every statement
+// template, every P3 name in some identifier position) rendered for both targets and
+// applied with `dsqlctl sql` as admin; the named objects created afterwards (by admin,
+// and by the default-privileges creator "quote""inside"); a re-apply reaches them and a
+// third one prints nothing and changes no catalog; then every role offboarded and
+// dropped, twice. A 64-byte name is refused before any server sees it (unit tests).
+//
+// The cases share one cluster and run in declaration order (--order decl).
+#include "process.hpp"
+#include "p3_spec.hpp"
+
+#include <catch2/catch.hpp>
+
+#include <cstdlib>
+#include <filesystem>
+#include <string>
+#include <system_error>
+
+namespace fs = std::filesystem;
+using dsql::test::run;
+
+namespace {
+
+constexpr int port = 5432;  // Unix socket only: no TCP port is bound
+
+struct p3_cluster {
+  fs::path dir;
+  std::string start_time;
+
+  p3_cluster() {
+    std::string tmpl = (fs::temp_directory_path() / "dsql-p3.XXXXXX").string();
+    if (!mkdtemp(tmpl.data())) throw std::runtime_error("mkdtemp failed");
+    dir = tmpl;
+    auto up = run({DSQLCTL, "local", "up", "--dir", dir.string(), "--port", std::to_string(port)});
+    if (up.status != 0) throw std::runtime_error("dsqlctl local up failed:\n" + up.output);
+    start_time = query("SELECT pg_postmaster_start_time()::text");
+  }
+  ~p3_cluster() {
+    run({DSQLCTL, "local", "down", "--dir", dir.string()});
+    std::error_code ec;
+    fs::remove(dir, ec);  // the directory is ours (mkdtemp); removed only when down left it empty
+  }
+
+  dsql::test::run_result apply(const std::string& script, const std::string& user = "admin") const {
+    return run({DSQLCTL, "sql", "-", "--dir", dir.string(), "--user", user}, script);
+  }
+  // One value, as admin (unaligned, tuples only).
+  std::string query(const std::string& sql) const {
+    auto r = run({std::string(PG_BINDIR) + "/psql", "-X", "-q", "-A", "-t", "-h", dir.string(), "-p",
+                  std::to_string(port), "-U", "admin", "-d", "postgres", "-v", "ON_ERROR_STOP=1", "-c", sql});
+    if (r.status != 0) throw std::runtime_error("psql failed:\n" + r.output);
+    while (!r.output.empty() && r.output.back() == '\n') r.output.pop_back();
+    return r.output;
+  }
+  std::string dump() const {
+    auto r = run({std::string(PG_BINDIR) + "/pg_dumpall", "-h", dir.string(), "-p", std::to_string(port), "-U",
+                  "postgres", "--schema-only", "--no-comments", "--restrict-key=dsqlrolesp3"});
+    if (r.status != 0) throw std::runtime_error("pg_dumpall failed:\n" + r.output);
+    return r.output;
+  }
+};
+
+p3_cluster& cluster() {
+  static p3_cluster c;
+  return c;
+}
+
+const std::string local_bootstrap = dsql::render_bootstrap<p3::spec>(dsql::target::postgres_local);
+const std::string dsql_bootstrap = dsql::render_bootstrap<p3::spec>(dsql::target::aurora_dsql);
+
+constexpr const char* objects_sql = R"sql(BEGIN;
+CREATE TABLE "a.b"."t one" (id int, "Col A" text, "quote""col" text);
+COMMIT;
+BEGIN;
+CREATE SEQUENCE "a.b"."seq-1";
+COMMIT;
+BEGIN;
+CREATE FUNCTION "a.b"."fn x"(integer, text) RETURNS integer LANGUAGE sql AS 'SELECT $1';
+COMMIT;
+)sql";
+
+constexpr const char* creator_sql = R"sql(BEGIN;
+CREATE TABLE "a.b"."future" (id int);
+COMMIT;
+BEGIN;
+CREATE SEQUENCE "a.b"."future_seq";
+COMMIT;
+BEGIN;
+CREATE TABLE "quote""s"."later" (id int);
+COMMIT;
+)sql";
+
+}  // namespace
+
+TEST_CASE("the P3 bootstrap for postgres_local applies cleanly as admin", "[integration][p3]") {
+  auto& c = cluster();
+  auto r = c.apply(local_bootstrap);
+  INFO(r.output);
+  REQUIRE(r.status == 0);
+  CHECK(r.output.empty());
+  CHECK(c.query("SELECT count(*) FROM pg_roles WHERE rolname IN ('Mixed', 'with-dash', 'with space', 'a.b', "
+                "'quote\"inside', 'svc@x.iam', 'PUBLIC', 'rôle_ü', '" + std::string(p3::name63) + "')") == "9");
+  CHECK(c.query("SELECT rolinherit::text || ' ' || rolconnlimit FROM pg_roles WHERE rolname = 'Mixed'") == "false 5");
+  CHECK(c.query("SELECT pg_get_userbyid(nspowner) FROM pg_namespace WHERE nspname = 'a.b'") == "with space");
+  CHECK(c.query("SELECT admin_option FROM pg_auth_members WHERE roleid = '\"with space\"'::regrole "
+                "AND member = '\"Mixed\"'::regrole") == "t");
+  CHECK(c.query("SELECT count(*) FROM sys.iam_pg_role_mappings") == "8");
+  CHECK(c.query("SELECT pg_role_name FROM sys.iam_pg_role_mappings "
+                "WHERE arn = 'arn:aws:iam::210987654321:role/svc-at'") == "svc@x.iam");
+}
+
+TEST_CASE("a re-apply sets memberships back to what is declared", "[integration][p3]") {
+  auto& c = cluster();
+  const std::string member = "'\"" + std::string(p3::name63) + "\"'::regrole";
+  auto hand = c.apply("GRANT \"with space\" TO \"" + std::string(p3::name63) + "\" WITH ADMIN OPTION;\n");
+  INFO(hand.output);
+  REQUIRE(hand.status == 0);
+  CHECK(c.query("SELECT admin_option FROM pg_auth_members WHERE roleid = '\"with space\"'::regrole AND member = " +
+                member) == "t");
+  auto r = c.apply(local_bootstrap);
+  INFO(r.output);
+  REQUIRE(r.status == 0);
+  CHECK(r.output.empty());
+  CHECK(c.query("SELECT admin_option FROM pg_auth_members WHERE roleid = '\"with space\"'::regrole AND member = " +
+                member) == "f");
+}
+
+TEST_CASE("objects created after the bootstrap are reached by a re-apply and by default privileges",
+          "[integration][p3]") {
+  auto& c = cluster();
+  auto o = c.apply(objects_sql);
+  INFO(o.output);
+  REQUIRE(o.status == 0);
+  auto f = c.apply(creator_sql, "quote\"inside");
+  INFO(f.output);
+  REQUIRE(f.status == 0);
+  // Named-object grants waited for their objects; default privileges did not wait.
+  CHECK(c.query("SELECT has_table_privilege('Mixed', '\"a.b\".\"t one\"', 'SELECT')") == "f");
+  CHECK(c.query("SELECT has_table_privilege('PUBLIC', '\"a.b\".future', 'SELECT') AND "
+                "has_table_privilege('svc@x.iam', '\"a.b\".future', 'SELECT') AND "
+                "has_sequence_privilege('a.b', '\"a.b\".future_seq', 'UPDATE') AND "
+                "has_table_privilege('rôle_ü', '\"quote\"\"s\".later', 'INSERT WITH GRANT OPTION')") == "t");
+  auto r = c.apply(local_bootstrap);
+  INFO(r.output);
+  REQUIRE(r.status == 0);
+  CHECK(r.output.empty());
+  CHECK(c.query("SELECT has_table_privilege('Mixed', '\"a.b\".\"t one\"', 'TRUNCATE WITH GRANT OPTION')") == "t");
+  CHECK(c.query("SELECT has_column_privilege('with-dash', '\"a.b\".\"t one\"', 'Col A', 'UPDATE')::text || ' ' || "
+                "has_column_privilege('with-dash', '\"a.b\".\"t one\"', 'quote\"col', 'SELECT')::text || ' ' || "
+                "has_column_privilege('with-dash', '\"a.b\".\"t one\"', 'id', 'UPDATE')::text") == "true true false");
+  CHECK(c.query("SELECT has_sequence_privilege('a.b', '\"a.b\".\"seq-1\"', 'USAGE')") == "t");
+  CHECK(c.query("SELECT has_function_privilege('svc@x.iam', '\"a.b\".\"fn x\"(integer, text)', 'EXECUTE')") == "t");
+  // EXECUTE revoked from PUBLIC: a role without a grant cannot call it.
+  CHECK(c.query("SELECT has_function_privilege('with-dash', '\"a.b\".\"fn x\"(integer, text)', 'EXECUTE')") == "f");
+  CHECK(c.query("SELECT has_table_privilege('" + std::string(p3::name63) + "', '\"a.b\".future', 'SELECT')") == "t");
+  // PUBLIC the pseudo-role got SELECT on "t one"; the real role "PUBLIC" is a different grantee.
+  CHECK(c.query("SELECT has_table_privilege('with space', '\"a.b\".\"t one\"', 'SELECT')") == "t");
+  CHECK(c.query("SELECT count(*) FROM pg_roles WHERE rolname = 'PUBLIC'") == "1");
+}
+
+TEST_CASE("a third apply of either target's bootstrap prints nothing and changes no catalog", "[integration][p3]") {
+  auto& c = cluster();
+  const std::string before = c.dump();
+  for (const std::string* script : {&local_bootstrap, &dsql_bootstrap}) {
+    auto r = c.apply(*script);
+    INFO(r.output);
+    REQUIRE(r.status == 0);
+    CHECK(r.output.empty());
+  }
+  CHECK(before == c.dump());
+}
+
+TEST_CASE("every P3 role is offboarded and dropped, and the revoke runs clean twice", "[integration][p3]") {
+  auto& c = cluster();
+  const std::string revoke = dsql::render_revoke_all<p3::spec>(dsql::target::postgres_local, {}, {.drop = true});
+  for (int pass = 1; pass <= 2; ++pass) {
+    auto r = c.apply(revoke);
+    INFO("pass " << pass << ":\n" << r.output);
+    REQUIRE(r.status == 0);
+    CHECK(r.output.empty());
+  }
+  CHECK(c.query("SELECT count(*) FROM pg_roles WHERE rolname NOT LIKE 'pg\\_%' AND rolname NOT IN ('admin', 'postgres')") ==
+        "0");
+  CHECK(c.query("SELECT count(*) FROM sys.iam_pg_role_mappings") == "0");
+  // What the roles owned was reassigned to the runner, not dropped.
+  CHECK(c.query("SELECT pg_get_userbyid(relowner) FROM pg_class WHERE relname = 'future'") == "admin");
+  CHECK(c.query("SELECT pg_get_userbyid(nspowner) FROM pg_namespace WHERE nspname = 'a.b'") == "admin");
+  // And the bootstrap can build it all again.
+  auto again = c.apply(dsql_bootstrap);
+  INFO(again.output);
+  REQUIRE(again.status == 0);
+  CHECK(c.query("SELECT count(*) FROM sys.iam_pg_role_mappings") == "8");
+}
+
+TEST_CASE("a password from the environment is set on postgres_local, and left alone without it",
+          "[integration][p3]") {
+  auto& c = cluster();
+  using pw = dsql::cluster<"pw", dsql::roles<dsql::role<"pw role", dsql::login, dsql::password_from_env<"P3_PASSWORD">>>>;
+  const std::string script = dsql::render_bootstrap<pw, dsql::target::postgres_local>();
+  unsetenv("P3_PASSWORD");
+  auto without = c.apply(script);
+  INFO(without.output);
+  REQUIRE(without.status == 0);
+  CHECK(c.query("SELECT count(*) FROM pg_roles WHERE rolname = 'pw role'") == "1");
+  setenv("P3_PASSWORD", "it's a \"secret\"", 1);
+  auto with = c.apply(script);
+  unsetenv("P3_PASSWORD");
+  INFO(with.output);
+  REQUIRE(with.status == 0);
+  CHECK(with.output.empty());
+  auto r = run({std::string(PG_BINDIR) + "/psql", "-X", "-A", "-t", "-h", c.dir.string(), "-p", std::to_string(port),
+                "-U", "postgres", "-d", "postgres", "-c",
+                "SELECT rolpassword LIKE 'SCRAM-SHA-256$%' FROM pg_authid WHERE rolname = 'pw role'"});
+  CHECK(r.output == "t\n");
+}
+
+TEST_CASE("the server never restarted during the P3 suite", "[integration][p3]") {
+  auto& c = cluster();
+  CHECK(c.query("SELECT pg_postmaster_start_time()::text") == c.start_time);
+}
