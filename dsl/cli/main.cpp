@@ -12,6 +12,7 @@
 #include <sstream>
 
 #include "cli/args.hpp"
+#include "cli/iam_cmd.hpp"
 #include "local/cluster.hpp"
 #include "sql/dialect.hpp"
 
@@ -157,6 +158,7 @@ int run_command(const command& c) {
 
 int main(int argc, char** argv) {
     std::vector<std::string> args(argv + 1, argv + argc);
+    if (dsql::cli::is_iam_command(args)) return dsql::cli::run_iam_command(args);  // iam_cmd.cpp
     command c;
     try {
         c = dsql::cli::parse_args(args);
