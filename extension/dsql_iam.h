@@ -11,6 +11,8 @@
  *	  arn.c        IAM ARN syntax check
  *	  grant.c      SQL-callable procedures sys.aws_iam_grant/_revoke and
  *	               the functions behind the view
+ *	  auth.c       ClientAuthentication_hook: IAM token authentication
+ *	  sigv4.c      SigV4 / DSQL tokens in plain C (sigv4.h; shared with the CLI)
  *
  *-------------------------------------------------------------------------
  */
@@ -134,6 +136,11 @@ extern bool dsql_iam_allow_label_restore;
 
 /* ---- utility.c ---- */
 extern void dsql_iam_utility_init(void);
+
+/* ---- auth.c ---- */
+
+/* Defines the auth GUCs (dsql_iam.auth_mode, ...) and installs the hook. */
+extern void dsql_iam_auth_init(void);
 
 /* ---- grant.c ---- */
 
