@@ -88,10 +88,22 @@ std::string conninfo(const endpoint& where, std::string_view user) {
   std::ostringstream s;
   s << "host=" << quote(where.host) << " port=" << where.port << " dbname=" << quote(where.dbname)
     << " user=" << quote(user) << " connect_timeout=10 application_name='seed-flow'";
+  if (!where.hostaddr.empty()) s << " hostaddr=" << quote(where.hostaddr);
+  if (!where.sslmode.empty()) s << " sslmode=" << quote(where.sslmode);
+  if (where.password) s << " password=" << quote(where.password(user));
   return s.str();
 }
 
 }  // namespace
+
+std::string_view seed_principal(std::string_view role) {
+  if (role == "app_readonly") return "AppReadOnlyRole";
+  if (role == "app_readwrite") return "AppReadWriteRole";
+  if (role == "user_service") return "UserServiceRole";
+  if (role == "reporting_readonly") return "ReportingRole";
+  if (role == "admin") return "DsqlAdminRole";
+  return {};
+}
 
 std::string sqlstate_of(const std::exception& e) {
   if (const auto* se = dynamic_cast<const pqxx::sql_error*>(&e); se && !se->sqlstate().empty())

@@ -9,6 +9,7 @@
 // "allowed" and "refused" can ever match an expectation; "error" is always unexpected.
 #pragma once
 
+#include <functional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -40,12 +41,21 @@ struct cell_result {
 // user_service rights on public. Order: by role, then action.
 const std::vector<cell>& seed_matrix();
 
-// Where the server listens: a Unix socket directory (or host) and port.
+// Where the server listens: a Unix socket directory (or host) and port. For the
+// emulated DSQL endpoint (dsqlctl local up): host "localhost", hostaddr 127.0.0.1,
+// sslmode "require" and a password per role (a DSQL token signed by its principal).
 struct endpoint {
   std::string host;
   int port = 5432;
   std::string dbname = "postgres";
+  std::string hostaddr;  // empty: not given
+  std::string sslmode;   // empty: libpq's default
+  std::function<std::string(std::string_view role)> password;  // empty: none
 };
+
+// The IAM role (name, not ARN) mapped to a seed role in seed-flow.md's table, e.g.
+// "AppReadOnlyRole" for app_readonly; "DsqlAdminRole" (DbConnectAdmin) for admin.
+std::string_view seed_principal(std::string_view role);
 
 // The SQLSTATE of a libpqxx error. libpqxx 6.4 (Debian 12) throws some errors as a
 // subclass whose constructor drops the code (insufficient_privilege arrives with an

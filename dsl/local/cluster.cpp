@@ -195,7 +195,7 @@ std::string server_settings(const fs::path& dir, int port, bool extension) {
       << "unix_socket_permissions = 0700\n"
       << (extension ? "" : "# DSQL_LOCAL_NO_EXTENSION=1 (development only): dsql_iam not preloaded\n# ")
       << "shared_preload_libraries = 'dsql_iam'\n"
-      << "log_line_prefix = '%m [%p] %q%u@%d '\n"
+      << "log_line_prefix = '%m [%p] %q%u@%d %e '\n"
       << "log_timezone = 'UTC'\n"
       << "# a throwaway cluster: durability is not wanted\n"
       << "fsync = off\n"
