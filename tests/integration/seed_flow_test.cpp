@@ -22,7 +22,11 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <sqlite3.h>
+#include <sys/stat.h>
+
 #include <catch2/catch.hpp>
+#include <chrono>
 #include <ctime>
 #include <pqxx/pqxx>
 
@@ -383,6 +387,64 @@ TEST_CASE("seed-flow refusal 6: after AWS IAM REVOKE a new connection of that pr
   expect_refused(c, "app_readonly", c.token("AppReadOnlyRole"),
                  "role \"app_readonly\" is not mapped to IAM principal " + arn("AppReadOnlyRole"));
   REQUIRE(c.apply(grant).status == 0);  // the revoke flow below starts from the seed's state
+  CHECK(connect_with(c.tcp_conninfo("app_readonly"), c.token("AppReadOnlyRole")).ok);
+}
+
+TEST_CASE("P11: a missing, corrupt, foreign or locked IAM state file refuses at once with a clear log line",
+          "[integration][seed][token]") {
+  auto& c = cluster();
+  const auto set_state_file = [&](const std::string& path) {
+    pqxx::connection conn(c.conninfo("postgres"));  // break-glass: bootstrap superuser, socket
+    pqxx::nontransaction tx(conn);
+    if (path.empty())
+      tx.exec("ALTER SYSTEM RESET dsql_iam.state_file");
+    else
+      tx.exec("ALTER SYSTEM SET dsql_iam.state_file = " + tx.quote(path));
+    tx.exec("SELECT pg_reload_conf()");
+    usleep(300000);  // the postmaster rereads its files; new backends see the value
+  };
+  const fs::path corrupt = c.dir / "corrupt.sqlite", foreign = c.dir / "foreign.sqlite";
+  {
+    std::ofstream(corrupt) << std::string(4096, 'x');
+    sqlite3* db = nullptr;
+    REQUIRE(sqlite3_open(foreign.c_str(), &db) == SQLITE_OK);
+    sqlite3_exec(db, "PRAGMA user_version = 7; CREATE TABLE t(x)", nullptr, nullptr, nullptr);
+    sqlite3_close(db);
+  }
+  // the server's OS user must be able to read them, as it reads iam.sqlite
+  struct stat st {};
+  REQUIRE(stat(c.dir.c_str(), &st) == 0);
+  for (const auto& f : {corrupt, foreign}) REQUIRE(chown(f.c_str(), st.st_uid, st.st_gid) == 0);
+
+  struct row {
+    std::string path, reason;
+  };
+  const row rows[] = {
+      {(c.dir / "missing.sqlite").string(), "cannot open the IAM state file"},
+      {corrupt.string(), "cannot read the IAM state file"},
+      {foreign.string(), "has schema version 7, this dsql_iam reads version 1"},
+  };
+  for (const auto& r : rows) {
+    set_state_file(r.path);
+    const auto t0 = std::chrono::steady_clock::now();
+    expect_refused(c, "app_readonly", c.token("AppReadOnlyRole"), r.reason);
+    CHECK(std::chrono::steady_clock::now() - t0 < std::chrono::seconds(3));
+  }
+  set_state_file("");
+  // a writer holding the lock: the hook waits its small busy timeout, then refuses
+  {
+    const std::string token = c.token("AppReadOnlyRole");
+    sqlite3* db = nullptr;
+    REQUIRE(sqlite3_open(c.iam_state().c_str(), &db) == SQLITE_OK);
+    REQUIRE(sqlite3_exec(db, "BEGIN EXCLUSIVE", nullptr, nullptr, nullptr) == SQLITE_OK);
+    const auto t0 = std::chrono::steady_clock::now();
+    expect_refused(c, "app_readonly", token, "IAM state file");
+    CHECK(std::chrono::steady_clock::now() - t0 < std::chrono::seconds(3));
+    sqlite3_exec(db, "ROLLBACK", nullptr, nullptr, nullptr);
+    sqlite3_close(db);
+  }
+  // the break-glass path never depended on the state file, and tokens work again
+  CHECK(c.query_one("postgres", "SELECT 1") == "1");
   CHECK(connect_with(c.tcp_conninfo("app_readonly"), c.token("AppReadOnlyRole")).ok);
 }
 
