@@ -85,6 +85,15 @@ echo "token / trust = $(awk -v a="$k" -v b="$t" 'BEGIN { printf "%.2f", a / b }'
 echo
 # 10,000 mappings: one role each, mapped to its own ARN (as admin, through the socket)
 maps_before=$(su_sql "SELECT count(*) FROM sys.iam_pg_role_mappings")
+# the principals must exist in the local IAM state (sys.aws_iam_grant checks): bulk insert
+/usr/bin/python3 - "$D/iam.sqlite" "$((10000 - maps_before))" <<'PY'
+import sqlite3, sys, time
+db = sqlite3.connect(sys.argv[1])
+with db:
+    db.executemany("INSERT INTO principals (id, arn, kind, created_at) VALUES (?, ?, 'role', ?)",
+                   [("AROABENCH%013d" % i, "arn:aws:iam::123456789012:role/BenchRole%d" % i, int(time.time()))
+                    for i in range(1, int(sys.argv[2]) + 1)])
+PY
 su_sql "SET ROLE admin; DO \$\$ BEGIN FOR i IN 1..$((10000 - maps_before)) LOOP
   EXECUTE format('CREATE ROLE bench_m%s LOGIN', i);
   CALL sys.aws_iam_grant(format('bench_m%s', i), format('arn:aws:iam::123456789012:role/BenchRole%s', i)); END LOOP; END \$\$" >/dev/null

@@ -331,6 +331,65 @@ done:
 	return reason;
 }
 
+/*
+ * Whether the local IAM state knows a principal ARN (sys.aws_iam_grant's
+ * "IAM role <arn> does not exist").  DSQL_IAM_PRINCIPAL_NO_STATE when
+ * dsql_iam.state_file is not set (nothing to check against); on a read error
+ * *reason says why.
+ */
+DsqlIamPrincipalLookup
+dsql_iam_principal_lookup(const char *arn, char **reason)
+{
+	sqlite3    *db = NULL;
+	sqlite3_stmt *s = NULL;
+	int			rc;
+	DsqlIamPrincipalLookup result = DSQL_IAM_PRINCIPAL_ERROR;
+
+	*reason = NULL;
+	if (dsql_iam_state_file == NULL || dsql_iam_state_file[0] == '\0')
+		return DSQL_IAM_PRINCIPAL_NO_STATE;
+	rc = sqlite3_open_v2(dsql_iam_state_file, &db,
+						 SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX, NULL);
+	if (rc == SQLITE_OK)
+	{
+		sqlite3_busy_timeout(db, DSQL_IAM_STATE_BUSY_MS);
+		rc = sqlite3_prepare_v2(db, "PRAGMA user_version", -1, &s, NULL);
+	}
+	if (rc == SQLITE_OK && sqlite3_step(s) == SQLITE_ROW &&
+		sqlite3_column_int(s, 0) != DSQL_IAM_STATE_SCHEMA_VERSION)
+	{
+		*reason = psprintf("the IAM state file \"%s\" has schema version %d, this dsql_iam reads version %d",
+						   dsql_iam_state_file, sqlite3_column_int(s, 0),
+						   DSQL_IAM_STATE_SCHEMA_VERSION);
+		goto done;
+	}
+	if (s)
+		sqlite3_finalize(s);
+	s = NULL;
+	if (rc == SQLITE_OK)
+		rc = sqlite3_prepare_v2(db, "SELECT 1 FROM principals WHERE arn = ?1", -1, &s, NULL);
+	if (rc == SQLITE_OK)
+		rc = sqlite3_bind_text(s, 1, arn, -1, SQLITE_STATIC);
+	if (rc == SQLITE_OK)
+	{
+		rc = sqlite3_step(s);
+		if (rc == SQLITE_ROW)
+			result = DSQL_IAM_PRINCIPAL_KNOWN;
+		else if (rc == SQLITE_DONE)
+			result = DSQL_IAM_PRINCIPAL_UNKNOWN;
+	}
+	if (result == DSQL_IAM_PRINCIPAL_ERROR)
+		*reason = psprintf("cannot read the IAM state file \"%s\": %s",
+						   dsql_iam_state_file,
+						   db ? sqlite3_errmsg(db) : sqlite3_errstr(rc));
+done:
+	if (s)
+		sqlite3_finalize(s);
+	if (db)
+		sqlite3_close(db);
+	return result;
+}
+
 static void
 check_token(Port *port)
 {

@@ -142,6 +142,17 @@ extern void dsql_iam_utility_init(void);
 /* Defines the auth GUCs (dsql_iam.auth_mode, ...) and installs the hook. */
 extern void dsql_iam_auth_init(void);
 
+/* Whether the local IAM state (dsql_iam.state_file) knows a principal ARN. */
+typedef enum DsqlIamPrincipalLookup
+{
+	DSQL_IAM_PRINCIPAL_KNOWN,
+	DSQL_IAM_PRINCIPAL_UNKNOWN,
+	DSQL_IAM_PRINCIPAL_NO_STATE,	/* dsql_iam.state_file is not set */
+	DSQL_IAM_PRINCIPAL_ERROR	/* *reason (palloc'd) says why */
+} DsqlIamPrincipalLookup;
+extern DsqlIamPrincipalLookup dsql_iam_principal_lookup(const char *arn,
+														 char **reason);
+
 /* ---- grant.c ---- */
 
 /*

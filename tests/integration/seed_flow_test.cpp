@@ -336,6 +336,16 @@ TEST_CASE("seed-flow refusal 4: policy without the action, Resource of another c
   }
 }
 
+TEST_CASE("AWS IAM GRANT of a principal absent from the local IAM state fails: IAM role <arn> does not exist",
+          "[integration][seed][token]") {
+  auto& c = cluster();
+  auto r = c.apply("AWS IAM GRANT app_readonly TO '" + arn("NotInIamRole") + "';\n");
+  CHECK(r.status != 0);
+  CHECK(r.output.find("IAM role " + arn("NotInIamRole") + " does not exist") != std::string::npos);
+  CHECK(c.query_one("admin", "SELECT count(*) FROM sys.iam_pg_role_mappings WHERE arn = '" +
+                                 arn("NotInIamRole") + "'") == "0");
+}
+
 TEST_CASE("seed-flow refusal 5: expiry, clock, scope, signature, unknown key, malformed tokens",
           "[integration][seed][token]") {
   auto& c = cluster();
