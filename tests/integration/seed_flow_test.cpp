@@ -346,6 +346,24 @@ TEST_CASE("AWS IAM GRANT of a principal absent from the local IAM state fails: I
                                  arn("NotInIamRole") + "'") == "0");
 }
 
+TEST_CASE("orphans: deleting the IAM principal keeps the mapping and refuses its tokens (28000)",
+          "[integration][seed][token]") {
+  auto& c = cluster();
+  const std::string dir = c.dir.string();
+  REQUIRE(run({DSQLCTL, "iam", "--dir", dir, "create-role", "OrphanRole"}).status == 0);
+  REQUIRE(run({DSQLCTL, "iam", "--dir", dir, "put-policy", arn("OrphanRole"), "p", "--document",
+               R"({"Statement":{"Effect":"Allow","Action":"dsql:DbConnect","Resource":"*"}})"}).status == 0);
+  REQUIRE(run({DSQLCTL, "iam", "--dir", dir, "create-access-key", arn("OrphanRole")}).status == 0);
+  REQUIRE(c.apply("AWS IAM GRANT app_readonly TO '" + arn("OrphanRole") + "';\n").status == 0);
+  const std::string token = c.token("OrphanRole");
+  CHECK(connect_with(c.tcp_conninfo("app_readonly"), token).ok);
+  REQUIRE(run({DSQLCTL, "iam", "--dir", dir, "delete", arn("OrphanRole")}).status == 0);
+  expect_refused(c, "app_readonly", token, "unknown access key id");
+  CHECK(c.query_one("admin", "SELECT count(*) FROM sys.iam_pg_role_mappings WHERE arn = '" + arn("OrphanRole") +
+                                 "'") == "1");
+  REQUIRE(c.apply("AWS IAM REVOKE app_readonly FROM '" + arn("OrphanRole") + "';\n").status == 0);
+}
+
 TEST_CASE("seed-flow refusal 5: expiry, clock, scope, signature, unknown key, malformed tokens",
           "[integration][seed][token]") {
   auto& c = cluster();
