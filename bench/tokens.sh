@@ -6,6 +6,8 @@
 #   3. connection rate, pgbench -C over TLS on 127.0.0.1 (the emulated endpoint of
 #      `dsqlctl local up`), rounds alternating trust (dsql_iam.auth_mode = off),
 #      scram-sha-256 and token (auth_mode = on, a DbConnect token as the password)
+#      and the same three without TLS (sslmode=disable, bench-only hba lines) to show
+#      the authentication cost apart from the TLS handshake
 #   4. the token rate again with 10,000 mappings in the cluster (vs the seed's 4-10)
 #
 #   bench/tokens.sh [seconds per pgbench run, default 5] [rounds, default 3]
@@ -33,7 +35,11 @@ su_sql() { "$PG_BINDIR/psql" -X -q -At -h "$D" -p "$PORT" -U postgres -d postgre
 su_sql "CREATE ROLE bench_scram LOGIN PASSWORD 'bench-scram-password'"
 # scram for bench_scram, before the trust line the hook takes over
 data=$D/data
-{ echo "hostssl all bench_scram 127.0.0.1/32 scram-sha-256"; cat "$data/pg_hba.conf"; } > "$W/hba"
+# (bench only) the same methods without TLS: host lines before the final rejects
+{ echo "hostssl all bench_scram 127.0.0.1/32 scram-sha-256"
+  echo "hostnossl all bench_scram 127.0.0.1/32 scram-sha-256"
+  echo "hostnossl all all 127.0.0.1/32 trust"
+  cat "$data/pg_hba.conf"; } > "$W/hba"
 cat "$W/hba" > "$data/pg_hba.conf"
 su_sql "SELECT pg_reload_conf()" >/dev/null
 echo 'SELECT 1;' > "$W/select1.sql"
@@ -43,8 +49,9 @@ token() {
   "$DSQLCTL" token generate --dir "$D" --hostname localhost --region us-east-1 --expires-in 3600 \
     --principal arn:aws:iam::123456789012:role/AppReadOnlyRole
 }
+SSLMODE=require
 rate() {  # user password -> connections per second
-  PGHOST=localhost PGHOSTADDR=127.0.0.1 PGPORT=$PORT PGSSLMODE=require PGDATABASE=postgres PGUSER=$1 PGPASSWORD=$2 \
+  PGHOST=localhost PGHOSTADDR=127.0.0.1 PGPORT=$PORT PGSSLMODE=$SSLMODE PGDATABASE=postgres PGUSER=$1 PGPASSWORD=$2 \
     "$PGBENCH" -n -C -T "$secs" -c 2 -j 2 -f "$W/select1.sql" 2>&1 | sed -n 's/^tps = \([0-9.]*\).*/\1/p' | head -1
 }
 avg() { awk '{ s += $1; n++ } END { if (n) printf "%.0f", s / n; else print "n/a" }'; }
@@ -83,6 +90,25 @@ echo "| token (auth_mode on) | ${tk[*]} | $k |"
 echo
 echo "token / trust = $(awk -v a="$k" -v b="$t" 'BEGIN { printf "%.2f", a / b }'), token / scram = $(awk -v a="$k" -v b="$s" 'BEGIN { printf "%.2f", a / b }')."
 echo
+echo "### The same without TLS (sslmode=disable; bench-only hostnossl lines)"
+echo
+SSLMODE=disable
+ntr=(); nsc=(); ntk=()
+for r in $(seq "$rounds"); do
+  mode off; ntr+=("$(rate app_readonly unused)")
+  nsc+=("$(rate bench_scram bench-scram-password)")
+  mode on; ntk+=("$(rate app_readonly "$(token)")")
+done
+nt=$(printf '%s\n' "${ntr[@]}" | avg); ns=$(printf '%s\n' "${nsc[@]}" | avg); nk=$(printf '%s\n' "${ntk[@]}" | avg)
+echo "| auth | connections/s per round | mean |"
+echo "|---|---|---|"
+echo "| trust (auth_mode off) | ${ntr[*]} | $nt |"
+echo "| scram-sha-256 | ${nsc[*]} | $ns |"
+echo "| token (auth_mode on) | ${ntk[*]} | $nk |"
+echo
+echo "token / trust = $(awk -v a="$nk" -v b="$nt" 'BEGIN { printf "%.2f", a / b }'), token / scram = $(awk -v a="$nk" -v b="$ns" 'BEGIN { printf "%.2f", a / b }')."
+echo
+SSLMODE=require
 # 10,000 mappings: one role each, mapped to its own ARN (as admin, through the socket)
 maps_before=$(su_sql "SELECT count(*) FROM sys.iam_pg_role_mappings")
 # the principals must exist in the local IAM state (sys.aws_iam_grant checks): bulk insert

@@ -1,5 +1,6 @@
 // A throwaway local PostgreSQL 15 cluster for development and tests: initdb, start,
-// stop, status; Unix socket only; the dsql_iam extension preloaded and created; the
+// stop, status; a Unix socket and (with the extension) TLS on 127.0.0.1 with IAM token
+// authentication; the dsql_iam extension preloaded and created; the
 // DSQL-like `admin` role (LOGIN CREATEROLE, owns database postgres, not superuser).
 //
 // Layout of a cluster directory DIR (all owned by the run user, mode 0700):
@@ -49,7 +50,7 @@ inline constexpr std::string_view local_cluster_arn = "arn:aws:dsql:us-east-1:12
 
 struct cluster_options {
     std::filesystem::path dir;  ///< empty → default_dir()
-    int port = 0;               ///< 0 → the port recorded in DIR, else 5432 (socket only, no TCP)
+    int port = 0;               ///< 0 → the port recorded in DIR, else a free TCP port (5432 without the extension)
     bool quiet = false;         ///< no progress lines on stderr
 };
 
