@@ -553,6 +553,12 @@ dsql_iam_auth_init(void)
 							GUC_UNIT_S,
 							NULL, NULL, NULL);
 
+	/*
+	 * Initialise sqlite once in the postmaster so that every backend inherits
+	 * it (no connection is opened here: those never cross a fork).
+	 */
+	(void) sqlite3_initialize();
+
 	prev_client_auth_hook = ClientAuthentication_hook;
 	ClientAuthentication_hook = dsql_iam_client_auth;
 }
