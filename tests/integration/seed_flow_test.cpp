@@ -476,6 +476,31 @@ TEST_CASE("P11: a missing, corrupt, foreign or locked IAM state file refuses at 
   CHECK(connect_with(c.tcp_conninfo("app_readonly"), c.token("AppReadOnlyRole")).ok);
 }
 
+TEST_CASE("auth_mode require: Unix-socket trust needs a token too, except the bootstrap superuser (break-glass)",
+          "[integration][seed][token]") {
+  auto& c = cluster();
+  const auto set_mode = [&](const char* mode) {
+    pqxx::connection conn(c.conninfo("postgres"));
+    pqxx::nontransaction tx(conn);
+    tx.exec(std::string("ALTER SYSTEM SET dsql_iam.auth_mode = '") + mode + "'");
+    tx.exec("SELECT pg_reload_conf()");
+    usleep(300000);
+  };
+  set_mode("require");
+  const attempt no_token = connect_with(c.conninfo("app_readonly"), "");
+  const attempt with_token = connect_with(c.conninfo("app_readonly"), c.token("AppReadOnlyRole"));
+  const attempt admin_plain = connect_with(c.conninfo("admin"), "not a token");
+  const std::string breakglass = c.query_one("postgres", "SELECT current_user");
+  set_mode("on");
+  CHECK_FALSE(no_token.ok);
+  CHECK(with_token.ok);
+  CHECK_FALSE(admin_plain.ok);
+  CHECK(admin_plain.message.find("IAM authentication failed for user \"admin\"") != std::string::npos);
+  CHECK(breakglass == "postgres");
+  // back to on: the socket is trust again
+  CHECK(connect_with(c.conninfo("app_readonly"), "").ok);
+}
+
 TEST_CASE("sys.iam_pg_role_mappings lists exactly the seed's mappings, granted by admin",
           "[integration][seed]") {
   auto& c = cluster();
