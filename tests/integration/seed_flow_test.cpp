@@ -364,6 +364,38 @@ TEST_CASE("orphans: deleting the IAM principal keeps the mapping and refuses its
   REQUIRE(c.apply("AWS IAM REVOKE app_readonly FROM '" + arn("OrphanRole") + "';\n").status == 0);
 }
 
+TEST_CASE("temporary keys: the session token must be the key's, an expired key is refused",
+          "[integration][seed][token]") {
+  auto& c = cluster();
+  const std::int64_t now = static_cast<std::int64_t>(std::time(nullptr));
+  dsql::iam::access_key session, short_lived;
+  {
+    dsql::iam::state st(c.iam_state());
+    session = st.create_access_key(arn("AppReadOnlyRole"), true, now + 3600);
+    short_lived = st.create_access_key(arn("AppReadOnlyRole"), true, now + 1);
+  }
+  dsql::iam::token_request r{"localhost", "us-east-1", false, 900};
+  CHECK(connect_with(c.tcp_conninfo("app_readonly"),
+                     dsql::iam::generate_token(r, {session.access_key_id, session.secret_access_key,
+                                                   session.session_token, ""}))
+            .ok);
+  expect_refused(c, "app_readonly",
+                 dsql::iam::generate_token(r, {session.access_key_id, session.secret_access_key, std::nullopt, ""}),
+                 "the session token does not belong to access key " + session.access_key_id);
+  expect_refused(c, "app_readonly",
+                 dsql::iam::generate_token(r, {session.access_key_id, session.secret_access_key,
+                                               std::string("IQoJforged"), ""}),
+                 "the session token does not belong to access key " + session.access_key_id);
+  sleep(2);
+  expect_refused(c, "app_readonly",
+                 dsql::iam::generate_token(r, {short_lived.access_key_id, short_lived.secret_access_key,
+                                               short_lived.session_token, ""}),
+                 "access key " + short_lived.access_key_id + " has expired");
+  dsql::iam::state st(c.iam_state());
+  st.delete_access_key(session.access_key_id);
+  st.delete_access_key(short_lived.access_key_id);
+}
+
 TEST_CASE("seed-flow refusal 5: expiry, clock, scope, signature, unknown key, malformed tokens",
           "[integration][seed][token]") {
   auto& c = cluster();
