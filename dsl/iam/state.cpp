@@ -200,11 +200,23 @@ std::string principal_arn(std::string_view name_or_arn, std::string_view kind, s
     return "arn:aws:iam::" + std::string(account) + ":" + std::string(kind) + "/" + std::string(name_or_arn);
 }
 
+// Trust: in a cluster directory the file belongs to the server's run user, and the
+// server can change anything in that directory, while dsqlctl may run as root. So
+// the file is never followed through a symbolic link (O_NOFOLLOW here,
+// SQLITE_OPEN_NOFOLLOW for sqlite), must be a regular file, and sqlite keeps its
+// rollback journal in memory (journal_mode = MEMORY): root never creates or writes
+// any other path in that directory. The cost: a crash in the middle of a dsqlctl
+// write can leave the file torn (it is a throwaway cluster's state; recreate it).
 state::state(const std::filesystem::path& file) : file_(file) {
     // Create the file 0600 ourselves so that sqlite never creates it with the umask.
-    const int fd = ::open(file.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+    const int fd = ::open(file.c_str(), O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
     if (fd < 0)
         throw state_error("cannot open the IAM state file " + file.string() + ": " + std::strerror(errno));
+    struct stat fst {};
+    if (::fstat(fd, &fst) != 0 || !S_ISREG(fst.st_mode)) {
+        ::close(fd);
+        throw state_error("the IAM state file " + file.string() + " is not a regular file");
+    }
     ::fchmod(fd, 0600);
     // As root, hand the file to the owner of its directory (the server's run user for
     // a cluster directory): the server must read it, nobody else.
@@ -214,7 +226,8 @@ state::state(const std::filesystem::path& file) : file_(file) {
             (void)::fchown(fd, st.st_uid, st.st_gid);
     }
     ::close(fd);
-    if (sqlite3_open_v2(file.c_str(), &db_, SQLITE_OPEN_READWRITE | SQLITE_OPEN_FULLMUTEX, nullptr) != SQLITE_OK) {
+    if (sqlite3_open_v2(file.c_str(), &db_, SQLITE_OPEN_READWRITE | SQLITE_OPEN_FULLMUTEX | SQLITE_OPEN_NOFOLLOW,
+                        nullptr) != SQLITE_OK) {
         const std::string msg = db_ ? sqlite3_errmsg(db_) : "out of memory";
         sqlite3_close(db_);
         db_ = nullptr;
@@ -222,6 +235,7 @@ state::state(const std::filesystem::path& file) : file_(file) {
     }
     sqlite3_busy_timeout(db_, 2000);
     try {
+        exec("PRAGMA journal_mode = MEMORY");
         exec("PRAGMA foreign_keys = ON");
         migrate();
     } catch (...) {

@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include <filesystem>
+#include <fstream>
 
 #include "iam/state.hpp"
 
@@ -49,6 +50,23 @@ TEST_CASE("a new state file is mode 0600 at the current schema version, and reop
     CHECK(user_version(f) == schema_version);
     { state st(f); }
     CHECK(user_version(f) == schema_version);
+}
+
+TEST_CASE("a symbolic link or a directory is never opened as the state file", "[iam][state]") {
+    temp_dir d;
+    const fs::path target = d.path / "elsewhere";
+    { std::ofstream(target) << "precious"; }
+    fs::create_symlink(target, d.path / "iam.sqlite");
+    CHECK_THROWS_WITH(state(d.path / "iam.sqlite"), Catch::Contains("cannot open"));
+    std::ifstream in(target);
+    std::string content;
+    in >> content;
+    CHECK(content == "precious");
+    fs::create_directory(d.path / "dir.sqlite");
+    CHECK_THROWS(state(d.path / "dir.sqlite"));
+    // no journal file is ever created beside the state file
+    { state st(d.path / "ok.sqlite"); st.create_principal(principal_arn("R", "role")); }
+    CHECK_FALSE(fs::exists(d.path / "ok.sqlite-journal"));
 }
 
 TEST_CASE("a state file from a newer schema is refused with a sentence", "[iam][state]") {
