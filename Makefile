@@ -1,6 +1,7 @@
 # Top-level entry: drives CMake (DSL, dsqlctl, tests, benchmarks) and PGXS (the
 # dsql_iam extension) together. See README.md.
 BUILD ?= build
+MAKEFLAGS += --no-print-directory
 JOBS  ?= 2
 export BUILD JOBS
 

@@ -106,6 +106,24 @@ require_valid_arn(const char *arn)
 }
 
 /*
+ * A role name longer than NAMEDATALEN - 1 bytes names no role.  Refuse it
+ * before any message quotes it: a client's 100 kB argument must not flood
+ * the client or the server log.
+ */
+static void
+require_role_name_length(const char *rolename)
+{
+	size_t		len = strlen(rolename);
+
+	if (len >= NAMEDATALEN)
+		ereport(ERROR,
+				(errcode(ERRCODE_NAME_TOO_LONG),
+				 errmsg("role name is too long"),
+				 errdetail("The name has %zu bytes; role names have at most %d.",
+						   len, NAMEDATALEN - 1)));
+}
+
+/*
  * Resolve and lock the role, refuse admin.  Returns the role OID.
  */
 static Oid
@@ -138,6 +156,7 @@ dsql_iam_grant(PG_FUNCTION_ARGS)
 	require_args(fcinfo);
 	rolename = text_to_cstring(PG_GETARG_TEXT_PP(0));
 	arn = text_to_cstring(PG_GETARG_TEXT_PP(1));
+	require_role_name_length(rolename);
 
 	if (!dsql_iam_caller_is_admin())
 		ereport(ERROR,
@@ -208,6 +227,7 @@ dsql_iam_revoke(PG_FUNCTION_ARGS)
 	require_args(fcinfo);
 	rolename = text_to_cstring(PG_GETARG_TEXT_PP(0));
 	arn = text_to_cstring(PG_GETARG_TEXT_PP(1));
+	require_role_name_length(rolename);
 
 	if (!dsql_iam_caller_is_admin())
 		ereport(ERROR,

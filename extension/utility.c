@@ -25,6 +25,19 @@
  *	  Other superusers are refused too.  Without this any CREATEROLE role
  *	  could become "admin" and map IAM principals.  SQLSTATE 42501.
  *
+ * Predefined roles
+ *	  pg_execute_server_program, pg_read_server_files, pg_write_server_files,
+ *	  pg_read_all_data and the other predefined roles carry server-level
+ *	  powers that DSQL's admin does not have.  PostgreSQL 15's CREATEROLE
+ *	  lets admin grant them to anyone, itself included (then COPY ... FROM
+ *	  PROGRAM runs shell commands as the server's OS user); PostgreSQL 16,
+ *	  DSQL's base, lets CREATEROLE grant only roles it holds ADMIN OPTION on,
+ *	  which admin never holds on predefined roles.  So only the bootstrap
+ *	  superuser may grant membership in a role whose OID is below
+ *	  FirstNormalObjectId (the predefined roles and the bootstrap superuser):
+ *	  GRANT r TO ..., CREATE ROLE ... IN ROLE r, ALTER GROUP r ADD USER ....
+ *	  SQLSTATE 42501.
+ *
  * SECURITY LABEL FOR dsql_iam
  *	  Never reaches core: dsql_iam_mapping_restore() (mapping.c) refuses it
  *	  unless a superuser restores a dump with dsql_iam.allow_label_restore
@@ -35,6 +48,7 @@
  */
 #include "postgres.h"
 
+#include "access/transam.h"
 #include "catalog/pg_authid.h"
 #include "commands/defrem.h"
 #include "miscadmin.h"
@@ -61,6 +75,23 @@ refuse_admin_change(const char *what)
 			(errcode(ERRCODE_INSUFFICIENT_PRIVILEGE),
 			 errmsg("permission denied to %s", what),
 			 errdetail("Only the bootstrap superuser can create, drop, rename, alter or grant the admin role.")));
+}
+
+/* Refuse, but for the bootstrap superuser, granting membership in a
+ * predefined role (see the file header). */
+static void
+refuse_predefined_grant(const char *rolename)
+{
+	Oid			roleid;
+
+	if (rolename == NULL || dsql_iam_caller_is_bootstrap())
+		return;
+	roleid = get_role_oid(rolename, true);
+	if (OidIsValid(roleid) && roleid < FirstNormalObjectId)
+		ereport(ERROR,
+				(errcode(ERRCODE_INSUFFICIENT_PRIVILEGE),
+				 errmsg("permission denied to grant role \"%s\"", rolename),
+				 errdetail("Predefined roles carry server-level powers that Aurora DSQL's admin does not have; only the bootstrap superuser can grant them.")));
 }
 
 /*
@@ -130,6 +161,9 @@ check_alter_role(AlterRoleStmt *stmt)
 
 		if (strcmp(def->defname, "canlogin") == 0 && !defGetBoolean(def))
 			drops_login = true;
+		/* ALTER GROUP g ADD USER u grants g to u */
+		if (strcmp(def->defname, "rolemembers") == 0 && stmt->action > 0)
+			refuse_predefined_grant(GetUserNameFromId(roleid, true));
 	}
 	if (!drops_login)
 		return;
@@ -157,6 +191,7 @@ check_grant_role(GrantRoleStmt *stmt)
 
 		if (is_admin_name(priv->priv_name))
 			refuse_admin_change("grant role admin");
+		refuse_predefined_grant(priv->priv_name);
 	}
 }
 
@@ -181,9 +216,11 @@ check_create_role(CreateRoleStmt *stmt)
 		{
 			RoleSpec   *spec = lfirst(lc2);
 
-			if (spec->roletype == ROLESPEC_CSTRING &&
-				is_admin_name(spec->rolename))
+			if (spec->roletype != ROLESPEC_CSTRING)
+				continue;
+			if (is_admin_name(spec->rolename))
 				refuse_admin_change("grant role admin");
+			refuse_predefined_grant(spec->rolename);
 		}
 	}
 }

@@ -33,13 +33,27 @@ PORT_ARG=()
 
 CLUSTER=$(mktemp -d /tmp/dsql-demo.XXXXXX)
 WORK=$(mktemp -d /tmp/dsql-demo-work.XXXXXX)
-cleanup() {
-  "$DSQLCTL" local down --dir "$CLUSTER" >/dev/null 2>&1 || true
-  rm -rf "$WORK"
+STEP="0. starting"
+step() { STEP=$1; say "$1"; }
+# On success the cluster is stopped and removed (step 8). On failure it is kept,
+# running, with the scripts, so that what went wrong can be looked at.
+on_exit() {
+  local rc=$?
+  [ "$rc" -eq 0 ] && { rm -rf "$WORK"; return; }
+  printf '\n\033[1;31mdemo failed at step %s (exit %d)\033[0m\n' "$STEP" "$rc" >&2
+  if [ -f "$CLUSTER/dsqlctl.conf" ]; then
+    cat >&2 <<EOF
+The cluster is kept for inspection:
+  server log:   $CLUSTER/server.log
+  scripts:      $WORK/ (bootstrap.sql, outputs)
+  connect:      $DSQLCTL local psql --dir $CLUSTER
+  stop/remove:  $DSQLCTL local down --dir $CLUSTER
+EOF
+  fi
 }
-trap cleanup EXIT
+trap on_exit EXIT
 
-say "1. starting a throwaway PostgreSQL 15 with dsql_iam in $CLUSTER"
+step "1. starting a throwaway PostgreSQL 15 with dsql_iam in $CLUSTER"
 "$DSQLCTL" local up --dir "$CLUSTER" "${PORT_ARG[@]}"
 PORT=$(sed -n 's/^port=//p' "$CLUSTER/dsqlctl.conf")
 say "   the seed's IAM principals, policies and keys (dsqlctl iam sync)"
@@ -57,20 +71,31 @@ apply_sql() {
   "$DSQLCTL" sql --print "$1" | admin_psql -q -v ON_ERROR_STOP=1 -f -
 }
 
-say "2. rendering the seed spec for aurora_dsql (account $ACCOUNT_ID)"
+step "2. rendering the seed spec for aurora_dsql (account $ACCOUNT_ID)"
+echo "    The seed's roles, as declared in C++ (dsl/examples/seed.hpp):"
+"$SEED_SPEC" matrix --account-id "$ACCOUNT_ID" 2>/dev/null | sed 's/^/    /'
+echo "    The bootstrap's statements (each guarded and in its own transaction):"
 "$SEED_SPEC" bootstrap --target aurora_dsql --account-id "$ACCOUNT_ID" > "$WORK/bootstrap.sql"
 grep -E '^(CREATE|GRANT|AWS IAM)' "$WORK/bootstrap.sql" | sed 's/^/    /'
 
-say "3. applying the bootstrap as admin (dsqlctl sql rewrites AWS IAM GRANT)"
+step "3. applying the bootstrap as admin (dsqlctl sql rewrites AWS IAM GRANT)"
 apply_sql "$WORK/bootstrap.sql"
+echo "    applied: $(admin_psql -At -c \
+  "SELECT count(*) FROM pg_roles WHERE rolname IN ('app_readonly','app_readwrite','user_service','reporting_readonly')") roles, $(admin_psql -At -c \
+  'SELECT count(*) FROM sys.iam_pg_role_mappings') IAM mappings"
 
-say "4. creating the seed's tables as admin, after the grants (as the seed does)"
+step "4. creating the seed's tables as admin, after the grants (as the seed does)"
 apply_sql dsl/demo/seed_tables.sql
 
-say "5. applying the bootstrap again: GRANT ... ON ALL TABLES now reaches the new tables"
+reach() {
+  admin_psql -At -c "SELECT has_table_privilege('app_readonly', 'public.products', 'SELECT')"
+}
+echo "    app_readonly may read public.products now? $(reach)  (the grant ran before the table existed)"
+step "5. applying the bootstrap again: GRANT ... ON ALL TABLES now reaches the new tables"
 apply_sql "$WORK/bootstrap.sql"
+echo "    app_readonly may read public.products now? $(reach)"
 
-say "6. applying a third time: must print nothing and change nothing"
+step "6. applying a third time: must print nothing and change nothing"
 dump() {
   "$PG_BINDIR/pg_dumpall" -h "$CLUSTER" -p "$PORT" -U postgres --schema-only --no-comments --restrict-key=dsqlrolesdemo
 }
@@ -88,10 +113,9 @@ echo "    idempotent: no output, pg_dumpall --schema-only identical before and a
 say "   IAM mappings (sys.iam_pg_role_mappings)"
 admin_psql -c 'SELECT arn, pg_role_name, grantor_pg_role_name FROM sys.iam_pg_role_mappings ORDER BY pg_role_name'
 
-say "7. connecting as each role (user name = role, no SET ROLE) and probing the matrix"
+step "7. connecting as each role with its IAM principal's DbConnect token (no SET ROLE) and probing the matrix"
 "$SEED_FLOW" matrix --iam-dir "$CLUSTER" --port "$PORT"
 
-say "8. stopping the cluster"
+step "8. stopping the cluster"
 "$DSQLCTL" local down --dir "$CLUSTER"
-trap 'rm -rf "$WORK"' EXIT
 say "seed flow: every cell as expected"

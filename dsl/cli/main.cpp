@@ -107,7 +107,9 @@ int run_command(const command& c) {
                 return exit_ok;
             }
             std::cout << (r.was_running ? "stopped the cluster in " : "the cluster was not running in ") << dir.string()
-                      << (r.removed ? "; removed the directory\n" : "; kept the directory\n");
+                      << (r.removed     ? "; removed the directory\n"
+                          : c.keep_data ? "; kept the directory\n"
+                                        : "; removed its files but kept the directory (dsqlctl did not create it)\n");
             return exit_ok;
         }
         case command_kind::local_status: {

@@ -1,18 +1,20 @@
 #include "local/cluster.hpp"
 
+#include <fcntl.h>
 #include <locale.h>
+#include <pwd.h>
 #include <signal.h>
 #include <sys/stat.h>
 #include <sys/un.h>
 #include <unistd.h>
 
 #include <cerrno>
+#include <cstdio>
 #include <cstdlib>
 #include <cstring>
 #include <deque>
-#include <fstream>
 #include <iostream>
-#include <map>
+#include <limits>
 #include <sstream>
 #include <thread>
 
@@ -49,55 +51,205 @@ void progress(bool quiet, const std::string& line) {
     if (!quiet) std::cerr << "dsqlctl: " << line << '\n';
 }
 
+// Characters refused in a cluster path. pg_ctl starts the server through
+// `/bin/sh -c 'exec "postgres" -D "DIR" ... >> "DIR/server.log"'`: inside those double
+// quotes $ and ` expand (command substitution), " ends the quoting and \ escapes; a
+// ' would need quoting in the server's configuration files; line breaks and other
+// control characters break the configuration, the pid file and the logs.
+std::optional<std::string> unsafe_path_char(std::string_view s) {
+    for (const char c : s) {
+        const auto u = static_cast<unsigned char>(c);
+        if (c == '"' || c == '$' || c == '`' || c == '\\' || c == '\'') return std::string(1, c);
+        if (u < 0x20 || u == 0x7f) {
+            char buf[8];
+            std::snprintf(buf, sizeof buf, "\\x%02x", u);
+            return std::string(buf);
+        }
+    }
+    return std::nullopt;
+}
+
 fs::path absolute_dir(const fs::path& dir) {
     fs::path p = fs::absolute(dir).lexically_normal();
     if (!p.has_filename() && p.has_parent_path() && p != p.root_path()) p = p.parent_path();
     const std::string s = p.string();
-    if (s.find_first_of("\n\r") != std::string::npos)
-        throw cluster_error("the cluster directory must not contain a line break: " + s);
+    if (const auto bad = unsafe_path_char(s)) {
+        const bool printable = bad->size() == 1;  // else a control character: do not echo the path
+        throw cluster_error("the cluster directory " + (printable ? s + " " : std::string()) +
+                            "contains the character " + *bad +
+                            ", which is not allowed: pg_ctl starts the server through a shell command line in "
+                            "which \" $ ` and \\ inside the quoted data directory would be interpreted (or run "
+                            "commands), ' would break the server's configuration, and line breaks or other "
+                            "control characters break its files; choose a path without \" $ ` \\ ' or control "
+                            "characters (spaces are fine)");
+    }
     return p;
 }
 
+std::string user_name_of(uid_t uid) {
+    passwd pw{};
+    passwd* found = nullptr;
+    std::vector<char> buf(16384);
+    if (getpwuid_r(uid, &pw, buf.data(), buf.size(), &found) == 0 && found)
+        return std::string(pw.pw_name) + " (uid " + std::to_string(uid) + ")";
+    return "uid " + std::to_string(uid);
+}
+
+std::string mode_text(mode_t m) {
+    char buf[8];
+    std::snprintf(buf, sizeof buf, "%04o", static_cast<unsigned>(m & 07777));
+    return buf;
+}
+
+// --- files, opened without following symbolic links ----------------------------------
+
+// Reads a regular file of at most max_bytes without following a final symbolic link
+// (nor blocking on a FIFO). Returns 0 or an errno value: ELOOP for a symbolic link,
+// EINVAL for something that is not a regular file, EFBIG when too large.
+int read_small_file(const fs::path& path, std::size_t max_bytes, std::string& out, struct stat& st) {
+    const int fd = open(path.c_str(), O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
+    if (fd < 0) return errno;
+    int rc = 0;
+    if (fstat(fd, &st) != 0) rc = errno;
+    else if (!S_ISREG(st.st_mode)) rc = EINVAL;
+    else if (static_cast<std::size_t>(st.st_size) > max_bytes) rc = EFBIG;
+    out.clear();
+    char buf[4096];
+    while (rc == 0) {
+        const ssize_t n = read(fd, buf, sizeof buf);
+        if (n < 0) {
+            if (errno == EINTR) continue;
+            rc = errno;
+        } else if (n == 0) {
+            break;
+        } else {
+            out.append(buf, static_cast<std::size_t>(n));
+            if (out.size() > max_bytes) rc = EFBIG;
+        }
+    }
+    close(fd);
+    return rc;
+}
+
 // --- state file ---------------------------------------------------------------
+//
+// DIR/dsqlctl.conf is written by `up` as the invoking user (root's file when root,
+// mode 0644, although DIR belongs to the run user), and read only when it still is:
+// the run user (the database server) can replace it, and the replacement is then
+// its file, which we refuse. It never names a program or a user to run as: only the
+// port, whether dsql_iam is on, and how many directory levels `up` created;
+// run_user and pg_bindir are written for people and ignored when read.
 
-using state_map = std::map<std::string, std::string>;
+constexpr std::size_t max_state_bytes = 64 * 1024;
 
-state_map read_state(const fs::path& dir) {
-    state_map m;
-    std::ifstream in(dir / state_file_name);
+struct state {
+    int port = 0;      ///< 0: none recorded
+    bool extension = true;
+    int created = 0;   ///< path levels `up` created: 0 none, 1 DIR, 2 DIR and its parent, ...
+};
+
+std::optional<int> parse_int(const std::string& s, int lo, int hi) {
+    if (s.empty() || s.size() > 9 || s.find_first_not_of("0123456789") != std::string::npos) return std::nullopt;
+    const int v = std::stoi(s);
+    if (v < lo || v > hi) return std::nullopt;
+    return v;
+}
+
+[[noreturn]] void refuse_state(const fs::path& file, int e) {
+    const fs::path dir = file.parent_path();
+    switch (e) {
+        case ENOENT: throw cluster_error(dir.string() + " is not a dsqlctl cluster (no " + state_file_name + "); not touching it");
+        case EACCES:
+        case EPERM:
+            throw cluster_error("permission denied reading " + file.string() +
+                                ": the cluster belongs to another user (run dsqlctl as the user who ran `local up`)");
+        case ELOOP: throw cluster_error(file.string() + " is a symbolic link, not a file written by dsqlctl; refusing to use the cluster in " + dir.string());
+        case EINVAL: throw cluster_error(file.string() + " is not a regular file; refusing to use the cluster in " + dir.string());
+        case EFBIG: throw cluster_error(file.string() + " is larger than 64 KiB, not a file written by dsqlctl; refusing to use the cluster in " + dir.string());
+        default: throw cluster_error("cannot read " + file.string() + ": " + std::strerror(e));
+    }
+}
+
+// The checked state of the cluster in dir (throws when it is missing or not ours).
+state read_state(const fs::path& dir) {
+    const fs::path file = dir / state_file_name;
+    std::string text;
+    struct stat st {};
+    if (const int e = read_small_file(file, max_state_bytes, text, st); e != 0) refuse_state(file, e);
+    if (st.st_uid != geteuid())
+        throw cluster_error(file.string() + " is owned by " + user_name_of(st.st_uid) + ", not by you (" +
+                            user_name_of(geteuid()) + "): dsqlctl writes it as the user who runs `local up`, so "
+                            "either the cluster is that user's (run dsqlctl as them) or the file has been "
+                            "replaced (the database server's OS user can do that); refusing to use the cluster in " +
+                            dir.string());
+    state s;
+    std::istringstream in(text);
     std::string line;
+    int levels = 0;
+    for (const auto& part : dir.relative_path()) {
+        (void)part;
+        ++levels;
+    }
     while (std::getline(in, line)) {
         if (line.empty() || line[0] == '#') continue;
         const auto eq = line.find('=');
-        if (eq != std::string::npos) m[line.substr(0, eq)] = line.substr(eq + 1);
+        if (eq == std::string::npos) continue;
+        const std::string key = line.substr(0, eq);
+        const std::string value = line.substr(eq + 1);
+        const auto bad = [&] {
+            return cluster_error("invalid " + key + " in " + file.string() + ": '" + value.substr(0, 40) + "'");
+        };
+        if (key == "port") {
+            const auto v = parse_int(value, 1, 65535);
+            if (!v) throw bad();
+            s.port = *v;
+        } else if (key == "extension") {
+            if (value != "0" && value != "1") throw bad();
+            s.extension = value == "1";
+        } else if (key == "created") {
+            const auto v = parse_int(value, 0, levels);
+            if (!v) throw bad();
+            s.created = *v;
+        }
+        // run_user, pg_bindir: informational only, never used.
     }
-    return m;
+    return s;
 }
 
-void write_file(const fs::path& path, const std::string& text, mode_t mode) {
+// Whether dir holds a state file; EACCES and friends are errors for people.
+bool has_state_file(const fs::path& dir) {
+    struct stat st {};
+    if (lstat((dir / state_file_name).c_str(), &st) == 0) return true;
+    if (errno == ENOENT || errno == ENOTDIR) return false;
+    refuse_state(dir / state_file_name, errno);
+}
+
+// Writes path through a fresh temporary file (O_EXCL, O_NOFOLLOW: never through a
+// link planted by someone else) renamed over it. owner: chown to this user (as root).
+void write_file(const fs::path& path, const std::string& text, mode_t mode,
+                const std::optional<os_user>& owner = std::nullopt) {
     const fs::path tmp = path.string() + ".tmp";
-    {
-        std::ofstream out(tmp, std::ios::trunc);
-        out << text;
-        if (!out.flush()) throw cluster_error("cannot write " + tmp.string());
+    if (unlink(tmp.c_str()) != 0 && errno != ENOENT)
+        throw cluster_error("cannot remove " + tmp.string() + ": " + std::strerror(errno));
+    const int fd = open(tmp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+    if (fd < 0) throw cluster_error("cannot create " + tmp.string() + ": " + std::strerror(errno));
+    std::string_view rest = text;
+    int err = 0;
+    while (!rest.empty() && err == 0) {
+        const ssize_t n = write(fd, rest.data(), rest.size());
+        if (n < 0) {
+            if (errno != EINTR) err = errno;
+        } else {
+            rest.remove_prefix(static_cast<std::size_t>(n));
+        }
     }
-    if (chmod(tmp.c_str(), mode) != 0) throw cluster_error("chmod " + tmp.string() + ": " + std::strerror(errno));
-    fs::rename(tmp, path);
-}
-
-void give_to(const fs::path& path, const os_user& user) {
-    if (geteuid() != 0) return;
-    if (lchown(path.c_str(), user.uid, user.gid) != 0)
-        throw cluster_error("cannot chown " + path.string() + " to " + user.name + ": " + std::strerror(errno));
-}
-
-int parse_int(const std::string& s, int fallback) {
-    try {
-        std::size_t used = 0;
-        const int v = std::stoi(s, &used);
-        return used == s.size() ? v : fallback;
-    } catch (const std::exception&) {
-        return fallback;
+    if (err == 0 && fchmod(fd, mode) != 0) err = errno;
+    if (err == 0 && owner && geteuid() == 0 && fchown(fd, owner->uid, owner->gid) != 0) err = errno;
+    close(fd);
+    if (err == 0 && rename(tmp.c_str(), path.c_str()) != 0) err = errno;
+    if (err != 0) {
+        unlink(tmp.c_str());
+        throw cluster_error("cannot write " + path.string() + ": " + std::strerror(err));
     }
 }
 
@@ -161,18 +313,17 @@ std::string hba_conf(bool extension) {
 }
 
 // A self-signed certificate for the endpoint (P-256, 30 days), made once per data dir.
-void ensure_certificate(const fs::path& data_dir, const os_user& user) {
+// openssl runs as the run user (as_user), so root writes nothing in its directory.
+void ensure_certificate(const fs::path& data_dir, const run_options& as_user) {
     const fs::path crt = data_dir / "server.crt", key = data_dir / "server.key";
-    if (fs::exists(crt) && fs::exists(key)) return;
-    run_options o;
+    struct stat cst {}, kst {};
+    if (lstat(crt.c_str(), &cst) == 0 && lstat(key.c_str(), &kst) == 0) return;
+    run_options o = as_user;
     o.cwd = data_dir;
     check_run({"/usr/bin/openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes",
-               "-keyout", key.string(), "-out", crt.string(), "-days", "30", "-subj", "/CN=localhost", "-addext",
+               "-keyout", "server.key", "-out", "server.crt", "-days", "30", "-subj", "/CN=localhost", "-addext",
                "subjectAltName=DNS:localhost,IP:127.0.0.1"},
               o);
-    ::chmod(key.c_str(), 0600);
-    give_to(key, user);
-    give_to(crt, user);
 }
 
 std::string server_settings(const fs::path& dir, int port, bool extension) {
@@ -204,19 +355,31 @@ std::string server_settings(const fs::path& dir, int port, bool extension) {
     return o.str();
 }
 
+
+// Appends the include line to postgresql.conf (the run user's file) unless present;
+// neither the read nor the write follows a symbolic link.
 void ensure_include(const fs::path& data_dir, const os_user& user) {
     const fs::path conf = data_dir / "postgresql.conf";
     const std::string line = std::string("include = '") + server_conf_name + "'";
-    std::ifstream in(conf);
-    if (!in) throw cluster_error("cannot read " + conf.string());
+    std::string text;
+    struct stat st {};
+    if (const int e = read_small_file(conf, 4 << 20, text, st); e != 0)
+        throw cluster_error("cannot read " + conf.string() + ": " + std::strerror(e));
+    if (st.st_uid != user.uid)
+        throw cluster_error(conf.string() + " is owned by " + user_name_of(st.st_uid) + ", not by the run user " + user.name);
+    std::istringstream in(text);
     std::string l;
     while (std::getline(in, l))
         if (l == line) return;
-    in.close();
-    std::ofstream out(conf, std::ios::app);
-    out << "\n# dsqlctl: the local cluster's settings\n" << line << "\n";
-    if (!out.flush()) throw cluster_error("cannot write " + conf.string());
-    give_to(conf, user);
+    const int fd = open(conf.c_str(), O_WRONLY | O_APPEND | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
+    if (fd < 0) throw cluster_error("cannot write " + conf.string() + ": " + std::strerror(errno));
+    const std::string add = "\n# dsqlctl: the local cluster's settings\n" + line + "\n";
+    struct stat fst {};
+    const bool ok = fstat(fd, &fst) == 0 && S_ISREG(fst.st_mode) && fst.st_ino == st.st_ino &&
+                    write(fd, add.data(), add.size()) == static_cast<ssize_t>(add.size());
+    const int e = errno;
+    close(fd);
+    if (!ok) throw cluster_error("cannot write " + conf.string() + ": " + std::strerror(e));
 }
 
 // --- PostgreSQL installation ---------------------------------------------------------
@@ -253,11 +416,19 @@ void require_locale(const char* name) {
 }
 
 // --- run user ----------------------------------------------------------------------
+//
+// Never read from the state file: root's run user is $DSQL_RUN_USER or dsqlrun,
+// anyone else's is themselves.
+
+std::string run_user_name() {
+    if (geteuid() != 0) return current_user().name;
+    std::string name = env("DSQL_RUN_USER");
+    return name.empty() ? std::string(default_run_user) : name;
+}
 
 os_user ensure_run_user(bool quiet) {
     if (geteuid() != 0) return current_user();
-    std::string name = env("DSQL_RUN_USER");
-    if (name.empty()) name = default_run_user;
+    const std::string name = run_user_name();
     auto u = find_user(name);
     if (!u) {
         progress(quiet, "creating the unprivileged OS user " + name + " to run PostgreSQL (initdb refuses root)");
@@ -272,17 +443,193 @@ os_user ensure_run_user(bool quiet) {
     return *u;
 }
 
-os_user run_user_for(const state_map& state) {
-    const auto it = state.find("run_user");
-    if (geteuid() != 0 || it == state.end()) return current_user();
-    auto u = find_user(it->second);
-    if (!u) throw cluster_error("the cluster's run user " + it->second + " does not exist");
+// The run user of an existing cluster (not created here).
+os_user existing_run_user() {
+    if (geteuid() != 0) return current_user();
+    const std::string name = run_user_name();
+    auto u = find_user(name);
+    if (!u) throw cluster_error("the run user " + name + " does not exist (set DSQL_RUN_USER to the user the cluster runs as)");
+    if (u->uid == 0) throw cluster_error("the run user " + name + " has uid 0: PostgreSQL refuses to run as root");
     return *u;
 }
 
 std::optional<os_user> as_for(const os_user& u) {
     if (geteuid() == 0 && u.uid != 0) return u;
     return std::nullopt;
+}
+
+// --- directories -----------------------------------------------------------------------
+
+// Every existing parent of dir (and, for symbolic links among them, where they lead)
+// must be owned by root or by us and not writable by group or others unless sticky
+// (like /tmp): otherwise another user could swap the cluster's files under us.
+void check_parents(const fs::path& dir) {
+    const uid_t me = geteuid();
+    const auto check_dir = [&](const fs::path& p, const struct stat& st) {
+        if (!S_ISDIR(st.st_mode)) throw cluster_error(p.string() + " is not a directory");
+        if (st.st_uid != 0 && st.st_uid != me)
+            throw cluster_error("the parent directory " + p.string() + " of " + dir.string() + " is owned by " +
+                                user_name_of(st.st_uid) +
+                                ", not by you or root: its owner could replace the cluster's files; refusing. "
+                                "Remove it (if it is not yours to keep) or choose another --dir");
+        if ((st.st_mode & (S_IWGRP | S_IWOTH)) != 0 && (st.st_mode & S_ISVTX) == 0)
+            throw cluster_error("the parent directory " + p.string() + " of " + dir.string() + " (owner " +
+                                user_name_of(st.st_uid) + ", mode " + mode_text(st.st_mode) +
+                                ") is writable by group or others without the sticky bit: they could replace "
+                                "the cluster's files; refusing (chmod go-w it or choose another --dir)");
+    };
+    std::vector<fs::path> prefixes;
+    fs::path p = dir.root_path();
+    prefixes.push_back(p);
+    for (const auto& part : dir.relative_path()) prefixes.push_back(p /= part);
+    prefixes.pop_back();  // dir itself: checked by the callers
+    fs::path deepest;
+    for (const auto& q : prefixes) {
+        struct stat lst {};
+        if (lstat(q.c_str(), &lst) != 0) {
+            if (errno == ENOENT) break;
+            throw cluster_error("cannot examine " + q.string() + ": " + std::strerror(errno));
+        }
+        if (S_ISLNK(lst.st_mode) && lst.st_uid != 0 && lst.st_uid != me)
+            throw cluster_error(q.string() + " is a symbolic link owned by " + user_name_of(lst.st_uid) +
+                                ", not by you or root: refusing to use " + dir.string());
+        struct stat st {};
+        if (stat(q.c_str(), &st) != 0) throw cluster_error("cannot examine " + q.string() + ": " + std::strerror(errno));
+        check_dir(q, st);
+        deepest = q;
+    }
+    // Where symbolic links among the parents lead.
+    std::error_code ec;
+    const fs::path real = fs::canonical(deepest, ec);
+    if (ec || real == deepest) return;
+    fs::path r = real.root_path();
+    for (const auto& part : real.relative_path()) {
+        r /= part;
+        struct stat st {};
+        if (stat(r.c_str(), &st) != 0) throw cluster_error("cannot examine " + r.string() + ": " + std::strerror(errno));
+        check_dir(r, st);
+    }
+}
+
+// lstat of dir: nullopt when missing; throws on other errors.
+std::optional<struct stat> lstat_dir(const fs::path& dir) {
+    struct stat st {};
+    if (lstat(dir.c_str(), &st) == 0) return st;
+    if (errno == ENOENT) return std::nullopt;
+    if (errno == EACCES) {
+        for (fs::path p = dir.parent_path(); !p.empty() && p != p.root_path(); p = p.parent_path())
+            if (access(p.c_str(), X_OK) != 0 && errno == EACCES)
+                throw cluster_error("permission denied reading " + (dir / state_file_name).string() +
+                                    ": you may not enter " + p.string() +
+                                    " (the cluster belongs to another user?)");
+        throw cluster_error("permission denied reading " + (dir / state_file_name).string());
+    }
+    throw cluster_error("cannot examine " + dir.string() + ": " + std::strerror(errno));
+}
+
+void refuse_symlink(const fs::path& dir) {
+    throw cluster_error(dir.string() + " is a symbolic link: refusing to use it as a cluster directory "
+                        "(permission and ownership changes would follow it); give the real path");
+}
+
+// Why user cannot reach dir: the first directory on the way it may not enter.
+std::string reach_message(const os_user& user, const fs::path& dir) {
+    fs::path p = dir.root_path();
+    std::vector<fs::path> prefixes{p};
+    for (const auto& part : dir.relative_path()) prefixes.push_back(p /= part);
+    for (const auto& q : prefixes) {
+        struct stat st {};
+        if (stat(q.c_str(), &st) != 0) break;
+        if (!user_can_access(user, q, X_OK))
+            return "the OS user " + user.name + " cannot reach " + dir.string() + ": it may not enter " + q.string() +
+                   " (owner " + user_name_of(st.st_uid) + ", mode " + mode_text(st.st_mode) +
+                   "); let it (chmod o+x " + q.string() + ") or choose a --dir outside " + q.string();
+    }
+    return "the OS user " + user.name + " cannot read and write " + dir.string();
+}
+
+void check_socket_path(const fs::path& dir, int port) {
+    const std::string sock = (dir / (".s.PGSQL." + std::to_string(port))).string();
+    constexpr std::size_t limit = sizeof(sockaddr_un{}.sun_path) - 1;  // 107 on Linux
+    if (sock.size() > limit)
+        throw cluster_error("the socket path " + sock + " is " + std::to_string(sock.size()) +
+                            " bytes, over the Unix socket limit of " + std::to_string(limit) +
+                            ": choose a shorter --dir");
+}
+
+// Makes dir the cluster directory (mode 0700, owned by the run user) and returns how
+// many path levels were created here (recorded for `down`). dir is not a symbolic
+// link (checked by the caller). Missing parents are created 0700, or 0711 as root
+// (the run user must traverse them). An existing directory is taken when it is our
+// cluster, or empty and owned by the invoking user.
+int prepare_dir(const fs::path& dir, const os_user& user, bool is_cluster, int created_before) {
+    int created = created_before;
+    if (const auto st = lstat_dir(dir)) {
+        if (S_ISLNK(st->st_mode)) refuse_symlink(dir);
+        if (!S_ISDIR(st->st_mode)) throw cluster_error(dir.string() + " exists and is not a directory");
+        if (is_cluster) {
+            if (st->st_uid != user.uid)
+                throw cluster_error(dir.string() + " is owned by " + user_name_of(st->st_uid) + ", not by the run user " +
+                                    user.name + "; refusing to use it");
+        } else {
+            std::error_code ec;
+            if (!fs::is_empty(dir, ec) || ec)
+                throw cluster_error(dir.string() + " exists, is not empty and is not a dsqlctl cluster: choose another --dir "
+                                    "(a new path: dsqlctl creates it)");
+            if (st->st_uid != geteuid())
+                throw cluster_error(dir.string() + " exists and is owned by " + user_name_of(st->st_uid) +
+                                    ", not by you: dsqlctl only takes over an existing directory when it is empty "
+                                    "and yours; choose a new path (dsqlctl creates it)");
+            created = 0;
+        }
+        const int fd = open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+        if (fd < 0) throw cluster_error("cannot open " + dir.string() + ": " + std::strerror(errno));
+        int err = 0;
+        if (fchmod(fd, S_IRWXU) != 0) err = errno;
+        else if (geteuid() == 0 && fchown(fd, user.uid, user.gid) != 0) err = errno;
+        close(fd);
+        if (err != 0) throw cluster_error("cannot give " + dir.string() + " to " + user.name + ": " + std::strerror(err));
+    } else {
+        std::vector<fs::path> missing;  // deepest first
+        fs::path p = dir;
+        for (; !p.empty() && !lstat_dir(p); p = p.parent_path()) missing.push_back(p);
+        if (!p.empty() && !user_can_access(user, p, X_OK)) throw cluster_error(reach_message(user, dir));
+        const mode_t parent_mode = geteuid() == 0 ? 0711 : 0700;
+        for (auto it = missing.rbegin(); it != missing.rend(); ++it) {
+            const bool is_dir = *it == dir;
+            if (mkdir(it->c_str(), 0700) != 0)
+                throw cluster_error("cannot create " + it->string() + ": " + std::strerror(errno) +
+                                    (errno == EEXIST ? " (it appeared meanwhile; retry)" : ""));
+            if (chmod(it->c_str(), is_dir ? S_IRWXU : parent_mode) != 0 ||
+                (is_dir && geteuid() == 0 && lchown(it->c_str(), user.uid, user.gid) != 0))
+                throw cluster_error("cannot set up " + it->string() + ": " + std::strerror(errno));
+        }
+        created = static_cast<int>(missing.size());
+    }
+    if (!user_can_access(user, dir, R_OK | W_OK | X_OK)) throw cluster_error(reach_message(user, dir));
+    return created;
+}
+
+// Removes everything inside dir, as the run user when we are root (it owns the
+// files, so a link it planted cannot turn our removal against anything else).
+void remove_contents(const fs::path& dir, const os_user& user) {
+    std::vector<std::string> paths;
+    for (const auto& e : fs::directory_iterator(dir)) paths.push_back(e.path().string());
+    if (paths.empty()) return;
+    if (const auto as = as_for(user)) {
+        std::vector<std::string> argv{"/bin/rm", "-rf", "--one-file-system", "--"};
+        argv.insert(argv.end(), paths.begin(), paths.end());
+        check_run(argv, run_options{as, "/", true, std::nullopt, true});
+    } else {
+        for (const auto& p : paths) fs::remove_all(p);
+    }
+}
+
+// A path removed as the run user when we are root (see remove_contents).
+void remove_as(const fs::path& path, const os_user& user) {
+    if (const auto as = as_for(user)) check_run({"/bin/rm", "-rf", "--one-file-system", "--", path.string()},
+                                                run_options{as, "/", true, std::nullopt, true});
+    else fs::remove_all(path);
 }
 
 // --- processes ------------------------------------------------------------------------
@@ -294,43 +641,76 @@ bool pid_alive(long pid) {
 
 struct pid_file {
     long pid = 0;
+    std::string data_dir;
     std::time_t started = 0;
     int port = 0;
 };
 
 std::optional<pid_file> read_pid_file(const fs::path& data_dir) {
-    std::ifstream in(data_dir / "postmaster.pid");
-    if (!in) return std::nullopt;
+    std::string text;
+    struct stat st {};
+    if (read_small_file(data_dir / "postmaster.pid", 4096, text, st) != 0) return std::nullopt;
+    std::istringstream in(text);
     std::string lines[4];
     for (auto& l : lines)
         if (!std::getline(in, l)) return std::nullopt;
     pid_file p;
-    try {
-        p.pid = std::stol(lines[0]);
-        p.started = static_cast<std::time_t>(std::stoll(lines[2]));
-        p.port = std::stoi(lines[3]);
-    } catch (const std::exception&) {
+    const auto pid = parse_int(lines[0], 1, std::numeric_limits<int>::max());
+    const auto port = parse_int(lines[3], 1, 65535);
+    if (!pid || !port || lines[2].empty() || lines[2].size() > 18 ||
+        lines[2].find_first_not_of("0123456789") != std::string::npos)
         return std::nullopt;
-    }
+    p.pid = *pid;
+    p.data_dir = lines[1];
+    p.started = static_cast<std::time_t>(std::stoll(lines[2]));
+    p.port = *port;
     return p;
 }
 
-// The postgres processes whose working directory is data_dir: the postmaster and
-// all its children chdir there (a shell that merely cd'ed there is not counted).
-// /proc is readable for our own processes, and for all of them as root.
-std::vector<long> processes_in(const fs::path& data_dir, const fs::path& bindir) {
+// Whether process pid is a server of the cluster: owned by the run user, running
+// bindir/postgres, working directory data_dir (the postmaster and all its children
+// chdir there). unknown: /proc could not be read (someone else's process).
+enum class verdict { ours, not_ours, unknown };
+
+verdict process_in(long pid, const fs::path& real_data_dir, const fs::path& real_postgres, uid_t run_uid) {
+    const fs::path proc = "/proc/" + std::to_string(pid);
+    struct stat st {};
+    if (stat(proc.c_str(), &st) != 0) return errno == ENOENT ? verdict::not_ours : verdict::unknown;
+    if (st.st_uid != run_uid) return verdict::not_ours;
+    std::error_code ec;
+    const fs::path cwd = fs::read_symlink(proc / "cwd", ec);
+    if (ec) return verdict::unknown;
+    if (cwd != real_data_dir) return verdict::not_ours;
+    const fs::path exe = fs::read_symlink(proc / "exe", ec);
+    if (ec) return verdict::unknown;
+    return exe == real_postgres ? verdict::ours : verdict::not_ours;
+}
+
+// The resolved data directory of dir: dir's real path + "data" (a symbolic link
+// named data is not followed, so it never matches a process's working directory).
+fs::path real_data_dir(const fs::path& dir) {
+    std::error_code ec;
+    const fs::path real = fs::canonical(dir, ec);
+    return (ec ? dir : real) / "data";
+}
+
+fs::path real_postgres(const fs::path& bindir) {
+    std::error_code ec;
+    const fs::path p = fs::canonical(bindir / "postgres", ec);
+    return ec ? bindir / "postgres" : p;
+}
+
+// The postgres processes of the cluster (see process_in).
+std::vector<long> processes_in(const fs::path& dir, const fs::path& bindir, uid_t run_uid) {
     std::vector<long> pids;
     std::error_code ec;
-    const fs::path target = fs::weakly_canonical(data_dir, ec);
-    const fs::path postgres = fs::weakly_canonical(bindir / "postgres", ec);
+    const fs::path data = real_data_dir(dir);
+    const fs::path postgres = real_postgres(bindir);
     for (const auto& e : fs::directory_iterator("/proc", ec)) {
         const std::string name = e.path().filename().string();
-        if (name.empty() || name.find_first_not_of("0123456789") != std::string::npos) continue;
-        std::error_code ec2;
-        const fs::path cwd = fs::read_symlink(e.path() / "cwd", ec2);
-        if (ec2 || cwd != target) continue;
-        const fs::path exe = fs::read_symlink(e.path() / "exe", ec2);
-        if (!ec2 && exe == postgres) pids.push_back(std::stol(name));
+        if (name.empty() || name.size() > 9 || name.find_first_not_of("0123456789") != std::string::npos) continue;
+        const long pid = std::stol(name);
+        if (process_in(pid, data, postgres, run_uid) == verdict::ours) pids.push_back(pid);
     }
     return pids;
 }
@@ -346,7 +726,20 @@ bool wait_until(Pred done, std::chrono::milliseconds limit) {
 }
 
 std::string log_tail(const fs::path& log, std::size_t lines) {
-    std::ifstream in(log);
+    const int fd = open(log.c_str(), O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
+    if (fd < 0) return "";
+    struct stat st {};
+    std::string text;
+    if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode)) {
+        constexpr off_t window = 64 * 1024;
+        if (st.st_size > window) lseek(fd, st.st_size - window, SEEK_SET);
+        char buf[8192];
+        ssize_t n = 0;
+        while ((n = read(fd, buf, sizeof buf)) > 0 && text.size() < static_cast<std::size_t>(window))
+            text.append(buf, static_cast<std::size_t>(n));
+    }
+    close(fd);
+    std::istringstream in(text);
     std::deque<std::string> tail;
     std::string l;
     while (std::getline(in, l)) {
@@ -358,61 +751,62 @@ std::string log_tail(const fs::path& log, std::size_t lines) {
     return out;
 }
 
-// --- directory ---------------------------------------------------------------------
+// --- clusters --------------------------------------------------------------------------
 
-void check_socket_path(const fs::path& dir, int port) {
-    const std::string sock = (dir / (".s.PGSQL." + std::to_string(port))).string();
-    constexpr std::size_t limit = sizeof(sockaddr_un{}.sun_path) - 1;  // 107 on Linux
-    if (sock.size() > limit)
-        throw cluster_error("the socket path " + sock + " is " + std::to_string(sock.size()) +
-                            " bytes, over the Unix socket limit of " + std::to_string(limit) +
-                            ": choose a shorter --dir");
-}
-
-// Creates dir (mode 0700, owned by the run user), checking that the run user can
-// reach it. Existing directories are accepted when empty or already a cluster.
-void prepare_dir(const fs::path& dir, const os_user& user) {
-    const std::string reach_hint = "the OS user " + user.name + " cannot reach " + dir.string() +
-                                   "; choose a directory under /tmp or /var/tmp";
-    if (fs::exists(dir)) {
-        if (!fs::is_directory(dir)) throw cluster_error(dir.string() + " exists and is not a directory");
-        if (!is_cluster_dir(dir) && !fs::is_empty(dir))
-            throw cluster_error(dir.string() + " exists, is not empty and is not a dsqlctl cluster: choose another --dir");
-    } else {
-        fs::path existing = dir.parent_path();
-        while (!existing.empty() && !fs::exists(existing)) existing = existing.parent_path();
-        if (!existing.empty() && !user_can_access(user, existing, X_OK)) throw cluster_error(reach_hint);
-        std::vector<fs::path> created;
-        for (fs::path p = dir; !fs::exists(p); p = p.parent_path()) created.push_back(p);
-        fs::create_directories(dir);
-        for (const auto& p : created)
-            fs::permissions(p, fs::perms::owner_all | fs::perms::group_read | fs::perms::group_exec |
-                                   fs::perms::others_read | fs::perms::others_exec);
-    }
-    fs::permissions(dir, fs::perms::owner_all);
-    give_to(dir, user);
-    if (!user_can_access(user, dir, R_OK | W_OK | X_OK)) throw cluster_error(reach_hint);
-}
-
-cluster_info make_info(const fs::path& dir, const state_map& state) {
+cluster_info make_info(const fs::path& dir, const state& st, const std::string& run_user) {
     cluster_info info;
     info.dir = dir;
     info.data_dir = dir / "data";
     info.socket_dir = dir;
     info.log_file = dir / "server.log";
-    const auto get = [&](const char* k) {
-        const auto it = state.find(k);
-        return it == state.end() ? std::string() : it->second;
-    };
-    info.pg_bindir = get("pg_bindir").empty() ? pg_bindir() : fs::path(get("pg_bindir"));
-    info.port = parse_int(get("port"), default_port);
-    info.run_user = get("run_user");
-    info.extension = get("extension") != "0";
+    info.pg_bindir = pg_bindir();  // never from the state file
+    info.port = st.port != 0 ? st.port : default_port;
+    info.run_user = run_user;
+    info.extension = st.extension;
     if (info.extension) {
         info.tcp = true;
         info.iam_state = dir / iam_state_name;
     }
     return info;
+}
+
+// The checked cluster in dir: its parents, dir itself (a directory of the run user,
+// not a symbolic link) and its state file (ours). nullopt when dir or the state file
+// is missing.
+struct checked_cluster {
+    state st;
+    os_user user;
+};
+
+std::optional<checked_cluster> open_cluster(const fs::path& dir) {
+    const auto dst = lstat_dir(dir);
+    if (!dst) return std::nullopt;
+    if (!has_state_file(dir)) return std::nullopt;
+    check_parents(dir);
+    if (S_ISLNK(dst->st_mode)) refuse_symlink(dir);
+    if (!S_ISDIR(dst->st_mode)) throw cluster_error(dir.string() + " is not a directory");
+    checked_cluster c{read_state(dir), existing_run_user()};
+    if (dst->st_uid != c.user.uid)
+        throw cluster_error(dir.string() + " is owned by " + user_name_of(dst->st_uid) + ", not by the run user " +
+                            user_name_of(c.user.uid) + "; refusing to use it");
+    return c;
+}
+
+// The postmaster of a checked cluster per its postmaster.pid: ours, not ours (no pid
+// file, dead, or another process) or unknown (a live process we cannot inspect).
+struct postmaster {
+    verdict v = verdict::not_ours;
+    pid_file pf;
+};
+
+postmaster find_postmaster(const cluster_info& info, uid_t run_uid) {
+    postmaster pm;
+    const auto pf = read_pid_file(info.data_dir);
+    if (!pf || !pid_alive(pf->pid)) return pm;
+    pm.pf = *pf;
+    if (pf->data_dir != info.data_dir.string() && fs::path(pf->data_dir) != real_data_dir(info.dir)) return pm;
+    pm.v = process_in(pf->pid, real_data_dir(info.dir), real_postgres(info.pg_bindir), run_uid);
+    return pm;
 }
 
 void bootstrap_roles(const cluster_info& info) {
@@ -431,6 +825,7 @@ void bootstrap_roles(const cluster_info& info) {
         throw cluster_error("setting up role admin and extension dsql_iam failed: " + std::string(e.what()));
     }
 }
+
 
 void pg_ctl_stop(const cluster_info& info, const os_user& user, const char* mode, int timeout_s) {
     run({tool(info.pg_bindir, "pg_ctl").string(), "-D", info.data_dir.string(), "-m", mode, "-w", "-t",
@@ -471,30 +866,30 @@ fs::path default_dir() {
 }
 
 bool is_cluster_dir(const fs::path& dir) {
-    std::error_code ec;
-    return fs::is_regular_file(dir / state_file_name, ec);
+    struct stat st {};
+    return lstat((dir / state_file_name).c_str(), &st) == 0 && S_ISREG(st.st_mode);
 }
 
 std::optional<cluster_info> status(const fs::path& dir_in) {
     const fs::path dir = absolute_dir(dir_in);
-    if (!is_cluster_dir(dir)) return std::nullopt;
-    cluster_info info = make_info(dir, read_state(dir));
-    const auto pf = read_pid_file(info.data_dir);
-    if (!pf || !pid_alive(pf->pid)) return std::nullopt;
-    // A stale postmaster.pid whose pid was reused by another process: its cwd differs.
-    std::error_code ec;
-    const fs::path cwd = fs::read_symlink("/proc/" + std::to_string(pf->pid) + "/cwd", ec);
-    if (!ec && cwd != fs::weakly_canonical(info.data_dir, ec)) return std::nullopt;
-    info.pid = pf->pid;
-    info.port = pf->port;
-    info.started_at = std::chrono::system_clock::from_time_t(pf->started);
+    const auto c = open_cluster(dir);
+    if (!c) return std::nullopt;
+    cluster_info info = make_info(dir, c->st, c->user.name);
+    const postmaster pm = find_postmaster(info, c->user.uid);
+    if (pm.v != verdict::ours) return std::nullopt;  // unknown fails closed: not our server
+    info.pid = pm.pf.pid;
+    info.port = pm.pf.port;
+    info.started_at = std::chrono::system_clock::from_time_t(pm.pf.started);
     return info;
 }
 
 cluster_info up(const cluster_options& options) {
     const fs::path dir = absolute_dir(options.dir.empty() ? default_dir() : options.dir);
     if (options.port < 0 || options.port > 65535) throw cluster_error("the port must be between 1 and 65535");
+    check_parents(dir);
+    if (const auto st = lstat_dir(dir); st && S_ISLNK(st->st_mode)) refuse_symlink(dir);
 
+    const auto existing = open_cluster(dir);
     if (auto running = local::status(dir)) {
         if (options.port != 0 && options.port != running->port)
             throw cluster_error("the cluster in " + dir.string() + " is already running on port " +
@@ -503,13 +898,13 @@ cluster_info up(const cluster_options& options) {
         return *running;
     }
 
-    state_map state = is_cluster_dir(dir) ? read_state(dir) : state_map{};
+    state st = existing ? existing->st : state{};
     const bool extension = !no_extension_mode();
     // With the extension the port is also a TCP port on 127.0.0.1: a free one by default.
-    const int port = options.port != 0       ? options.port
-                     : !state["port"].empty() ? parse_int(state["port"], default_port)
-                     : extension              ? free_tcp_port()
-                                              : default_port;
+    const int port = options.port != 0 ? options.port
+                     : st.port != 0    ? st.port
+                     : extension       ? free_tcp_port()
+                                       : default_port;
     check_socket_path(dir, port);
 
     const fs::path bindir = pg_bindir();
@@ -519,35 +914,42 @@ cluster_info up(const cluster_options& options) {
     else progress(options.quiet, "DSQL_LOCAL_NO_EXTENSION=1: dsql_iam is neither preloaded nor created (development only)");
 
     const os_user user = ensure_run_user(options.quiet);
-    prepare_dir(dir, user);
+    st.created = prepare_dir(dir, user, existing.has_value(), st.created);
+    st.port = port;
+    st.extension = extension;
 
-    state["port"] = std::to_string(port);
-    state["run_user"] = user.name;
-    state["pg_bindir"] = bindir.string();
-    state["extension"] = extension ? "1" : "0";
-    std::string state_text = "# dsqlctl local cluster state; read by dsqlctl local status/psql/down and dsqlctl sql\n";
-    for (const auto& [k, v] : state) state_text += k + "=" + v + "\n";
+    // Ours (root's when root: the run user owns dir but cannot forge this file).
+    std::string state_text =
+        "# dsqlctl local cluster state, written by `dsqlctl local up` as the invoking user.\n"
+        "# Only port, extension and created are read; a program or user named here is never used.\n";
+    state_text += "created=" + std::to_string(st.created) + "\n";
+    state_text += std::string("extension=") + (extension ? "1" : "0") + "\n";
+    state_text += "pg_bindir=" + bindir.string() + "\n";
+    state_text += "port=" + std::to_string(port) + "\n";
+    state_text += "run_user=" + user.name + "\n";
     write_file(dir / state_file_name, state_text, 0644);
-    give_to(dir / state_file_name, user);
 
-    cluster_info info = make_info(dir, state);
+    cluster_info info = make_info(dir, st, user.name);
     const run_options as_user{as_for(user), dir, true, std::nullopt, true};
 
-    if (!fs::exists(info.data_dir / "PG_VERSION")) {
+    struct stat vst {};
+    if (lstat((info.data_dir / "PG_VERSION").c_str(), &vst) != 0) {
         require_locale("C.UTF-8");
-        if (fs::exists(info.data_dir)) fs::remove_all(info.data_dir);  // a failed initdb's leftovers
+        struct stat dst {};
+        if (lstat(info.data_dir.c_str(), &dst) == 0) remove_as(info.data_dir, user);  // a failed initdb's leftovers
         progress(options.quiet, "initdb " + info.data_dir.string() + " (as OS user " + user.name + ")");
         check_run({initdb.string(), "-D", info.data_dir.string(), "-U", "postgres", "--auth-local=trust",
                    "--auth-host=reject", "-E", "UTF8", "--locale=C.UTF-8", "--no-sync", "--no-instructions"},
                   as_user);
     }
-    write_file(info.data_dir / server_conf_name, server_settings(dir, port, extension), 0600);
-    give_to(info.data_dir / server_conf_name, user);
+    struct stat dst {};
+    if (lstat(info.data_dir.c_str(), &dst) != 0 || !S_ISDIR(dst.st_mode) || dst.st_uid != user.uid)
+        throw cluster_error(info.data_dir.string() + " is not a directory of the run user " + user.name);
+    write_file(info.data_dir / server_conf_name, server_settings(dir, port, extension), 0600, user);
     ensure_include(info.data_dir, user);
-    write_file(info.data_dir / "pg_hba.conf", hba_conf(extension), 0600);
-    give_to(info.data_dir / "pg_hba.conf", user);
+    write_file(info.data_dir / "pg_hba.conf", hba_conf(extension), 0600, user);
     if (extension) {
-        ensure_certificate(info.data_dir, user);
+        ensure_certificate(info.data_dir, as_user);
         dsql::iam::state iam_state(dir / iam_state_name);  // created 0600, owned by the run user
     }
 
@@ -558,7 +960,7 @@ cluster_info up(const cluster_options& options) {
                                     "-w", "-t", "60", "-s", "start"},
                                    as_user);
     if (started.exit_code != 0) {
-        if (const auto pf = read_pid_file(info.data_dir); pf && pid_alive(pf->pid)) pg_ctl_stop(info, user, "immediate", 30);
+        if (find_postmaster(info, user.uid).v == verdict::ours) pg_ctl_stop(info, user, "immediate", 30);
         throw cluster_error("PostgreSQL did not start (pg_ctl exit " + std::to_string(started.exit_code) + ")" +
                             (started.output.empty() ? std::string() : ":\n" + started.output) +
                             "\nlast lines of " + info.log_file.string() + ":\n" + log_tail(info.log_file, 20));
@@ -578,32 +980,58 @@ cluster_info up(const cluster_options& options) {
 down_result down(const fs::path& dir_in, bool keep_data) {
     const fs::path dir = absolute_dir(dir_in);
     down_result result;
-    if (!fs::exists(dir)) return result;
+    if (!lstat_dir(dir)) return result;
     result.existed = true;
-    if (!is_cluster_dir(dir))
-        throw cluster_error(dir.string() + " is not a dsqlctl cluster (no " + state_file_name + "); not touching it");
-    const state_map state = read_state(dir);
-    const cluster_info info = make_info(dir, state);
+    const auto c = open_cluster(dir);
+    if (!c) throw cluster_error(dir.string() + " is not a dsqlctl cluster (no " + state_file_name + "); not touching it");
+    const os_user& user = c->user;
+    const cluster_info info = make_info(dir, c->st, user.name);
 
-    if (const auto running = local::status(dir)) {
+    const postmaster pm = find_postmaster(info, user.uid);
+    if (pm.v == verdict::unknown)
+        throw cluster_error("cannot tell whether process " + std::to_string(pm.pf.pid) + ", named by " +
+                            (info.data_dir / "postmaster.pid").string() +
+                            ", is this cluster's server (its /proc entry is not readable); not touching " +
+                            dir.string() + ". If the server is not running, remove that postmaster.pid");
+    if (pm.v == verdict::ours) {
         result.was_running = true;
-        const os_user user = run_user_for(state);
-        const long pid = running->pid;
+        const long pid = pm.pf.pid;
+        const auto still_ours = [&] {
+            return pid_alive(pid) && process_in(pid, real_data_dir(dir), real_postgres(info.pg_bindir), user.uid) ==
+                                         verdict::ours;
+        };
         pg_ctl_stop(info, user, "fast", 30);
-        if (pid_alive(pid)) pg_ctl_stop(info, user, "immediate", 10);
-        if (pid_alive(pid) && !wait_until([&] { return !pid_alive(pid); }, std::chrono::seconds(5)))
+        if (still_ours()) pg_ctl_stop(info, user, "immediate", 10);
+        // An exiting process's /proc entry stops telling: wait for the pid itself,
+        // and force it only while it is still verifiably the server.
+        const auto gone = [&] { return !pid_alive(pid); };
+        if (!wait_until(gone, std::chrono::seconds(5)) && still_ours()) {
             kill(static_cast<pid_t>(pid), SIGKILL);
+            (void)wait_until(gone, std::chrono::seconds(5));
+        }
     }
     // Backends notice the postmaster's death on their own; wait for them, then force.
-    if (!wait_until([&] { return processes_in(info.data_dir, info.pg_bindir).empty(); }, std::chrono::seconds(10))) {
-        for (const long p : processes_in(info.data_dir, info.pg_bindir)) kill(static_cast<pid_t>(p), SIGKILL);
-        if (!wait_until([&] { return processes_in(info.data_dir, info.pg_bindir).empty(); }, std::chrono::seconds(5)))
+    const auto none_left = [&] { return processes_in(dir, info.pg_bindir, user.uid).empty(); };
+    if (!wait_until(none_left, std::chrono::seconds(10))) {
+        for (const long p : processes_in(dir, info.pg_bindir, user.uid)) kill(static_cast<pid_t>(p), SIGKILL);
+        if (!wait_until(none_left, std::chrono::seconds(5)))
             throw cluster_error("processes of the cluster in " + dir.string() + " are still running after SIGKILL");
     }
-    if (!keep_data) {
-        fs::remove_all(dir);
-        result.removed = true;
+    if (keep_data) return result;
+    // Only what up created: the contents always (an existing directory had to be
+    // empty), dir and its parents only when up created them (and they are empty).
+    remove_contents(dir, user);
+    if (c->st.created == 0) {
+        if (geteuid() == 0 && lchown(dir.c_str(), 0, 0) != 0)
+            throw cluster_error("cannot give " + dir.string() + " back to root: " + std::strerror(errno));
+        return result;
     }
+    if (rmdir(dir.c_str()) != 0)
+        throw cluster_error("cannot remove " + dir.string() + ": " + std::strerror(errno));
+    result.removed = true;
+    fs::path p = dir.parent_path();
+    for (int level = 1; level < c->st.created && p != p.root_path(); ++level, p = p.parent_path())
+        if (rmdir(p.c_str()) != 0) break;  // not empty (another cluster), or not ours to remove
     return result;
 }
 

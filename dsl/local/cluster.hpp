@@ -3,8 +3,10 @@
 // authentication; the dsql_iam extension preloaded and created; the
 // DSQL-like `admin` role (LOGIN CREATEROLE, owns database postgres, not superuser).
 //
-// Layout of a cluster directory DIR (all owned by the run user, mode 0700):
-//   DIR/dsqlctl.conf          state, key=value: port, run_user, pg_bindir, extension
+// Layout of a cluster directory DIR (owned by the run user, mode 0700):
+//   DIR/dsqlctl.conf          state, key=value, written by `up` as the invoking user (root's
+//                             file, mode 0644, when root): port, extension, created (how many
+//                             path levels up created); run_user and pg_bindir for people only
 //   DIR/data/                 the data directory (initdb -U postgres)
 //   DIR/data/dsqlctl-local.conf  server settings we own (included by postgresql.conf)
 //   DIR/server.log            server log (pg_ctl -l)
@@ -21,6 +23,19 @@
 // DSQL_RUN_USER overrides), created on first use; root's own client connections go
 // through the 0700 socket (root bypasses file permissions). Otherwise everything runs
 // as the calling user.
+//
+// Trust: the run user (the database server) can change anything inside DIR, so
+// nothing there decides what we execute or as whom. Programs come from pg_bindir()
+// only, the run user is computed as above; dsqlctl.conf is used only while it is a
+// regular file (not a symbolic link) of at most 64 KiB owned by the invoking user,
+// and a postmaster.pid only names our server when that process belongs to the run
+// user, runs pg_bindir()/postgres in DIR/data and the file names DIR/data (anything
+// that cannot be checked counts as not ours). Every existing parent of DIR must be
+// owned by root or the invoking user and not writable by others (unless sticky, like
+// /tmp); parents up creates are 0700 (0711 as root, for the run user to traverse).
+// DIR itself is never a symbolic link; an existing DIR is taken only when it is our
+// cluster, or empty and the invoking user's. Paths holding " $ ` \ ' or control
+// characters are refused (pg_ctl passes DIR through a shell command line).
 //
 // Environment:
 //   DSQL_LOCAL_DIR            default cluster directory (see default_dir())
@@ -97,12 +112,16 @@ struct down_result {
 };
 
 /// Stops the server (fast, then immediate, then SIGKILL), waits until no process of
-/// the cluster remains, then removes DIR unless keep_data. A missing DIR is not an
-/// error (existed == false). Refuses to touch a directory that is not a cluster
-/// made by up() (no dsqlctl.conf).
+/// the cluster remains, then, unless keep_data, removes what up() created: DIR's
+/// contents, DIR itself when up() created it (removed == true), and the parents
+/// up() created when they are empty. A missing DIR is not an error (existed ==
+/// false). Refuses to touch a directory that is not a cluster made by up() for the
+/// invoking user (no dsqlctl.conf, or not theirs).
 down_result down(const std::filesystem::path& dir, bool keep_data = false);
 
-/// The running cluster in dir (postmaster.pid and a live pid), or nullopt.
+/// The running cluster in dir (postmaster.pid naming our live server), or nullopt.
+/// Throws when dir holds a cluster that is not the invoking user's or fails the
+/// checks above (permission denied, foreign dsqlctl.conf, unsafe parents).
 [[nodiscard]] std::optional<cluster_info> status(const std::filesystem::path& dir);
 
 /// Whether dir holds a cluster made by up() (running or not).

@@ -55,8 +55,21 @@ public:
         std::vector<token> out;
         while (i_ < s_.size()) {
             const std::size_t start = i_;
+            if (copy_pending_ && (start == 0 || s_[start - 1] == '\n')) {
+                copy_pending_ = false;
+                i_ = copy_data_end(start);
+                out.push_back(token{token_kind::copy_data, start, i_ - start});
+                end_statement(false);
+                continue;
+            }
             const token_kind k = next();
+            if (copy_pending_ && k == token_kind::whitespace) {
+                // The data starts on the line after the one that sent the COPY.
+                const std::size_t nl = s_.find('\n', start);
+                if (nl < i_) i_ = nl + 1;
+            }
             out.push_back(token{k, start, i_ - start});
+            track(k, start);
         }
         return out;
     }
@@ -64,6 +77,103 @@ public:
 private:
     std::string_view s_;
     std::size_t i_ = 0;
+
+    // The statement being lexed, as far as COPY ... FROM STDIN detection needs it.
+    std::size_t depth_ = 0;          // parenthesis depth
+    std::size_t significant_ = 0;    // significant tokens so far
+    bool is_copy_ = false;           // the first one is COPY
+    bool prev_from_ = false;         // the previous significant token is FROM at depth 0
+    bool from_stdin_ = false;        // FROM STDIN seen at depth 0
+    bool copy_pending_ = false;      // data lines start at the next line start
+
+    void end_statement(bool sent) {
+        if (sent && is_copy_ && from_stdin_) copy_pending_ = true;
+        depth_ = 0;
+        significant_ = 0;
+        is_copy_ = prev_from_ = from_stdin_ = false;
+    }
+
+    // End of the data block that starts at `start` (a line start): just after the
+    // line `\.` (its LF excluded, a CR of CRLF included), or the end of the script.
+    // psql's handleCopyIn() recognises exactly "\.\n" and "\.\r\n" (and a last "\.").
+    [[nodiscard]] std::size_t copy_data_end(std::size_t start) const {
+        std::size_t p = start;
+        while (p < s_.size()) {
+            const std::size_t nl = s_.find('\n', p);
+            const std::string_view line = s_.substr(p, nl == std::string_view::npos ? std::string_view::npos : nl - p);
+            if (line == "\\." || line == "\\.\r") return p + line.size();
+            if (nl == std::string_view::npos) break;
+            p = nl + 1;
+        }
+        return s_.size();
+    }
+
+    // psql meta-commands that send the query buffer.
+    [[nodiscard]] static bool sends_query(std::string_view name) { return name == "g" || name == "gx"; }
+
+    // `\copy ... from stdin` reads its data from the script too (pstdin would be
+    // psql's own standard input).
+    [[nodiscard]] static bool is_copy_from_stdin_meta(std::string_view name, std::string_view args) {
+        if (!iequals(name, "copy")) return false;
+        std::size_t depth = 0;
+        bool prev_from = false;
+        std::size_t k = 0;
+        while (k < args.size()) {
+            if (is_space(args[k])) {
+                ++k;
+                continue;
+            }
+            std::size_t e = k;
+            while (e < args.size() && !is_space(args[e])) ++e;
+            const std::string_view w = args.substr(k, e - k);
+            if (depth == 0 && prev_from && iequals(w, "stdin")) return true;
+            prev_from = depth == 0 && iequals(w, "from");
+            for (const char c : w) {
+                if (c == '(') ++depth;
+                else if (c == ')' && depth > 0) --depth;
+            }
+            k = e;
+        }
+        return false;
+    }
+
+    void track(token_kind k, std::size_t start) {
+        const std::string_view text = s_.substr(start, i_ - start);
+        switch (k) {
+            case token_kind::whitespace:
+            case token_kind::line_comment:
+            case token_kind::block_comment: return;
+            case token_kind::semicolon:
+                if (depth_ == 0) end_statement(true);
+                return;
+            case token_kind::meta_command: {
+                std::size_t e = 1;
+                while (e < text.size() && !is_space(text[e]) && text[e] != '\\') ++e;
+                const std::string_view name = text.substr(1, e - 1);
+                const bool sends = sends_query(name);
+                const bool meta_copy = is_copy_from_stdin_meta(name, text.substr(e));
+                end_statement(sends);
+                if (meta_copy) copy_pending_ = true;
+                return;
+            }
+            case token_kind::open_paren: ++depth_; break;
+            case token_kind::close_paren:
+                if (depth_ > 0) --depth_;
+                break;
+            default: break;
+        }
+        if (significant_++ == 0) {
+            is_copy_ = k == token_kind::identifier && iequals(text, "copy");
+            return;
+        }
+        if (!is_copy_) return;
+        if (k == token_kind::identifier) {
+            if (prev_from_ && iequals(text, "stdin")) from_stdin_ = true;
+            prev_from_ = depth_ == 0 && iequals(text, "from");
+        } else {
+            prev_from_ = false;
+        }
+    }
 
     [[nodiscard]] char at(std::size_t j) const { return j < s_.size() ? s_[j] : '\0'; }
 
@@ -266,6 +376,23 @@ private:
     }
 };
 
+// quote_literal(), but a line break (LF or CR) is written as an escape (E'a\nb'): the
+// literal holds no line break, so a rewritten span keeps its exact line count.
+std::string one_line_literal(std::string_view value) {
+    if (value.find_first_of("\n\r") == std::string_view::npos) return quote_literal(value);
+    std::string out = "E'";
+    for (const char c : value) {
+        switch (c) {
+            case '\'': out += "''"; break;
+            case '\\': out += "\\\\"; break;
+            case '\n': out += "\\n"; break;
+            case '\r': out += "\\r"; break;
+            default: out += c;
+        }
+    }
+    return out + "'";
+}
+
 bool significant(token_kind k) {
     return k != token_kind::whitespace && k != token_kind::line_comment &&
            k != token_kind::block_comment;
@@ -307,6 +434,7 @@ public:
                     if (depth == 0) at_start = true;
                     continue;
                 case token_kind::meta_command:
+                case token_kind::copy_data:
                     at_start = true;
                     depth = 0;
                     continue;
@@ -396,7 +524,7 @@ private:
             if (body.empty()) fail(s_, rt.offset, "zero-length delimited identifier");
             std::string name = undouble(body, '"');
             if (name.find('\0') != std::string::npos) fail(s_, rt.offset, "NUL byte in a role name");
-            role_sql = quote_literal(truncate_identifier(std::move(name)));
+            role_sql = one_line_literal(truncate_identifier(std::move(name)));
         } else if (rt.kind == token_kind::psql_variable && text(i)[1] == '"') {
             // :"name" interpolates the variable as an identifier: its value is the
             // exact role name, which psql also gives as a literal with :'name'.
@@ -426,7 +554,7 @@ private:
                 arn += undouble(text(i).substr(1, t_[i].length - 2), '\'');
             }
             if (arn.find('\0') != std::string::npos) fail(s_, at.offset, "NUL byte in the ARN");
-            arn_sql = quote_literal(arn);
+            arn_sql = one_line_literal(arn);
         } else if (at.kind == token_kind::psql_variable && text(i)[1] == '\'') {
             arn_sql = std::string(text(i));
         } else if (at.kind == token_kind::string || at.kind == token_kind::escape_string ||

@@ -58,6 +58,9 @@ enum class token_kind {
     close_paren,
     meta_command,    ///< psql backslash command up to the end of its line (or \\)
     other,           ///< any other single character (operators, commas, ...)
+    copy_data,       ///< the data lines psql sends after COPY ... FROM STDIN, up to and
+                     ///< including the terminating line `\.` (its line end excluded), or
+                     ///< to the end of the script; never tokenized, never rewritten
 };
 
 struct token {
@@ -69,6 +72,12 @@ struct token {
 /// Splits a whole script into tokens covering every byte, in order, in linear time.
 /// Throws dialect_error at the opening delimiter of an unterminated quoted string,
 /// quoted identifier, block comment or dollar quote.
+///
+/// COPY ... FROM STDIN: as psql does, the lines after a statement that starts with
+/// COPY and has FROM STDIN outside parentheses (any case), sent with `;` or `\g`, are
+/// data: one copy_data token runs from the start of the next line to the line `\.`
+/// (LF or CRLF) or the end of the script. Text after the `;` on the statement's own
+/// line is still SQL.
 [[nodiscard]] std::vector<token> tokenize(std::string_view script);
 
 /// 1-based line and column (UTF-8 characters) of a byte offset.
@@ -98,7 +107,9 @@ struct rewrite_result {
 /// bytes are truncated as the server does. The ARN is a standard '...' literal
 /// (adjacent literals separated by a newline are concatenated, as in SQL), or a psql
 /// :'variable'. The rewritten span (AWS ... ARN) is replaced by the CALL followed
-/// by as many newlines as it contained, so line numbers of the rest are unchanged.
+/// by as many newlines as it contained, so line numbers of the rest are unchanged: a
+/// line break inside the role name or the ARN is written as an escape (E'a\nb').
+/// COPY ... FROM STDIN data (see tokenize()) is kept byte for byte.
 /// Throws dialect_error naming the line and column of the offending token.
 [[nodiscard]] rewrite_result rewrite(std::string_view script);
 

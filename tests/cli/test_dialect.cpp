@@ -1,6 +1,7 @@
 // The DSQL-dialect bridge: tokenizer boundaries and the AWS IAM rewrite.
 #include <catch2/catch.hpp>
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -310,4 +311,69 @@ TEST_CASE("position_of counts lines and UTF-8 characters", "[dialect]") {
     CHECK(dialect::position_of(s, 6).column == 3);  // the CR after "çd": column 3 (ç is 2 bytes)
     CHECK(dialect::position_of(s, 8).line == 3);
     CHECK(dialect::position_of(s, 8).column == 1);
+}
+
+TEST_CASE("COPY ... FROM STDIN data blocks pass through untokenized and unrewritten", "[dialect][copy]") {
+    // pg_dump style: a quote in the data, an AWS IAM line in the data, then SQL again.
+    const std::string dump =
+        "COPY public.notes (id, body) FROM stdin;\n"
+        "1\tit's\n"
+        "2\tAWS IAM GRANT x TO 'y';\n"
+        "3\t/* not a comment\n"
+        "4\t$$ not a dollar quote\n"
+        "\\.\n"
+        "AWS IAM GRANT r TO 'a';\n";
+    CHECK(error_of(dump).empty());
+    CHECK(rewrite_dsql_script(dump) ==
+          "COPY public.notes (id, body) FROM stdin;\n"
+          "1\tit's\n"
+          "2\tAWS IAM GRANT x TO 'y';\n"
+          "3\t/* not a comment\n"
+          "4\t$$ not a dollar quote\n"
+          "\\.\n"
+          "CALL sys.aws_iam_grant('r', 'a');\n");
+    const auto tokens = dialect::tokenize(dump);
+    const auto data = std::find_if(tokens.begin(), tokens.end(),
+                                   [](const dialect::token& t) { return t.kind == dialect::token_kind::copy_data; });
+    REQUIRE(data != tokens.end());
+    CHECK(dump.substr(data->offset, data->length) ==
+          "1\tit's\n2\tAWS IAM GRANT x TO 'y';\n3\t/* not a comment\n4\t$$ not a dollar quote\n\\.");
+
+    // Keywords in any case, options, CRLF lines, two blocks, \g, and data to the end.
+    require_unchanged("copy t FROM STDIN WITH (FORMAT csv);\r\na,'b\r\n\\.\r\nCOPY u FrOm StDiN\n\\g\nx'\n\\.\n");
+    require_unchanged("COPY t FROM stdin;\nAWS IAM GRANT x TO 'unterminated\n");
+    CHECK(rewrite_dsql_script("COPY t FROM stdin; -- rest of the line is SQL\nAWS IAM GRANT x TO 'y';\n\\.\n"
+                              "AWS IAM REVOKE x FROM 'y';") ==
+          "COPY t FROM stdin; -- rest of the line is SQL\nAWS IAM GRANT x TO 'y';\n\\.\n"
+          "CALL sys.aws_iam_revoke('x', 'y');");
+    // Only a line that is exactly \. ends the data.
+    require_unchanged("COPY t FROM stdin;\n\\. \nit's\n x\\.\n\\.\nSELECT 1;\n");
+    // psql's \copy ... from stdin reads its data from the script too.
+    require_unchanged("\\copy t (a) from stdin with (format csv)\nit's\n\\.\nSELECT 1;\n");
+    CHECK(rewrite_dsql_script("\\copy t from stdin\nAWS IAM GRANT x TO 'y';\n\\.\nAWS IAM GRANT x TO 'y';") ==
+          "\\copy t from stdin\nAWS IAM GRANT x TO 'y';\n\\.\nCALL sys.aws_iam_grant('x', 'y');");
+}
+
+TEST_CASE("statements that merely mention COPY or STDIN are not followed by data", "[dialect][copy]") {
+    // COPY TO STDOUT, FROM a file, STDIN inside parentheses, a COPY never sent, COPY not first.
+    CHECK(error_of("COPY t TO stdout;\nit's\n").find("unterminated quoted string") != std::string::npos);
+    CHECK(error_of("COPY t FROM '/tmp/stdin';\nit's\n").find("unterminated quoted string") != std::string::npos);
+    CHECK(error_of("COPY (SELECT * FROM stdin) TO stdout;\nit's\n").find("unterminated quoted string") !=
+          std::string::npos);
+    CHECK(error_of("SELECT 'COPY t FROM stdin';\nit's\n").find("unterminated quoted string") != std::string::npos);
+    CHECK(error_of("\\copy t to stdout\nit's\n").find("unterminated quoted string") != std::string::npos);
+    CHECK(rewrite_dsql_script("COPY t FROM stdin") == "COPY t FROM stdin");
+}
+
+TEST_CASE("line breaks inside a role name or an ARN keep the line count", "[dialect]") {
+    const std::string in = "AWS IAM GRANT \"a\nb\" TO 'arn:x\ny\r\nz';\nSELECT 1/0;\n";
+    const std::string out = rewrite_dsql_script(in);
+    CHECK(out == "CALL sys.aws_iam_grant(E'a\\nb', E'arn:x\\ny\\r\\nz')\n\n\n;\nSELECT 1/0;\n");
+    CHECK(std::count(in.begin(), in.end(), '\n') == std::count(out.begin(), out.end(), '\n'));
+    // SELECT 1/0 stays on line 5.
+    CHECK(dialect::position_of(out, out.find("SELECT")).line == 5);
+    CHECK(dialect::position_of(in, in.find("SELECT")).line == 5);
+    // Quotes and backslashes next to a line break.
+    CHECK(rewrite_dsql_script("AWS IAM REVOKE \"it's\\\nx\" FROM 'a';") ==
+          "CALL sys.aws_iam_revoke(E'it''s\\\\\\nx', 'a')\n;");
 }

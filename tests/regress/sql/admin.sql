@@ -29,6 +29,21 @@ ALTER SYSTEM SET work_mem = '8MB';
 ALTER ROLE regress_super2 NOSUPERUSER;
 \echo :LAST_ERROR_SQLSTATE
 
+-- cannot take the powers of predefined roles (PostgreSQL 15's CREATEROLE
+-- would allow it; PostgreSQL 16 and DSQL do not): no server files, no shell
+GRANT pg_execute_server_program TO admin;
+\echo :LAST_ERROR_SQLSTATE
+GRANT pg_read_server_files, pg_write_server_files TO regress_other;
+\echo :LAST_ERROR_SQLSTATE
+GRANT pg_read_all_data TO regress_other WITH ADMIN OPTION;
+\echo :LAST_ERROR_SQLSTATE
+CREATE ROLE regress_sneaky IN ROLE pg_write_all_data;
+\echo :LAST_ERROR_SQLSTATE
+ALTER GROUP pg_signal_backend ADD USER admin;
+\echo :LAST_ERROR_SQLSTATE
+SELECT count(*) AS predefined_memberships_granted
+  FROM pg_auth_members WHERE roleid < 16384 AND member >= 16384;
+
 -- creates roles and schemas, and grants on what it owns
 CREATE ROLE regress_app LOGIN;
 CREATE SCHEMA regress_admin_schema;

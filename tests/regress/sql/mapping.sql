@@ -35,6 +35,11 @@ SELECT arn, count(*) AS roles, count(DISTINCT iam_oid) AS iam_oids
 SELECT count(DISTINCT arn) = count(DISTINCT iam_oid) AS iam_oid_per_arn
   FROM sys.iam_pg_role_mappings;
 
+-- a role name over 63 bytes names no role: refused (42622) without echoing it
+CALL sys.aws_iam_grant(repeat('x', 100000), 'arn:aws:iam::123456789012:role/Long');
+\echo :LAST_ERROR_SQLSTATE
+CALL sys.aws_iam_revoke(repeat('y', 64), 'arn:aws:iam::123456789012:role/Long');
+\echo :LAST_ERROR_SQLSTATE
 -- duplicate grant of an existing (role, ARN): 42710
 CALL sys.aws_iam_grant('regress_app', 'arn:aws:iam::123456789012:role/AppReadOnlyRole');
 \echo :LAST_ERROR_SQLSTATE
