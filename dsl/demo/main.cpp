@@ -32,6 +32,7 @@ int main(int argc, char** argv) {
   if (cmd == "--help" || cmd == "-h") return usage(nullptr), 0;
   if (cmd != "matrix") return usage("unknown command");
   dsql::seedflow::endpoint where;
+  dsql::seedflow::connect_options how;
   std::string iam_dir;
   for (int i = 2; i < argc; ++i) {
     std::string a = argv[i];
@@ -52,10 +53,10 @@ int main(int argc, char** argv) {
   if (!iam_dir.empty()) {
     // the emulated endpoint (dsqlctl local up): a token per role, signed by its principal
     where.host = std::string(dsql::local::local_endpoint);
-    where.hostaddr = "127.0.0.1";
-    where.sslmode = "require";
+    how.hostaddr = "127.0.0.1";
+    how.sslmode = "require";
     const std::string state_file = iam_dir + "/iam.sqlite";
-    where.password = [state_file](std::string_view role) {
+    how.password = [state_file](std::string_view role) {
       dsql::iam::state st(state_file);
       const std::string arn = dsql::iam::principal_arn(dsql::seedflow::seed_principal(role), "role");
       const auto keys = st.access_keys(arn);
@@ -67,7 +68,7 @@ int main(int argc, char** argv) {
   }
   if (where.host.empty()) return usage("--host is required");
   try {
-    auto results = dsql::seedflow::probe(where, dsql::seedflow::seed_matrix());
+    auto results = dsql::seedflow::probe(where, dsql::seedflow::seed_matrix(), how);
     std::cout << dsql::seedflow::format_matrix(results);
     std::size_t bad = 0;
     for (const auto& r : results) if (!r.as_expected()) ++bad;

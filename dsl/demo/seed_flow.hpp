@@ -41,13 +41,17 @@ struct cell_result {
 // user_service rights on public. Order: by role, then action.
 const std::vector<cell>& seed_matrix();
 
-// Where the server listens: a Unix socket directory (or host) and port. For the
-// emulated DSQL endpoint (dsqlctl local up): host "localhost", hostaddr 127.0.0.1,
-// sslmode "require" and a password per role (a DSQL token signed by its principal).
+// Where the server listens: a Unix socket directory (or host) and port.
 struct endpoint {
   std::string host;
   int port = 5432;
   std::string dbname = "postgres";
+};
+
+// How to connect beyond the endpoint. For the emulated DSQL endpoint of `dsqlctl
+// local up`: host "localhost" in the endpoint, hostaddr 127.0.0.1, sslmode "require"
+// and a password per role (a DSQL token signed by the role's IAM principal).
+struct connect_options {
   std::string hostaddr;  // empty: not given
   std::string sslmode;   // empty: libpq's default
   std::function<std::string(std::string_view role)> password;  // empty: none
@@ -64,7 +68,8 @@ std::string sqlstate_of(const std::exception& e);
 
 // Runs every cell; one connection per role. Never throws for a refused or failed
 // statement (that is an outcome); throws std::runtime_error only on bad arguments.
-std::vector<cell_result> probe(const endpoint& where, const std::vector<cell>& cells);
+std::vector<cell_result> probe(const endpoint& where, const std::vector<cell>& cells,
+                               const connect_options& how = {});
 
 // The matrix as a text table, one line per cell, marked "ok" or "UNEXPECTED".
 std::string format_matrix(const std::vector<cell_result>& results);

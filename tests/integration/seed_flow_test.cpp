@@ -210,11 +210,11 @@ TEST_CASE("every cell of the seed's access matrix holds when connecting as each 
           "[integration][seed]") {
   auto& c = cluster();
   const auto& cells = dsql::seedflow::seed_matrix();
-  dsql::seedflow::endpoint where{"localhost", port, "postgres", "127.0.0.1", "require",
-                                 [&c](std::string_view role) {
-                                   return c.token(dsql::seedflow::seed_principal(role), role == "admin");
-                                 }};
-  auto results = dsql::seedflow::probe(where, cells);
+  const dsql::seedflow::connect_options tls_with_tokens{
+      "127.0.0.1", "require", [&c](std::string_view role) {
+        return c.token(dsql::seedflow::seed_principal(role), role == "admin");
+      }};
+  auto results = dsql::seedflow::probe({"localhost", port, "postgres"}, cells, tls_with_tokens);
   REQUIRE(results.size() == cells.size());
   REQUIRE(results.size() >= 30);
   for (const auto& r : results) {
