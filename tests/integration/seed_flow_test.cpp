@@ -289,6 +289,21 @@ TEST_CASE("admin connects with a DbConnectAdmin token and each role with its DbC
   CHECK(c.query_one("postgres", "SELECT current_user") == "postgres");
 }
 
+TEST_CASE("a token presigned by botocore (python3-botocore, SigV4QueryAuth) with a local key is accepted",
+          "[integration][seed][token][botocore]") {
+  auto& c = cluster();
+  const auto k = c.key_of("AppReadOnlyRole");
+  auto r = run({"/usr/bin/python3", std::string(SOURCE_DIR) + "/tests/sigv4/botocore_token.py", "token",
+                k.access_key_id, k.secret_access_key, "-", "localhost", "us-east-1", "DbConnect",
+                std::to_string(std::time(nullptr)), "900"});
+  REQUIRE(r.status == 0);
+  std::string token = r.output;
+  while (!token.empty() && (token.back() == '\n' || token.back() == '\r')) token.pop_back();
+  pqxx::connection conn(c.tcp_conninfo("app_readonly") + " password='" + token + "'");
+  pqxx::nontransaction tx(conn);
+  CHECK(std::string(tx.exec("SELECT current_user")[0][0].c_str()) == "app_readonly");
+}
+
 TEST_CASE("seed-flow refusals 1-3: wrong principal, DbConnect for admin, DbConnectAdmin for an app role",
           "[integration][seed][token]") {
   auto& c = cluster();
