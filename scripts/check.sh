@@ -7,6 +7,8 @@
 #   4. integration tests        (ctest label "integration": real PostgreSQL 15 servers)
 #   5. package tests            (ctest label "package": cmake --install, then a consumer
 #                                project built against the installed package)
+#   6. fuzz smoke               (ctest label "fuzz": 60 s of libFuzzer over the token
+#                                parser/verifier, tests/fuzz/run.sh)
 # Assumes 'make setup' ran (README's second command does both). Exit 0 only if all pass.
 set -uo pipefail
 cd "$(dirname "$0")/.."
@@ -60,10 +62,11 @@ rm -f "$log"
 
 ctest_stage "integration tests" integration 1
 ctest_stage "package tests" package 1
+ctest_stage "fuzz smoke" fuzz 1
 
 say "summary"
 total_passed=0
-for s in "Catch2 unit tests" "compile-fail tests" pg_regress durability "integration tests" "package tests"; do
+for s in "Catch2 unit tests" "compile-fail tests" pg_regress durability "integration tests" "package tests" "fuzz smoke"; do
   printf '  %-22s %4d passed, %d failed\n' "$s" "${passed[$s]}" "${failed[$s]}"
   total_passed=$((total_passed + passed[$s]))
 done
