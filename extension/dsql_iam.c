@@ -47,6 +47,8 @@ _PG_init(void)
 							 0,
 							 NULL, NULL, NULL);
 
+	dsql_iam_auth_init();
+
 	register_label_provider(DSQL_IAM_PROVIDER, dsql_iam_relabel_hook);
 	dsql_iam_utility_init();
 

@@ -11,6 +11,8 @@
  *	  arn.c        IAM ARN syntax check
  *	  grant.c      SQL-callable procedures sys.aws_iam_grant/_revoke and
  *	               the functions behind the view
+ *	  auth.c       ClientAuthentication_hook: IAM token authentication
+ *	  sigv4.c      SigV4 / DSQL tokens in plain C (sigv4.h; shared with the CLI)
  *
  *-------------------------------------------------------------------------
  */
@@ -134,6 +136,22 @@ extern bool dsql_iam_allow_label_restore;
 
 /* ---- utility.c ---- */
 extern void dsql_iam_utility_init(void);
+
+/* ---- auth.c ---- */
+
+/* Defines the auth GUCs (dsql_iam.auth_mode, ...) and installs the hook. */
+extern void dsql_iam_auth_init(void);
+
+/* Whether the local IAM state (dsql_iam.state_file) knows a principal ARN. */
+typedef enum DsqlIamPrincipalLookup
+{
+	DSQL_IAM_PRINCIPAL_KNOWN,
+	DSQL_IAM_PRINCIPAL_UNKNOWN,
+	DSQL_IAM_PRINCIPAL_NO_STATE,	/* dsql_iam.state_file is not set */
+	DSQL_IAM_PRINCIPAL_ERROR	/* *reason (palloc'd) says why */
+} DsqlIamPrincipalLookup;
+extern DsqlIamPrincipalLookup dsql_iam_principal_lookup(const char *arn,
+														 char **reason);
 
 /* ---- grant.c ---- */
 

@@ -167,6 +167,30 @@ dsql_iam_grant(PG_FUNCTION_ARGS)
 	require_valid_arn(arn);
 	roleid = lookup_role(rolename);
 
+	/* the principal must exist, as on DSQL: locally, in the local IAM state */
+	{
+		char	   *reason;
+
+		switch (dsql_iam_principal_lookup(arn, &reason))
+		{
+			case DSQL_IAM_PRINCIPAL_UNKNOWN:
+				ereport(ERROR,
+						(errcode(ERRCODE_UNDEFINED_OBJECT),
+						 errmsg("IAM role %s does not exist", arn),
+						 errhint("Create it in the local IAM state first: dsqlctl iam create-role (or iam sync).")));
+				break;
+			case DSQL_IAM_PRINCIPAL_ERROR:
+				ereport(ERROR,
+						(errcode(ERRCODE_CONFIG_FILE_ERROR),
+						 errmsg("cannot check IAM role %s against the local IAM state", arn),
+						 errdetail("%s.", reason)));
+				break;
+			case DSQL_IAM_PRINCIPAL_KNOWN:
+			case DSQL_IAM_PRINCIPAL_NO_STATE:
+				break;
+		}
+	}
+
 	tuple = SearchSysCache1(AUTHOID, ObjectIdGetDatum(roleid));
 	if (!HeapTupleIsValid(tuple))	/* cannot happen: we hold a lock */
 		elog(ERROR, "cache lookup failed for role %u", roleid);

@@ -5,6 +5,10 @@
 #   3. pg_regress + durability  (scripts/run-regress.sh: the extension's suite on its
 #                                own temporary server, then restart/crash/dump checks)
 #   4. integration tests        (ctest label "integration": real PostgreSQL 15 servers)
+#   5. package tests            (ctest label "package": cmake --install, then a consumer
+#                                project built against the installed package)
+#   6. fuzz smoke               (ctest label "fuzz": 60 s of libFuzzer over the token
+#                                parser/verifier, tests/fuzz/run.sh)
 # Assumes 'make setup' ran (README's second command does both). Exit 0 only if all pass.
 set -uo pipefail
 cd "$(dirname "$0")/.."
@@ -57,10 +61,12 @@ total_failed=$((total_failed + df))
 rm -f "$log"
 
 ctest_stage "integration tests" integration 1
+ctest_stage "package tests" package 1
+ctest_stage "fuzz smoke" fuzz 1
 
 say "summary"
 total_passed=0
-for s in "Catch2 unit tests" "compile-fail tests" pg_regress durability "integration tests"; do
+for s in "Catch2 unit tests" "compile-fail tests" pg_regress durability "integration tests" "package tests" "fuzz smoke"; do
   printf '  %-22s %4d passed, %d failed\n' "$s" "${passed[$s]}" "${failed[$s]}"
   total_passed=$((total_passed + passed[$s]))
 done

@@ -1,16 +1,21 @@
 #!/usr/bin/env bash
 # The seed flow end to end on a throwaway PostgreSQL 15 with dsql_iam (README's first
-# command runs this after set-up). Steps:
-#   1. dsqlctl local up            a fresh cluster in a temp dir (admin: not superuser)
+# command runs this after set-up), reached as applications reach Aurora DSQL: TLS on
+# 127.0.0.1, the role as user name, a DSQL token (SigV4) as password. Steps:
+#   1. dsqlctl local up            a fresh cluster in a temp dir (admin: not superuser);
+#      dsqlctl iam sync            the seed's IAM principals, their DbConnect /
+#                                  DbConnectAdmin policies and keys (local IAM state)
 #   2. seed-spec bootstrap         the seed spec (dsl/examples/seed.hpp) rendered for
 #                                  aurora_dsql: the very script one would run on DSQL
-#   3. dsqlctl sql                 applied as admin (AWS IAM GRANT rewritten for local)
+#   3. dsqlctl sql --print         applied as admin over TLS with a DbConnectAdmin token
+#                                  (AWS IAM GRANT rewritten for local)
 #   4. the seed's two tables       created by admin after the grants, as the seed does
 #   5. seed-spec apply             the engine: plan (drift gate: exit 3), apply (prints
 #                                  the plan it applied: the grants on the new tables),
 #                                  plan again (exit 0)
 #   6. apply a third time          catalogs dumped before and after must be identical
-#   7. seed-flow matrix            connect AS each role and probe every cell
+#   7. seed-flow matrix            connect AS each role with a DbConnect token signed by
+#                                  its IAM principal and probe every cell
 #   8. dsqlctl local down          nothing left running
 # Exits non-zero on any error or any unexpected cell.
 set -euo pipefail
@@ -25,7 +30,8 @@ for b in "$DSQLCTL" "$SEED_SPEC" "$SEED_FLOW"; do
   [ -x "$b" ] || die "$b is missing: run 'make setup' first"
 done
 ACCOUNT_ID=${DSQL_ACCOUNT_ID:-123456789012}
-PORT=${DSQL_DEMO_PORT:-5432}
+PORT_ARG=()
+[ -n "${DSQL_DEMO_PORT:-}" ] && PORT_ARG=(--port "$DSQL_DEMO_PORT")
 
 CLUSTER=$(mktemp -d /tmp/dsql-demo.XXXXXX)
 WORK=$(mktemp -d /tmp/dsql-demo-work.XXXXXX)
@@ -50,7 +56,22 @@ EOF
 trap on_exit EXIT
 
 step "1. starting a throwaway PostgreSQL 15 with dsql_iam in $CLUSTER"
-"$DSQLCTL" local up --dir "$CLUSTER" --port "$PORT"
+"$DSQLCTL" local up --dir "$CLUSTER" "${PORT_ARG[@]}"
+PORT=$(sed -n 's/^port=//p' "$CLUSTER/dsqlctl.conf")
+say "   the seed's IAM principals, policies and keys (dsqlctl iam sync)"
+"$SEED_SPEC" policies --account-id "$ACCOUNT_ID" --region us-east-1 --cluster-id local 2>/dev/null |
+  "$DSQLCTL" iam --dir "$CLUSTER" sync --policies - | sed 's/^/    /'
+
+# psql as admin on the emulated endpoint: TLS, a fresh DbConnectAdmin token as password.
+admin_psql() {
+  PGPASSWORD=$("$DSQLCTL" token generate --admin --dir "$CLUSTER" --hostname localhost --region us-east-1 \
+                 --principal "arn:aws:iam::$ACCOUNT_ID:role/DsqlAdminRole") \
+  "$PG_BINDIR/psql" -X "host=localhost hostaddr=127.0.0.1 port=$PORT sslmode=require user=admin dbname=postgres" "$@"
+}
+# A DSQL-dialect file applied as admin through the endpoint (the rewrite, then psql).
+apply_sql() {
+  "$DSQLCTL" sql --print "$1" | admin_psql -q -v ON_ERROR_STOP=1 -f -
+}
 
 step "2. rendering the seed spec for aurora_dsql (account $ACCOUNT_ID)"
 echo "    The seed's roles, as declared in C++ (dsl/examples/seed.hpp):"
@@ -60,28 +81,34 @@ echo "    The bootstrap's statements (each guarded and in its own transaction):"
 grep -E '^(CREATE|GRANT|AWS IAM)' "$WORK/bootstrap.sql" | sed 's/^/    /'
 
 step "3. applying the bootstrap as admin (dsqlctl sql rewrites AWS IAM GRANT)"
-"$DSQLCTL" sql "$WORK/bootstrap.sql" --dir "$CLUSTER" --user admin
-echo "    applied: $("$PG_BINDIR/psql" -X -At -h "$CLUSTER" -p "$PORT" -U admin -d postgres -c \
-  "SELECT count(*) FROM pg_roles WHERE rolname IN ('app_readonly','app_readwrite','user_service','reporting_readonly')") roles, $("$PG_BINDIR/psql" -X -At -h "$CLUSTER" -p "$PORT" -U admin -d postgres -c \
+apply_sql "$WORK/bootstrap.sql"
+echo "    applied: $(admin_psql -At -c \
+  "SELECT count(*) FROM pg_roles WHERE rolname IN ('app_readonly','app_readwrite','user_service','reporting_readonly')") roles, $(admin_psql -At -c \
   'SELECT count(*) FROM sys.iam_pg_role_mappings') IAM mappings"
 
 step "4. creating the seed's tables as admin, after the grants (as the seed does)"
-"$DSQLCTL" sql dsl/demo/seed_tables.sql --dir "$CLUSTER" --user admin
+apply_sql dsl/demo/seed_tables.sql
 
 reach() {
-  "$PG_BINDIR/psql" -X -At -h "$CLUSTER" -p "$PORT" -U admin -d postgres -c \
-    "SELECT has_table_privilege('app_readonly', 'public.products', 'SELECT')"
+  admin_psql -At -c "SELECT has_table_privilege('app_readonly', 'public.products', 'SELECT')"
 }
 echo "    app_readonly may read public.products now? $(reach)  (the grant ran before the table existed)"
-step "5. the engine's apply (seed-spec apply = dsql::main<seed::spec>): the plan it applied"
+step "5. the engine's apply (seed-spec apply = dsql::main<seed::spec>) as admin over TLS: the plan it applied"
+# The engine connects like psql above: the endpoint, TLS, a DbConnectAdmin token as password.
+engine() {
+  PGPASSWORD=$("$DSQLCTL" token generate --admin --dir "$CLUSTER" --hostname localhost --region us-east-1 \
+                 --principal "arn:aws:iam::$ACCOUNT_ID:role/DsqlAdminRole") \
+  "$SEED_SPEC" "$@" --target postgres_local --account-id "$ACCOUNT_ID" \
+    --conninfo "host=localhost hostaddr=127.0.0.1 port=$PORT sslmode=require user=admin dbname=postgres"
+}
 # plan --exit-code is the drift gate: 3 = the new tables lack the spec's grants
 set +e
-"$SEED_SPEC" plan --dir "$CLUSTER" --account-id "$ACCOUNT_ID" --exit-code > "$WORK/drift.txt"
+engine plan --exit-code > "$WORK/drift.txt"
 rc=$?
 set -e
 [ "$rc" -eq 3 ] || { cat "$WORK/drift.txt"; die "plan --exit-code returned $rc before the apply (expected 3)"; }
-"$SEED_SPEC" apply --dir "$CLUSTER" --account-id "$ACCOUNT_ID" | sed 's/^/    /'
-"$SEED_SPEC" plan --dir "$CLUSTER" --account-id "$ACCOUNT_ID" --exit-code > "$WORK/after-apply.txt" ||
+engine apply | sed 's/^/    /'
+engine plan --exit-code > "$WORK/after-apply.txt" ||
   { cat "$WORK/after-apply.txt"; die "the plan is not empty after the engine's apply"; }
 echo "    plan --exit-code after the apply: 0 ($(cat "$WORK/after-apply.txt"))"
 echo "    app_readonly may read public.products now? $(reach)"
@@ -91,7 +118,7 @@ dump() {
   "$PG_BINDIR/pg_dumpall" -h "$CLUSTER" -p "$PORT" -U postgres --schema-only --no-comments --restrict-key=dsqlrolesdemo
 }
 dump > "$WORK/before.sql"
-"$DSQLCTL" sql "$WORK/bootstrap.sql" --dir "$CLUSTER" --user admin > "$WORK/third.out" 2>&1
+apply_sql "$WORK/bootstrap.sql" > "$WORK/third.out" 2>&1
 dump > "$WORK/after.sql"
 if [ -s "$WORK/third.out" ]; then
   cat "$WORK/third.out"; die "the third apply printed output (expected none)"
@@ -102,11 +129,10 @@ fi
 echo "    idempotent: no output, pg_dumpall --schema-only identical before and after ($(wc -l < "$WORK/after.sql") lines)"
 
 say "   IAM mappings (sys.iam_pg_role_mappings)"
-"$PG_BINDIR/psql" -X -h "$CLUSTER" -p "$PORT" -U admin -d postgres -c \
-  'SELECT arn, pg_role_name, grantor_pg_role_name FROM sys.iam_pg_role_mappings ORDER BY pg_role_name'
+admin_psql -c 'SELECT arn, pg_role_name, grantor_pg_role_name FROM sys.iam_pg_role_mappings ORDER BY pg_role_name'
 
-step "7. connecting as each role (user name = role, no SET ROLE) and probing the matrix"
-"$SEED_FLOW" matrix --host "$CLUSTER" --port "$PORT"
+step "7. connecting as each role with its IAM principal's DbConnect token (no SET ROLE) and probing the matrix"
+"$SEED_FLOW" matrix --iam-dir "$CLUSTER" --port "$PORT"
 
 step "8. stopping the cluster"
 "$DSQLCTL" local down --dir "$CLUSTER"

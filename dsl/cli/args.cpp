@@ -17,6 +17,8 @@ const char* const overview =
     "  plan           the ordered change from a live database to a spec (--spec FILE)\n"
     "  apply          plan, execute, inspect again (convergence)\n"
     "  inspect        the live roles and privileges as the engine reads them\n"
+    "  iam ...        the local IAM state: principals, policies, access keys (dsqlctl iam --help)\n"
+    "  token generate a DSQL connection token (SigV4), local keys or AWS credentials\n"
     "\n"
     "Run `dsqlctl <command> --help` for its options. Exit status: 0 ok, 1 error, 2 usage.\n";
 
@@ -154,14 +156,15 @@ std::string usage(std::string_view topic) {
     if (topic.empty()) return overview;
     if (topic == "local")
         return "usage: dsqlctl local <up|down|status|psql> [options]\n"
-               "  A throwaway PostgreSQL 15 (Unix socket only) with the dsql_iam extension and a\n"
+               "  A throwaway PostgreSQL 15 with the dsql_iam extension: a Unix socket (trust), and the\n"
+               "  emulated DSQL endpoint, TLS on 127.0.0.1 with IAM tokens as passwords; and a\n"
                "  DSQL-like admin role (LOGIN CREATEROLE, owns postgres, not superuser).\n"
                "  As root the server runs as the OS user dsqlrun ($DSQL_RUN_USER), created on first use.\n";
     if (topic == "local up")
         return std::string("usage: dsqlctl local up [--dir DIR] [--port PORT] [--quiet]\n"
                            "  Create (initdb) if needed and start the cluster; idempotent. Prints how to connect.\n") +
                dir_help +
-               "  --port PORT      port number of the Unix socket (default 5432; no TCP listener)\n"
+               "  --port PORT      port of the Unix socket and of 127.0.0.1 (default: a free port, kept)\n"
                "  --quiet, -q      no progress lines\n"
                "  DSQL_LOCAL_NO_EXTENSION=1 skips dsql_iam (development only).\n";
     if (topic == "local down")

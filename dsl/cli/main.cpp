@@ -12,6 +12,7 @@
 #include <sstream>
 
 #include "cli/args.hpp"
+#include "cli/iam_cmd.hpp"
 #include "cli/engine_cmd.hpp"
 #include "local/cluster.hpp"
 #include "sql/dialect.hpp"
@@ -63,6 +64,10 @@ void print_info(const local::cluster_info& info) {
               << "  log:       " << info.log_file.string() << "\n"
               << "  dsql_iam:  " << (info.extension ? "preloaded and created" : "NOT loaded (DSQL_LOCAL_NO_EXTENSION=1)")
               << "\n"
+              << (info.tcp ? "  endpoint:  " + info.tcp_conninfo() + " (password: dsqlctl token generate --hostname " +
+                                 std::string(local::local_endpoint) + " --region " + std::string(local::local_region) +
+                                 " ...)\n  IAM state: " + info.iam_state.string() + " (dsqlctl iam --dir DIR ...)\n"
+                           : std::string())
               << "  psql:      " << shell_line(info.psql_argv()) << "\n"
               << "  conninfo:  " << info.conninfo() << "\n"
               << "  or:        dsqlctl local psql --dir " << shell_word(info.dir.string()) << "\n";
@@ -160,6 +165,7 @@ int run_command(const command& c) {
 
 int main(int argc, char** argv) {
     std::vector<std::string> args(argv + 1, argv + argc);
+    if (dsql::cli::is_iam_command(args)) return dsql::cli::run_iam_command(args);  // iam_cmd.cpp
     if (dsql::cli::is_engine_command(args)) return dsql::cli::run_engine_command(args);  // plan | apply | inspect
     command c;
     try {

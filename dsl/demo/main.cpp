@@ -1,5 +1,8 @@
 // seed-flow: probes the seed scenario's access matrix on a running server.
 //   seed-flow matrix --host SOCKET_DIR_OR_HOST [--port 5432] [--dbname postgres]
+//   seed-flow matrix --iam-dir CLUSTER_DIR --port P   the emulated DSQL endpoint:
+//       TLS on 127.0.0.1, each role's password a DSQL token signed with a key of its
+//       IAM principal from CLUSTER_DIR/iam.sqlite (dsqlctl iam sync)
 // Exit status: 0 every cell as expected, 1 some cell unexpected, 2 usage error.
 #include "seed_flow.hpp"
 
@@ -7,10 +10,15 @@
 #include <iostream>
 #include <string>
 
+#include "iam/state.hpp"
+#include "iam/token.hpp"
+#include "local/cluster.hpp"
+
 namespace {
 int usage(const char* why) {
   if (why) std::cerr << "seed-flow: " << why << "\n";
   std::cerr << "usage: seed-flow matrix --host SOCKET_DIR_OR_HOST [--port N] [--dbname NAME]\n"
+               "       seed-flow matrix --iam-dir CLUSTER_DIR --port N   (TLS + IAM tokens)\n"
                "  Connects as app_readonly, app_readwrite, user_service and reporting_readonly\n"
                "  and prints the access matrix of shared/cases/seed-flow.md; exits 1 if any\n"
                "  cell is not as expected.\n";
@@ -24,6 +32,8 @@ int main(int argc, char** argv) {
   if (cmd == "--help" || cmd == "-h") return usage(nullptr), 0;
   if (cmd != "matrix") return usage("unknown command");
   dsql::seedflow::endpoint where;
+  dsql::seedflow::connect_options how;
+  std::string iam_dir;
   for (int i = 2; i < argc; ++i) {
     std::string a = argv[i];
     auto value = [&]() -> std::string {
@@ -34,14 +44,31 @@ int main(int argc, char** argv) {
       if (a == "--host") where.host = value();
       else if (a == "--port") where.port = std::stoi(value());
       else if (a == "--dbname") where.dbname = value();
+      else if (a == "--iam-dir") iam_dir = value();
       else return usage(("unknown option " + a).c_str());
     } catch (const std::exception& e) {
       return usage(e.what());
     }
   }
+  if (!iam_dir.empty()) {
+    // the emulated endpoint (dsqlctl local up): a token per role, signed by its principal
+    where.host = std::string(dsql::local::local_endpoint);
+    how.hostaddr = "127.0.0.1";
+    how.sslmode = "require";
+    const std::string state_file = iam_dir + "/iam.sqlite";
+    how.password = [state_file](std::string_view role) {
+      dsql::iam::state st(state_file);
+      const std::string arn = dsql::iam::principal_arn(dsql::seedflow::seed_principal(role), "role");
+      const auto keys = st.access_keys(arn);
+      if (keys.empty()) return std::string("no-key-for-") + arn;
+      dsql::iam::token_request r{std::string(dsql::local::local_endpoint), std::string(dsql::local::local_region),
+                                 role == "admin", 900};
+      return dsql::iam::generate_token(r, {keys[0].access_key_id, keys[0].secret_access_key, keys[0].session_token, ""});
+    };
+  }
   if (where.host.empty()) return usage("--host is required");
   try {
-    auto results = dsql::seedflow::probe(where, dsql::seedflow::seed_matrix());
+    auto results = dsql::seedflow::probe(where, dsql::seedflow::seed_matrix(), how);
     std::cout << dsql::seedflow::format_matrix(results);
     std::size_t bad = 0;
     for (const auto& r : results) if (!r.as_expected()) ++bad;

@@ -76,7 +76,7 @@ std::string first_line(std::string_view s) {
 
 // A libpq keyword/value conninfo with every value single-quoted (backslash and quote
 // escaped), so a socket path or role name with spaces or quotes stays one value.
-std::string conninfo(const endpoint& where, std::string_view user) {
+std::string conninfo(const endpoint& where, const connect_options& how, std::string_view user) {
   auto quote = [](std::string_view v) {
     std::string out = "'";
     for (char c : v) {
@@ -88,10 +88,22 @@ std::string conninfo(const endpoint& where, std::string_view user) {
   std::ostringstream s;
   s << "host=" << quote(where.host) << " port=" << where.port << " dbname=" << quote(where.dbname)
     << " user=" << quote(user) << " connect_timeout=10 application_name='seed-flow'";
+  if (!how.hostaddr.empty()) s << " hostaddr=" << quote(how.hostaddr);
+  if (!how.sslmode.empty()) s << " sslmode=" << quote(how.sslmode);
+  if (how.password) s << " password=" << quote(how.password(user));
   return s.str();
 }
 
 }  // namespace
+
+std::string_view seed_principal(std::string_view role) {
+  if (role == "app_readonly") return "AppReadOnlyRole";
+  if (role == "app_readwrite") return "AppReadWriteRole";
+  if (role == "user_service") return "UserServiceRole";
+  if (role == "reporting_readonly") return "ReportingRole";
+  if (role == "admin") return "DsqlAdminRole";
+  return {};
+}
 
 std::string sqlstate_of(const std::exception& e) {
   if (const auto* se = dynamic_cast<const pqxx::sql_error*>(&e); se && !se->sqlstate().empty())
@@ -107,7 +119,8 @@ const std::vector<cell>& seed_matrix() {
   return cells;
 }
 
-std::vector<cell_result> probe(const endpoint& where, const std::vector<cell>& cells) {
+std::vector<cell_result> probe(const endpoint& where, const std::vector<cell>& cells,
+                               const connect_options& how) {
   if (where.host.empty()) throw std::runtime_error("seed-flow: no host or socket directory given");
   std::map<std::string_view, std::unique_ptr<pqxx::connection>> conns;
   std::map<std::string_view, std::string> connect_errors;
@@ -117,7 +130,7 @@ std::vector<cell_result> probe(const endpoint& where, const std::vector<cell>& c
     cell_result r{&c, outcome::error, {}};
     if (!conns.count(c.role) && !connect_errors.count(c.role)) {
       try {
-        conns[c.role] = std::make_unique<pqxx::connection>(conninfo(where, c.role));
+        conns[c.role] = std::make_unique<pqxx::connection>(conninfo(where, how, c.role));
       } catch (const std::exception& e) {
         connect_errors[c.role] = "connection failed: " + first_line(e.what());
       }

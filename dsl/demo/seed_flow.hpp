@@ -9,6 +9,7 @@
 // "allowed" and "refused" can ever match an expectation; "error" is always unexpected.
 #pragma once
 
+#include <functional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -47,6 +48,19 @@ struct endpoint {
   std::string dbname = "postgres";
 };
 
+// How to connect beyond the endpoint. For the emulated DSQL endpoint of `dsqlctl
+// local up`: host "localhost" in the endpoint, hostaddr 127.0.0.1, sslmode "require"
+// and a password per role (a DSQL token signed by the role's IAM principal).
+struct connect_options {
+  std::string hostaddr;  // empty: not given
+  std::string sslmode;   // empty: libpq's default
+  std::function<std::string(std::string_view role)> password;  // empty: none
+};
+
+// The IAM role (name, not ARN) mapped to a seed role in seed-flow.md's table, e.g.
+// "AppReadOnlyRole" for app_readonly; "DsqlAdminRole" (DbConnectAdmin) for admin.
+std::string_view seed_principal(std::string_view role);
+
 // The SQLSTATE of a libpqxx error. libpqxx 6.4 (Debian 12) throws some errors as a
 // subclass whose constructor drops the code (insufficient_privilege arrives with an
 // empty sqlstate()); those exact classes are mapped back to their code here.
@@ -54,7 +68,8 @@ std::string sqlstate_of(const std::exception& e);
 
 // Runs every cell; one connection per role. Never throws for a refused or failed
 // statement (that is an outcome); throws std::runtime_error only on bad arguments.
-std::vector<cell_result> probe(const endpoint& where, const std::vector<cell>& cells);
+std::vector<cell_result> probe(const endpoint& where, const std::vector<cell>& cells,
+                               const connect_options& how = {});
 
 // The matrix as a text table, one line per cell, marked "ok" or "UNEXPECTED".
 std::string format_matrix(const std::vector<cell_result>& results);

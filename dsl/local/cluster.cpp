@@ -18,7 +18,13 @@
 #include <sstream>
 #include <thread>
 
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+
 #include <pqxx/pqxx>
+
+#include "iam/state.hpp"
 
 #ifndef DSQL_PG_BINDIR_DEFAULT
 #define DSQL_PG_BINDIR_DEFAULT "/usr/lib/postgresql/15/bin"
@@ -269,16 +275,78 @@ std::string libpq_quote(std::string_view v) {
     return out + "'";
 }
 
-std::string server_settings(const fs::path& dir, int port, bool extension) {
+// --- the emulated endpoint: TCP + TLS on 127.0.0.1, IAM tokens (dsql_iam auth hook) ---
+constexpr const char* iam_state_name = "iam.sqlite";
+
+// A TCP port on 127.0.0.1 that nobody listens on right now (the kernel's choice).
+int free_tcp_port() {
+    const int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    if (fd < 0) throw cluster_error(std::string("cannot create a socket: ") + std::strerror(errno));
+    sockaddr_in a{};
+    a.sin_family = AF_INET;
+    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    socklen_t len = sizeof a;
+    int port = 0;
+    if (::bind(fd, reinterpret_cast<sockaddr*>(&a), sizeof a) == 0 &&
+        ::getsockname(fd, reinterpret_cast<sockaddr*>(&a), &len) == 0)
+        port = ntohs(a.sin_port);
+    ::close(fd);
+    if (port == 0) throw cluster_error("cannot find a free TCP port on 127.0.0.1");
+    return port;
+}
+
+// pg_hba.conf of the local cluster: the Unix socket stays trust (tooling and the
+// bootstrap superuser's break-glass path; dsql_iam.auth_mode = on leaves sockets
+// alone); TLS on 127.0.0.1 is "trust" taken over by the dsql_iam auth hook, so a
+// connection there needs a DSQL token as its password; everything else is refused.
+std::string hba_conf(bool extension) {
     std::ostringstream o;
     o << "# Written by dsqlctl local up on every start; edits here are overwritten.\n"
-      << "listen_addresses = ''\n"
-      << "port = " << port << "\n"
+      << "# TYPE   DATABASE USER ADDRESS       METHOD\n"
+      << "local    all      all                trust\n";
+    if (extension)
+        o << "# the emulated DSQL endpoint: trust taken over by dsql_iam (auth_mode = on): token as password\n"
+          << "hostssl  all      all  127.0.0.1/32  trust\n";
+    o << "host     all      all  0.0.0.0/0     reject\n"
+      << "host     all      all  ::/0          reject\n";
+    return o.str();
+}
+
+// A self-signed certificate for the endpoint (P-256, 30 days), made once per data dir.
+// openssl runs as the run user (as_user), so root writes nothing in its directory.
+void ensure_certificate(const fs::path& data_dir, const run_options& as_user) {
+    const fs::path crt = data_dir / "server.crt", key = data_dir / "server.key";
+    struct stat cst {}, kst {};
+    if (lstat(crt.c_str(), &cst) == 0 && lstat(key.c_str(), &kst) == 0) return;
+    run_options o = as_user;
+    o.cwd = data_dir;
+    check_run({"/usr/bin/openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes",
+               "-keyout", "server.key", "-out", "server.crt", "-days", "30", "-subj", "/CN=localhost", "-addext",
+               "subjectAltName=DNS:localhost,IP:127.0.0.1"},
+              o);
+}
+
+std::string server_settings(const fs::path& dir, int port, bool extension) {
+    std::ostringstream o;
+    o << "# Written by dsqlctl local up on every start; edits here are overwritten.\n";
+    if (extension)
+        o << "listen_addresses = '127.0.0.1'\n"
+          << "ssl = on\n"
+          << "ssl_cert_file = 'server.crt'\n"
+          << "ssl_key_file = 'server.key'\n"
+          << "dsql_iam.auth_mode = 'on'\n"
+          << "dsql_iam.state_file = " << conf_quote((dir / iam_state_name).string()) << "\n"
+          << "dsql_iam.endpoint = " << conf_quote(local_endpoint) << "\n"
+          << "dsql_iam.region = " << conf_quote(local_region) << "\n"
+          << "dsql_iam.cluster_arn = " << conf_quote(local_cluster_arn) << "\n";
+    else
+        o << "listen_addresses = ''\n";
+    o << "port = " << port << "\n"
       << "unix_socket_directories = " << conf_quote(dir.string()) << "\n"
       << "unix_socket_permissions = 0700\n"
       << (extension ? "" : "# DSQL_LOCAL_NO_EXTENSION=1 (development only): dsql_iam not preloaded\n# ")
       << "shared_preload_libraries = 'dsql_iam'\n"
-      << "log_line_prefix = '%m [%p] %q%u@%d '\n"
+      << "log_line_prefix = '%m [%p] %q%u@%d %e '\n"
       << "log_timezone = 'UTC'\n"
       << "# a throwaway cluster: durability is not wanted\n"
       << "fsync = off\n"
@@ -695,6 +763,10 @@ cluster_info make_info(const fs::path& dir, const state& st, const std::string& 
     info.port = st.port != 0 ? st.port : default_port;
     info.run_user = run_user;
     info.extension = st.extension;
+    if (info.extension) {
+        info.tcp = true;
+        info.iam_state = dir / iam_state_name;
+    }
     return info;
 }
 
@@ -768,6 +840,11 @@ std::string cluster_info::conninfo(std::string_view user, std::string_view dbnam
            " user=" + libpq_quote(user) + " dbname=" + libpq_quote(dbname);
 }
 
+std::string cluster_info::tcp_conninfo(std::string_view user, std::string_view dbname) const {
+    return "host=" + libpq_quote(local_endpoint) + " hostaddr=127.0.0.1 port=" + std::to_string(port) +
+           " sslmode=require user=" + libpq_quote(user) + " dbname=" + libpq_quote(dbname);
+}
+
 std::vector<std::string> cluster_info::psql_argv(std::string_view user, std::string_view dbname) const {
     return {(pg_bindir / "psql").string(), "-X", "-h", socket_dir.string(), "-p", std::to_string(port),
             "-U", std::string(user), "-d", std::string(dbname)};
@@ -822,13 +899,17 @@ cluster_info up(const cluster_options& options) {
     }
 
     state st = existing ? existing->st : state{};
-    const int port = options.port != 0 ? options.port : (st.port != 0 ? st.port : default_port);
+    const bool extension = !no_extension_mode();
+    // With the extension the port is also a TCP port on 127.0.0.1: a free one by default.
+    const int port = options.port != 0 ? options.port
+                     : st.port != 0    ? st.port
+                     : extension       ? free_tcp_port()
+                                       : default_port;
     check_socket_path(dir, port);
 
     const fs::path bindir = pg_bindir();
     const fs::path initdb = tool(bindir, "initdb");
     const fs::path pg_ctl = tool(bindir, "pg_ctl");
-    const bool extension = !no_extension_mode();
     if (extension) require_extension_installed(bindir);
     else progress(options.quiet, "DSQL_LOCAL_NO_EXTENSION=1: dsql_iam is neither preloaded nor created (development only)");
 
@@ -866,8 +947,15 @@ cluster_info up(const cluster_options& options) {
         throw cluster_error(info.data_dir.string() + " is not a directory of the run user " + user.name);
     write_file(info.data_dir / server_conf_name, server_settings(dir, port, extension), 0600, user);
     ensure_include(info.data_dir, user);
+    write_file(info.data_dir / "pg_hba.conf", hba_conf(extension), 0600, user);
+    if (extension) {
+        ensure_certificate(info.data_dir, as_user);
+        dsql::iam::state iam_state(dir / iam_state_name);  // created 0600, owned by the run user
+    }
 
-    progress(options.quiet, "starting PostgreSQL in " + dir.string() + " (socket only, port " + std::to_string(port) + ")");
+    progress(options.quiet, "starting PostgreSQL in " + dir.string() +
+                                (extension ? " (socket, and TLS + IAM tokens on 127.0.0.1:" + std::to_string(port) + ")"
+                                           : " (socket only, port " + std::to_string(port) + ")"));
     const run_result started = run({pg_ctl.string(), "-D", info.data_dir.string(), "-l", info.log_file.string(),
                                     "-w", "-t", "60", "-s", "start"},
                                    as_user);

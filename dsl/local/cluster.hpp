@@ -1,5 +1,6 @@
 // A throwaway local PostgreSQL 15 cluster for development and tests: initdb, start,
-// stop, status; Unix socket only; the dsql_iam extension preloaded and created; the
+// stop, status; a Unix socket and (with the extension) TLS on 127.0.0.1 with IAM token
+// authentication; the dsql_iam extension preloaded and created; the
 // DSQL-like `admin` role (LOGIN CREATEROLE, owns database postgres, not superuser).
 //
 // Layout of a cluster directory DIR (owned by the run user, mode 0700):
@@ -10,6 +11,13 @@
 //   DIR/data/dsqlctl-local.conf  server settings we own (included by postgresql.conf)
 //   DIR/server.log            server log (pg_ctl -l)
 //   DIR/.s.PGSQL.<port>       the server's Unix socket (the socket directory is DIR)
+//   DIR/iam.sqlite            the local IAM state (dsqlctl iam; read by the auth hook)
+//   DIR/data/server.{crt,key} self-signed certificate of the TLS endpoint
+//   DIR/data/pg_hba.conf      socket: trust; hostssl 127.0.0.1: trust taken over by
+//                             dsql_iam (token as password); anything else: reject
+//
+// With the extension the server also listens on 127.0.0.1:<port> (TLS only): the
+// emulated DSQL endpoint. Without --port a free port is chosen on first start.
 //
 // As root, the server runs as an unprivileged OS user (default `dsqlrun`, env
 // DSQL_RUN_USER overrides), created on first use; root's own client connections go
@@ -49,9 +57,15 @@
 
 namespace dsql::local {
 
+/// The emulated endpoint's identity: tokens are signed for this host and region,
+/// policies name this cluster ARN (dsql_iam.endpoint / .region / .cluster_arn).
+inline constexpr std::string_view local_endpoint = "localhost";
+inline constexpr std::string_view local_region = "us-east-1";
+inline constexpr std::string_view local_cluster_arn = "arn:aws:dsql:us-east-1:123456789012:cluster/local";
+
 struct cluster_options {
     std::filesystem::path dir;  ///< empty → default_dir()
-    int port = 0;               ///< 0 → the port recorded in DIR, else 5432 (socket only, no TCP)
+    int port = 0;               ///< 0 → the port recorded in DIR, else a free TCP port (5432 without the extension)
     bool quiet = false;         ///< no progress lines on stderr
 };
 
@@ -66,6 +80,15 @@ struct cluster_info {
     std::chrono::system_clock::time_point started_at;  ///< postmaster start (1 s resolution)
     std::string run_user;              ///< OS user running the server
     bool extension = true;             ///< dsql_iam preloaded and created
+    /// With the extension: the emulated DSQL endpoint, TLS on 127.0.0.1:port (the same
+    /// port number as the socket), IAM token authentication (dsql_iam.auth_mode = on).
+    bool tcp = false;
+    std::filesystem::path iam_state;   ///< DIR/iam.sqlite (dsql_iam.state_file), when tcp
+
+    /// libpq conninfo of the endpoint: host=localhost hostaddr=127.0.0.1 port=P
+    /// sslmode=require user=… dbname=…; the password is a token (dsqlctl token generate).
+    [[nodiscard]] std::string tcp_conninfo(std::string_view user = "admin",
+                                           std::string_view dbname = "postgres") const;
 
     /// libpq keyword/value connection string over the Unix socket, values quoted:
     /// host='DIR' port=P user='admin' dbname='postgres'.

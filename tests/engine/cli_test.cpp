@@ -8,7 +8,6 @@
 #include <sstream>
 
 #include "fixture.hpp"
-#include "process.hpp"
 
 using namespace dsql::engine;
 using dsql::engine::test::cluster;
@@ -56,6 +55,7 @@ TEST_CASE("dsqlctl plan/apply/inspect: exit codes, JSON, a 64-byte name refused 
 TEST_CASE("seed-spec plan/apply: a spec program is the engine's command line (dsql::main)", "[integration][cli]") {
   auto& c = cluster();
   const std::string dir = c.dir.string();
+  c.seed_principals();
   CHECK(run({SEED_SPEC, "plan", "--dir", dir, "--exit-code"}).status == 3);
   auto apply = run({SEED_SPEC, "apply", "--dir", dir, "--format", "json"});
   INFO(apply.output);
@@ -73,6 +73,7 @@ TEST_CASE("inspect --format cpp writes DSL code that compiles and declares what 
           "[integration][cli]") {
   auto& c = cluster();
   const std::string dir = c.dir.string();
+  c.seed_principals();
   REQUIRE(run({SEED_SPEC, "apply", "--dir", dir}).status == 0);
   std::ifstream in(std::string(SOURCE_DIR) + "/dsl/demo/seed_tables.sql");
   std::ostringstream tables;

@@ -11,6 +11,7 @@
 
 #include "engine/engine.hpp"
 #include "local/cluster.hpp"
+#include "process.hpp"
 
 namespace dsql::engine::test {
 
@@ -47,6 +48,19 @@ struct server {
     pqxx::nontransaction n(c);
     auto r = n.exec(query);
     return r.empty() || r[0][0].is_null() ? std::string() : r[0][0].c_str();
+  }
+  // IAM principals must exist in the local IAM state before they are mapped (dsql_iam).
+  void principals(const std::vector<std::string>& arns) const {
+    for (const auto& arn : arns) {
+      const bool user = arn.find(":user/") != std::string::npos;
+      auto r = dsql::test::run({DSQLCTL, "iam", "--dir", dir.string(), user ? "create-user" : "create-role", arn});
+      if (r.status != 0 && r.output.find("exists") == std::string::npos)
+        throw std::runtime_error("dsqlctl iam create-role " + arn + " failed:\n" + r.output);
+    }
+  }
+  void seed_principals() const {
+    principals({"arn:aws:iam::123456789012:role/AppReadOnlyRole", "arn:aws:iam::123456789012:role/AppReadWriteRole",
+                "arn:aws:iam::123456789012:role/UserServiceRole", "arn:aws:iam::123456789012:role/ReportingRole"});
   }
   plan plan_for(const spec& s, bool prune = false, const std::string& user = "admin",
                 target t = target::postgres_local) const {

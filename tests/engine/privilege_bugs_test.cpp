@@ -86,6 +86,7 @@ TEST_CASE("P3: every identifier is quoted and compared exactly; a 64-byte name n
   }
   s.roles[1].member_of = {"Mixed"};
   s.mappings = {{"quote\"inside", "arn:aws:iam::123456789012:role/path/Quote-Role"}, {"it's", "arn:aws:iam::123456789012:user/its"}};
+  c.principals({s.mappings[0].arn, s.mappings[1].arn});
   c.apply_spec(s, true);
   c.sql("CREATE TABLE \"Sch\"\"ema.x y\".\"T a\"\"b\"(id int)");
   plan p = c.plan_for(s);
@@ -214,6 +215,7 @@ TEST_CASE("P7: a role is removed in one apply, in order", "[integration][P7]") {
   c.sql("SET ROLE gone; CREATE TABLE app.t_owned(id int);"
         "ALTER DEFAULT PRIVILEGES IN SCHEMA app GRANT SELECT ON TABLES TO keep; RESET ROLE;",
         "postgres");
+  c.principals({"arn:aws:iam::123456789012:role/GoneRole"});
   c.sql("CALL sys.aws_iam_grant('gone', 'arn:aws:iam::123456789012:role/GoneRole')");
   spec s;
   s.name = "p7";

@@ -128,6 +128,7 @@ TEST_CASE("property: for random specs and starting states, apply then plan is em
   ddl += "CREATE SEQUENCE " + q(schemas[0]) + ".q; CREATE FUNCTION " + q(schemas[0]) +
          ".f(int) RETURNS int LANGUAGE sql AS 'SELECT 1';";
   c.sql(ddl);
+  c.principals({arns[0], arns[1]});
   const char* env = std::getenv("DSQL_PROPERTY_SEED");
   const unsigned seed = env ? static_cast<unsigned>(std::strtoul(env, nullptr, 10)) : std::random_device{}();
   const int iterations = std::getenv("DSQL_PROPERTY_ITERATIONS") ? std::atoi(std::getenv("DSQL_PROPERTY_ITERATIONS")) : 25;

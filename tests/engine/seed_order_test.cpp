@@ -17,6 +17,7 @@ TEST_CASE("seed ordering: after the tables appear, the plan names exactly the mi
           "[integration][seed]") {
   auto& c = cluster();
   const spec s = from_model(dsql::model_of<seed::spec>(), "123456789012");
+  c.seed_principals();
   c.apply_spec(s);
   CHECK(c.plan_for(s).empty());
   std::ifstream in(std::string(SOURCE_DIR) + "/dsl/demo/seed_tables.sql");

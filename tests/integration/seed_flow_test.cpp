@@ -7,11 +7,32 @@
 // fixture applies the bootstrap, creates the seed's tables after the grants, and
 // applies again; later cases check idempotency, the matrix, the mapping view, the
 // refusals, and finally the revoke flow.
+//
+// The cluster is the emulated DSQL endpoint of `dsqlctl local up`: every role's probe
+// connects over TLS on 127.0.0.1 with a DSQL token signed by its IAM principal (the
+// local IAM state filled by `dsqlctl iam sync` from `seed-spec policies`), admin with
+// a DbConnectAdmin token; seed-flow.md's refusals 1-6 are each checked for the
+// generic client message and the precise reason (with SQLSTATE 28000) in the server log.
 #include "process.hpp"
 #include "seed_flow.hpp"
 
+#include <arpa/inet.h>
+#include <libpq-fe.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <sqlite3.h>
+#include <sys/stat.h>
+
 #include <catch2/catch.hpp>
+#include <chrono>
+#include <ctime>
 #include <pqxx/pqxx>
+
+#include "iam/state.hpp"
+#include "iam/token.hpp"
+#include "sigv4.h"
 
 #include <cstdlib>
 #include <filesystem>
@@ -26,7 +47,22 @@ using dsql::test::run;
 namespace {
 
 constexpr const char* account_id = "123456789012";
-constexpr int port = 5432;  // Unix socket only: no TCP port is bound
+// The socket and the TLS endpoint share this port number: a free TCP port.
+int free_tcp_port() {
+  const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in a{};
+  a.sin_family = AF_INET;
+  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  socklen_t len = sizeof a;
+  int p = 0;
+  if (fd >= 0 && ::bind(fd, reinterpret_cast<sockaddr*>(&a), sizeof a) == 0 &&
+      ::getsockname(fd, reinterpret_cast<sockaddr*>(&a), &len) == 0)
+    p = ntohs(a.sin_port);
+  if (fd >= 0) ::close(fd);
+  if (p == 0) throw std::runtime_error("no free TCP port");
+  return p;
+}
+const int port = free_tcp_port();
 
 std::string arn(std::string_view name) {
   return std::string("arn:aws:iam::") + account_id + ":role/" + std::string(name);
@@ -55,10 +91,22 @@ struct seed_cluster {
     work = wtmpl;
     auto up = run({DSQLCTL, "local", "up", "--dir", dir.string(), "--port", std::to_string(port)});
     if (up.status != 0) throw std::runtime_error("dsqlctl local up failed:\n" + up.output);
+    auto policies = run({SEED_SPEC, "policies", "--account-id", account_id, "--region", "us-east-1",
+                         "--cluster-id", "local"});
+    if (policies.status != 0) throw std::runtime_error("seed-spec policies failed:\n" + policies.output);
+    const auto json_start = policies.output.find('{');  // after the note on stderr, if any
+    auto sync = run({DSQLCTL, "iam", "--dir", dir.string(), "sync", "--policies", "-"},
+                    policies.output.substr(json_start == std::string::npos ? 0 : json_start));
+    if (sync.status != 0) throw std::runtime_error("dsqlctl iam sync failed:\n" + sync.output);
     auto r = run({SEED_SPEC, "bootstrap", "--target", "aurora_dsql", "--account-id", account_id});
     if (r.status != 0) throw std::runtime_error("seed-spec bootstrap failed:\n" + r.output);
     bootstrap = r.output;
     start_time = query_one("admin", "SELECT pg_postmaster_start_time()::text");
+    // The extension is installed system-wide: say so when the installed build is one
+    // without token authentication (another checkout's `make setup` replaced it).
+    if (query_one("postgres", "SELECT current_setting('dsql_iam.auth_mode', true)") != "on")
+      throw std::runtime_error("the installed dsql_iam has no token authentication (dsql_iam.auth_mode is not "
+                               "'on'): reinstall it from this tree (make install-extension)");
   }
   ~seed_cluster() {
     run({DSQLCTL, "local", "down", "--dir", dir.string()});
@@ -66,6 +114,29 @@ struct seed_cluster {
     fs::remove_all(work, ec);
   }
 
+  // The emulated endpoint: TLS on 127.0.0.1, a token as the password.
+  std::string tcp_conninfo(std::string_view user) const {
+    return "host=localhost hostaddr=127.0.0.1 port=" + std::to_string(port) +
+           " sslmode=require dbname=postgres connect_timeout=10 user='" + std::string(user) + "'";
+  }
+  fs::path iam_state() const { return dir / "iam.sqlite"; }
+  fs::path server_log() const { return dir / "server.log"; }
+  // The first key of an IAM role of the seed account in the local IAM state.
+  dsql::iam::access_key key_of(std::string_view iam_role) const {
+    dsql::iam::state st(iam_state());
+    const auto keys = st.access_keys(arn(iam_role));
+    if (keys.empty()) throw std::runtime_error("no access key for " + arn(iam_role));
+    return keys[0];
+  }
+  // A token signed by an IAM role's key (DbConnectAdmin when admin).
+  std::string token(std::string_view iam_role, bool admin = false, std::string_view host = "localhost",
+                    std::string_view region = "us-east-1", std::int64_t now = 0,
+                    std::int64_t expires = 900) const {
+    const auto k = key_of(iam_role);
+    dsql::iam::token_request r{std::string(host), std::string(region), admin, expires};
+    return dsql::iam::generate_token(r, {k.access_key_id, k.secret_access_key, k.session_token, ""},
+                                     now ? std::optional<std::int64_t>(now) : std::nullopt);
+  }
   std::string conninfo(std::string_view user) const {
     return "host='" + dir.string() + "' port=" + std::to_string(port) + " dbname=postgres user='" +
            std::string(user) + "'";
@@ -135,11 +206,15 @@ TEST_CASE("applying the bootstrap once more prints nothing and changes no catalo
   CHECK(before == after);
 }
 
-TEST_CASE("every cell of the seed's access matrix holds when connecting as each role",
+TEST_CASE("every cell of the seed's access matrix holds when connecting as each role with its token",
           "[integration][seed]") {
   auto& c = cluster();
   const auto& cells = dsql::seedflow::seed_matrix();
-  auto results = dsql::seedflow::probe({c.dir.string(), port, "postgres"}, cells);
+  const dsql::seedflow::connect_options tls_with_tokens{
+      "127.0.0.1", "require", [&c](std::string_view role) {
+        return c.token(dsql::seedflow::seed_principal(role), role == "admin");
+      }};
+  auto results = dsql::seedflow::probe({"localhost", port, "postgres"}, cells, tls_with_tokens);
   REQUIRE(results.size() == cells.size());
   REQUIRE(results.size() >= 30);
   for (const auto& r : results) {
@@ -148,6 +223,329 @@ TEST_CASE("every cell of the seed's access matrix holds when connecting as each 
                        << " (" << r.detail << ")");
     CHECK(r.as_expected());
   }
+}
+
+namespace {
+
+struct attempt {
+  bool ok = false;
+  std::string message;  // libpq's error message when not ok
+};
+
+attempt connect_with(const std::string& conninfo, const std::string& password) {
+  const char* keys[] = {"dbname", "password", nullptr};
+  const char* values[] = {conninfo.c_str(), password.c_str(), nullptr};
+  PGconn* conn = PQconnectdbParams(keys, values, 1);
+  attempt a;
+  a.ok = PQstatus(conn) == CONNECTION_OK;
+  if (!a.ok) a.message = PQerrorMessage(conn);
+  PQfinish(conn);
+  return a;
+}
+
+std::string replace_once(std::string s, const std::string& from, const std::string& to) {
+  const auto p = s.find(from);
+  if (p == std::string::npos) throw std::runtime_error("test token lacks " + from);
+  return s.replace(p, from.size(), to);
+}
+
+// Connects as `role` with `password`; expects the generic refusal for the client and
+// `reason` (with SQLSTATE 28000) in the lines the server logged meanwhile.
+void expect_refused(const seed_cluster& c, std::string_view role, const std::string& password,
+                    const std::string& reason) {
+  const auto before = fs::file_size(c.server_log());
+  const attempt a = connect_with(c.tcp_conninfo(role), password);
+  INFO("as " << role << ", expected reason: " << reason);
+  REQUIRE_FALSE(a.ok);
+  CHECK(a.message.find("FATAL:  IAM authentication failed for user \"" + std::string(role) + "\"") !=
+        std::string::npos);
+  CHECK(a.message.find("dsql_iam") == std::string::npos);  // the reason stays in the server log
+  std::string log;
+  for (int i = 0; i < 50 && log.find(reason) == std::string::npos; ++i) {
+    log = slurp(c.server_log()).substr(before);
+    if (log.find(reason) == std::string::npos) usleep(20000);
+  }
+  INFO("server log since the attempt:\n" << log);
+  CHECK(log.find(reason) != std::string::npos);
+  CHECK(log.find("28000") != std::string::npos);
+  if (password.size() < 10000) CHECK(log.find(password) == std::string::npos);  // never the token
+}
+
+}  // namespace
+
+TEST_CASE("admin connects with a DbConnectAdmin token and each role with its DbConnect token over TLS",
+          "[integration][seed][token]") {
+  auto& c = cluster();
+  for (const char* role : {"admin", "app_readonly", "app_readwrite", "user_service", "reporting_readonly"}) {
+    const bool admin = std::string_view(role) == "admin";
+    pqxx::connection conn(c.tcp_conninfo(role) + " password='" +
+                          c.token(dsql::seedflow::seed_principal(role), admin) + "'");
+    pqxx::nontransaction tx(conn);
+    auto r = tx.exec("SELECT current_user, ssl FROM pg_stat_ssl WHERE pid = pg_backend_pid()");
+    CHECK(std::string(r[0][0].c_str()) == role);
+    CHECK(std::string(r[0][1].c_str()) == "t");
+  }
+  // the break-glass path: the bootstrap superuser on the Unix socket, no token
+  CHECK(c.query_one("postgres", "SELECT current_user") == "postgres");
+}
+
+TEST_CASE("a token presigned by botocore (python3-botocore, SigV4QueryAuth) with a local key is accepted",
+          "[integration][seed][token][botocore]") {
+  auto& c = cluster();
+  const auto k = c.key_of("AppReadOnlyRole");
+  auto r = run({"/usr/bin/python3", std::string(SOURCE_DIR) + "/tests/sigv4/botocore_token.py", "token",
+                k.access_key_id, k.secret_access_key, "-", "localhost", "us-east-1", "DbConnect",
+                std::to_string(std::time(nullptr)), "900"});
+  REQUIRE(r.status == 0);
+  std::string token = r.output;
+  while (!token.empty() && (token.back() == '\n' || token.back() == '\r')) token.pop_back();
+  pqxx::connection conn(c.tcp_conninfo("app_readonly") + " password='" + token + "'");
+  pqxx::nontransaction tx(conn);
+  CHECK(std::string(tx.exec("SELECT current_user")[0][0].c_str()) == "app_readonly");
+}
+
+TEST_CASE("seed-flow refusals 1-3: wrong principal, DbConnect for admin, DbConnectAdmin for an app role",
+          "[integration][seed][token]") {
+  auto& c = cluster();
+  expect_refused(c, "app_readonly", c.token("AppReadWriteRole"),
+                 "role \"app_readonly\" is not mapped to IAM principal " + arn("AppReadWriteRole"));
+  expect_refused(c, "admin", c.token("DsqlAdminRole"), "DbConnectAdmin is for admin only, and admin needs it");
+  expect_refused(c, "app_readonly", c.token("AppReadOnlyRole", true),
+                 "DbConnectAdmin is for admin only, and admin needs it");
+  // admin's principal has no DbConnect policy either way; an app principal none for admin
+  expect_refused(c, "admin", c.token("AppReadOnlyRole", true), "no policy of " + arn("AppReadOnlyRole") +
+                                                                   " allows dsql:dbconnectadmin");
+}
+
+TEST_CASE("seed-flow refusal 4: policy without the action, Resource of another cluster, explicit Deny",
+          "[integration][seed][token]") {
+  auto& c = cluster();
+  const std::string dir = c.dir.string();
+  struct probe_principal {
+    const char* name;
+    const char* policy;  // nullptr: none
+    std::string reason;
+  };
+  const probe_principal cases[] = {
+      {"NoPolicyRole", nullptr, "no policy of " + arn("NoPolicyRole") + " allows dsql:dbconnect"},
+      {"OtherActionRole", R"({"Statement":{"Effect":"Allow","Action":"dsql:DbConnectAdmin","Resource":"*"}})",
+       "no policy of " + arn("OtherActionRole") + " allows dsql:dbconnect"},
+      {"OtherClusterRole",
+       R"({"Statement":{"Effect":"Allow","Action":"dsql:*","Resource":"arn:aws:dsql:us-east-1:123456789012:cluster/other"}})",
+       "no policy of " + arn("OtherClusterRole") + " allows dsql:dbconnect"},
+      {"ConditionRole",
+       R"({"Statement":{"Effect":"Allow","Action":"*","Resource":"*","Condition":{"Bool":{"aws:SecureTransport":"true"}}}})",
+       "no policy of " + arn("ConditionRole") + " allows dsql:dbconnect"},
+      {"DeniedRole",
+       R"({"Statement":[{"Effect":"Allow","Action":"dsql:DbConnect","Resource":"*"},{"Effect":"Deny","Action":"dsql:*","Resource":"arn:aws:dsql:*:*:cluster/local"}]})",
+       "an explicit Deny in the policies of " + arn("DeniedRole")},
+  };
+  for (const auto& p : cases) {
+    REQUIRE(run({DSQLCTL, "iam", "--dir", dir, "create-role", p.name}).status == 0);
+    if (p.policy) REQUIRE(run({DSQLCTL, "iam", "--dir", dir, "put-policy", arn(p.name), "p", "--document", p.policy}).status == 0);
+    REQUIRE(run({DSQLCTL, "iam", "--dir", dir, "create-access-key", arn(p.name)}).status == 0);
+    // mapped, so that only the policy is wrong
+    REQUIRE(c.apply("AWS IAM GRANT app_readonly TO '" + arn(p.name) + "';\n").status == 0);
+    expect_refused(c, "app_readonly", c.token(p.name), p.reason);
+    REQUIRE(c.apply("AWS IAM REVOKE app_readonly FROM '" + arn(p.name) + "';\n").status == 0);
+  }
+}
+
+TEST_CASE("AWS IAM GRANT of a principal absent from the local IAM state fails: IAM role <arn> does not exist",
+          "[integration][seed][token]") {
+  auto& c = cluster();
+  auto r = c.apply("AWS IAM GRANT app_readonly TO '" + arn("NotInIamRole") + "';\n");
+  CHECK(r.status != 0);
+  CHECK(r.output.find("IAM role " + arn("NotInIamRole") + " does not exist") != std::string::npos);
+  CHECK(c.query_one("admin", "SELECT count(*) FROM sys.iam_pg_role_mappings WHERE arn = '" +
+                                 arn("NotInIamRole") + "'") == "0");
+}
+
+TEST_CASE("orphans: deleting the IAM principal keeps the mapping and refuses its tokens (28000)",
+          "[integration][seed][token]") {
+  auto& c = cluster();
+  const std::string dir = c.dir.string();
+  REQUIRE(run({DSQLCTL, "iam", "--dir", dir, "create-role", "OrphanRole"}).status == 0);
+  REQUIRE(run({DSQLCTL, "iam", "--dir", dir, "put-policy", arn("OrphanRole"), "p", "--document",
+               R"({"Statement":{"Effect":"Allow","Action":"dsql:DbConnect","Resource":"*"}})"}).status == 0);
+  REQUIRE(run({DSQLCTL, "iam", "--dir", dir, "create-access-key", arn("OrphanRole")}).status == 0);
+  REQUIRE(c.apply("AWS IAM GRANT app_readonly TO '" + arn("OrphanRole") + "';\n").status == 0);
+  const std::string token = c.token("OrphanRole");
+  CHECK(connect_with(c.tcp_conninfo("app_readonly"), token).ok);
+  REQUIRE(run({DSQLCTL, "iam", "--dir", dir, "delete", arn("OrphanRole")}).status == 0);
+  expect_refused(c, "app_readonly", token, "unknown access key id");
+  CHECK(c.query_one("admin", "SELECT count(*) FROM sys.iam_pg_role_mappings WHERE arn = '" + arn("OrphanRole") +
+                                 "'") == "1");
+  REQUIRE(c.apply("AWS IAM REVOKE app_readonly FROM '" + arn("OrphanRole") + "';\n").status == 0);
+}
+
+TEST_CASE("temporary keys: the session token must be the key's, an expired key is refused",
+          "[integration][seed][token]") {
+  auto& c = cluster();
+  const std::int64_t now = static_cast<std::int64_t>(std::time(nullptr));
+  dsql::iam::access_key session, short_lived;
+  {
+    dsql::iam::state st(c.iam_state());
+    session = st.create_access_key(arn("AppReadOnlyRole"), true, now + 3600);
+    short_lived = st.create_access_key(arn("AppReadOnlyRole"), true, now + 1);
+  }
+  dsql::iam::token_request r{"localhost", "us-east-1", false, 900};
+  CHECK(connect_with(c.tcp_conninfo("app_readonly"),
+                     dsql::iam::generate_token(r, {session.access_key_id, session.secret_access_key,
+                                                   session.session_token, ""}))
+            .ok);
+  expect_refused(c, "app_readonly",
+                 dsql::iam::generate_token(r, {session.access_key_id, session.secret_access_key, std::nullopt, ""}),
+                 "the session token does not belong to access key " + session.access_key_id);
+  expect_refused(c, "app_readonly",
+                 dsql::iam::generate_token(r, {session.access_key_id, session.secret_access_key,
+                                               std::string("IQoJforged"), ""}),
+                 "the session token does not belong to access key " + session.access_key_id);
+  sleep(2);
+  expect_refused(c, "app_readonly",
+                 dsql::iam::generate_token(r, {short_lived.access_key_id, short_lived.secret_access_key,
+                                               short_lived.session_token, ""}),
+                 "access key " + short_lived.access_key_id + " has expired");
+  dsql::iam::state st(c.iam_state());
+  st.delete_access_key(session.access_key_id);
+  st.delete_access_key(short_lived.access_key_id);
+}
+
+TEST_CASE("seed-flow refusal 5: expiry, clock, scope, signature, unknown key, malformed tokens",
+          "[integration][seed][token]") {
+  auto& c = cluster();
+  const std::int64_t now = static_cast<std::int64_t>(std::time(nullptr));
+  const std::string good = c.token("AppReadOnlyRole");
+  expect_refused(c, "app_readonly", c.token("AppReadOnlyRole", false, "localhost", "us-east-1", now - 1000, 900),
+                 "the token has expired");
+  expect_refused(c, "app_readonly", c.token("AppReadOnlyRole", false, "localhost", "us-east-1", now + 600, 900),
+                 "the token is dated in the future");
+  expect_refused(c, "app_readonly",
+                 replace_once(c.token("AppReadOnlyRole", false, "localhost", "us-east-1", now, 604800),
+                              "X-Amz-Expires=604800", "X-Amz-Expires=604801"),
+                 "X-Amz-Expires is outside 1..604800");
+  std::string altered = good;
+  altered.back() = altered.back() == '0' ? '1' : '0';
+  expect_refused(c, "app_readonly", altered, "the token's signature does not match");
+  expect_refused(c, "app_readonly", c.token("AppReadOnlyRole", false, "other.dsql.us-east-1.on.aws"),
+                 "signed for another host");
+  expect_refused(c, "app_readonly", c.token("AppReadOnlyRole", false, "localhost", "us-west-2"),
+                 "signed for another region");
+  {
+    dsql::iam::token_request r{"localhost", "us-east-1", false, 900};
+    expect_refused(c, "app_readonly",
+                   dsql::iam::generate_token(r, {"AKIAUNKNOWNUNKNOWN12", "secret", std::nullopt, ""}),
+                   "unknown access key id AKIAUNKNOWNUNKNOWN12");
+  }
+  const auto date = good.find("&X-Amz-Date=");
+  expect_refused(c, "app_readonly", good.substr(0, date) + good.substr(good.find('&', date + 1)),
+                 "lacks a required parameter");
+  expect_refused(c, "app_readonly", good + "&Action=DbConnect", "repeats a parameter");
+  expect_refused(c, "app_readonly", std::string(100 * 1024, 'a'), "longer than 8193 bytes");
+  expect_refused(c, "app_readonly", replace_once(good, "%2F", "/"), "not properly URL-encoded");
+  expect_refused(c, "app_readonly", "a plain password", "the token is not <host>/?<query>");
+  // a token in plain TCP without TLS never reaches the hook: pg_hba.conf rejects it
+  const attempt plain = connect_with("host=127.0.0.1 port=" + std::to_string(port) +
+                                         " sslmode=disable dbname=postgres user=app_readonly",
+                                     good);
+  CHECK_FALSE(plain.ok);
+  CHECK(plain.message.find("no encryption") != std::string::npos);
+}
+
+TEST_CASE("seed-flow refusal 6: after AWS IAM REVOKE a new connection of that principal is refused",
+          "[integration][seed][token]") {
+  auto& c = cluster();
+  const std::string grant = "AWS IAM GRANT app_readonly TO '" + arn("AppReadOnlyRole") + "';\n";
+  const std::string revoke = "AWS IAM REVOKE app_readonly FROM '" + arn("AppReadOnlyRole") + "';\n";
+  CHECK(connect_with(c.tcp_conninfo("app_readonly"), c.token("AppReadOnlyRole")).ok);
+  REQUIRE(c.apply(revoke).status == 0);
+  expect_refused(c, "app_readonly", c.token("AppReadOnlyRole"),
+                 "role \"app_readonly\" is not mapped to IAM principal " + arn("AppReadOnlyRole"));
+  REQUIRE(c.apply(grant).status == 0);  // the revoke flow below starts from the seed's state
+  CHECK(connect_with(c.tcp_conninfo("app_readonly"), c.token("AppReadOnlyRole")).ok);
+}
+
+TEST_CASE("P11: a missing, corrupt, foreign or locked IAM state file refuses at once with a clear log line",
+          "[integration][seed][token]") {
+  auto& c = cluster();
+  const auto set_state_file = [&](const std::string& path) {
+    pqxx::connection conn(c.conninfo("postgres"));  // break-glass: bootstrap superuser, socket
+    pqxx::nontransaction tx(conn);
+    if (path.empty())
+      tx.exec("ALTER SYSTEM RESET dsql_iam.state_file");
+    else
+      tx.exec("ALTER SYSTEM SET dsql_iam.state_file = " + tx.quote(path));
+    tx.exec("SELECT pg_reload_conf()");
+    usleep(300000);  // the postmaster rereads its files; new backends see the value
+  };
+  const fs::path corrupt = c.dir / "corrupt.sqlite", foreign = c.dir / "foreign.sqlite";
+  {
+    std::ofstream(corrupt) << std::string(4096, 'x');
+    sqlite3* db = nullptr;
+    REQUIRE(sqlite3_open(foreign.c_str(), &db) == SQLITE_OK);
+    sqlite3_exec(db, "PRAGMA user_version = 7; CREATE TABLE t(x)", nullptr, nullptr, nullptr);
+    sqlite3_close(db);
+  }
+  // the server's OS user must be able to read them, as it reads iam.sqlite
+  struct stat st {};
+  REQUIRE(stat(c.dir.c_str(), &st) == 0);
+  for (const auto& f : {corrupt, foreign}) REQUIRE(chown(f.c_str(), st.st_uid, st.st_gid) == 0);
+
+  struct row {
+    std::string path, reason;
+  };
+  const row rows[] = {
+      {(c.dir / "missing.sqlite").string(), "cannot open the IAM state file"},
+      {corrupt.string(), "cannot read the IAM state file"},
+      {foreign.string(), "has schema version 7, this dsql_iam reads version 1"},
+  };
+  for (const auto& r : rows) {
+    set_state_file(r.path);
+    const auto t0 = std::chrono::steady_clock::now();
+    expect_refused(c, "app_readonly", c.token("AppReadOnlyRole"), r.reason);
+    CHECK(std::chrono::steady_clock::now() - t0 < std::chrono::seconds(3));
+  }
+  set_state_file("");
+  // a writer holding the lock: the hook waits its small busy timeout, then refuses
+  {
+    const std::string token = c.token("AppReadOnlyRole");
+    sqlite3* db = nullptr;
+    REQUIRE(sqlite3_open(c.iam_state().c_str(), &db) == SQLITE_OK);
+    REQUIRE(sqlite3_exec(db, "BEGIN EXCLUSIVE", nullptr, nullptr, nullptr) == SQLITE_OK);
+    const auto t0 = std::chrono::steady_clock::now();
+    expect_refused(c, "app_readonly", token, "IAM state file");
+    CHECK(std::chrono::steady_clock::now() - t0 < std::chrono::seconds(3));
+    sqlite3_exec(db, "ROLLBACK", nullptr, nullptr, nullptr);
+    sqlite3_close(db);
+  }
+  // the break-glass path never depended on the state file, and tokens work again
+  CHECK(c.query_one("postgres", "SELECT 1") == "1");
+  CHECK(connect_with(c.tcp_conninfo("app_readonly"), c.token("AppReadOnlyRole")).ok);
+}
+
+TEST_CASE("auth_mode require: Unix-socket trust needs a token too, except the bootstrap superuser (break-glass)",
+          "[integration][seed][token]") {
+  auto& c = cluster();
+  const auto set_mode = [&](const char* mode) {
+    pqxx::connection conn(c.conninfo("postgres"));
+    pqxx::nontransaction tx(conn);
+    tx.exec(std::string("ALTER SYSTEM SET dsql_iam.auth_mode = '") + mode + "'");
+    tx.exec("SELECT pg_reload_conf()");
+    usleep(300000);
+  };
+  set_mode("require");
+  const attempt no_token = connect_with(c.conninfo("app_readonly"), "");
+  const attempt with_token = connect_with(c.conninfo("app_readonly"), c.token("AppReadOnlyRole"));
+  const attempt admin_plain = connect_with(c.conninfo("admin"), "not a token");
+  const std::string breakglass = c.query_one("postgres", "SELECT current_user");
+  set_mode("on");
+  CHECK_FALSE(no_token.ok);
+  CHECK(with_token.ok);
+  CHECK_FALSE(admin_plain.ok);
+  CHECK(admin_plain.message.find("IAM authentication failed for user \"admin\"") != std::string::npos);
+  CHECK(breakglass == "postgres");
+  // back to on: the socket is trust again
+  CHECK(connect_with(c.conninfo("app_readonly"), "").ok);
 }
 
 TEST_CASE("sys.iam_pg_role_mappings lists exactly the seed's mappings, granted by admin",

@@ -1,0 +1,268 @@
+#include "cli/iam_cmd.hpp"
+
+#include <cstdlib>
+#include <ctime>
+#include <fstream>
+#include <iostream>
+#include <iterator>
+#include <map>
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <set>
+#include <sstream>
+
+#include "iam/state.hpp"
+#include "iam/token.hpp"
+#include "local/cluster.hpp"
+
+namespace dsql::cli {
+
+namespace {
+
+namespace fs = std::filesystem;
+using nlohmann::json;
+
+constexpr const char* iam_usage =
+    "usage: dsqlctl iam [--state FILE | --dir DIR] COMMAND ...\n"
+    "\n"
+    "The local IAM state (sqlite3, mode 0600): DIR/iam.sqlite of the local cluster\n"
+    "(default: dsqlctl local's directory), or FILE, or $DSQL_IAM_STATE.\n"
+    "\n"
+    "  create-role NAME|ARN [--account ID]      IAM role (account default 123456789012)\n"
+    "  create-user NAME|ARN [--account ID]      IAM user\n"
+    "  put-policy ARN NAME (--document JSON | --file FILE)\n"
+    "                                           attach (replace) a named policy\n"
+    "  create-access-key ARN [--session-token] [--expires-in S]\n"
+    "                                           prints AccessKeyId and SecretAccessKey\n"
+    "  list                                     principals, keys (ids only), policies\n"
+    "  delete ARN                               principal with its keys and policies\n"
+    "  delete-access-key AKID\n"
+    "  sync --policies FILE|-                   principals, policies (name dsql-connect)\n"
+    "                                           and one access key each, from a JSON map\n"
+    "                                           {ARN: policy} (seed-spec policies)\n"
+    "\n"
+    "usage: dsqlctl token generate [--admin] --hostname H --region R [--expires-in S]\n"
+    "           [--principal ARN | --access-key-id AKID] [--state FILE | --dir DIR]\n"
+    "           [--profile P] [--time UNIX]\n"
+    "\n"
+    "Signs a DSQL connection token (DbConnect, or DbConnectAdmin with --admin) with a\n"
+    "key of the local IAM state (--principal: its first unexpired key; --access-key-id)\n"
+    "or with standard AWS credentials (AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY/\n"
+    "AWS_SESSION_TOKEN, else the profile of ~/.aws/credentials). Expiry default 900 s.\n";
+
+struct usage_error {
+    std::string message;
+};
+
+struct parsed {
+    std::vector<std::string> positional;
+    std::map<std::string, std::string> options;
+    std::set<std::string> flags;
+};
+
+parsed parse(const std::vector<std::string>& args, size_t from, const std::set<std::string>& with_value,
+             const std::set<std::string>& flags) {
+    parsed p;
+    for (size_t i = from; i < args.size(); ++i) {
+        const std::string& a = args[i];
+        if (a.starts_with("--")) {
+            std::string name = a, value;
+            const auto eq = a.find('=');
+            if (eq != std::string::npos) {
+                name = a.substr(0, eq);
+                value = a.substr(eq + 1);
+            }
+            if (with_value.contains(name)) {
+                if (eq == std::string::npos) {
+                    if (i + 1 >= args.size()) throw usage_error{name + " needs a value"};
+                    value = args[++i];
+                }
+                if (p.options.contains(name)) throw usage_error{name + " given twice"};
+                p.options[name] = value;
+            } else if (flags.contains(name) && eq == std::string::npos) {
+                p.flags.insert(name);
+            } else {
+                throw usage_error{"unknown option " + a};
+            }
+        } else {
+            p.positional.push_back(a);
+        }
+    }
+    return p;
+}
+
+std::optional<std::string> opt(const parsed& p, const std::string& name) {
+    const auto it = p.options.find(name);
+    if (it == p.options.end()) return std::nullopt;
+    return it->second;
+}
+
+fs::path state_file(const parsed& p) {
+    if (auto f = opt(p, "--state")) return *f;
+    if (auto d = opt(p, "--dir")) return fs::path(*d) / "iam.sqlite";
+    if (const char* e = std::getenv("DSQL_IAM_STATE"); e && *e) return e;
+    return dsql::local::default_dir() / "iam.sqlite";
+}
+
+std::string read_file(const std::string& name) {
+    if (name == "-") return std::string(std::istreambuf_iterator<char>(std::cin), {});
+    std::ifstream in(name, std::ios::binary);
+    if (!in) throw iam::state_error("cannot read " + name);
+    std::ostringstream s;
+    s << in.rdbuf();
+    return s.str();
+}
+
+std::int64_t seconds(const std::string& v, const char* what) {
+    try {
+        size_t used = 0;
+        const long long n = std::stoll(v, &used);
+        if (used == v.size()) return n;
+    } catch (const std::exception&) {
+    }
+    throw usage_error{std::string(what) + " must be a number of seconds"};
+}
+
+void print_key(const iam::access_key& k) {
+    std::cout << "AccessKeyId:     " << k.access_key_id << "\n"
+              << "SecretAccessKey: " << k.secret_access_key << "\n";
+    if (k.session_token) std::cout << "SessionToken:    " << *k.session_token << "\n";
+    if (k.expires_at) std::cout << "Expiration:      " << *k.expires_at << "\n";
+}
+
+int run_iam(const std::vector<std::string>& args) {
+    const std::set<std::string> values{"--state", "--dir", "--account", "--document", "--file",
+                                       "--expires-in", "--policies"};
+    const parsed p = parse(args, 1, values, {"--session-token", "--help"});
+    if (p.flags.contains("--help") || p.positional.empty()) {
+        std::cout << iam_usage;
+        return p.positional.empty() && !p.flags.contains("--help") ? 2 : 0;
+    }
+    const std::string& cmd = p.positional[0];
+    const auto need = [&](size_t n) {
+        if (p.positional.size() != n + 1) throw usage_error{"iam " + cmd + " takes " + std::to_string(n) + " argument(s)"};
+    };
+    const std::string account = opt(p, "--account").value_or(std::string(iam::default_account));
+    iam::state st(state_file(p));
+    if (cmd == "create-role" || cmd == "create-user") {
+        need(1);
+        const auto pr = st.create_principal(iam::principal_arn(p.positional[1], cmd == "create-role" ? "role" : "user", account));
+        std::cout << pr.arn << "\t" << pr.id << "\n";
+    } else if (cmd == "put-policy") {
+        need(2);
+        std::string doc;
+        if (auto d = opt(p, "--document")) doc = *d;
+        else if (auto f = opt(p, "--file")) doc = read_file(*f);
+        else throw usage_error{"iam put-policy needs --document or --file"};
+        st.put_policy(p.positional[1], p.positional[2], doc);
+    } else if (cmd == "create-access-key") {
+        need(1);
+        std::optional<std::int64_t> expires;
+        if (auto e = opt(p, "--expires-in")) expires = static_cast<std::int64_t>(std::time(nullptr)) + seconds(*e, "--expires-in");
+        print_key(st.create_access_key(p.positional[1], p.flags.contains("--session-token"), expires));
+    } else if (cmd == "list") {
+        need(0);
+        for (const auto& pr : st.principals()) {
+            std::cout << pr.arn << "\t" << pr.id << "\n";
+            for (const auto& k : st.access_keys(pr.arn))
+                std::cout << "  key    " << k.access_key_id << (k.session_token ? " (session)" : "")
+                          << (k.expires_at ? " expires " + std::to_string(*k.expires_at) : std::string()) << "\n";
+            for (const auto& [name, doc] : st.policies(pr.arn)) std::cout << "  policy " << name << "\t" << doc << "\n";
+        }
+    } else if (cmd == "delete") {
+        need(1);
+        if (!st.delete_principal(p.positional[1])) throw iam::state_error("IAM principal " + p.positional[1] + " does not exist");
+    } else if (cmd == "delete-access-key") {
+        need(1);
+        if (!st.delete_access_key(p.positional[1])) throw iam::state_error("access key " + p.positional[1] + " does not exist");
+    } else if (cmd == "sync") {
+        need(0);
+        const auto f = opt(p, "--policies");
+        if (!f) throw usage_error{"iam sync needs --policies FILE (seed-spec policies output)"};
+        json map;
+        try {
+            map = json::parse(read_file(*f));
+        } catch (const json::parse_error& e) {
+            throw iam::state_error(std::string("--policies: not valid JSON: ") + e.what());
+        }
+        if (!map.is_object()) throw iam::state_error("--policies: expected an object {ARN: policy}");
+        for (const auto& [arn, policy] : map.items()) {
+            st.create_principal(arn, true);
+            st.put_policy(arn, "dsql-connect", policy.dump());
+            if (st.access_keys(arn).empty()) st.create_access_key(arn);
+            std::cout << arn << "\n";
+        }
+    } else {
+        throw usage_error{"unknown iam command " + cmd};
+    }
+    return 0;
+}
+
+int run_token(const std::vector<std::string>& args) {
+    const std::set<std::string> values{"--hostname", "--region", "--expires-in", "--principal", "--access-key-id",
+                                       "--state", "--dir", "--profile", "--time"};
+    const parsed p = parse(args, 1, values, {"--admin", "--help"});
+    if (p.flags.contains("--help")) {
+        std::cout << iam_usage;
+        return 0;
+    }
+    if (p.positional.size() != 1 || p.positional[0] != "generate") throw usage_error{"expected: dsqlctl token generate ..."};
+    iam::token_request r;
+    const auto host = opt(p, "--hostname");
+    const auto region = opt(p, "--region");
+    if (!host || !region) throw usage_error{"token generate needs --hostname and --region"};
+    r.hostname = *host;
+    r.region = *region;
+    r.admin = p.flags.contains("--admin");
+    if (auto e = opt(p, "--expires-in")) r.expires_in = seconds(*e, "--expires-in");
+    std::optional<std::int64_t> now;
+    if (auto t = opt(p, "--time")) now = seconds(*t, "--time");
+
+    iam::credentials c;
+    const auto principal = opt(p, "--principal");
+    const auto akid = opt(p, "--access-key-id");
+    if (principal || akid) {
+        if (principal && akid) throw usage_error{"--principal and --access-key-id exclude each other"};
+        iam::state st(state_file(p));
+        std::optional<iam::access_key> key;
+        if (akid) {
+            key = st.find_access_key(*akid);
+            if (!key) throw iam::state_error("access key " + *akid + " is not in " + st.file().string());
+        } else {
+            const auto t = static_cast<std::int64_t>(std::time(nullptr));
+            for (const auto& k : st.access_keys(*principal))
+                if (!k.expires_at || *k.expires_at > t) {
+                    key = k;
+                    break;
+                }
+            if (!key) throw iam::state_error("IAM principal " + *principal + " has no unexpired access key in " + st.file().string());
+        }
+        c = {key->access_key_id, key->secret_access_key, key->session_token, "local IAM state"};
+    } else {
+        auto sc = iam::standard_credentials(opt(p, "--profile"));
+        if (!sc) throw iam::token_error("no credentials: give --principal or --access-key-id (local IAM state), set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or configure ~/.aws/credentials");
+        c = *sc;
+    }
+    std::cout << iam::generate_token(r, c, now) << "\n";
+    return 0;
+}
+
+}  // namespace
+
+bool is_iam_command(const std::vector<std::string>& args) {
+    return !args.empty() && (args[0] == "iam" || args[0] == "token");
+}
+
+int run_iam_command(const std::vector<std::string>& args) {
+    try {
+        return args[0] == "iam" ? run_iam(args) : run_token(args);
+    } catch (const usage_error& e) {
+        std::cerr << "dsqlctl: " << e.message << "\n\n" << iam_usage;
+        return 2;
+    } catch (const std::exception& e) {
+        std::cerr << "dsqlctl: " << e.what() << "\n";
+        return 1;
+    }
+}
+
+}  // namespace dsql::cli
