@@ -22,7 +22,8 @@ using dsql::test::run;
 
 namespace {
 
-constexpr int port = 5432;  // Unix socket only: no TCP port is bound
+// local up binds this port on 127.0.0.1 (TLS) and names the socket after it
+const int port = dsql::test::free_tcp_port();
 
 struct p3_cluster {
   fs::path dir;
@@ -34,6 +35,11 @@ struct p3_cluster {
     dir = tmpl;
     auto up = run({DSQLCTL, "local", "up", "--dir", dir.string(), "--port", std::to_string(port)});
     if (up.status != 0) throw std::runtime_error("dsqlctl local up failed:\n" + up.output);
+    // The spec's principals must exist in the local IAM state before they are mapped
+    // (as on DSQL, where AWS IAM GRANT refuses an unknown IAM role).
+    auto sync = run({DSQLCTL, "iam", "--dir", dir.string(), "sync", "--policies", "-"},
+                    dsql::render_policies<p3::spec>());
+    if (sync.status != 0) throw std::runtime_error("dsqlctl iam sync failed:\n" + sync.output);
     start_time = query("SELECT pg_postmaster_start_time()::text");
   }
   ~p3_cluster() {

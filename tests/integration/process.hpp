@@ -2,7 +2,10 @@
 // stderr captured together, exit status returned. Test-only helper.
 #pragma once
 
+#include <arpa/inet.h>
 #include <fcntl.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
 #include <spawn.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -72,6 +75,23 @@ inline run_result run(const std::vector<std::string>& argv, const std::string& i
   }
   r.status = WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
   return r;
+}
+
+// A TCP port on 127.0.0.1 that is free now (bound to port 0, then released): for a
+// test cluster whose TLS endpoint and socket share one port number.
+inline int free_tcp_port() {
+  const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in a{};
+  a.sin_family = AF_INET;
+  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  socklen_t len = sizeof a;
+  int p = 0;
+  if (fd >= 0 && ::bind(fd, reinterpret_cast<sockaddr*>(&a), sizeof a) == 0 &&
+      ::getsockname(fd, reinterpret_cast<sockaddr*>(&a), &len) == 0)
+    p = ntohs(a.sin_port);
+  if (fd >= 0) ::close(fd);
+  if (p == 0) throw std::runtime_error("no free TCP port");
+  return p;
 }
 
 }  // namespace dsql::test

@@ -48,21 +48,7 @@ namespace {
 
 constexpr const char* account_id = "123456789012";
 // The socket and the TLS endpoint share this port number: a free TCP port.
-int free_tcp_port() {
-  const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in a{};
-  a.sin_family = AF_INET;
-  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  socklen_t len = sizeof a;
-  int p = 0;
-  if (fd >= 0 && ::bind(fd, reinterpret_cast<sockaddr*>(&a), sizeof a) == 0 &&
-      ::getsockname(fd, reinterpret_cast<sockaddr*>(&a), &len) == 0)
-    p = ntohs(a.sin_port);
-  if (fd >= 0) ::close(fd);
-  if (p == 0) throw std::runtime_error("no free TCP port");
-  return p;
-}
-const int port = free_tcp_port();
+const int port = dsql::test::free_tcp_port();
 
 std::string arn(std::string_view name) {
   return std::string("arn:aws:iam::") + account_id + ":role/" + std::string(name);
