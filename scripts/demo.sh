@@ -136,4 +136,5 @@ step "7. connecting as each role with its IAM principal's DbConnect token (no SE
 
 step "8. stopping the cluster"
 "$DSQLCTL" local down --dir "$CLUSTER"
+rmdir "$CLUSTER"   # made by mktemp above; dsqlctl leaves directories it did not create
 say "seed flow: every cell as expected"
