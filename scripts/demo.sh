@@ -10,9 +10,10 @@
 #   3. dsqlctl sql --print         applied as admin over TLS with a DbConnectAdmin token
 #                                  (AWS IAM GRANT rewritten for local)
 #   4. the seed's two tables       created by admin after the grants, as the seed does
-#   5. seed-spec apply             the engine: plan (drift gate: exit 3), apply (prints
-#                                  the plan it applied: the grants on the new tables),
-#                                  plan again (exit 0)
+#   5. seed-spec apply             the engine, over TLS with a DbConnectAdmin token it
+#                                  signs (--iam-token): plan (drift gate: exit 3), apply
+#                                  (prints the plan it applied: the grants on the new
+#                                  tables), plan again (exit 0)
 #   6. apply a third time          catalogs dumped before and after must be identical
 #   7. seed-flow matrix            connect AS each role with a DbConnect token signed by
 #                                  its IAM principal and probe every cell
@@ -94,12 +95,11 @@ reach() {
 }
 echo "    app_readonly may read public.products now? $(reach)  (the grant ran before the table existed)"
 step "5. the engine's apply (seed-spec apply = dsql::main<seed::spec>) as admin over TLS: the plan it applied"
-# The engine connects like psql above: the endpoint, TLS, a DbConnectAdmin token as password.
+# The engine connects like psql above (the endpoint, TLS, a DbConnectAdmin token as
+# password) but signs the token itself: --iam-token with the admin principal's key.
 engine() {
-  PGPASSWORD=$("$DSQLCTL" token generate --admin --dir "$CLUSTER" --hostname localhost --region us-east-1 \
-                 --principal "arn:aws:iam::$ACCOUNT_ID:role/DsqlAdminRole") \
-  "$SEED_SPEC" "$@" --target postgres_local --account-id "$ACCOUNT_ID" \
-    --conninfo "host=localhost hostaddr=127.0.0.1 port=$PORT sslmode=require user=admin dbname=postgres"
+  "$SEED_SPEC" "$@" --target postgres_local --account-id "$ACCOUNT_ID" --dir "$CLUSTER" \
+    --iam-token --principal "arn:aws:iam::$ACCOUNT_ID:role/DsqlAdminRole"
 }
 # plan --exit-code is the drift gate: 3 = the new tables lack the spec's grants
 set +e

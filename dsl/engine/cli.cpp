@@ -13,7 +13,7 @@
 #include <optional>
 #include <sstream>
 
-#include "local/cluster.hpp"
+#include "engine/iam_connect.hpp"
 
 namespace dsql::engine::cli {
 
@@ -35,6 +35,18 @@ std::string usage(std::string_view program, bool builtin) {
          (builtin ? "  spec      the spec as JSON (input of dsqlctl plan --spec)\n" : "") +
          "connection: --conninfo STR (libpq), else the PG* environment variables;\n"
          "            or --dir DIR [--user USER]: a cluster made by `dsqlctl local up` (user admin)\n"
+         "  --iam-token        connect with an Aurora DSQL IAM token as the password, as DSQL's\n"
+         "                     connectors do: DbConnectAdmin for user admin, else DbConnect, signed\n"
+         "                     for the host (no port); automatic when the host is\n"
+         "                     <id>.dsql.<region>.on.aws and no password is given (conninfo, PGPASSWORD).\n"
+         "                     With --dir: the cluster's TLS endpoint (127.0.0.1), signed for localhost\n"
+         "                     us-east-1. The token is never printed. Each option below implies it:\n"
+         "  --region R         signing region (default: the host's, else AWS_REGION, AWS_DEFAULT_REGION)\n"
+         "  --expires-in S     token lifetime in seconds (default 900)\n"
+         "  --profile P        the profile of ~/.aws/credentials (default: AWS_ACCESS_KEY_ID and\n"
+         "                     AWS_SECRET_ACCESS_KEY, else AWS_PROFILE, else default)\n"
+         "  --principal ARN    sign with the key of this IAM principal in the local IAM state\n"
+         "                     (--dir's iam.sqlite, else $DSQL_IAM_STATE), as `dsqlctl token generate`\n"
          "  --spec FILE        the spec as JSON (- for standard input)\n"
          "  --target T         aurora_dsql or postgres_local (default postgres_local; aurora_dsql\n"
          "                     when the host name contains .dsql.)\n"
@@ -56,7 +68,18 @@ struct options {
   std::string spec_file, conninfo, dir, user = "admin", format = "text", account_id = "123456789012";
   std::optional<target> on;
   bool prune = false, exit_code = false, have_conninfo = false;
+  iam_connect::token_options token;
 };
+
+std::int64_t seconds_of(const std::string& arg, const std::string& v) {
+  try {
+    std::size_t used = 0;
+    const long long n = std::stoll(v, &used);
+    if (used == v.size() && n > 0) return n;
+  } catch (const std::exception&) {
+  }
+  throw usage_error(arg + " must be a positive number of seconds, not '" + v + "'");
+}
 
 options parse(const std::vector<std::string>& a, bool builtin) {
   options o;
@@ -90,12 +113,21 @@ options parse(const std::vector<std::string>& a, bool builtin) {
       o.on = parse_target(t);
       if (!o.on) throw usage_error("--target must be aurora_dsql or postgres_local, not '" + t + "'");
     } else if (arg == "--account-id") o.account_id = take();
+    else if (arg == "--iam-token" || arg == "--region" || arg == "--profile" || arg == "--principal" ||
+             arg == "--expires-in") {
+      o.token.requested = true;  // each token option asks for token authentication
+      if (arg == "--region") o.token.region = take();
+      else if (arg == "--profile") o.token.profile = take();
+      else if (arg == "--principal") o.token.principal = take();
+      else if (arg == "--expires-in") o.token.expires_in = seconds_of(arg, take());
+    }
     else if (arg == "--prune" && (o.command == "plan" || o.command == "apply")) o.prune = true;
     else if (arg == "--exit-code" && o.command == "plan") o.exit_code = true;
     else if (arg == "--help" || arg == "-h") o.command = "help";
     else throw usage_error("unknown option or argument " + arg);
   }
   if (o.have_conninfo && !o.dir.empty()) throw usage_error("give --conninfo or --dir, not both");
+  if (o.token.principal && o.token.profile) throw usage_error("--principal and --profile exclude each other");
   if (!builtin && o.spec_file.empty() && (o.command == "plan" || o.command == "apply"))
     throw usage_error(o.command + " needs --spec FILE (a spec as JSON, e.g. from `seed-spec spec`)");
   return o;
@@ -110,11 +142,10 @@ std::string read_file(const std::string& f) {
   return s.str();
 }
 
+// The conninfo (empty: libpq reads the PG* variables), or the local cluster's; with a
+// DSQL token as the password when one is asked for or the host is Aurora DSQL's.
 std::string conninfo_of(const options& o) {
-  if (o.dir.empty()) return o.conninfo;  // empty: libpq reads PG* variables
-  auto info = dsql::local::status(o.dir);
-  if (!info) throw engine_error("no cluster is running in " + o.dir + ": run `dsqlctl local up --dir " + o.dir + "` first");
-  return info->conninfo(o.user);
+  return iam_connect::connection_string(o.token, o.conninfo, o.dir, o.user);
 }
 
 target target_of(const options& o, pqxx::connection& c) {

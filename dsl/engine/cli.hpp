@@ -10,6 +10,9 @@
 // Connection: --conninfo STR (libpq), else the PG* environment; or --dir DIR for a
 // cluster made by `dsqlctl local up` (--user, default admin). --target aurora_dsql |
 // postgres_local (default: postgres_local, aurora_dsql when the host is *.dsql.*).
+// IAM token authentication (engine/iam_connect.hpp): --iam-token [--region R]
+// [--expires-in S] [--profile P] [--principal ARN], automatic for a host
+// <id>.dsql.<region>.on.aws without a password; with --dir over the cluster's TLS endpoint.
 // --format text|json. Exit status: 0 ok, 1 error, 2 usage, 3 plan --exit-code with changes.
 #pragma once
 
