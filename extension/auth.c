@@ -38,6 +38,7 @@
 #include "postgres.h"
 
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <time.h>
 
 #include <openssl/crypto.h>
@@ -192,6 +193,46 @@ copy_column(sqlite3_stmt *s, int col, char *out, size_t outsz, bool *too_long)
 }
 
 /*
+ * Open the IAM state file read-only for one check.  Only a regular file is
+ * opened, never through a symbolic link: sqlite's open of a FIFO would block
+ * until a writer appears, which would hang the login until
+ * authentication_timeout (P11: a broken state must refuse quickly).  The file
+ * could still be swapped between lstat() and open(), but only by someone who
+ * can write the cluster directory, i.e. the server's own OS user.  Returns
+ * NULL on success, else the reason (palloc'd); *db is then closed.
+ */
+static char *
+open_state_file(sqlite3 **db)
+{
+	struct stat st;
+	int			rc;
+
+	*db = NULL;
+	if (lstat(dsql_iam_state_file, &st) != 0)
+		return psprintf("cannot open the IAM state file \"%s\": %m",
+						dsql_iam_state_file);
+	if (!S_ISREG(st.st_mode))
+		return psprintf("the IAM state file \"%s\" is not a regular file",
+						dsql_iam_state_file);
+	rc = sqlite3_open_v2(dsql_iam_state_file, db,
+						 SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX |
+						 SQLITE_OPEN_NOFOLLOW, NULL);
+	if (rc != SQLITE_OK)
+	{
+		char	   *reason = psprintf("cannot open the IAM state file \"%s\": %s",
+									  dsql_iam_state_file,
+									  *db ? sqlite3_errmsg(*db) : sqlite3_errstr(rc));
+
+		if (*db)
+			sqlite3_close(*db);
+		*db = NULL;
+		return reason;
+	}
+	sqlite3_busy_timeout(*db, DSQL_IAM_STATE_BUSY_MS);
+	return NULL;
+}
+
+/*
  * Reads the key and evaluates the principal's policies.  Returns NULL when
  * allowed, else a reason (palloc'd).  *key is filled when the key exists.
  */
@@ -205,21 +246,15 @@ check_state(const dsql_token *token, const char *action, key_info *key,
 	int			rc;
 	bool		too_long = false;
 	bool		allowed = false;
+	bool		conditional_allow = false;
 	bool		denied = false;
 
 	*key_found = false;
 	if (dsql_iam_state_file == NULL || dsql_iam_state_file[0] == '\0')
 		return pstrdup("dsql_iam.state_file is not set");
-	rc = sqlite3_open_v2(dsql_iam_state_file, &db,
-						 SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX, NULL);
-	if (rc != SQLITE_OK)
-	{
-		reason = psprintf("cannot open the IAM state file \"%s\": %s",
-						  dsql_iam_state_file,
-						  db ? sqlite3_errmsg(db) : sqlite3_errstr(rc));
+	reason = open_state_file(&db);
+	if (reason != NULL)
 		goto done;
-	}
-	sqlite3_busy_timeout(db, DSQL_IAM_STATE_BUSY_MS);
 
 	rc = sqlite3_prepare_v2(db, "PRAGMA user_version", -1, &s, NULL);
 	if (rc != SQLITE_OK || sqlite3_step(s) != SQLITE_ROW)
@@ -309,6 +344,8 @@ check_state(const dsql_token *token, const char *action, key_info *key,
 			denied = true;		/* conditional or not: fail closed */
 		else if (strcmp(effect, "Allow") == 0 && !conditional)
 			allowed = true;
+		else if (strcmp(effect, "Allow") == 0)
+			conditional_allow = true;
 	}
 	if (rc != SQLITE_DONE)
 	{
@@ -319,8 +356,11 @@ check_state(const dsql_token *token, const char *action, key_info *key,
 	if (denied)
 		reason = psprintf("an explicit Deny in the policies of %s covers %s on %s",
 						  key->arn, action, dsql_iam_cluster_arn);
+	else if (!allowed && conditional_allow)
+		reason = psprintf("no policy of %s allows %s on %s without a Condition (a statement with a Condition never grants)",
+						  key->arn, action, dsql_iam_cluster_arn);
 	else if (!allowed)
-		reason = psprintf("no policy of %s allows %s on %s (a statement with a Condition never grants)",
+		reason = psprintf("no policy of %s allows %s on %s",
 						  key->arn, action, dsql_iam_cluster_arn);
 
 done:
@@ -348,13 +388,10 @@ dsql_iam_principal_lookup(const char *arn, char **reason)
 	*reason = NULL;
 	if (dsql_iam_state_file == NULL || dsql_iam_state_file[0] == '\0')
 		return DSQL_IAM_PRINCIPAL_NO_STATE;
-	rc = sqlite3_open_v2(dsql_iam_state_file, &db,
-						 SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX, NULL);
-	if (rc == SQLITE_OK)
-	{
-		sqlite3_busy_timeout(db, DSQL_IAM_STATE_BUSY_MS);
-		rc = sqlite3_prepare_v2(db, "PRAGMA user_version", -1, &s, NULL);
-	}
+	*reason = open_state_file(&db);
+	if (*reason != NULL)
+		goto done;
+	rc = sqlite3_prepare_v2(db, "PRAGMA user_version", -1, &s, NULL);
 	if (rc == SQLITE_OK && sqlite3_step(s) == SQLITE_ROW &&
 		sqlite3_column_int(s, 0) != DSQL_IAM_STATE_SCHEMA_VERSION)
 	{

@@ -451,7 +451,7 @@ TEST_CASE("seed-flow refusal 6: after AWS IAM REVOKE a new connection of that pr
   CHECK(connect_with(c.tcp_conninfo("app_readonly"), c.token("AppReadOnlyRole")).ok);
 }
 
-TEST_CASE("P11: a missing, corrupt, foreign or locked IAM state file refuses at once with a clear log line",
+TEST_CASE("P11: a missing, corrupt, foreign, FIFO or locked IAM state file refuses at once with a clear log line",
           "[integration][seed][token]") {
   auto& c = cluster();
   const auto set_state_file = [&](const std::string& path) {
@@ -464,7 +464,11 @@ TEST_CASE("P11: a missing, corrupt, foreign or locked IAM state file refuses at 
     tx.exec("SELECT pg_reload_conf()");
     usleep(300000);  // the postmaster rereads its files; new backends see the value
   };
-  const fs::path corrupt = c.dir / "corrupt.sqlite", foreign = c.dir / "foreign.sqlite";
+  const fs::path corrupt = c.dir / "corrupt.sqlite", foreign = c.dir / "foreign.sqlite",
+                 fifo = c.dir / "fifo.sqlite";
+  // a FIFO: opening it would block until a writer came (a login hanging until
+  // authentication_timeout); it must be refused at once as not a regular file
+  REQUIRE(mkfifo(fifo.c_str(), 0600) == 0);
   {
     std::ofstream(corrupt) << std::string(4096, 'x');
     sqlite3* db = nullptr;
@@ -475,7 +479,7 @@ TEST_CASE("P11: a missing, corrupt, foreign or locked IAM state file refuses at 
   // the server's OS user must be able to read them, as it reads iam.sqlite
   struct stat st {};
   REQUIRE(stat(c.dir.c_str(), &st) == 0);
-  for (const auto& f : {corrupt, foreign}) REQUIRE(chown(f.c_str(), st.st_uid, st.st_gid) == 0);
+  for (const auto& f : {corrupt, foreign, fifo}) REQUIRE(chown(f.c_str(), st.st_uid, st.st_gid) == 0);
 
   struct row {
     std::string path, reason;
@@ -484,6 +488,7 @@ TEST_CASE("P11: a missing, corrupt, foreign or locked IAM state file refuses at 
       {(c.dir / "missing.sqlite").string(), "cannot open the IAM state file"},
       {corrupt.string(), "cannot read the IAM state file"},
       {foreign.string(), "has schema version 7, this dsql_iam reads version 1"},
+      {fifo.string(), "is not a regular file"},
   };
   for (const auto& r : rows) {
     set_state_file(r.path);
