@@ -96,7 +96,7 @@ int run(int argc, char** argv) {
       fs::remove(d, ec);  // down() keeps a directory it did not create
     }
   } stop{dir};
-  const auto info = dsql::local::up(dsql::local::cluster_options{dir, 5432, true});
+  const auto info = dsql::local::up(dsql::local::cluster_options{dir, 0, true});
   const std::string conninfo = info.conninfo("admin");
   pqxx::connection c(conninfo);
 

@@ -111,7 +111,7 @@ struct executor {
     for (std::size_t b = 0; b < n; b += batch) {
       const std::size_t e = std::min(n, b + batch);
       if (o.progress)
-        std::fprintf(stderr, "dsql apply: [%zu/%zu] %s\n", e, n, first_line(p.steps[e - 1].sql).c_str());
+        std::fprintf(stderr, "dsql apply: [%zu/%zu] %s\n", e, n, printable(first_line(p.steps[e - 1].sql)).c_str());
       try {
         run_batch(p, b, e);
       } catch (const std::exception& ex) {

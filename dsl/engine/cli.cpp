@@ -205,7 +205,7 @@ int run(const std::vector<std::string>& args, const spec_factory& factory, std::
         std::cout << "{\"applied\": " << to_json(r.applied) << ", \"retries\": " << r.retries
                   << ", \"rounds\": " << r.rounds << ", \"converged\": true}\n";
       } else if (r.applied.empty()) {
-        std::cout << "No changes. The database matches the spec \"" << s->name << "\".\n";
+        std::cout << "No changes. The database matches the spec \"" << printable(s->name) << "\".\n";
       } else {
         std::cout << "Applied:\n" << to_text(r.applied) << "\nApply complete: " << r.applied.steps.size()
                   << " step(s), " << r.retries << " retried conflict(s); the plan is now empty.\n";
@@ -213,11 +213,11 @@ int run(const std::vector<std::string>& args, const spec_factory& factory, std::
       return exit_ok;
     } catch (const convergence_error& e) {
       if (json) std::cout << "{\"converged\": false, \"remaining\": " << to_json(e.remaining()) << "}\n";
-      std::cerr << program << ": " << e.what() << "\n";
+      std::cerr << program << ": " << printable(e.what()) << "\n";
       return exit_error;
     }
   } catch (const std::exception& e) {
-    std::cerr << program << ": " << e.what() << "\n";
+    std::cerr << program << ": " << printable(e.what()) << "\n";
     return exit_error;
   }
 }

@@ -114,8 +114,9 @@ struct spec {
 // (the model's own account wins when it binds one).
 spec from_model(const dsql::model::cluster& c, std::string_view account_id);
 // Checks names (1..63 bytes, no NUL; a 64-byte name is refused before any SQL), that
-// grantees are declared, that no reserved role (admin, pg_*, PUBLIC pseudo-role) is
-// managed. Throws engine_error.
+// grantees are declared, that no reserved role (the DSL's dsql::is_reserved_role_name:
+// admin, postgres, public, none, sys, rds*, pg_*) is managed, retired or granted as a
+// membership (member_of). Throws engine_error.
 void validate(const spec& s);
 
 std::string to_json(const spec& s);
@@ -230,8 +231,13 @@ struct diff_options {
 };
 
 plan diff(const spec& s, const state& live, const diff_options& o = {});
+// Text formats print names and reasons through printable(): control bytes (< 0x20, 0x7F)
+// and UTF-8 C1 controls (U+0080..U+009F) become \n, \r, \t, \xHH, \u00HH, so a catalog
+// name cannot fake, hide or split lines on a terminal or CI log. The SQL executed and the
+// JSON formats are unchanged (JSON escapes control characters itself).
 std::string to_text(const plan& p);
 std::string to_json(const plan& p);
+std::string printable(std::string_view text);
 
 // ---- apply -----------------------------------------------------------------------------
 

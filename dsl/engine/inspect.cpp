@@ -248,50 +248,53 @@ state inspect(pqxx::connection& c, target t) {
 // ---- printing the state ------------------------------------------------------------------
 
 namespace {
+// names for people: quoted, control characters escaped (printable())
+std::string shown(std::string_view n) { return printable(dsql::quote_identifier(n)); }
+std::string shown_literal(std::string_view n) { return printable(dsql::quote_literal(n)); }
 std::string object_name(const live_object& o) {
   std::string s;
-  if (!o.schema.empty()) s = dsql::quote_identifier(o.schema) + ".";
-  s += dsql::quote_identifier(o.name);
-  if (o.kind == object_kind::function) s += "(" + o.args + ")";
+  if (!o.schema.empty()) s = shown(o.schema) + ".";
+  s += shown(o.name);
+  if (o.kind == object_kind::function) s += "(" + printable(o.args) + ")";
   return s;
 }
-std::string grantee_name(const std::string& g, bool pub) { return pub ? "PUBLIC" : dsql::quote_identifier(g); }
+std::string grantee_name(const std::string& g, bool pub) { return pub ? "PUBLIC" : shown(g); }
 }  // namespace
 
 std::string to_text(const state& s) {
-  std::string out = "-- live state of database " + dsql::quote_identifier(s.database) + " as " +
-                    dsql::quote_identifier(s.current_user) + " (server " + std::to_string(s.server_version) +
+  std::string out = "-- live state of database " + shown(s.database) + " as " +
+                    shown(s.current_user) + " (server " + std::to_string(s.server_version) +
                     ", target " + std::string(to_string(s.on)) + ", " + std::to_string(s.round_trips) +
                     " round trips)\n";
   out += "roles:\n";
   for (const auto& r : s.roles) {
     if (r.name.starts_with("pg_")) continue;
-    out += "  " + dsql::quote_identifier(r.name) + (r.login ? " LOGIN" : " NOLOGIN") + (r.superuser ? " SUPERUSER" : "") +
+    out += "  " + shown(r.name) + (r.login ? " LOGIN" : " NOLOGIN") + (r.superuser ? " SUPERUSER" : "") +
            (r.createrole ? " CREATEROLE" : "") + "\n";
   }
   out += "memberships:\n";
   for (const auto& m : s.memberships)
-    out += "  " + dsql::quote_identifier(m.member) + " in " + dsql::quote_identifier(m.role) + " (granted by " +
-           dsql::quote_identifier(m.grantor) + (m.admin_option ? ", with admin option)\n" : ")\n");
+    out += "  " + shown(m.member) + " in " + shown(m.role) + " (granted by " +
+           shown(m.grantor) + (m.admin_option ? ", with admin option)\n" : ")\n");
   out += "privileges:\n";
   for (const auto& a : s.acls) {
     const auto& o = s.objects[a.object];
     out += "  " + std::string(to_string(o.kind)) + " " + object_name(o) +
-           (a.column.empty() ? "" : " column " + dsql::quote_identifier(a.column)) + ": " +
+           (a.column.empty() ? "" : " column " + shown(a.column)) + ": " +
            grantee_name(a.grantee, a.is_public) + " " + privilege_list(a.privileges) +
            (a.grantable ? " (grantable: " + privilege_list(a.grantable) + ")" : "") + " from " +
-           dsql::quote_identifier(a.grantor) + (a.grantee == o.owner && !a.is_public ? " [owner]" : "") + "\n";
+           shown(a.grantor) + (a.grantee == o.owner && !a.is_public ? " [owner]" : "") + "\n";
   }
   out += "default privileges:\n";
   for (const auto& d : s.default_acls)
-    out += "  for role " + dsql::quote_identifier(d.for_role) +
-           (d.schema.empty() ? std::string(" (all schemas)") : " in schema " + dsql::quote_identifier(d.schema)) +
+    out += "  for role " + shown(d.for_role) +
+           (d.schema.empty() ? std::string(" (all schemas)") : " in schema " + shown(d.schema)) +
            " on type " + std::string(1, d.objtype) + ": " + grantee_name(d.grantee, d.is_public) + " " +
            privilege_list(d.privileges) + "\n";
   out += "IAM mappings:\n";
   for (const auto& m : s.mappings)
-    out += "  " + dsql::quote_identifier(m.role) + " <- " + dsql::quote_literal(m.arn) + " (granted by " +
-           dsql::quote_identifier(m.grantor) + ")\n";
+    out += "  " + shown(m.role) + " <- " + shown_literal(m.arn) + " (granted by " +
+           shown(m.grantor) + ")\n";
   return out;
 }
 

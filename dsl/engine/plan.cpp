@@ -332,6 +332,9 @@ struct builder {
       for (const auto& m : r.member_of) {
         if (!live.find_role(m) && !is_managed(m))
           throw engine_error("role \"" + r.name + "\" is declared a member of \"" + m + "\", which does not exist");
+        if (const live_role* lr = live.find_role(m); lr && lr->superuser)
+          throw engine_error("role \"" + r.name + "\" is declared a member of \"" + m +
+                             "\", a superuser: superuser memberships are never granted");
         want.emplace(m, r.name);
       }
     // Live memberships that would close a cycle with a declared one ("revokes before
@@ -627,13 +630,32 @@ plan diff(const spec& s, const state& live, const diff_options& o) {
 
 // ---- printing ---------------------------------------------------------------------------
 
+std::string printable(std::string_view text) {
+  static constexpr char hex[] = "0123456789abcdef";
+  std::string out;
+  out.reserve(text.size());
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    const auto u = static_cast<unsigned char>(text[i]);
+    const auto next = i + 1 < text.size() ? static_cast<unsigned char>(text[i + 1]) : 0U;
+    if (u == '\n') out += "\\n";
+    else if (u == '\r') out += "\\r";
+    else if (u == '\t') out += "\\t";
+    else if (u < 0x20U || u == 0x7FU) out += std::string("\\x") + hex[u >> 4U] + hex[u & 15U];
+    else if (u == 0xC2U && next >= 0x80U && next <= 0x9FU) {  // C1 control as UTF-8
+      out += std::string("\\u00") + hex[next >> 4U] + hex[next & 15U];
+      ++i;
+    } else out += text[i];
+  }
+  return out;
+}
+
 std::string to_text(const plan& p) {
   std::size_t add = 0, change = 0, remove = 0;
   for (const auto& st : p.steps) (st.action == '+' ? add : st.action == '~' ? change : remove)++;
+  const std::string name = printable(p.spec_name);
   if (p.steps.empty())
-    return "No changes. The database matches the spec" + (p.spec_name.empty() ? std::string() : " \"" + p.spec_name + "\"") +
-           ".\n";
-  std::string out = "Plan for spec \"" + p.spec_name + "\" on " + std::string(to_string(p.on)) + ": " + std::to_string(add) +
+    return "No changes. The database matches the spec" + (name.empty() ? std::string() : " \"" + name + "\"") + ".\n";
+  std::string out = "Plan for spec \"" + name + "\" on " + std::string(to_string(p.on)) + ": " + std::to_string(add) +
                     " to add, " + std::to_string(change) + " to change, " + std::to_string(remove) +
                     " to remove (steps run in the order of their numbers).\n";
   // group by role, groups in order of first appearance
@@ -642,17 +664,19 @@ std::string to_text(const plan& p) {
     if (std::find(groups.begin(), groups.end(), st.role) == groups.end()) groups.push_back(st.role);
   const std::size_t width = std::to_string(p.steps.size()).size();
   for (const auto& g : groups) {
-    out += "\n" + (g.empty() ? std::string("schemas") : g == "PUBLIC" ? std::string("PUBLIC") : "role " + quote_identifier(g)) + "\n";
+    out += "\n" +
+           (g.empty() ? std::string("schemas") : g == "PUBLIC" ? std::string("PUBLIC") : "role " + printable(quote_identifier(g))) +
+           "\n";
     for (std::size_t i = 0; i < p.steps.size(); ++i) {
       const auto& st = p.steps[i];
       if (st.role != g) continue;
       std::string n = std::to_string(i + 1);
       n.insert(0, width - n.size(), ' ');
-      out += "  " + std::string(1, st.action) + " " + n + ". " + st.sql + "\n";
+      out += "  " + std::string(1, st.action) + " " + n + ". " + printable(st.sql) + "\n";
       if (!st.act_as.empty())
-        out += std::string(width + 7, ' ') + "(as " + quote_identifier(st.act_as) +
+        out += std::string(width + 7, ' ') + "(as " + printable(quote_identifier(st.act_as)) +
                (st.prologue.empty() ? ")\n" : ", with USAGE on the schema for this step only)\n");
-      out += std::string(width + 7, ' ') + "# " + st.reason + "\n";
+      out += std::string(width + 7, ' ') + "# " + printable(st.reason) + "\n";
     }
   }
   return out;

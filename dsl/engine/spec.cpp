@@ -1,6 +1,7 @@
 // Privileges, the engine spec, its validation, the adapter from the DSL's model, JSON.
 #include <dsql/model.hpp>
 #include <dsql/name.hpp>
+#include <dsql/role.hpp>
 
 #include <nlohmann/json.hpp>
 
@@ -103,21 +104,21 @@ void check(std::string_view what, std::string_view name) {
   if (auto st = dsql::check_name(name); st != dsql::name_status::ok)
     throw engine_error(std::string(what) + " \"" + std::string(name) + "\": " + std::string(dsql::name_message(st)));
 }
-bool reserved_role(std::string_view n) {
-  return n == "admin" || n.starts_with("pg_") || n == "postgres";
-}
+// The DSL's rule (dsql::is_reserved_role_name): admin, postgres, public, none, sys, rds*, pg_*.
+bool reserved_role(std::string_view n) { return dsql::is_reserved_role_name(n); }
+constexpr std::string_view reserved_names = "admin, postgres, public, none, sys, rds* and pg_* roles";
 }  // namespace
 
 void validate(const spec& s) {
   std::set<std::string> roles, schemas;
   for (const auto& r : s.roles) {
     check("role", r.name);
-    if (reserved_role(r.name)) throw engine_error("role \"" + r.name + "\" is reserved: admin, postgres and pg_* roles are never managed");
+    if (reserved_role(r.name)) throw engine_error("role \"" + r.name + "\" is reserved: " + std::string(reserved_names) + " are never managed");
     if (!roles.insert(r.name).second) throw engine_error("role \"" + r.name + "\" is declared twice");
   }
   for (const auto& r : s.retired_roles) {
     check("retired role", r);
-    if (reserved_role(r)) throw engine_error("role \"" + r + "\" is reserved and cannot be retired");
+    if (reserved_role(r)) throw engine_error("role \"" + r + "\" is reserved and cannot be retired (" + std::string(reserved_names) + ")");
     if (roles.count(r)) throw engine_error("role \"" + r + "\" is both declared and retired");
   }
   auto known_role = [&](const std::string& n, std::string_view where) {
@@ -128,6 +129,10 @@ void validate(const spec& s) {
     for (const auto& m : r.member_of) {
       check("role", m);
       if (m == r.name) throw engine_error("role \"" + r.name + "\" cannot be a member of itself");
+      // granting admin, a superuser or a predefined pg_ role is never the spec's to decide
+      if (reserved_role(m))
+        throw engine_error("role \"" + r.name + "\" cannot be declared a member of \"" + m + "\": " +
+                           std::string(reserved_names) + " are reserved and never granted");
     }
   for (const auto& sc : s.schemas) {
     check("schema", sc.name);

@@ -48,6 +48,15 @@ TEST_CASE("dsqlctl plan/apply/inspect: exit codes, JSON, a 64-byte name refused 
   auto bad = run({DSQLCTL, "plan", "--spec", file, "--conninfo", "host=/nonexistent"});
   CHECK(bad.status == 1);
   CHECK(bad.output.find("at most 63 bytes") != std::string::npos);
+  // reserved names (the DSL's rule) and a membership in admin are refused at spec load
+  for (const char* json : {R"({"roles": [{"name": "app", "member_of": ["admin"]}]})", R"({"roles": [{"name": "rdsadmin"}]})",
+                           R"({"roles": [{"name": "public"}]})", R"({"retired_roles": ["sys"]})"}) {
+    std::ofstream(file) << json;
+    auto refused = run({DSQLCTL, "plan", "--spec", file, "--conninfo", "host=/nonexistent"});
+    INFO(json << "\n" << refused.output);
+    CHECK(refused.status == 1);
+    CHECK(refused.output.find("reserved") != std::string::npos);
+  }
   CHECK(run({DSQLCTL, "plan", "--dir", dir}).status == 2);  // no --spec
   CHECK(run({DSQLCTL, "plan", "--spec", file, "--format", "yaml"}).status == 2);
 }
@@ -80,6 +89,9 @@ TEST_CASE("inspect --format cpp writes DSL code that compiles and declares what 
   tables << in.rdbuf();
   c.sql(tables.str());
   REQUIRE(run({SEED_SPEC, "apply", "--dir", dir}).status == 0);
+  // roles named like C++ keywords become other identifiers (class_, public_, and_, co_await_)
+  c.sql("CREATE ROLE \"class\"; CREATE ROLE \"Public\"; CREATE ROLE \"and\"; CREATE ROLE \"co_await\"; "
+        "CREATE ROLE \"1st\";");
 
   auto cpp = run({DSQLCTL, "inspect", "--dir", dir, "--format", "cpp"});
   INFO(cpp.output);
@@ -88,12 +100,14 @@ TEST_CASE("inspect --format cpp writes DSL code that compiles and declares what 
   CHECK(cpp.output.find("dsql::grant<dsql::privileges<dsql::select, dsql::insert, dsql::update, dsql::delete_>, "
                         "dsql::on_all_tables_in<dsql::public_schema>, app_readwrite>") != std::string::npos);
   CHECK(cpp.output.find("dsql::iam_grant<app_readonly, dsql::iam_role<\"AppReadOnlyRole\">>") != std::string::npos);
+  CHECK(cpp.output.find("using class_ = dsql::role<\"class\">;") != std::string::npos);
+  CHECK(cpp.output.find("using co_await_ = dsql::role<\"co_await\">;") != std::string::npos);
   const auto header = c.dir / "adopted.hpp";
   std::ofstream(header) << cpp.output;
   const auto check = c.dir / "adopted_check.cpp";
   std::ofstream(check) << "#include \"adopted.hpp\"\n#include <dsql/model.hpp>\n"
                           "static_assert(dsql::valid<adopted::spec>);\n"
-                          "static_assert(dsql::model_of<adopted::spec>().roles.size() == 4);\n"
+                          "static_assert(dsql::model_of<adopted::spec>().roles.size() == 9);\n"
                           "static_assert(dsql::model_of<adopted::spec>().mappings.size() == 4);\n"
                           "static_assert(dsql::model_of<adopted::spec>().grants.size() == 12);\n";
   auto compile = run({CXX_COMPILER, "-std=c++20", "-fsyntax-only", "-I", std::string(SOURCE_DIR) + "/include",

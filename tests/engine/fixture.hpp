@@ -25,7 +25,9 @@ struct server {
     std::string tmpl = (fs::temp_directory_path() / "dsql-engine-it.XXXXXX").string();
     if (!mkdtemp(tmpl.data())) throw std::runtime_error("mkdtemp failed");
     dir = tmpl;
-    info = dsql::local::up(dsql::local::cluster_options{dir, 5432, true});
+    // port 0: a free TCP port (the TLS endpoint binds it on 127.0.0.1), so tests never
+    // collide with each other or with a system PostgreSQL on 5432
+    info = dsql::local::up(dsql::local::cluster_options{dir, 0, true});
   }
   ~server() {
     try {

@@ -3,6 +3,10 @@
 
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
+
+#include <dsql/role.hpp>
+
 #include "engine/engine.hpp"
 
 using namespace dsql::engine;
@@ -103,4 +107,126 @@ TEST_CASE("a spec survives JSON both ways", "[engine][spec]") {
   const std::string j = to_json(s);
   CHECK(to_json(spec_from_json(j)) == j);
   CHECK_THROWS_WITH(spec_from_json("{\"grants\": [{\"on\": \"view\"}]}"), Catch::Contains("all_tables"));
+}
+
+namespace {
+// no raw control byte but the line breaks of the format itself: C0, DEL, UTF-8 C1
+bool no_raw_control(const std::string& text) {
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    const auto u = static_cast<unsigned char>(text[i]);
+    if ((u < 0x20U && u != '\n') || u == 0x7FU) return false;
+    if (u == 0xC2U && i + 1 < text.size() && static_cast<unsigned char>(text[i + 1]) >= 0x80U &&
+        static_cast<unsigned char>(text[i + 1]) <= 0x9FU)
+      return false;
+  }
+  return true;
+}
+}  // namespace
+
+TEST_CASE("printable escapes control bytes, DEL and C1 controls, nothing else", "[engine][plan]") {
+  CHECK(printable("new\nline\r\t\x1b[2K\x7f") == "new\\nline\\r\\t\\x1b[2K\\x7f");
+  CHECK(printable("csi\xc2\x9b" "31m") == "csi\\u009b31m");
+  CHECK(printable("r\xc3\xb4le \"q\" a\\b") == "r\xc3\xb4le \"q\" a\\b");  // UTF-8, quotes, backslash kept
+  CHECK(printable(std::string("nul\0x", 5)) == "nul\\x00x");
+}
+
+TEST_CASE("plan text: names with CR, ESC, newlines or C1 cannot fake, hide or split plan lines", "[engine][plan]") {
+  state st = seeded(target::postgres_local);
+  const std::string table = "t\r  + 1. GRANT ALL ON TABLE x TO \"app\";\x1b[2K";
+  st.objects.push_back({object_kind::table, "app_s", table, "", "admin", 'r'});
+  st.acls.push_back({2, "admin", false, "admin", all_privileges(object_kind::table, 150000), 0, ""});
+  spec s = app_spec();
+  s.name = "evil\x1b]0;title\x07";
+  s.roles.push_back({"new\nline", false, {}});
+  s.roles.push_back({"csi\xc2\x9b" "2J\x7f", false, {}});
+  s.grants.push_back({grant_on::all_tables, "app_s", {}, p_select, "new\nline", false});
+  const plan p = diff(s, st, {true});
+  const std::string text = to_text(p);
+  INFO(text);
+  CHECK(no_raw_control(text));
+  CHECK(text.find("Plan for spec \"evil\\x1b]0;title\\x07\"") == 0);
+  CHECK(text.find("\nrole \"new\\nline\"\n") != std::string::npos);
+  CHECK(text.find("CREATE ROLE \"csi\\u009b2J\\x7f\" WITH NOLOGIN;") != std::string::npos);
+  CHECK(text.find("ON TABLE \"app_s\".\"t\\r  + 1. GRANT ALL ON TABLE x TO \"\"app\"\";\\x1b[2K\" TO \"new\\nline\";") !=
+        std::string::npos);
+  // every line of the text is a line of the format: a header, a group, a step, an `as`, a reason
+  std::size_t steps = 0, lines = 0;
+  for (std::size_t b = 0, e; b < text.size(); b = e + 1) {
+    e = text.find('\n', b);
+    const std::string line = text.substr(b, e - b);
+    ++lines;
+    const bool step = line.size() > 4 && line[0] == ' ' && line[1] == ' ' && line[2] != ' ';
+    steps += step ? 1 : 0;
+    CHECK((line.empty() || line.starts_with("Plan for") || line.starts_with("role ") || line.starts_with("schemas") ||
+           step || line.starts_with("      ")));
+  }
+  CHECK(steps == p.steps.size());
+  // the SQL executed is unchanged (quoted, raw bytes), and JSON escapes C0 itself and round-trips
+  bool raw = false;
+  for (const auto& x : p.steps) raw = raw || x.sql == "CREATE ROLE \"new\nline\" WITH NOLOGIN;";
+  CHECK(raw);
+  const std::string js = to_json(p);
+  CHECK(std::none_of(js.begin(), js.end(), [](char ch) { return static_cast<unsigned char>(ch) < 0x20U && ch != '\n'; }));
+  const auto j = nlohmann::json::parse(js);
+  CHECK(j["spec"] == s.name);
+  bool found = false;
+  for (const auto& e : j["steps"]) found = found || e["role"] == "new\nline";
+  CHECK(found);
+}
+
+TEST_CASE("JSON specs refuse the DSL's reserved role names, and memberships in them, before any SQL", "[engine][spec]") {
+  for (const char* name : {"admin", "postgres", "public", "none", "sys", "rds", "rdsadmin", "rds_superuser", "pg_monitor",
+                           "pg_"}) {
+    INFO(name);
+    const nlohmann::json role = {{"name", name}};
+    CHECK_THROWS_WITH(validate(spec_from_json(nlohmann::json{{"roles", {role}}}.dump())), Catch::Contains("is reserved"));
+    CHECK_THROWS_WITH(validate(spec_from_json(nlohmann::json{{"retired_roles", {name}}}.dump())),
+                      Catch::Contains("is reserved"));
+    const nlohmann::json member = {{"name", "app"}, {"member_of", {name}}};
+    CHECK_THROWS_WITH(validate(spec_from_json(nlohmann::json{{"roles", {member}}}.dump())),
+                      Catch::Contains("cannot be declared a member of \"" + std::string(name) + "\""));
+  }
+  // the same rule as the DSL's, and names that only look alike stay allowed
+  for (const char* name : {"Admin", "PUBLIC", "None", "SYS", "RDS_x", "pg", "app_pg_x", "sysadmin", "nonexistent"}) {
+    INFO(name);
+    CHECK_FALSE(dsql::is_reserved_role_name(name));
+    const nlohmann::json roles = {{{"name", name}}, {{"name", "app"}, {"member_of", {name}}}};
+    CHECK_NOTHROW(validate(spec_from_json(nlohmann::json{{"roles", roles}}.dump())));
+  }
+}
+
+TEST_CASE("a membership in a live superuser is refused at plan time", "[engine][spec]") {
+  state st = seeded(target::postgres_local);
+  st.roles.push_back({"boss", true, true, true, true});
+  spec s = app_spec();
+  s.roles[0].member_of = {"boss"};
+  CHECK_THROWS_WITH(diff(s, st), Catch::Contains("a superuser"));
+}
+
+TEST_CASE("inspect --format cpp: C++ keywords, digits and the generated names become other identifiers",
+          "[engine][to_cpp]") {
+  state st;
+  st.current_user = "admin";
+  st.database = "db\n#error injected";
+  for (const char* r : {"class", "Public", "and", "co_await", "class_", "CLASS", "1st", "spec", "dsql", "xor_eq", "rdsadmin",
+                        "sys", "plain"})
+    st.roles.push_back({r, false, false, false, false});
+  const std::string cpp = to_cpp(st, "adopted");
+  INFO(cpp);
+  CHECK(cpp.find("using class_ = dsql::role<\"class\">;") != std::string::npos);
+  CHECK(cpp.find("using public_ = dsql::role<\"Public\">;") != std::string::npos);
+  CHECK(cpp.find("using and_ = dsql::role<\"and\">;") != std::string::npos);
+  CHECK(cpp.find("using co_await_ = dsql::role<\"co_await\">;") != std::string::npos);
+  CHECK(cpp.find("using class_2 = dsql::role<\"class_\">;") != std::string::npos);
+  CHECK(cpp.find("using class_3 = dsql::role<\"CLASS\">;") != std::string::npos);
+  CHECK(cpp.find("using _1st = dsql::role<\"1st\">;") != std::string::npos);
+  CHECK(cpp.find("using spec_2 = dsql::role<\"spec\">;") != std::string::npos);
+  CHECK(cpp.find("using dsql_2 = dsql::role<\"dsql\">;") != std::string::npos);
+  CHECK(cpp.find("using xor_eq_ = dsql::role<\"xor_eq\">;") != std::string::npos);
+  CHECK(cpp.find("using plain = dsql::role<\"plain\">;") != std::string::npos);
+  CHECK(cpp.find("rdsadmin") == std::string::npos);  // reserved for the DSL: not declared
+  CHECK(cpp.find("\"sys\"") == std::string::npos);
+  CHECK(cpp.find("\n#error") == std::string::npos);  // the database name stays in its comment
+  for (const char* bad : {"using class =", "using public =", "using and =", "using co_await =", "using 1st", "using spec = dsql::role"})
+    CHECK(cpp.find(bad) == std::string::npos);
 }
