@@ -66,8 +66,8 @@ void BM_verify_with_state(benchmark::State& state) {
     const std::string file = std::string(dir) + "/iam.sqlite";
     std::string akid, secret;
     {
-        dsql::iam::state st(file);
-        const std::string arn = dsql::iam::principal_arn("AppReadOnlyRole", "role");
+        dsql::aws::state st(file);
+        const std::string arn = dsql::aws::principal_arn("AppReadOnlyRole", "role");
         st.create_principal(arn);
         st.put_policy(arn, "p",
                       R"({"Statement":{"Effect":"Allow","Action":"dsql:DbConnect","Resource":"arn:aws:dsql:us-east-1:123456789012:cluster/local"}})");

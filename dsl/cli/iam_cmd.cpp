@@ -107,7 +107,7 @@ fs::path state_file(const parsed& p) {
 std::string read_file(const std::string& name) {
     if (name == "-") return std::string(std::istreambuf_iterator<char>(std::cin), {});
     std::ifstream in(name, std::ios::binary);
-    if (!in) throw iam::state_error("cannot read " + name);
+    if (!in) throw aws::state_error("cannot read " + name);
     std::ostringstream s;
     s << in.rdbuf();
     return s.str();
@@ -123,7 +123,7 @@ std::int64_t seconds(const std::string& v, const char* what) {
     throw usage_error{std::string(what) + " must be a number of seconds"};
 }
 
-void print_key(const iam::access_key& k) {
+void print_key(const aws::access_key& k) {
     std::cout << "AccessKeyId:     " << k.access_key_id << "\n"
               << "SecretAccessKey: " << k.secret_access_key << "\n";
     if (k.session_token) std::cout << "SessionToken:    " << *k.session_token << "\n";
@@ -142,11 +142,11 @@ int run_iam(const std::vector<std::string>& args) {
     const auto need = [&](size_t n) {
         if (p.positional.size() != n + 1) throw usage_error{"iam " + cmd + " takes " + std::to_string(n) + " argument(s)"};
     };
-    const std::string account = opt(p, "--account").value_or(std::string(iam::default_account));
-    iam::state st(state_file(p));
+    const std::string account = opt(p, "--account").value_or(std::string(aws::default_account));
+    aws::state st(state_file(p));
     if (cmd == "create-role" || cmd == "create-user") {
         need(1);
-        const auto pr = st.create_principal(iam::principal_arn(p.positional[1], cmd == "create-role" ? "role" : "user", account));
+        const auto pr = st.create_principal(aws::principal_arn(p.positional[1], cmd == "create-role" ? "role" : "user", account));
         std::cout << pr.arn << "\t" << pr.id << "\n";
     } else if (cmd == "put-policy") {
         need(2);
@@ -171,10 +171,10 @@ int run_iam(const std::vector<std::string>& args) {
         }
     } else if (cmd == "delete") {
         need(1);
-        if (!st.delete_principal(p.positional[1])) throw iam::state_error("IAM principal " + p.positional[1] + " does not exist");
+        if (!st.delete_principal(p.positional[1])) throw aws::state_error("IAM principal " + p.positional[1] + " does not exist");
     } else if (cmd == "delete-access-key") {
         need(1);
-        if (!st.delete_access_key(p.positional[1])) throw iam::state_error("access key " + p.positional[1] + " does not exist");
+        if (!st.delete_access_key(p.positional[1])) throw aws::state_error("access key " + p.positional[1] + " does not exist");
     } else if (cmd == "sync") {
         need(0);
         const auto f = opt(p, "--policies");
@@ -183,9 +183,9 @@ int run_iam(const std::vector<std::string>& args) {
         try {
             map = json::parse(read_file(*f));
         } catch (const json::parse_error& e) {
-            throw iam::state_error(std::string("--policies: not valid JSON: ") + e.what());
+            throw aws::state_error(std::string("--policies: not valid JSON: ") + e.what());
         }
-        if (!map.is_object()) throw iam::state_error("--policies: expected an object {ARN: policy}");
+        if (!map.is_object()) throw aws::state_error("--policies: expected an object {ARN: policy}");
         for (const auto& [arn, policy] : map.items()) {
             st.create_principal(arn, true);
             st.put_policy(arn, "dsql-connect", policy.dump());
@@ -207,7 +207,7 @@ int run_token(const std::vector<std::string>& args) {
         return 0;
     }
     if (p.positional.size() != 1 || p.positional[0] != "generate") throw usage_error{"expected: dsqlctl token generate ..."};
-    iam::token_request r;
+    aws::token_request r;
     const auto host = opt(p, "--hostname");
     const auto region = opt(p, "--region");
     if (!host || !region) throw usage_error{"token generate needs --hostname and --region"};
@@ -218,16 +218,16 @@ int run_token(const std::vector<std::string>& args) {
     std::optional<std::int64_t> now;
     if (auto t = opt(p, "--time")) now = seconds(*t, "--time");
 
-    iam::credentials c;
+    aws::credentials c;
     const auto principal = opt(p, "--principal");
     const auto akid = opt(p, "--access-key-id");
     if (principal || akid) {
         if (principal && akid) throw usage_error{"--principal and --access-key-id exclude each other"};
-        iam::state st(state_file(p));
-        std::optional<iam::access_key> key;
+        aws::state st(state_file(p));
+        std::optional<aws::access_key> key;
         if (akid) {
             key = st.find_access_key(*akid);
-            if (!key) throw iam::state_error("access key " + *akid + " is not in " + st.file().string());
+            if (!key) throw aws::state_error("access key " + *akid + " is not in " + st.file().string());
         } else {
             const auto t = static_cast<std::int64_t>(std::time(nullptr));
             for (const auto& k : st.access_keys(*principal))
@@ -235,15 +235,15 @@ int run_token(const std::vector<std::string>& args) {
                     key = k;
                     break;
                 }
-            if (!key) throw iam::state_error("IAM principal " + *principal + " has no unexpired access key in " + st.file().string());
+            if (!key) throw aws::state_error("IAM principal " + *principal + " has no unexpired access key in " + st.file().string());
         }
         c = {key->access_key_id, key->secret_access_key, key->session_token, "local IAM state"};
     } else {
-        auto sc = iam::standard_credentials(opt(p, "--profile"));
-        if (!sc) throw iam::token_error("no credentials: give --principal or --access-key-id (local IAM state), set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or configure ~/.aws/credentials");
+        auto sc = aws::standard_credentials(opt(p, "--profile"));
+        if (!sc) throw aws::token_error("no credentials: give --principal or --access-key-id (local IAM state), set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or configure ~/.aws/credentials");
         c = *sc;
     }
-    std::cout << iam::generate_token(r, c, now) << "\n";
+    std::cout << aws::generate_token(r, c, now) << "\n";
     return 0;
 }
 

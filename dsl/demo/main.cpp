@@ -57,13 +57,13 @@ int main(int argc, char** argv) {
     how.sslmode = "require";
     const std::string state_file = iam_dir + "/iam.sqlite";
     how.password = [state_file](std::string_view role) {
-      dsql::iam::state st(state_file);
-      const std::string arn = dsql::iam::principal_arn(dsql::seedflow::seed_principal(role), "role");
+      dsql::aws::state st(state_file);
+      const std::string arn = dsql::aws::principal_arn(dsql::seedflow::seed_principal(role), "role");
       const auto keys = st.access_keys(arn);
       if (keys.empty()) return std::string("no-key-for-") + arn;
-      dsql::iam::token_request r{std::string(dsql::local::local_endpoint), std::string(dsql::local::local_region),
+      dsql::aws::token_request r{std::string(dsql::local::local_endpoint), std::string(dsql::local::local_region),
                                  role == "admin", 900};
-      return dsql::iam::generate_token(r, {keys[0].access_key_id, keys[0].secret_access_key, keys[0].session_token, ""});
+      return dsql::aws::generate_token(r, {keys[0].access_key_id, keys[0].secret_access_key, keys[0].session_token, ""});
     };
   }
   if (where.host.empty()) return usage("--host is required");

@@ -32,11 +32,11 @@ std::string os_user() {
 
 // The first unexpired key of a principal of the local IAM state (as `dsqlctl token
 // generate --principal` chooses it).
-iam::credentials local_key(const std::string& state_file, const std::string& principal) {
+aws::credentials local_key(const std::string& state_file, const std::string& principal) {
   std::error_code ec;
-  if (!std::filesystem::is_regular_file(state_file, ec))  // iam::state would create it
+  if (!std::filesystem::is_regular_file(state_file, ec))  // aws::state would create it
     throw engine_error("no local IAM state at " + state_file + " (dsqlctl iam sync creates it)");
-  iam::state st(state_file);
+  aws::state st(state_file);
   const auto now = static_cast<std::int64_t>(std::time(nullptr));
   for (const auto& k : st.access_keys(principal))
     if (!k.expires_at || *k.expires_at > now)
@@ -44,14 +44,14 @@ iam::credentials local_key(const std::string& state_file, const std::string& pri
   throw engine_error("IAM principal " + principal + " has no unexpired access key in " + state_file);
 }
 
-iam::credentials credentials_for(const token_options& o, const std::string& state_file) {
+aws::credentials credentials_for(const token_options& o, const std::string& state_file) {
   if (o.principal) {
     if (state_file.empty())
       throw engine_error("--principal signs with a key of the local IAM state: give --dir DIR (its iam.sqlite) "
                          "or set DSQL_IAM_STATE");
     return local_key(state_file, *o.principal);
   }
-  auto c = iam::standard_credentials(o.profile);
+  auto c = aws::standard_credentials(o.profile);
   if (!c)
     throw engine_error("no AWS credentials for the IAM token: set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, "
                        "configure ~/.aws/credentials (--profile P), or give --principal ARN (local IAM state)");
@@ -60,12 +60,12 @@ iam::credentials credentials_for(const token_options& o, const std::string& stat
 
 std::string sign(const token_options& o, const std::string& host, const std::string& region,
                  const std::string& user, const std::string& state_file) {
-  iam::token_request r;
+  aws::token_request r;
   r.hostname = host;
   r.region = region;
   r.admin = admin_action_for(user);
   r.expires_in = o.expires_in;
-  return iam::generate_token(r, credentials_for(o, state_file));
+  return aws::generate_token(r, credentials_for(o, state_file));
 }
 
 }  // namespace

@@ -11,7 +11,7 @@
 #include <ctime>
 #include <nlohmann/json.hpp>
 
-namespace dsql::iam {
+namespace dsql::aws {
 
 namespace {
 
@@ -424,4 +424,4 @@ bool state::delete_access_key(const std::string& id) {
     return sqlite3_changes(db_) > 0;
 }
 
-}  // namespace dsql::iam
+}  // namespace dsql::aws

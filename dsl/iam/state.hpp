@@ -36,7 +36,7 @@
 
 struct sqlite3;
 
-namespace dsql::iam {
+namespace dsql::aws {
 
 class state_error : public std::runtime_error {
 public:
@@ -112,4 +112,4 @@ private:
 /// Random identifiers: prefix + n characters of [A-Z2-7] (as AWS's ids look).
 [[nodiscard]] std::string random_id(std::string_view prefix, std::size_t n);
 
-}  // namespace dsql::iam
+}  // namespace dsql::aws

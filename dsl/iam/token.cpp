@@ -7,7 +7,7 @@
 
 #include "sigv4.h"
 
-namespace dsql::iam {
+namespace dsql::aws {
 
 std::string generate_token(const token_request& r, const credentials& c, std::optional<std::int64_t> now) {
     if (r.expires_in < 1 || r.expires_in > DSQL_TOKEN_MAX_EXPIRES)
@@ -93,4 +93,4 @@ std::optional<credentials> standard_credentials(const std::optional<std::string>
     return c;
 }
 
-}  // namespace dsql::iam
+}  // namespace dsql::aws

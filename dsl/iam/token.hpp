@@ -1,4 +1,4 @@
-// DSQL connection tokens from C++: the same C signer the auth hook verifies with
+// dsql::aws - DSQL connection tokens from C++: the same C signer the auth hook verifies with
 // (extension/sigv4.c), and the standard AWS credential sources so that one command
 // works against the local cluster and against real Aurora DSQL.
 #pragma once
@@ -9,7 +9,7 @@
 #include <stdexcept>
 #include <string>
 
-namespace dsql::iam {
+namespace dsql::aws {
 
 class token_error : public std::runtime_error {
 public:
@@ -41,4 +41,4 @@ struct token_request {
 /// neither has credentials; token_error when the named profile is missing.
 [[nodiscard]] std::optional<credentials> standard_credentials(const std::optional<std::string>& profile);
 
-}  // namespace dsql::iam
+}  // namespace dsql::aws

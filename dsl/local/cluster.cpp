@@ -950,7 +950,7 @@ cluster_info up(const cluster_options& options) {
     write_file(info.data_dir / "pg_hba.conf", hba_conf(extension), 0600, user);
     if (extension) {
         ensure_certificate(info.data_dir, as_user);
-        dsql::iam::state iam_state(dir / iam_state_name);  // created 0600, owned by the run user
+        dsql::aws::state iam_state(dir / iam_state_name);  // created 0600, owned by the run user
     }
 
     progress(options.quiet, "starting PostgreSQL in " + dir.string() +

@@ -108,8 +108,8 @@ struct seed_cluster {
   fs::path iam_state() const { return dir / "iam.sqlite"; }
   fs::path server_log() const { return dir / "server.log"; }
   // The first key of an IAM role of the seed account in the local IAM state.
-  dsql::iam::access_key key_of(std::string_view iam_role) const {
-    dsql::iam::state st(iam_state());
+  dsql::aws::access_key key_of(std::string_view iam_role) const {
+    dsql::aws::state st(iam_state());
     const auto keys = st.access_keys(arn(iam_role));
     if (keys.empty()) throw std::runtime_error("no access key for " + arn(iam_role));
     return keys[0];
@@ -119,8 +119,8 @@ struct seed_cluster {
                     std::string_view region = "us-east-1", std::int64_t now = 0,
                     std::int64_t expires = 900) const {
     const auto k = key_of(iam_role);
-    dsql::iam::token_request r{std::string(host), std::string(region), admin, expires};
-    return dsql::iam::generate_token(r, {k.access_key_id, k.secret_access_key, k.session_token, ""},
+    dsql::aws::token_request r{std::string(host), std::string(region), admin, expires};
+    return dsql::aws::generate_token(r, {k.access_key_id, k.secret_access_key, k.session_token, ""},
                                      now ? std::optional<std::int64_t>(now) : std::nullopt);
   }
   std::string conninfo(std::string_view user) const {
@@ -369,30 +369,30 @@ TEST_CASE("temporary keys: the session token must be the key's, an expired key i
           "[integration][seed][token]") {
   auto& c = cluster();
   const std::int64_t now = static_cast<std::int64_t>(std::time(nullptr));
-  dsql::iam::access_key session, short_lived;
+  dsql::aws::access_key session, short_lived;
   {
-    dsql::iam::state st(c.iam_state());
+    dsql::aws::state st(c.iam_state());
     session = st.create_access_key(arn("AppReadOnlyRole"), true, now + 3600);
     short_lived = st.create_access_key(arn("AppReadOnlyRole"), true, now + 1);
   }
-  dsql::iam::token_request r{"localhost", "us-east-1", false, 900};
+  dsql::aws::token_request r{"localhost", "us-east-1", false, 900};
   CHECK(connect_with(c.tcp_conninfo("app_readonly"),
-                     dsql::iam::generate_token(r, {session.access_key_id, session.secret_access_key,
+                     dsql::aws::generate_token(r, {session.access_key_id, session.secret_access_key,
                                                    session.session_token, ""}))
             .ok);
   expect_refused(c, "app_readonly",
-                 dsql::iam::generate_token(r, {session.access_key_id, session.secret_access_key, std::nullopt, ""}),
+                 dsql::aws::generate_token(r, {session.access_key_id, session.secret_access_key, std::nullopt, ""}),
                  "the session token does not belong to access key " + session.access_key_id);
   expect_refused(c, "app_readonly",
-                 dsql::iam::generate_token(r, {session.access_key_id, session.secret_access_key,
+                 dsql::aws::generate_token(r, {session.access_key_id, session.secret_access_key,
                                                std::string("IQoJforged"), ""}),
                  "the session token does not belong to access key " + session.access_key_id);
   sleep(2);
   expect_refused(c, "app_readonly",
-                 dsql::iam::generate_token(r, {short_lived.access_key_id, short_lived.secret_access_key,
+                 dsql::aws::generate_token(r, {short_lived.access_key_id, short_lived.secret_access_key,
                                                short_lived.session_token, ""}),
                  "access key " + short_lived.access_key_id + " has expired");
-  dsql::iam::state st(c.iam_state());
+  dsql::aws::state st(c.iam_state());
   st.delete_access_key(session.access_key_id);
   st.delete_access_key(short_lived.access_key_id);
 }
@@ -418,9 +418,9 @@ TEST_CASE("seed-flow refusal 5: expiry, clock, scope, signature, unknown key, ma
   expect_refused(c, "app_readonly", c.token("AppReadOnlyRole", false, "localhost", "us-west-2"),
                  "signed for another region");
   {
-    dsql::iam::token_request r{"localhost", "us-east-1", false, 900};
+    dsql::aws::token_request r{"localhost", "us-east-1", false, 900};
     expect_refused(c, "app_readonly",
-                   dsql::iam::generate_token(r, {"AKIAUNKNOWNUNKNOWN12", "secret", std::nullopt, ""}),
+                   dsql::aws::generate_token(r, {"AKIAUNKNOWNUNKNOWN12", "secret", std::nullopt, ""}),
                    "unknown access key id AKIAUNKNOWNUNKNOWN12");
   }
   const auto date = good.find("&X-Amz-Date=");

@@ -12,7 +12,7 @@
 #include "iam/state.hpp"
 
 namespace fs = std::filesystem;
-using namespace dsql::iam;
+using namespace dsql::aws;
 
 namespace {
 
@@ -140,4 +140,26 @@ TEST_CASE("policies normalise to one row per action and resource; Condition and 
                       Catch::Contains("Action"));
     CHECK_THROWS_WITH(normalise_policy(R"({"Statement":{"Effect":"Allow","Action":[1],"Resource":"*"}})"),
                       Catch::Contains("strings"));
+}
+
+// The DSL's dsql::iam<...> (a spec part) and the token API (namespace dsql::aws) meet in
+// one translation unit: an application declares its spec and signs its tokens side by side.
+#include <dsql/roles.hpp>
+
+#include "iam/token.hpp"
+
+namespace one_tu {
+using api = dsql::role<"api", dsql::login>;
+using spec = dsql::cluster<"one_tu", dsql::roles<api>, dsql::iam<dsql::iam_grant<api, dsql::iam_role<"ApiRole">>>,
+                           dsql::aws_account<"123456789012">>;
+}  // namespace one_tu
+
+TEST_CASE("a spec (dsql::iam<...>) and the token API (dsql::aws) are usable in one translation unit", "[iam][names]") {
+  const auto m = dsql::model_of<one_tu::spec>();
+  REQUIRE(m.mappings.size() == 1);
+  dsql::aws::token_request r{"localhost", "us-east-1", false, 900};
+  const std::string token =
+      dsql::aws::generate_token(r, {"AKIAIOSFODNN7EXAMPLE", "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY", {}, "test"}, 1764410000);
+  CHECK(token.rfind("localhost/?Action=DbConnect&", 0) == 0);
+  CHECK(m.mappings[0].who.arn(m.account_id) == "arn:aws:iam::123456789012:role/ApiRole");
 }
