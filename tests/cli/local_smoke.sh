@@ -23,7 +23,7 @@ trap cleanup EXIT
 chmod 755 "$base"   # the run user (dsqlrun when root) must reach $dir
 
 if [ "${DSQL_LOCAL_NO_EXTENSION:-}" != 1 ] &&
-   [ ! -f "$(/usr/lib/postgresql/15/bin/pg_config --sharedir)/extension/dsql_iam.control" ]; then
+   [ ! -f "$("${DSQL_PG_BINDIR:-/usr/lib/postgresql/15/bin}/pg_config" --sharedir)/extension/dsql_iam.control" ]; then
   if out=$("$dsqlctl" local up --dir "$dir" 2>&1); then fail "up succeeded without the extension"; fi
   grep -q 'the dsql_iam extension is not installed' <<<"$out" || fail "unexpected message: $out"
   [ ! -e "$dir/data" ] || fail "initdb ran although the extension is missing"
@@ -50,7 +50,7 @@ done
 cp "$dir/dsqlctl.conf" "$base/conf.orig"
 printf 'port=%s\npg_bindir=%s\nrun_user=root\n' \
   "$(sed -n 's/^port=//p' "$base/conf.orig")" "$base/evil" >"$dir/dsqlctl.conf"
-"$dsqlctl" local status --dir "$dir" | grep -q "psql:      /usr/lib/postgresql/15/bin/psql" ||
+"$dsqlctl" local status --dir "$dir" | grep -q "psql:      ${DSQL_PG_BINDIR:-/usr/lib/postgresql/15/bin}/psql" ||
   fail "status names a psql other than the build's"
 [ "$("$dsqlctl" local psql --dir "$dir" -- -At -c 'select 42')" = 42 ] || fail "psql with a forged conf"
 printf 'select 1;\n' | "$dsqlctl" sql - --dir "$dir" >/dev/null || fail "sql with a forged conf"
