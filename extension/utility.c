@@ -38,6 +38,46 @@
  *	  GRANT r TO ..., CREATE ROLE ... IN ROLE r, ALTER GROUP r ADD USER ....
  *	  SQLSTATE 42501.
  *
+ * Server-level powers: admin is DSQL's admin, never more
+ *	  Everything below is refused to every role but the bootstrap superuser,
+ *	  strict mode or not, with SQLSTATE 42501 and a message naming what
+ *	  Aurora DSQL's admin cannot do.  Each one is a path by which admin's
+ *	  objects or settings would be run by a superuser session (the tooling's
+ *	  own, dsqlctl local up, runs as the bootstrap superuser after every
+ *	  restart), or a power DSQL's admin does not have:
+ *	  - ALTER DATABASE ... SET / RESET, ALTER ROLE ALL [IN DATABASE ...]
+ *	    SET / RESET: database-wide and all-role defaults reach every session,
+ *	    the superuser's included (search_path = trojan, pg_catalog made the
+ *	    next "dsqlctl local up" run admin's functions as superuser).  PG 15
+ *	    lets the database owner, which admin is, do both.
+ *	  - ALTER DATABASE ... WITH (CONNECTION LIMIT, ALLOW_CONNECTIONS,
+ *	    IS_TEMPLATE), SET TABLESPACE, REFRESH COLLATION VERSION, RENAME,
+ *	    OWNER TO; CREATE DATABASE; DROP DATABASE (the owner may drop
+ *	    postgres from another database): DSQL has one database, postgres,
+ *	    whose options its admin cannot change.
+ *	  - the CREATEDB attribute in CREATE ROLE / ALTER ROLE (PG 15's
+ *	    CREATEROLE allows it; PG 16, DSQL's base, does not for a role that
+ *	    lacks CREATEDB itself, as admin does).
+ *	  - CREATE EXTENSION, ALTER EXTENSION (UPDATE, ADD, DROP): a trusted
+ *	    extension's script runs as the bootstrap superuser with a
+ *	    search_path that starts with a schema of admin's choosing.  DSQL has
+ *	    no CREATE EXTENSION.
+ *	  - LOAD: DSQL's admin loads no server library.
+ *	  Refused by core PostgreSQL 15 already (superuser only, or a predefined
+ *	  role's power, which admin cannot get: see above), and tested in
+ *	  admin_limits: CREATE EVENT TRIGGER, ALTER SYSTEM, CREATE SUBSCRIPTION,
+ *	  CREATE TABLESPACE / FOREIGN DATA WRAPPER / ACCESS METHOD / LANGUAGE,
+ *	  text search parsers and templates, COPY to or from a file or program,
+ *	  server-side lo_import / lo_export, pg_read_file, ALTER ROLE of a
+ *	  superuser (settings included), ALTER DEFAULT PRIVILEGES FOR ROLE of
+ *	  the bootstrap superuser.
+ *	  What no hook can refuse: admin owns schema public (PG 15 makes the
+ *	  database owner its owner), so a superuser session whose search_path
+ *	  reaches public could resolve a name to admin's object.  Every
+ *	  superuser session the tooling opens therefore pins search_path to
+ *	  pg_catalog and qualifies names (dsl/local/cluster.cpp, scripts/,
+ *	  tests' helpers, the README's break-glass commands).
+ *
  * SECURITY LABEL FOR dsql_iam
  *	  Never reaches core: dsql_iam_mapping_restore() (mapping.c) refuses it
  *	  unless a superuser restores a dump with dsql_iam.allow_label_restore
@@ -92,6 +132,72 @@ refuse_predefined_grant(const char *rolename)
 				(errcode(ERRCODE_INSUFFICIENT_PRIVILEGE),
 				 errmsg("permission denied to grant role \"%s\"", rolename),
 				 errdetail("Predefined roles carry server-level powers that Aurora DSQL's admin does not have; only the bootstrap superuser can grant them.")));
+}
+
+/*
+ * A server-level power that DSQL's admin does not have (see the file header):
+ * refused to everyone but the bootstrap superuser.  what completes
+ * "permission denied to ...", detail is a full sentence.
+ */
+static void
+refuse_server_power(const char *what, const char *detail)
+{
+	if (dsql_iam_caller_is_bootstrap())
+		return;
+	ereport(ERROR,
+			(errcode(ERRCODE_INSUFFICIENT_PRIVILEGE),
+			 errmsg("permission denied to %s", what),
+			 errdetail("%s", detail)));
+}
+
+#define DETAIL_ONE_DATABASE \
+	"Aurora DSQL has one database, postgres, and its admin cannot create, drop, rename or reconfigure databases."
+#define DETAIL_DEFAULTS \
+	"Aurora DSQL's admin cannot change database-wide or all-role defaults: they would apply to every session, the bootstrap superuser's included."
+
+static void
+refuse_database_change(const char *verb, const char *dbname)
+{
+	if (dsql_iam_caller_is_bootstrap())
+		return;
+	ereport(ERROR,
+			(errcode(ERRCODE_INSUFFICIENT_PRIVILEGE),
+			 errmsg("permission denied to %s database \"%s\"", verb,
+					dbname ? dbname : "?"),
+			 errdetail(DETAIL_ONE_DATABASE)));
+}
+
+static void
+refuse_defaults_change(const char *target)
+{
+	if (dsql_iam_caller_is_bootstrap())
+		return;
+	ereport(ERROR,
+			(errcode(ERRCODE_INSUFFICIENT_PRIVILEGE),
+			 errmsg("permission denied to change the configuration of %s", target),
+			 errdetail(DETAIL_DEFAULTS),
+			 errhint("Set the parameter in your own session with SET.")));
+}
+
+/* CREATE ROLE / ALTER ROLE ... CREATEDB (true only: NOCREATEDB is harmless) */
+static void
+check_createdb_option(List *options, const char *rolename)
+{
+	ListCell   *lc;
+
+	if (dsql_iam_caller_is_bootstrap())
+		return;
+	foreach(lc, options)
+	{
+		DefElem    *def = lfirst(lc);
+
+		if (strcmp(def->defname, "createdb") == 0 && defGetBoolean(def))
+			ereport(ERROR,
+					(errcode(ERRCODE_INSUFFICIENT_PRIVILEGE),
+					 errmsg("permission denied to give role \"%s\" the CREATEDB attribute",
+							rolename ? rolename : "?"),
+					 errdetail("Aurora DSQL's admin cannot create databases, so it cannot let other roles create them (PostgreSQL 16, DSQL's base, refuses it too).")));
+	}
 }
 
 /*
@@ -154,6 +260,7 @@ check_alter_role(AlterRoleStmt *stmt)
 	if (!dsql_iam_caller_is_bootstrap() &&
 		is_admin_name(GetUserNameFromId(roleid, true)))
 		refuse_admin_change("alter role admin");
+	check_createdb_option(stmt->options, GetUserNameFromId(roleid, true));
 
 	foreach(lc, stmt->options)
 	{
@@ -204,6 +311,7 @@ check_create_role(CreateRoleStmt *stmt)
 		return;
 	if (is_admin_name(stmt->role))
 		refuse_admin_change("create role admin");
+	check_createdb_option(stmt->options, stmt->role);
 	foreach(lc, stmt->options)
 	{
 		DefElem    *def = lfirst(lc);
@@ -249,8 +357,16 @@ dsql_iam_ProcessUtility(PlannedStmt *pstmt, const char *queryString,
 				AlterRoleSetStmt *stmt = (AlterRoleSetStmt *) parsetree;
 				Oid			roleid;
 
-				if (stmt->role == NULL || dsql_iam_caller_is_bootstrap())
-					break;		/* ALTER ROLE ALL SET: not admin's role */
+				if (dsql_iam_caller_is_bootstrap())
+					break;
+				if (stmt->role == NULL)
+				{
+					/* ALTER ROLE ALL [IN DATABASE d] SET / RESET */
+					refuse_defaults_change(stmt->database == NULL ? "all roles" :
+										   psprintf("all roles in database \"%s\"",
+													stmt->database));
+					break;
+				}
 				roleid = get_rolespec_oid(stmt->role, true);
 				if (OidIsValid(roleid) &&
 					is_admin_name(GetUserNameFromId(roleid, true)))
@@ -272,10 +388,61 @@ dsql_iam_ProcessUtility(PlannedStmt *pstmt, const char *queryString,
 				dsql_iam_mapping_restore(strVal(stmt->object), stmt->label);
 				return;			/* done: core must not write it again */
 			}
+		case T_AlterDatabaseSetStmt:
+			{
+				AlterDatabaseSetStmt *stmt = (AlterDatabaseSetStmt *) parsetree;
+
+				if (!dsql_iam_caller_is_bootstrap())
+					refuse_defaults_change(psprintf("database \"%s\"", stmt->dbname));
+			}
+			break;
+		case T_AlterDatabaseStmt:
+			refuse_database_change("alter", ((AlterDatabaseStmt *) parsetree)->dbname);
+			break;
+		case T_AlterDatabaseRefreshCollStmt:
+			refuse_database_change("alter", ((AlterDatabaseRefreshCollStmt *) parsetree)->dbname);
+			break;
+		case T_CreatedbStmt:
+			refuse_database_change("create", ((CreatedbStmt *) parsetree)->dbname);
+			break;
+		case T_DropdbStmt:
+			refuse_database_change("drop", ((DropdbStmt *) parsetree)->dbname);
+			break;
+		case T_AlterOwnerStmt:
+			{
+				AlterOwnerStmt *stmt = (AlterOwnerStmt *) parsetree;
+
+				if (stmt->objectType == OBJECT_DATABASE)
+					refuse_database_change("change the owner of",
+										   strVal(stmt->object));
+			}
+			break;
+		case T_CreateExtensionStmt:
+			refuse_server_power(psprintf("create extension \"%s\"",
+										 ((CreateExtensionStmt *) parsetree)->extname),
+								"Aurora DSQL's admin cannot install extensions: an extension's script runs as the bootstrap superuser.");
+			break;
+		case T_AlterExtensionStmt:
+			refuse_server_power(psprintf("update extension \"%s\"",
+										 ((AlterExtensionStmt *) parsetree)->extname),
+								"Aurora DSQL's admin cannot install extensions: an extension's script runs as the bootstrap superuser.");
+			break;
+		case T_AlterExtensionContentsStmt:
+			refuse_server_power(psprintf("alter extension \"%s\"",
+										 ((AlterExtensionContentsStmt *) parsetree)->extname),
+								"Aurora DSQL's admin cannot change extensions.");
+			break;
+		case T_LoadStmt:
+			refuse_server_power(psprintf("load library \"%s\"",
+										 ((LoadStmt *) parsetree)->filename),
+								"Aurora DSQL's admin cannot load server libraries.");
+			break;
 		case T_RenameStmt:
 			{
 				RenameStmt *stmt = (RenameStmt *) parsetree;
 
+				if (stmt->renameType == OBJECT_DATABASE)
+					refuse_database_change("rename", stmt->subname);
 				if (stmt->renameType == OBJECT_ROLE &&
 					!dsql_iam_caller_is_bootstrap() &&
 					(is_admin_name(stmt->subname) ||
