@@ -4,8 +4,10 @@
 #   2. the signer side by side with botocore's SigV4QueryAuth presign (same machine,
 #      same run): tokens per second each, and the ratio
 #   3. connection rate, pgbench -C over TLS on 127.0.0.1 (the emulated endpoint of
-#      `dsqlctl local up`), rounds alternating trust (dsql_iam.auth_mode = off),
-#      scram-sha-256 and token (auth_mode = on, a DbConnect token as the password)
+#      `dsqlctl local up`), rounds alternating trust, scram-sha-256 and token
+#      (auth_mode on, a DbConnect token as the password). dsql_iam.auth_mode = off
+#      closes TCP trust lines, so "trust" is a second server of the same binaries
+#      without dsql_iam, with the same TLS certificate and settings, side by side
 #      and the same three without TLS (sslmode=disable, bench-only hba lines) to show
 #      the authentication cost apart from the TLS handshake
 #   4. the token rate again with 10,000 mappings in the cluster (vs the seed's 4-10)
@@ -24,14 +26,19 @@ SEED_SPEC=$B/dsl/examples/seed-spec
 PGBENCH=$PG_BINDIR/pgbench
 D=$(mktemp -d /tmp/dsql-token-bench.XXXXXX)
 W=$(mktemp -d /tmp/dsql-token-bench-work.XXXXXX)
-trap '"$DSQLCTL" local down --dir "$D" >/dev/null 2>&1 || true; rm -rf "$W"' EXIT
+TD=$(mktemp -d /tmp/dsql-token-bench-trust.XXXXXX)
+run=()
+if [ "$(id -u)" -eq 0 ]; then ensure_run_user; run=(runuser -u "$DSQL_RUN_USER" --); chown "$DSQL_RUN_USER:" "$TD"; fi
+trap '"${run[@]}" "$PG_BINDIR/pg_ctl" -D "$TD/data" -m immediate -w stop >/dev/null 2>&1 || true
+      "$DSQLCTL" local down --dir "$D" >/dev/null 2>&1 || true; rm -rf "$W" "$TD"' EXIT
 
 "$DSQLCTL" local up --dir "$D" --quiet >/dev/null
 PORT=$(sed -n 's/^port=//p' "$D/dsqlctl.conf")
 "$SEED_SPEC" policies --account-id 123456789012 --region us-east-1 --cluster-id local 2>/dev/null |
   "$DSQLCTL" iam --dir "$D" sync --policies - >/dev/null
 "$SEED_SPEC" bootstrap --target aurora_dsql --account-id 123456789012 2>/dev/null | "$DSQLCTL" sql - --dir "$D" >/dev/null
-su_sql() { "$PG_BINDIR/psql" -X -q -At -h "$D" -p "$PORT" -U postgres -d postgres -c "$1"; }
+# the bootstrap superuser's sessions pin search_path (admin owns schema public)
+su_sql() { PGOPTIONS='-c search_path=pg_catalog' "$PG_BINDIR/psql" -X -q -At -h "$D" -p "$PORT" -U postgres -d postgres -c "$1"; }
 su_sql "CREATE ROLE bench_scram LOGIN PASSWORD 'bench-scram-password'"
 # scram for bench_scram, before the trust line the hook takes over
 data=$D/data
@@ -44,14 +51,25 @@ cat "$W/hba" > "$data/pg_hba.conf"
 su_sql "SELECT pg_reload_conf()" >/dev/null
 echo 'SELECT 1;' > "$W/select1.sql"
 
-mode() { su_sql "ALTER SYSTEM SET dsql_iam.auth_mode = '$1'" ; su_sql "SELECT pg_reload_conf()" >/dev/null; sleep 0.3; }
+# The trust server: same binaries and certificate, no dsql_iam, TLS trust on 127.0.0.1.
+TPORT=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+"${run[@]}" "$PG_BINDIR/initdb" -D "$TD/data" -U postgres -A trust -E UTF8 --no-locale --no-sync >/dev/null
+cp "$data/server.crt" "$data/server.key" "$TD/data/"
+if [ "$(id -u)" -eq 0 ]; then chown "$DSQL_RUN_USER:" "$TD/data/server.crt" "$TD/data/server.key"; fi
+printf '%s\n' "listen_addresses = '127.0.0.1'" "port = $TPORT" "unix_socket_directories = '$TD'" "ssl = on" \
+  "fsync = off" "synchronous_commit = off" "full_page_writes = off" |
+  "${run[@]}" tee -a "$TD/data/postgresql.conf" >/dev/null
+"${run[@]}" "$PG_BINDIR/pg_ctl" -D "$TD/data" -l "$TD/log" -w start >/dev/null
+"$PG_BINDIR/psql" -X -q -h "$TD" -p "$TPORT" -U postgres -d postgres -c "CREATE ROLE app_readonly LOGIN"
+
 token() {
   "$DSQLCTL" token generate --dir "$D" --hostname localhost --region us-east-1 --expires-in 3600 \
     --principal arn:aws:iam::123456789012:role/AppReadOnlyRole
 }
 SSLMODE=require
-rate() {  # user password -> connections per second
-  PGHOST=localhost PGHOSTADDR=127.0.0.1 PGPORT=$PORT PGSSLMODE=$SSLMODE PGDATABASE=postgres PGUSER=$1 PGPASSWORD=$2 \
+RPORT=$PORT
+rate() {  # user password -> connections per second (on port $RPORT)
+  PGHOST=localhost PGHOSTADDR=127.0.0.1 PGPORT=$RPORT PGSSLMODE=$SSLMODE PGDATABASE=postgres PGUSER=$1 PGPASSWORD=$2 \
     "$PGBENCH" -n -C -T "$secs" -c 2 -j 2 -f "$W/select1.sql" 2>&1 | sed -n 's/^tps = \([0-9.]*\).*/\1/p' | head -1
 }
 avg() { awk '{ s += $1; n++ } END { if (n) printf "%.0f", s / n; else print "n/a" }'; }
@@ -77,14 +95,14 @@ echo "### Connection rate (pgbench -C -c 2 -j 2 -T $secs, SELECT 1, TLS on 127.0
 echo
 tr=(); sc=(); tk=()
 for r in $(seq "$rounds"); do
-  mode off; tr+=("$(rate app_readonly unused)")
+  tr+=("$(RPORT=$TPORT rate app_readonly unused)")
   sc+=("$(rate bench_scram bench-scram-password)")
-  mode on; tk+=("$(rate app_readonly "$(token)")")
+  tk+=("$(rate app_readonly "$(token)")")
 done
 t=$(printf '%s\n' "${tr[@]}" | avg); s=$(printf '%s\n' "${sc[@]}" | avg); k=$(printf '%s\n' "${tk[@]}" | avg)
 echo "| auth | connections/s per round | mean |"
 echo "|---|---|---|"
-echo "| trust (auth_mode off) | ${tr[*]} | $t |"
+echo "| trust (same binaries, no dsql_iam) | ${tr[*]} | $t |"
 echo "| scram-sha-256 | ${sc[*]} | $s |"
 echo "| token (auth_mode on) | ${tk[*]} | $k |"
 echo
@@ -95,14 +113,14 @@ echo
 SSLMODE=disable
 ntr=(); nsc=(); ntk=()
 for r in $(seq "$rounds"); do
-  mode off; ntr+=("$(rate app_readonly unused)")
+  ntr+=("$(RPORT=$TPORT rate app_readonly unused)")
   nsc+=("$(rate bench_scram bench-scram-password)")
-  mode on; ntk+=("$(rate app_readonly "$(token)")")
+  ntk+=("$(rate app_readonly "$(token)")")
 done
 nt=$(printf '%s\n' "${ntr[@]}" | avg); ns=$(printf '%s\n' "${nsc[@]}" | avg); nk=$(printf '%s\n' "${ntk[@]}" | avg)
 echo "| auth | connections/s per round | mean |"
 echo "|---|---|---|"
-echo "| trust (auth_mode off) | ${ntr[*]} | $nt |"
+echo "| trust (same binaries, no dsql_iam) | ${ntr[*]} | $nt |"
 echo "| scram-sha-256 | ${nsc[*]} | $ns |"
 echo "| token (auth_mode on) | ${ntk[*]} | $nk |"
 echo
@@ -126,8 +144,8 @@ su_sql "SET ROLE admin; DO \$\$ BEGIN FOR i IN 1..$((10000 - maps_before)) LOOP
 maps_after=$(su_sql "SELECT count(*) FROM sys.iam_pg_role_mappings")
 tr2=(); tk2=()
 for r in $(seq "$rounds"); do
-  mode off; tr2+=("$(rate app_readonly unused)")
-  mode on; tk2+=("$(rate app_readonly "$(token)")")
+  tr2+=("$(RPORT=$TPORT rate app_readonly unused)")
+  tk2+=("$(rate app_readonly "$(token)")")
 done
 t2=$(printf '%s\n' "${tr2[@]}" | avg); k2=$(printf '%s\n' "${tk2[@]}" | avg)
 echo "### Token connection rate with $maps_before vs $maps_after mappings"

@@ -9,7 +9,9 @@
  *	  cluster and, for any role but admin, is mapped to the role.
  *
  *	  Modes (GUC dsql_iam.auth_mode, reloadable, pg_tle style):
- *	    off      the hook does nothing (default: trust stays trust)
+ *	    off      no tokens, and TCP trust lines are closed (refused): turning
+ *	             token authentication off never makes TCP trust for every
+ *	             role; Unix-socket trust lines stay trust (the default)
  *	    on       trust lines of TCP connections need a token; Unix-socket
  *	             trust lines stay trust (local tooling, break-glass)
  *	    require  every trust line needs a token, except the break-glass
@@ -20,7 +22,9 @@
  *	  Every refusal is FATAL 28000 with one message for the client, "IAM
  *	  authentication failed for user ...", and the exact reason in the
  *	  server log only (errdetail_log).  The token and the secret are never
- *	  logged.
+ *	  logged; the user name and the reason are escaped (log.c), and a TCP
+ *	  client whose user or database name holds a control character is
+ *	  refused.
  *
  *	  The local IAM state is an sqlite3 file (dsql_iam.state_file, written
  *	  by dsqlctl iam) opened read-only per attempt with a small busy
@@ -101,8 +105,8 @@ refuse(Port *port, const char *fmt,...)
 	ereport(FATAL,
 			(errcode(ERRCODE_INVALID_AUTHORIZATION_SPECIFICATION),
 			 errmsg("IAM authentication failed for user \"%s\"",
-					port->user_name),
-			 errdetail_log("dsql_iam: %s.", reason)));
+					dsql_iam_log_text(port->user_name)),
+			 errdetail_log("dsql_iam: %s.", dsql_iam_log_text(reason))));
 	pg_unreachable();
 }
 
@@ -503,7 +507,9 @@ check_token(Port *port)
 	}
 	ereport(DEBUG1,
 			(errmsg_internal("dsql_iam: user \"%s\" authenticated as IAM principal %s with access key %s",
-							 port->user_name, key->arn, token->access_key_id)));
+							 dsql_iam_log_text(port->user_name),
+							 dsql_iam_log_text(key->arn),
+							 dsql_iam_log_text(token->access_key_id))));
 	pfree(key);
 	pfree(token);
 }
@@ -516,11 +522,28 @@ dsql_iam_client_auth(Port *port, int status)
 	if (prev_client_auth_hook)
 		prev_client_auth_hook(port, status);
 	/* core refuses on its own; we only ever narrow what trust admits */
-	if (status != STATUS_OK || dsql_iam_auth_mode == AUTH_MODE_OFF)
+	if (status != STATUS_OK)
 		return;
 	if (port->hba == NULL || port->hba->auth_method != uaTrust)
 		return;
 	unix_socket = port->raddr.addr.ss_family == AF_UNIX;
+	/*
+	 * Off never opens TCP: with token authentication switched off, a TCP
+	 * trust line would admit every role without a password, so it is closed
+	 * instead; the Unix socket (the break-glass path) stays trust.
+	 */
+	if (dsql_iam_auth_mode == AUTH_MODE_OFF)
+	{
+		if (!unix_socket)
+			refuse(port, "dsql_iam.auth_mode is off: token authentication is switched off, so TCP trust lines are closed (use the Unix socket, or a password method such as scram-sha-256 in pg_hba.conf)");
+		return;
+	}
+	/* names no DSQL client sends, and ones that would forge log lines */
+	if (!unix_socket && !dsql_iam_log_text_is_safe(port->user_name))
+		refuse(port, "the user name holds control characters or invalid UTF-8");
+	if (!unix_socket && !dsql_iam_log_text_is_safe(port->database_name))
+		refuse(port, "the database name \"%s\" holds control characters or invalid UTF-8",
+			   port->database_name);
 	if (unix_socket)
 	{
 		Oid			roleid;
@@ -540,6 +563,7 @@ dsql_iam_auth_init(void)
 {
 	DefineCustomEnumVariable(DSQL_IAM_PROVIDER ".auth_mode",
 							 "IAM token authentication for pg_hba.conf trust lines: off, on, require.",
+							 "off: no tokens, TCP trust lines are refused; "
 							 "on: trust lines of TCP connections need a DSQL token; "
 							 "require: every trust line does, except the bootstrap superuser "
 							 "on the Unix socket.",

@@ -48,6 +48,7 @@ _PG_init(void)
 							 NULL, NULL, NULL);
 
 	dsql_iam_auth_init();
+	dsql_iam_log_init();
 
 	register_label_provider(DSQL_IAM_PROVIDER, dsql_iam_relabel_hook);
 	dsql_iam_utility_init();

@@ -12,6 +12,7 @@
  *	  grant.c      SQL-callable procedures sys.aws_iam_grant/_revoke and
  *	               the functions behind the view
  *	  auth.c       ClientAuthentication_hook: IAM token authentication
+ *	  log.c        log safety: the escaping helper and the emit_log_hook
  *	  sigv4.c      SigV4 / DSQL tokens in plain C (sigv4.h; shared with the CLI)
  *
  *-------------------------------------------------------------------------
@@ -152,6 +153,20 @@ typedef enum DsqlIamPrincipalLookup
 } DsqlIamPrincipalLookup;
 extern DsqlIamPrincipalLookup dsql_iam_principal_lookup(const char *arn,
 														 char **reason);
+
+/* ---- log.c ---- */
+
+/*
+ * The escaped form of s for a log message (palloc'd, one printable line):
+ * control characters, U+2028/U+2029, invalid UTF-8 and backslashes become
+ * \n \r \t \\ or \xNN; "(null)" for NULL.  Every message of dsql_iam that
+ * carries text from outside passes it through this.
+ */
+extern char *dsql_iam_log_text(const char *s);
+extern bool dsql_iam_log_text_is_safe(const char *s);
+
+/* Installs the emit_log_hook (see log.c). */
+extern void dsql_iam_log_init(void);
 
 /* ---- grant.c ---- */
 

@@ -134,7 +134,7 @@ lookup_role(const char *rolename)
 	if (!OidIsValid(roleid) || !dsql_iam_mapping_lock_role(roleid))
 		ereport(ERROR,
 				(errcode(ERRCODE_UNDEFINED_OBJECT),
-				 errmsg("role \"%s\" does not exist", rolename)));
+				 errmsg("role \"%s\" does not exist", dsql_iam_log_text(rolename))));
 	if (strcmp(rolename, DSQL_IAM_ADMIN_ROLE) == 0)
 		ereport(ERROR,
 				(errcode(ERRCODE_RESERVED_NAME),
@@ -162,7 +162,7 @@ dsql_iam_grant(PG_FUNCTION_ARGS)
 		ereport(ERROR,
 				(errcode(ERRCODE_INSUFFICIENT_PRIVILEGE),
 				 errmsg("permission denied to grant IAM trust with role %s",
-						rolename),
+						dsql_iam_log_text(rolename)),
 				 errdetail("Only the admin role can map IAM principals to database roles.")));
 	require_valid_arn(arn);
 	roleid = lookup_role(rolename);
@@ -183,7 +183,7 @@ dsql_iam_grant(PG_FUNCTION_ARGS)
 				ereport(ERROR,
 						(errcode(ERRCODE_CONFIG_FILE_ERROR),
 						 errmsg("cannot check IAM role %s against the local IAM state", arn),
-						 errdetail("%s.", reason)));
+						 errdetail("%s.", dsql_iam_log_text(reason))));
 				break;
 			case DSQL_IAM_PRINCIPAL_KNOWN:
 			case DSQL_IAM_PRINCIPAL_NO_STATE:
@@ -201,13 +201,13 @@ dsql_iam_grant(PG_FUNCTION_ARGS)
 	if (!canlogin)
 		ereport(ERROR,
 				(errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
-				 errmsg("role %s must have the LOGIN attribute", rolename),
+				 errmsg("role %s must have the LOGIN attribute", dsql_iam_log_text(rolename)),
 				 errhint("Run ALTER ROLE ... WITH LOGIN first.")));
 	if (issuper && !dsql_iam_caller_is_bootstrap())
 		ereport(ERROR,
 				(errcode(ERRCODE_INSUFFICIENT_PRIVILEGE),
 				 errmsg("permission denied to grant IAM trust with role %s",
-						rolename),
+						dsql_iam_log_text(rolename)),
 				 errdetail("Only the bootstrap superuser can map an IAM principal to a superuser role.")));
 
 	dsql_iam_mapping_add(roleid, rolename, arn, GetUserId());
@@ -233,7 +233,7 @@ dsql_iam_revoke(PG_FUNCTION_ARGS)
 		ereport(ERROR,
 				(errcode(ERRCODE_INSUFFICIENT_PRIVILEGE),
 				 errmsg("permission denied to revoke IAM trust with role %s",
-						rolename),
+						dsql_iam_log_text(rolename)),
 				 errdetail("Only the admin role can remove mappings of IAM principals.")));
 	require_valid_arn(arn);
 	roleid = lookup_role(rolename);

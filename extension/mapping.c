@@ -381,8 +381,8 @@ report_corrupt(int elevel, Oid roleid, const char *why)
 	ereport(elevel,
 			(errcode(ERRCODE_DATA_CORRUPTED),
 			 errmsg("IAM mapping label of role \"%s\" is corrupt",
-					name ? name : "?"),
-			 errdetail("%s", why),
+					dsql_iam_log_text(name)),
+			 errdetail("%s", dsql_iam_log_text(why)),
 			 errhint("A superuser can remove it with SECURITY LABEL FOR %s ON ROLE ... IS NULL, with %s.allow_label_restore on, and grant the mappings again.",
 					 DSQL_IAM_PROVIDER, DSQL_IAM_PROVIDER)));
 }
@@ -638,7 +638,7 @@ read_for_write(Oid roleid, const char *rolename)
 	if (!dsql_iam_mapping_lock_role(roleid))
 		ereport(ERROR,
 				(errcode(ERRCODE_UNDEFINED_OBJECT),
-				 errmsg("role \"%s\" does not exist", rolename)));
+				 errmsg("role \"%s\" does not exist", dsql_iam_log_text(rolename))));
 	label = read_label(roleid);
 	if (label == NULL)
 		return NIL;
@@ -674,12 +674,12 @@ dsql_iam_mapping_add(Oid roleid, const char *rolename, const char *arn,
 			ereport(ERROR,
 					(errcode(ERRCODE_DUPLICATE_OBJECT),
 					 errmsg("IAM role %s is already mapped to role %s",
-							arn, rolename)));
+							arn, dsql_iam_log_text(rolename))));
 	}
 	if (list_length(mappings) >= DSQL_IAM_MAX_MAPPINGS_PER_ROLE)
 		ereport(ERROR,
 				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
-				 errmsg("role %s has too many IAM mappings", rolename),
+				 errmsg("role %s has too many IAM mappings", dsql_iam_log_text(rolename)),
 				 errdetail("A role can be mapped to at most %d IAM principals.",
 						   DSQL_IAM_MAX_MAPPINGS_PER_ROLE)));
 
@@ -715,7 +715,7 @@ dsql_iam_mapping_remove(Oid roleid, const char *rolename, const char *arn)
 		ereport(ERROR,
 				(errcode(ERRCODE_UNDEFINED_OBJECT),
 				 errmsg("IAM role %s is not mapped to role %s",
-						arn, rolename)));
+						arn, dsql_iam_log_text(rolename))));
 
 	mappings = list_delete_ptr(mappings, victim);
 	pfree(victim->arn);
@@ -756,7 +756,7 @@ invalid_label(const char *why)
 	ereport(ERROR,
 			(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 			 errmsg("invalid \"%s\" security label", DSQL_IAM_PROVIDER),
-			 errdetail("%s", why)));
+			 errdetail("%s", dsql_iam_log_text(why))));
 }
 
 typedef struct RestoreCheck
@@ -813,7 +813,7 @@ dsql_iam_mapping_restore(const char *rolename, const char *seclabel)
 	if (!dsql_iam_mapping_lock_role(roleid))
 		ereport(ERROR,
 				(errcode(ERRCODE_UNDEFINED_OBJECT),
-				 errmsg("role \"%s\" does not exist", rolename)));
+				 errmsg("role \"%s\" does not exist", dsql_iam_log_text(rolename))));
 
 	if (seclabel == NULL)
 	{
@@ -835,7 +835,7 @@ dsql_iam_mapping_restore(const char *rolename, const char *seclabel)
 	if (!canlogin)
 		ereport(ERROR,
 				(errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
-				 errmsg("role %s must have the LOGIN attribute", rolename),
+				 errmsg("role %s must have the LOGIN attribute", dsql_iam_log_text(rolename)),
 				 errhint("Restore the role with LOGIN before its security label, as pg_dumpall does.")));
 
 	/*

@@ -130,7 +130,7 @@ refuse_predefined_grant(const char *rolename)
 	if (OidIsValid(roleid) && roleid < FirstNormalObjectId)
 		ereport(ERROR,
 				(errcode(ERRCODE_INSUFFICIENT_PRIVILEGE),
-				 errmsg("permission denied to grant role \"%s\"", rolename),
+				 errmsg("permission denied to grant role \"%s\"", dsql_iam_log_text(rolename)),
 				 errdetail("Predefined roles carry server-level powers that Aurora DSQL's admin does not have; only the bootstrap superuser can grant them.")));
 }
 
@@ -163,7 +163,7 @@ refuse_database_change(const char *verb, const char *dbname)
 	ereport(ERROR,
 			(errcode(ERRCODE_INSUFFICIENT_PRIVILEGE),
 			 errmsg("permission denied to %s database \"%s\"", verb,
-					dbname ? dbname : "?"),
+					dsql_iam_log_text(dbname)),
 			 errdetail(DETAIL_ONE_DATABASE)));
 }
 
@@ -195,7 +195,7 @@ check_createdb_option(List *options, const char *rolename)
 			ereport(ERROR,
 					(errcode(ERRCODE_INSUFFICIENT_PRIVILEGE),
 					 errmsg("permission denied to give role \"%s\" the CREATEDB attribute",
-							rolename ? rolename : "?"),
+							dsql_iam_log_text(rolename)),
 					 errdetail("Aurora DSQL's admin cannot create databases, so it cannot let other roles create them (PostgreSQL 16, DSQL's base, refuses it too).")));
 	}
 }
@@ -239,7 +239,7 @@ check_drop_role(DropRoleStmt *stmt)
 			ereport(ERROR,
 					(errcode(ERRCODE_DEPENDENT_OBJECTS_STILL_EXIST),
 					 errmsg("role \"%s\" cannot be dropped because some objects depend on it",
-							spec->rolename),
+							dsql_iam_log_text(spec->rolename)),
 					 errdetail_internal("%s", arns),
 					 errhint("Revoke the mappings with sys.aws_iam_revoke() first.")));
 	}
@@ -280,7 +280,7 @@ check_alter_role(AlterRoleStmt *stmt)
 		ereport(ERROR,
 				(errcode(ERRCODE_DEPENDENT_OBJECTS_STILL_EXIST),
 				 errmsg("cannot remove the LOGIN attribute of role \"%s\"",
-						GetUserNameFromId(roleid, false)),
+						dsql_iam_log_text(GetUserNameFromId(roleid, false))),
 				 errdetail_internal("%s", arns),
 				 errhint("Revoke the mappings with sys.aws_iam_revoke() first.")));
 }
@@ -364,7 +364,7 @@ dsql_iam_ProcessUtility(PlannedStmt *pstmt, const char *queryString,
 					/* ALTER ROLE ALL [IN DATABASE d] SET / RESET */
 					refuse_defaults_change(stmt->database == NULL ? "all roles" :
 										   psprintf("all roles in database \"%s\"",
-													stmt->database));
+													dsql_iam_log_text(stmt->database)));
 					break;
 				}
 				roleid = get_rolespec_oid(stmt->role, true);
@@ -393,7 +393,8 @@ dsql_iam_ProcessUtility(PlannedStmt *pstmt, const char *queryString,
 				AlterDatabaseSetStmt *stmt = (AlterDatabaseSetStmt *) parsetree;
 
 				if (!dsql_iam_caller_is_bootstrap())
-					refuse_defaults_change(psprintf("database \"%s\"", stmt->dbname));
+					refuse_defaults_change(psprintf("database \"%s\"",
+													dsql_iam_log_text(stmt->dbname)));
 			}
 			break;
 		case T_AlterDatabaseStmt:
@@ -419,22 +420,22 @@ dsql_iam_ProcessUtility(PlannedStmt *pstmt, const char *queryString,
 			break;
 		case T_CreateExtensionStmt:
 			refuse_server_power(psprintf("create extension \"%s\"",
-										 ((CreateExtensionStmt *) parsetree)->extname),
+										 dsql_iam_log_text(((CreateExtensionStmt *) parsetree)->extname)),
 								"Aurora DSQL's admin cannot install extensions: an extension's script runs as the bootstrap superuser.");
 			break;
 		case T_AlterExtensionStmt:
 			refuse_server_power(psprintf("update extension \"%s\"",
-										 ((AlterExtensionStmt *) parsetree)->extname),
+										 dsql_iam_log_text(((AlterExtensionStmt *) parsetree)->extname)),
 								"Aurora DSQL's admin cannot install extensions: an extension's script runs as the bootstrap superuser.");
 			break;
 		case T_AlterExtensionContentsStmt:
 			refuse_server_power(psprintf("alter extension \"%s\"",
-										 ((AlterExtensionContentsStmt *) parsetree)->extname),
+										 dsql_iam_log_text(((AlterExtensionContentsStmt *) parsetree)->extname)),
 								"Aurora DSQL's admin cannot change extensions.");
 			break;
 		case T_LoadStmt:
 			refuse_server_power(psprintf("load library \"%s\"",
-										 ((LoadStmt *) parsetree)->filename),
+										 dsql_iam_log_text(((LoadStmt *) parsetree)->filename)),
 								"Aurora DSQL's admin cannot load server libraries.");
 			break;
 		case T_RenameStmt:

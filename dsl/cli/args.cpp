@@ -178,14 +178,16 @@ std::string usage(std::string_view topic) {
     if (topic == "local psql")
         return std::string("usage: dsqlctl local psql [--dir DIR] [--user USER] [-- PSQL-ARGS...]\n"
                            "  Run psql -X on the cluster's socket, database postgres.\n") +
-               dir_help + "  --user, -U USER  database user (default admin)\n";
+               dir_help +
+               "  --user, -U USER  database user (default admin); as the bootstrap superuser postgres\n"
+               "                   (break-glass) search_path is pinned to pg_catalog: qualify other names\n";
     if (topic == "sql")
         return std::string("usage: dsqlctl sql FILE|- [--dir DIR] [--user USER] [--print]\n"
                            "  Rewrite the DSQL dialect (AWS IAM GRANT/REVOKE) of a psql script into calls of\n"
                            "  sys.aws_iam_grant/sys.aws_iam_revoke and run it with psql -X -q -v ON_ERROR_STOP=1;\n"
                            "  the exit status is psql's.\n") +
                dir_help +
-               "  --user, -U USER  database user (default admin)\n"
+               "  --user, -U USER  database user (default admin; postgres: search_path pinned to pg_catalog)\n"
                "  --print          print the rewritten script instead of running it (no cluster needed)\n";
     throw usage_error("no help on " + std::string(topic), "");
 }

@@ -346,7 +346,9 @@ std::string server_settings(const fs::path& dir, int port, bool extension) {
       << "unix_socket_permissions = 0700\n"
       << (extension ? "" : "# DSQL_LOCAL_NO_EXTENSION=1 (development only): dsql_iam not preloaded\n# ")
       << "shared_preload_libraries = 'dsql_iam'\n"
-      << "log_line_prefix = '%m [%p] %q%u@%d %e '\n"
+      << "# no %u or %d: a client chooses its user and database name before authenticating and\n"
+      << "# PostgreSQL prints them raw; dsql_iam escapes them in messages (log_connections shows them)\n"
+      << "log_line_prefix = '%m [%p] %q%e '\n"
       << "log_timezone = 'UTC'\n"
       << "# a throwaway cluster: durability is not wanted\n"
       << "fsync = off\n"
@@ -809,18 +811,55 @@ postmaster find_postmaster(const cluster_info& info, uid_t run_uid) {
     return pm;
 }
 
-void bootstrap_roles(const cluster_info& info) {
+// The bootstrap superuser's own session after every start: admin exists with DSQL's
+// admin attributes and nothing more, owns database postgres, and dsql_iam is created.
+// The session pins search_path to pg_catalog (conninfo() of the bootstrap superuser)
+// and every name below is qualified: admin owns schema public and may create schemas,
+// so nothing it created may be resolved here (extension/utility.c).
+void bootstrap_roles(const cluster_info& info, bool quiet) {
     try {
-        pqxx::connection c(info.conninfo("postgres"));
+        pqxx::connection c(info.conninfo(bootstrap_superuser));
         pqxx::nontransaction tx(c);
-        const pqxx::result r = tx.exec("SELECT rolsuper, rolcreaterole, rolcanlogin FROM pg_roles WHERE rolname = 'admin'");
+        if (tx.exec("SELECT pg_catalog.current_setting('search_path')")[0][0].as<std::string>() != "pg_catalog")
+            throw cluster_error("the bootstrap superuser's session did not pin search_path to pg_catalog");
+        const pqxx::result r = tx.exec(
+            "SELECT r.rolsuper, r.rolcreaterole, r.rolcanlogin, r.rolcreatedb, r.rolreplication, r.rolbypassrls "
+            "FROM pg_catalog.pg_roles AS r WHERE r.rolname OPERATOR(pg_catalog.=) 'admin'");
         if (r.empty()) {
             tx.exec("CREATE ROLE admin WITH LOGIN CREATEROLE");
-        } else if (r[0][0].as<bool>() || !r[0][1].as<bool>() || !r[0][2].as<bool>()) {
-            tx.exec("ALTER ROLE admin WITH LOGIN CREATEROLE NOSUPERUSER");
+        } else if (r[0][0].as<bool>() || !r[0][1].as<bool>() || !r[0][2].as<bool>() || r[0][3].as<bool>() ||
+                   r[0][4].as<bool>() || r[0][5].as<bool>()) {
+            tx.exec("ALTER ROLE admin WITH LOGIN CREATEROLE NOSUPERUSER NOCREATEDB NOREPLICATION NOBYPASSRLS");
         }
         tx.exec("ALTER DATABASE postgres OWNER TO admin");
-        if (info.extension) tx.exec("CREATE EXTENSION IF NOT EXISTS dsql_iam");
+        if (info.extension) {
+            // CREATE EXTENSION would adopt an existing schema sys (the control file's
+            // schema): never one that somebody else made.
+            const pqxx::result e = tx.exec(
+                "SELECT (SELECT pg_catalog.count(*) FROM pg_catalog.pg_extension AS x "
+                "         WHERE x.extname OPERATOR(pg_catalog.=) 'dsql_iam'), "
+                "       (SELECT pg_catalog.pg_get_userbyid(n.nspowner) FROM pg_catalog.pg_namespace AS n "
+                "         WHERE n.nspname OPERATOR(pg_catalog.=) 'sys')");
+            if (e[0][0].as<long>() == 0 && !e[0][1].is_null() && e[0][1].as<std::string>() != bootstrap_superuser)
+                throw cluster_error("schema sys exists and belongs to " + e[0][1].as<std::string>() +
+                                    ", not to the bootstrap superuser: refusing to create extension dsql_iam into it "
+                                    "(drop or rename that schema through `dsqlctl local psql --user postgres`)");
+            tx.exec("CREATE EXTENSION IF NOT EXISTS dsql_iam");
+        }
+        // Database-wide or all-role settings reach every session. dsql_iam refuses them
+        // to everyone but the bootstrap superuser; ones made before (or by it) are shown.
+        const pqxx::result d = tx.exec(
+            "SELECT coalesce((SELECT d.datname FROM pg_catalog.pg_database AS d WHERE d.oid OPERATOR(pg_catalog.=) "
+            "s.setdatabase), '(all databases)') || ': ' || pg_catalog.array_to_string(s.setconfig, ', ') "
+            "FROM pg_catalog.pg_db_role_setting AS s WHERE s.setrole OPERATOR(pg_catalog.=) 0 "
+            "ORDER BY 1");
+        for (const auto& row : d)
+            progress(quiet, "warning: a database-wide or all-role setting applies to every session: " +
+                                row[0].as<std::string>() +
+                                " (remove it with ALTER DATABASE ... RESET or ALTER ROLE ALL ... RESET as the "
+                                "bootstrap superuser)");
+    } catch (const cluster_error&) {
+        throw;
     } catch (const std::exception& e) {
         throw cluster_error("setting up role admin and extension dsql_iam failed: " + std::string(e.what()));
     }
@@ -836,8 +875,10 @@ void pg_ctl_stop(const cluster_info& info, const os_user& user, const char* mode
 }  // namespace
 
 std::string cluster_info::conninfo(std::string_view user, std::string_view dbname) const {
-    return "host=" + libpq_quote(socket_dir.string()) + " port=" + std::to_string(port) +
-           " user=" + libpq_quote(user) + " dbname=" + libpq_quote(dbname);
+    std::string c = "host=" + libpq_quote(socket_dir.string()) + " port=" + std::to_string(port) +
+                    " user=" + libpq_quote(user) + " dbname=" + libpq_quote(dbname);
+    if (user == bootstrap_superuser) c += " options=" + libpq_quote(superuser_session_options);
+    return c;
 }
 
 std::string cluster_info::tcp_conninfo(std::string_view user, std::string_view dbname) const {
@@ -846,8 +887,11 @@ std::string cluster_info::tcp_conninfo(std::string_view user, std::string_view d
 }
 
 std::vector<std::string> cluster_info::psql_argv(std::string_view user, std::string_view dbname) const {
+    const std::string db = user == bootstrap_superuser ? "dbname=" + libpq_quote(dbname) + " options=" +
+                                                             libpq_quote(superuser_session_options)
+                                                       : std::string(dbname);
     return {(pg_bindir / "psql").string(), "-X", "-h", socket_dir.string(), "-p", std::to_string(port),
-            "-U", std::string(user), "-d", std::string(dbname)};
+            "-U", std::string(user), "-d", db};
 }
 
 fs::path pg_bindir() {
@@ -968,7 +1012,7 @@ cluster_info up(const cluster_options& options) {
     auto running = local::status(dir);
     if (!running) throw cluster_error("PostgreSQL started but is not running; see " + info.log_file.string());
     try {
-        bootstrap_roles(*running);
+        bootstrap_roles(*running, options.quiet);
     } catch (const cluster_error&) {
         pg_ctl_stop(*running, user, "fast", 60);
         throw;

@@ -63,6 +63,19 @@ inline constexpr std::string_view local_endpoint = "localhost";
 inline constexpr std::string_view local_region = "us-east-1";
 inline constexpr std::string_view local_cluster_arn = "arn:aws:dsql:us-east-1:123456789012:cluster/local";
 
+/// The bootstrap superuser of a local cluster (initdb -U postgres), the hidden plumbing
+/// of the emulation: dsql_iam lets it do what DSQL's admin cannot.
+inline constexpr std::string_view bootstrap_superuser = "postgres";
+
+/// libpq `options` of every bootstrap-superuser session the tooling opens (conninfo(),
+/// psql_argv(), local up): search_path pinned to pg_catalog. admin owns schema public
+/// (PostgreSQL 15 gives it to the database owner) and may create schemas, so a superuser
+/// session that resolved a name outside pg_catalog could run admin's function as
+/// superuser; startup options also override any ALTER DATABASE / ALTER ROLE ... SET.
+/// The tooling's own statements also qualify every name (extension/utility.c lists the
+/// paths dsql_iam closes on the server side).
+inline constexpr std::string_view superuser_session_options = "-c search_path=pg_catalog";
+
 struct cluster_options {
     std::filesystem::path dir;  ///< empty → default_dir()
     int port = 0;               ///< 0 → the port recorded in DIR, else a free TCP port (5432 without the extension)
@@ -91,10 +104,13 @@ struct cluster_info {
                                            std::string_view dbname = "postgres") const;
 
     /// libpq keyword/value connection string over the Unix socket, values quoted:
-    /// host='DIR' port=P user='admin' dbname='postgres'.
+    /// host='DIR' port=P user='admin' dbname='postgres'; for the bootstrap superuser
+    /// also options='-c search_path=pg_catalog' (superuser_session_options).
     [[nodiscard]] std::string conninfo(std::string_view user = "admin",
                                        std::string_view dbname = "postgres") const;
-    /// argv of psql connected to this cluster: {bindir/psql, -X, -h, DIR, -p, P, -U, user, -d, dbname}.
+    /// argv of psql connected to this cluster: {bindir/psql, -X, -h, DIR, -p, P, -U, user, -d, dbname};
+    /// for the bootstrap superuser the -d argument is a connection string that also pins
+    /// search_path: dbname='postgres' options='-c search_path=pg_catalog'.
     [[nodiscard]] std::vector<std::string> psql_argv(std::string_view user = "admin",
                                                      std::string_view dbname = "postgres") const;
 };

@@ -51,9 +51,22 @@ TEST_CASE("conninfo quotes its values for libpq and psql_argv names the socket",
     info.pg_bindir = "/usr/lib/postgresql/15/bin";
     info.port = 5544;
     CHECK(info.conninfo() == "host='/tmp/it\\'s' port=5544 user='admin' dbname='postgres'");
-    CHECK(info.conninfo("postgres", "x") == "host='/tmp/it\\'s' port=5544 user='postgres' dbname='x'");
+    CHECK(info.conninfo("app", "x") == "host='/tmp/it\\'s' port=5544 user='app' dbname='x'");
     CHECK(info.psql_argv("app") == std::vector<std::string>{"/usr/lib/postgresql/15/bin/psql", "-X", "-h",
                                                              "/tmp/it's", "-p", "5544", "-U", "app", "-d", "postgres"});
+}
+
+TEST_CASE("the bootstrap superuser's sessions pin search_path to pg_catalog", "[local]") {
+    local::cluster_info info;
+    info.socket_dir = "/tmp/c";
+    info.pg_bindir = "/usr/lib/postgresql/15/bin";
+    info.port = 5544;
+    CHECK(info.conninfo("postgres") ==
+          "host='/tmp/c' port=5544 user='postgres' dbname='postgres' options='-c search_path=pg_catalog'");
+    CHECK(info.psql_argv("postgres").back() == "dbname='postgres' options='-c search_path=pg_catalog'");
+    // admin and other roles keep their own search_path
+    CHECK(info.conninfo("admin").find("options") == std::string::npos);
+    CHECK(info.psql_argv("Postgres").back() == "postgres");
 }
 
 TEST_CASE("down of a missing directory is a no-op and status says not running", "[local]") {

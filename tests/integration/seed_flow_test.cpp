@@ -123,9 +123,10 @@ struct seed_cluster {
     return dsql::aws::generate_token(r, {k.access_key_id, k.secret_access_key, k.session_token, ""},
                                      now ? std::optional<std::int64_t>(now) : std::nullopt);
   }
+  // The bootstrap superuser's sessions pin search_path, as the tooling's do.
   std::string conninfo(std::string_view user) const {
     return "host='" + dir.string() + "' port=" + std::to_string(port) + " dbname=postgres user='" +
-           std::string(user) + "'";
+           std::string(user) + "'" + (user == "postgres" ? " options='-c search_path=pg_catalog'" : "");
   }
   std::string query_one(std::string_view user, const std::string& sql) const {
     pqxx::connection c(conninfo(user));

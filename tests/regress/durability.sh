@@ -90,8 +90,9 @@ stop() {  # stop a|b fast|immediate
 psql_on() {  # psql_on a|b [psql args...]: unaligned, tuples only, quiet
   local c=$1
   shift
-  "${run[@]}" "$PG_BINDIR/psql" -X -q -A -t -h "$work" -p "$(port_of "$c")" \
-    -d postgres "$@" 2>&1
+  # the bootstrap superuser's sessions pin search_path, as the tooling's do
+  "${run[@]}" env PGOPTIONS='-c search_path=pg_catalog' "$PG_BINDIR/psql" -X -q -A -t -h "$work" \
+    -p "$(port_of "$c")" -d postgres "$@" 2>&1
 }
 sqlstate_of() {  # sqlstate_of a|b "statement": the SQLSTATE, or "ok"
   local out state
@@ -174,7 +175,7 @@ stop a fast
 new_cluster b
 start b
 # The setting is needed: without it the labels are refused, loudly.
-restore_log=$("${run[@]}" env PGOPTIONS='-c dsql_iam.allow_label_restore=on' \
+restore_log=$("${run[@]}" env PGOPTIONS='-c search_path=pg_catalog -c dsql_iam.allow_label_restore=on' \
   "$PG_BINDIR/psql" -X -q -h "$work" -p "$port_b" -d postgres -f "$work/dump.sql" 2>&1)
 # The only expected error: CREATE ROLE of the bootstrap superuser, which exists.
 unexpected=$(printf '%s\n' "$restore_log" | grep 'ERROR' | grep -v 'role ".*" already exists')
@@ -190,7 +191,8 @@ after_ops=$(mappings b)
 # the label statements of the dump (a label spans several lines)
 awk '/^SECURITY LABEL FOR dsql_iam/ { on = 1 } on { print } on && /\x27;$/ { on = 0 }' \
   "$work/dump.sql" >"$work/labels.sql"
-plain=$("${run[@]}" "$PG_BINDIR/psql" -X -q -h "$work" -p "$port_b" -d postgres -f "$work/labels.sql" 2>&1)
+plain=$("${run[@]}" env PGOPTIONS='-c search_path=pg_catalog' "$PG_BINDIR/psql" -X -q -h "$work" -p "$port_b" \
+  -d postgres -f "$work/labels.sql" 2>&1)
 check "replaying the dumped labels without dsql_iam.allow_label_restore is refused (42501) and changes nothing" \
   same "3 $after_ops" "$(printf '%s\n' "$plain" | grep -c 'permission denied to set security label') $(mappings b)"
 stop b fast
