@@ -63,6 +63,9 @@
  *	    search_path that starts with a schema of admin's choosing.  DSQL has
  *	    no CREATE EXTENSION.
  *	  - LOAD: DSQL's admin loads no server library.
+ *	  - CREATE SCHEMA / ALTER SCHEMA ... RENAME TO a superuser's name: the
+ *	    default search_path ("$user", public) puts that schema first in the
+ *	    superuser's sessions.
  *	  Refused by core PostgreSQL 15 already (superuser only, or a predefined
  *	  role's power, which admin cannot get: see above), and tested in
  *	  admin_limits: CREATE EVENT TRIGGER, ALTER SYSTEM, CREATE SUBSCRIPTION,
@@ -198,6 +201,31 @@ check_createdb_option(List *options, const char *rolename)
 							dsql_iam_log_text(rolename)),
 					 errdetail("Aurora DSQL's admin cannot create databases, so it cannot let other roles create them (PostgreSQL 16, DSQL's base, refuses it too).")));
 	}
+}
+
+/*
+ * A schema named after a superuser role comes first in that role's default
+ * search_path ("$user", public): refused to all but the bootstrap superuser.
+ */
+static void
+check_schema_name(const char *schemaname)
+{
+	HeapTuple	tuple;
+	bool		super;
+
+	if (schemaname == NULL || dsql_iam_caller_is_bootstrap())
+		return;
+	tuple = SearchSysCache1(AUTHNAME, CStringGetDatum(schemaname));
+	if (!HeapTupleIsValid(tuple))
+		return;
+	super = ((Form_pg_authid) GETSTRUCT(tuple))->rolsuper;
+	ReleaseSysCache(tuple);
+	if (super)
+		ereport(ERROR,
+				(errcode(ERRCODE_INSUFFICIENT_PRIVILEGE),
+				 errmsg("permission denied to name a schema \"%s\"",
+						dsql_iam_log_text(schemaname)),
+				 errdetail("A schema named after a superuser role comes first in that role's default search_path; Aurora DSQL's admin cannot reach a superuser's sessions.")));
 }
 
 /*
@@ -433,6 +461,18 @@ dsql_iam_ProcessUtility(PlannedStmt *pstmt, const char *queryString,
 										 dsql_iam_log_text(((AlterExtensionContentsStmt *) parsetree)->extname)),
 								"Aurora DSQL's admin cannot change extensions.");
 			break;
+		case T_CreateSchemaStmt:
+			{
+				CreateSchemaStmt *stmt = (CreateSchemaStmt *) parsetree;
+
+				/* CREATE SCHEMA AUTHORIZATION r names the schema r */
+				if (stmt->schemaname != NULL)
+					check_schema_name(stmt->schemaname);
+				else if (stmt->authrole != NULL &&
+						 stmt->authrole->roletype == ROLESPEC_CSTRING)
+					check_schema_name(stmt->authrole->rolename);
+			}
+			break;
 		case T_LoadStmt:
 			refuse_server_power(psprintf("load library \"%s\"",
 										 dsql_iam_log_text(((LoadStmt *) parsetree)->filename)),
@@ -444,6 +484,8 @@ dsql_iam_ProcessUtility(PlannedStmt *pstmt, const char *queryString,
 
 				if (stmt->renameType == OBJECT_DATABASE)
 					refuse_database_change("rename", stmt->subname);
+				if (stmt->renameType == OBJECT_SCHEMA)
+					check_schema_name(stmt->newname);
 				if (stmt->renameType == OBJECT_ROLE &&
 					!dsql_iam_caller_is_bootstrap() &&
 					(is_admin_name(stmt->subname) ||

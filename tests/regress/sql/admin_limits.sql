@@ -86,7 +86,23 @@ ALTER EXTENSION plpgsql ADD SCHEMA public;
 LOAD 'auto_explain';
 \echo :LAST_ERROR_SQLSTATE
 
--- 6. refused by core already (superuser only, or a predefined role's power
+-- 6. no schema named after a superuser: it would come first in that role's
+--    default search_path ("$user", public)
+CREATE SCHEMA regress_limits_super;
+\echo :LAST_ERROR_SQLSTATE
+CREATE SCHEMA regress_limits_ok;
+ALTER SCHEMA regress_limits_ok RENAME TO regress_limits_super;
+\echo :LAST_ERROR_SQLSTATE
+DROP SCHEMA regress_limits_ok;
+\set VERBOSITY sqlstate
+CREATE SCHEMA :"bootstrap";
+\set VERBOSITY default
+\echo :LAST_ERROR_SQLSTATE
+-- a schema named after an ordinary role is fine
+CREATE SCHEMA regress_limits_app;
+DROP SCHEMA regress_limits_app;
+
+-- 7. refused by core already (superuser only, or a predefined role's power
 --    that admin cannot get): kept here so that a change of PostgreSQL shows
 \set VERBOSITY terse
 CREATE EVENT TRIGGER regress_evt ON ddl_command_start
