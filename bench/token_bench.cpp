@@ -16,6 +16,7 @@
 #include <string>
 
 #include "iam/state.hpp"
+#include "policy.h"
 #include "sigv4.h"
 
 namespace {
@@ -77,6 +78,7 @@ void BM_verify_with_state(benchmark::State& state) {
     }
     const std::string tok = make_token(akid.c_str(), secret.c_str());
     auto t = std::make_unique<dsql_token>();
+    auto work = std::make_unique<dsql_policy_work>();
     const dsql_token_expect e{host, "us-east-1", false, t0 + 10, 60};
     for (auto _ : state) {
         if (dsql_token_parse(tok.data(), tok.size(), t.get()) != DSQL_TOKEN_OK ||
@@ -100,12 +102,20 @@ void BM_verify_with_state(benchmark::State& state) {
         const std::string key_secret = reinterpret_cast<const char*>(sqlite3_column_text(s, 0));
         const std::string principal = reinterpret_cast<const char*>(sqlite3_column_text(s, 4));
         sqlite3_finalize(s);
-        sqlite3_prepare_v2(db, "SELECT effect, action, resource, conditional FROM policy_statements WHERE principal_id = ?1",
-                           -1, &s, nullptr);
-        sqlite3_bind_text(s, 1, principal.c_str(), -1, SQLITE_STATIC);
-        int rows = 0;
-        while (sqlite3_step(s) == SQLITE_ROW) ++rows;
-        sqlite3_finalize(s);
+        // the policy evaluation of the auth hook (extension/policy.c)
+        dsql_policy_request r{};
+        r.action = "dsql:DbConnect";
+        r.cluster_arn = "arn:aws:dsql:us-east-1:123456789012:cluster/local";
+        r.principal_id = principal.c_str();
+        r.principal_arn = "arn:aws:iam::123456789012:role/AppReadOnlyRole";
+        r.access_key_id = t->access_key_id;
+        r.region = "us-east-1";
+        r.source_ip = "127.0.0.1";
+        r.secure_transport = true;
+        r.now = t0 + 10;
+        char reason[1024];
+        const int rows = dsql_policy_evaluate(db, &r, work.get(), reason, sizeof reason) == DSQL_POLICY_ALLOW;
+        if (!rows) state.SkipWithError(reason);
         sqlite3_close(db);
         benchmark::DoNotOptimize(rows);
         if (dsql_token_verify_signature(t.get(), key_secret.c_str()) != DSQL_TOKEN_OK) state.SkipWithError("bad sig");

@@ -41,6 +41,7 @@
  */
 #include "postgres.h"
 
+#include <netdb.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <time.h>
@@ -49,6 +50,7 @@
 #include <sqlite3.h>
 
 #include "catalog/pg_authid_d.h"
+#include "common/ip.h"
 #include "libpq/auth.h"
 #include "libpq/libpq.h"
 #include "libpq/pqformat.h"
@@ -58,10 +60,8 @@
 #include "utils/guc.h"
 
 #include "dsql_iam.h"
+#include "policy.h"
 #include "sigv4.h"
-
-/* the IAM state schema this code reads (dsl/iam/state.hpp) */
-#define DSQL_IAM_STATE_SCHEMA_VERSION 1
 
 /* sqlite busy timeout: the CLI holds its write lock for milliseconds */
 #define DSQL_IAM_STATE_BUSY_MS 200
@@ -135,38 +135,6 @@ read_password(Port *port, int maxlen)
 	return buf.data;
 }
 
-/* IAM wildcard match: '*' any sequence, '?' one character. */
-static bool
-glob_match(const char *pattern, const char *text)
-{
-	const char *star = NULL;
-	const char *mark = NULL;
-
-	while (*text)
-	{
-		if (*pattern == '?' || (*pattern != '*' && *pattern == *text))
-		{
-			pattern++;
-			text++;
-		}
-		else if (*pattern == '*')
-		{
-			star = pattern++;
-			mark = text;
-		}
-		else if (star)
-		{
-			pattern = star + 1;
-			text = ++mark;
-		}
-		else
-			return false;
-	}
-	while (*pattern == '*')
-		pattern++;
-	return *pattern == '\0';
-}
-
 typedef struct key_info
 {
 	char		secret[257];
@@ -237,21 +205,20 @@ open_state_file(sqlite3 **db)
 }
 
 /*
- * Reads the key and evaluates the principal's policies.  Returns NULL when
- * allowed, else a reason (palloc'd).  *key is filled when the key exists.
+ * Reads the key and evaluates the principal's identity policies and the
+ * cluster's policy together (policy.c, the one evaluator).  Returns NULL
+ * when allowed, else a reason (palloc'd).  *key is filled when the key
+ * exists.
  */
 static char *
-check_state(const dsql_token *token, const char *action, key_info *key,
-			bool *key_found)
+check_state(Port *port, const dsql_token *token, const char *action,
+			key_info *key, bool *key_found)
 {
 	sqlite3    *db = NULL;
 	sqlite3_stmt *s = NULL;
 	char	   *reason = NULL;
 	int			rc;
 	bool		too_long = false;
-	bool		allowed = false;
-	bool		conditional_allow = false;
-	bool		denied = false;
 
 	*key_found = false;
 	if (dsql_iam_state_file == NULL || dsql_iam_state_file[0] == '\0')
@@ -319,53 +286,35 @@ check_state(const dsql_token *token, const char *action, key_info *key,
 	sqlite3_finalize(s);
 	s = NULL;
 
-	/* the principal's policies: explicit Deny wins, Condition never grants */
-	rc = sqlite3_prepare_v2(db,
-							"SELECT effect, action, resource, conditional "
-							"FROM policy_statements WHERE principal_id = ?1",
-							-1, &s, NULL);
-	if (rc == SQLITE_OK)
-		rc = sqlite3_bind_text(s, 1, key->principal_id, -1, SQLITE_STATIC);
-	if (rc != SQLITE_OK)
+	/* identity and cluster policies together: explicit Deny anywhere wins */
 	{
-		reason = psprintf("cannot query the IAM state file \"%s\": %s",
-						  dsql_iam_state_file, sqlite3_errmsg(db));
-		goto done;
-	}
-	while ((rc = sqlite3_step(s)) == SQLITE_ROW)
-	{
-		const char *effect = (const char *) sqlite3_column_text(s, 0);
-		const char *apat = (const char *) sqlite3_column_text(s, 1);
-		const char *rpat = (const char *) sqlite3_column_text(s, 2);
-		bool		conditional = sqlite3_column_int(s, 3) != 0;
+		dsql_policy_request req;
+		dsql_policy_work *work = palloc0(sizeof(dsql_policy_work));
+		char		ip[NI_MAXHOST] = "";
+		char		why[1024];
 
-		if (effect == NULL || apat == NULL || rpat == NULL)
-			continue;
-		if (!glob_match(apat, action) ||
-			!glob_match(rpat, dsql_iam_cluster_arn))
-			continue;
-		if (strcmp(effect, "Deny") == 0)
-			denied = true;		/* conditional or not: fail closed */
-		else if (strcmp(effect, "Allow") == 0 && !conditional)
-			allowed = true;
-		else if (strcmp(effect, "Allow") == 0)
-			conditional_allow = true;
+		if (port->raddr.addr.ss_family != AF_UNIX &&
+			pg_getnameinfo_all(&port->raddr.addr, port->raddr.salen,
+							   ip, sizeof(ip), NULL, 0, NI_NUMERICHOST) != 0)
+			ip[0] = '\0';
+		memset(&req, 0, sizeof(req));
+		req.action = action;
+		req.cluster_arn = dsql_iam_cluster_arn;
+		req.principal_id = key->principal_id;
+		req.principal_arn = key->arn;
+		req.access_key_id = token->access_key_id;
+		req.region = dsql_iam_region;
+		req.source_ip = ip[0] ? ip : NULL;
+#ifdef USE_SSL
+		req.secure_transport = port->ssl_in_use;
+#else
+		req.secure_transport = false;
+#endif
+		req.now = (int64_t) time(NULL);
+		if (dsql_policy_evaluate(db, &req, work, why, sizeof(why)) != DSQL_POLICY_ALLOW)
+			reason = pstrdup(why);
+		pfree(work);
 	}
-	if (rc != SQLITE_DONE)
-	{
-		reason = psprintf("cannot query the IAM state file \"%s\": %s",
-						  dsql_iam_state_file, sqlite3_errmsg(db));
-		goto done;
-	}
-	if (denied)
-		reason = psprintf("an explicit Deny in the policies of %s covers %s on %s",
-						  key->arn, action, dsql_iam_cluster_arn);
-	else if (!allowed && conditional_allow)
-		reason = psprintf("no policy of %s allows %s on %s without a Condition (a statement with a Condition never grants)",
-						  key->arn, action, dsql_iam_cluster_arn);
-	else if (!allowed)
-		reason = psprintf("no policy of %s allows %s on %s",
-						  key->arn, action, dsql_iam_cluster_arn);
 
 done:
 	if (s)
@@ -441,7 +390,7 @@ check_token(Port *port)
 	key_info   *key;
 	bool		key_found;
 	bool		is_admin = strcmp(port->user_name, DSQL_IAM_ADMIN_ROLE) == 0;
-	const char *action = is_admin ? "dsql:dbconnectadmin" : "dsql:dbconnect";
+	const char *action = is_admin ? "dsql:DbConnectAdmin" : "dsql:DbConnect";
 	char	   *reason;
 
 	/* misconfiguration refuses before asking anything */
@@ -473,7 +422,7 @@ check_token(Port *port)
 			   token->access_key_id);
 
 	key = palloc0(sizeof(key_info));
-	reason = check_state(token, action, key, &key_found);
+	reason = check_state(port, token, action, key, &key_found);
 	/* verify the signature first when the key exists: no policy talk to forgers */
 	if (key_found)
 	{

@@ -6,6 +6,7 @@
 #include <iostream>
 #include <iterator>
 #include <map>
+#include <memory>
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <set>
@@ -14,6 +15,7 @@
 #include "iam/state.hpp"
 #include "iam/token.hpp"
 #include "local/cluster.hpp"
+#include "policy.h"
 
 namespace dsql::cli {
 
@@ -31,7 +33,25 @@ constexpr const char* iam_usage =
     "  create-role NAME|ARN [--account ID]      IAM role (account default 123456789012)\n"
     "  create-user NAME|ARN [--account ID]      IAM user\n"
     "  put-policy ARN NAME (--document JSON | --file FILE)\n"
-    "                                           attach (replace) a named policy\n"
+    "                                           attach (replace) a named identity policy\n"
+    "  put-cluster-policy [--cluster ARN] (--document JSON | --file FILE)\n"
+    "                                           the cluster's resource-based policy (one per\n"
+    "                                           cluster; prints its new version)\n"
+    "  get-cluster-policy [--cluster ARN]       prints it (exit 3 when there is none)\n"
+    "  delete-cluster-policy [--cluster ARN]\n"
+    "  set-context (ARN | --all) KEY VALUE...   a local request-context key (aws:PrincipalOrgID,\n"
+    "                                           aws:SourceVpc, aws:PrincipalTag/..., ...) of one\n"
+    "                                           principal or of all; replaces its values\n"
+    "  unset-context (ARN | --all) KEY\n"
+    "  simulate --principal ARN [--admin] [--cluster ARN] [--region R] [--source-ip IP]\n"
+    "           [--no-tls] [--access-key-id AKID] [--time UNIX]\n"
+    "                                           evaluates the policies as the auth hook does\n"
+    "                                           (one evaluator): prints allowed/denied and why;\n"
+    "                                           exit 0 allowed, 3 denied\n"
+    "  The cluster ARN defaults to the local cluster's (arn:aws:dsql:us-east-1:123456789012:\n"
+    "  cluster/local). Policies are evaluated as DSQL does: identity and cluster policies\n"
+    "  together, an explicit Deny anywhere wins, policy variables (${aws:username}, ...)\n"
+    "  substituted, unknown condition keys never grant (extension/policy.h).\n"
     "  create-access-key ARN [--session-token] [--expires-in S]\n"
     "                                           prints AccessKeyId and SecretAccessKey\n"
     "  list                                     principals, keys (ids only), policies\n"
@@ -131,9 +151,10 @@ void print_key(const aws::access_key& k) {
 }
 
 int run_iam(const std::vector<std::string>& args) {
-    const std::set<std::string> values{"--state", "--dir", "--account", "--document", "--file",
-                                       "--expires-in", "--policies"};
-    const parsed p = parse(args, 1, values, {"--session-token", "--help"});
+    const std::set<std::string> values{"--state",  "--dir",       "--account",   "--document",      "--file",
+                                       "--expires-in", "--policies", "--cluster", "--principal", "--region",
+                                       "--source-ip", "--access-key-id", "--time"};
+    const parsed p = parse(args, 1, values, {"--session-token", "--help", "--all", "--admin", "--no-tls"});
     if (p.flags.contains("--help") || p.positional.empty()) {
         std::cout << iam_usage;
         return p.positional.empty() && !p.flags.contains("--help") ? 2 : 0;
@@ -143,6 +164,22 @@ int run_iam(const std::vector<std::string>& args) {
         if (p.positional.size() != n + 1) throw usage_error{"iam " + cmd + " takes " + std::to_string(n) + " argument(s)"};
     };
     const std::string account = opt(p, "--account").value_or(std::string(aws::default_account));
+    const std::string cluster = opt(p, "--cluster").value_or(std::string(dsql::local::local_cluster_arn));
+    const auto notes = [](const std::vector<std::string>& ns) {
+        for (const auto& n : ns) std::cerr << "dsqlctl: note: " << n << "\n";
+    };
+    const auto document = [&](const char* what) {
+        if (auto d = opt(p, "--document")) return *d;
+        if (auto f = opt(p, "--file")) return read_file(*f);
+        throw usage_error{std::string("iam ") + what + " needs --document or --file"};
+    };
+    // set-context / unset-context: ARN KEY ... or --all KEY ...
+    const auto scope = [&](std::size_t min_args) {
+        const bool all = p.flags.contains("--all");
+        if (p.positional.size() < min_args + (all ? 1 : 2))
+            throw usage_error{"iam " + cmd + " takes (ARN | --all) KEY" + (min_args > 1 ? " VALUE..." : "")};
+        return all ? std::string() : p.positional[1];
+    };
     aws::state st(state_file(p));
     if (cmd == "create-role" || cmd == "create-user") {
         need(1);
@@ -150,11 +187,63 @@ int run_iam(const std::vector<std::string>& args) {
         std::cout << pr.arn << "\t" << pr.id << "\n";
     } else if (cmd == "put-policy") {
         need(2);
-        std::string doc;
-        if (auto d = opt(p, "--document")) doc = *d;
-        else if (auto f = opt(p, "--file")) doc = read_file(*f);
-        else throw usage_error{"iam put-policy needs --document or --file"};
-        st.put_policy(p.positional[1], p.positional[2], doc);
+        notes(st.put_policy(p.positional[1], p.positional[2], document("put-policy")));
+    } else if (cmd == "put-cluster-policy") {
+        need(0);
+        const auto [version, ns] = st.put_cluster_policy(cluster, document("put-cluster-policy"));
+        notes(ns);
+        std::cout << cluster << "\tversion " << version << "\n";
+    } else if (cmd == "get-cluster-policy") {
+        need(0);
+        const auto policy = st.cluster_policy(cluster);
+        if (!policy) {
+            std::cerr << "dsqlctl: " << cluster << " has no cluster policy\n";
+            return 3;
+        }
+        std::cout << policy->first << "\n";
+    } else if (cmd == "delete-cluster-policy") {
+        need(0);
+        if (!st.delete_cluster_policy(cluster)) throw aws::state_error(cluster + " has no cluster policy");
+    } else if (cmd == "set-context") {
+        const std::string arn = scope(2);
+        const std::size_t k = p.flags.contains("--all") ? 1 : 2;
+        st.set_context(arn, p.positional[k], std::vector<std::string>(p.positional.begin() + static_cast<long>(k) + 1,
+                                                                      p.positional.end()));
+    } else if (cmd == "unset-context") {
+        const std::string arn = scope(1);
+        const std::size_t k = p.flags.contains("--all") ? 1 : 2;
+        if (p.positional.size() != k + 1) throw usage_error{"iam unset-context takes (ARN | --all) KEY"};
+        if (!st.unset_context(arn, p.positional[k]))
+            throw aws::state_error("context key " + p.positional[k] + " is not set for " + (arn.empty() ? "all principals" : arn));
+    } else if (cmd == "simulate") {
+        need(0);
+        const auto principal = opt(p, "--principal");
+        if (!principal) throw usage_error{"iam simulate needs --principal ARN"};
+        const auto pr = st.find_principal(*principal);
+        if (!pr) throw aws::state_error("IAM principal " + *principal + " does not exist");
+        std::string akid = opt(p, "--access-key-id").value_or("");
+        if (akid.empty()) {
+            const auto keys = st.access_keys(*principal);
+            akid = keys.empty() ? std::string("session") : keys[0].access_key_id;
+        }
+        const std::string region = opt(p, "--region").value_or(std::string(dsql::local::local_region));
+        const std::optional<std::string> ip = opt(p, "--source-ip");
+        dsql_policy_request req{};
+        req.action = p.flags.contains("--admin") ? "dsql:DbConnectAdmin" : "dsql:DbConnect";
+        req.cluster_arn = cluster.c_str();
+        req.principal_id = pr->id.c_str();
+        req.principal_arn = pr->arn.c_str();
+        req.access_key_id = akid.c_str();
+        req.region = region.c_str();
+        req.source_ip = ip ? ip->c_str() : "127.0.0.1";
+        req.secure_transport = !p.flags.contains("--no-tls");
+        req.now = opt(p, "--time") ? seconds(*opt(p, "--time"), "--time") : static_cast<std::int64_t>(std::time(nullptr));
+        auto work = std::make_unique<dsql_policy_work>();
+        char reason[1024];
+        const auto d = dsql_policy_evaluate(st.handle(), &req, work.get(), reason, sizeof reason);
+        std::cout << (d == DSQL_POLICY_ALLOW ? "allowed: " : d == DSQL_POLICY_DENY ? "denied: " : "error: ") << reason
+                  << "\n";
+        return d == DSQL_POLICY_ALLOW ? 0 : d == DSQL_POLICY_DENY ? 3 : 1;
     } else if (cmd == "create-access-key") {
         need(1);
         std::optional<std::int64_t> expires;
@@ -169,6 +258,11 @@ int run_iam(const std::vector<std::string>& args) {
                           << (k.expires_at ? " expires " + std::to_string(*k.expires_at) : std::string()) << "\n";
             for (const auto& [name, doc] : st.policies(pr.arn)) std::cout << "  policy " << name << "\t" << doc << "\n";
         }
+        if (const auto cp = st.cluster_policy(cluster))
+            std::cout << "cluster policy of " << cluster << " (version " << cp->second << ")\t" << cp->first << "\n";
+        for (const auto& c : st.context())
+            std::cout << "context " << (c.principal_arn.empty() ? "(all principals)" : c.principal_arn) << "\t" << c.key
+                      << " = " << c.value << "\n";
     } else if (cmd == "delete") {
         need(1);
         if (!st.delete_principal(p.positional[1])) throw aws::state_error("IAM principal " + p.positional[1] + " does not exist");
@@ -188,7 +282,7 @@ int run_iam(const std::vector<std::string>& args) {
         if (!map.is_object()) throw aws::state_error("--policies: expected an object {ARN: policy}");
         for (const auto& [arn, policy] : map.items()) {
             st.create_principal(arn, true);
-            st.put_policy(arn, "dsql-connect", policy.dump());
+            notes(st.put_policy(arn, "dsql-connect", policy.dump()));
             if (st.access_keys(arn).empty()) st.create_access_key(arn);
             std::cout << arn << "\n";
         }

@@ -10,6 +10,10 @@
 #include <cstring>
 #include <ctime>
 #include <nlohmann/json.hpp>
+#include <array>
+#include <set>
+
+#include "policy.h"
 
 namespace dsql::aws {
 
@@ -106,8 +110,59 @@ CREATE TABLE policy_statements (
 );
 CREATE INDEX policy_statements_principal ON policy_statements (principal_id);
 )sql",
+    // 1 -> 2: statements with conditions, principals and Not* elements; cluster
+    // (resource-based) policies; local context keys. state::migrate() then
+    // re-normalises every stored identity policy into the new tables.
+    R"sql(
+CREATE TABLE cluster_policies (
+  cluster_arn  TEXT PRIMARY KEY,
+  document     TEXT NOT NULL,
+  version      INTEGER NOT NULL,
+  updated_at   INTEGER NOT NULL
+);
+CREATE TABLE statements (
+  id             INTEGER PRIMARY KEY,
+  principal_id   TEXT,
+  policy_name    TEXT,
+  cluster_arn    TEXT REFERENCES cluster_policies (cluster_arn) ON DELETE CASCADE,
+  position       INTEGER NOT NULL,
+  sid            TEXT,
+  effect         TEXT NOT NULL CHECK (effect IN ('Allow', 'Deny')),
+  not_action     INTEGER NOT NULL CHECK (not_action IN (0, 1)),
+  not_resource   INTEGER NOT NULL CHECK (not_resource IN (0, 1)),
+  not_principal  INTEGER NOT NULL CHECK (not_principal IN (0, 1)),
+  variables      INTEGER NOT NULL CHECK (variables IN (0, 1)),
+  unsupported    TEXT,
+  CHECK ((principal_id IS NULL AND policy_name IS NULL) <> (cluster_arn IS NULL)),
+  FOREIGN KEY (principal_id, policy_name) REFERENCES policies (principal_id, name) ON DELETE CASCADE
+);
+CREATE INDEX statements_principal ON statements (principal_id);
+CREATE INDEX statements_cluster ON statements (cluster_arn);
+CREATE TABLE statement_values (
+  statement_id  INTEGER NOT NULL REFERENCES statements (id) ON DELETE CASCADE,
+  kind          TEXT NOT NULL CHECK (kind IN ('action', 'resource', 'principal')),
+  value         TEXT NOT NULL
+);
+CREATE INDEX statement_values_statement ON statement_values (statement_id);
+CREATE TABLE statement_conditions (
+  statement_id  INTEGER NOT NULL REFERENCES statements (id) ON DELETE CASCADE,
+  operator      TEXT NOT NULL,
+  key           TEXT NOT NULL,
+  value         TEXT NOT NULL
+);
+CREATE INDEX statement_conditions_statement ON statement_conditions (statement_id);
+CREATE TABLE context_keys (
+  principal_id  TEXT REFERENCES principals (id) ON DELETE CASCADE,
+  key           TEXT NOT NULL,
+  value         TEXT NOT NULL
+);
+CREATE INDEX context_keys_principal ON context_keys (principal_id);
+DROP TABLE policy_statements;
+)sql",
 };
 static_assert(std::size(migrations) == schema_version);
+static_assert(schema_version == DSQL_IAM_STATE_SCHEMA_VERSION,
+              "dsqlctl and the extension read one schema version (extension/policy.h)");
 
 std::vector<std::string> strings_of(const json& v, const char* what) {
     std::vector<std::string> out;
@@ -154,7 +209,163 @@ std::string random_secret() {
 }
 }  // namespace
 
-std::vector<statement_row> normalise_policy(std::string_view text) {
+namespace {
+
+constexpr std::size_t max_sid_len = 128;
+constexpr std::size_t max_context_rows = 40;  // per scope pair; the evaluator holds 64 entries
+constexpr std::size_t max_values_per_key = 16;
+
+bool has_control(std::string_view v) {
+    for (const char c : v)
+        if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f) return true;
+    return false;
+}
+
+// A scalar condition value as IAM reads it: strings as they are, booleans and numbers
+// as their JSON text.
+std::string condition_value(const json& v, const std::string& where) {
+    if (v.is_string()) return v.get<std::string>();
+    if (v.is_boolean()) return v.get<bool>() ? "true" : "false";
+    if (v.is_number()) return v.dump();
+    throw state_error("IAM policy: " + where + ": a condition value must be a string, a boolean or a number");
+}
+
+void check_text(const std::string& v, const std::string& where) {
+    if (v.size() > DSQL_POLICY_TEXT_MAX_LEN)
+        throw state_error("IAM policy: " + where + ": a value is longer than " +
+                          std::to_string(DSQL_POLICY_TEXT_MAX_LEN) + " bytes");
+    if (has_control(v)) throw state_error("IAM policy: " + where + ": a value holds control characters");
+}
+
+void check_variables(const std::string& v, bool resource, bool variables, const std::string& where) {
+    if (!variables) return;
+    char why[256];
+    if (!dsql_policy_check_variables(v.c_str(), resource, why, sizeof why))
+        throw state_error("IAM policy: " + where + ": " + why);
+}
+
+bool is_account(std::string_view s) {
+    return s.size() == 12 && s.find_first_not_of("0123456789") == std::string_view::npos;
+}
+
+// One Principal value of a cluster policy, typed for the evaluator.
+std::string principal_value(const std::string& type, const std::string& v, const std::string& where) {
+    check_text(v, where);
+    if (type != "AWS") return type + ":" + v;  // Service, Federated, CanonicalUser: never a local principal
+    if (v == "*" || is_account(v)) return "AWS:" + v;
+    if (v.starts_with("arn:") && v.find('*') == std::string::npos && v.find('?') == std::string::npos) {
+        std::vector<std::string> f;
+        std::size_t from = 0;
+        for (int i = 0; i < 5; ++i) {
+            const auto c = v.find(':', from);
+            if (c == std::string::npos) break;
+            f.push_back(v.substr(from, c - from));
+            from = c + 1;
+        }
+        const std::string rest = from <= v.size() ? v.substr(from) : std::string();
+        if (f.size() == 5 && f[2] == "iam" && is_account(f[4]) &&
+            (rest == "root" || rest.starts_with("role/") || rest.starts_with("user/")))
+            return "AWS:" + v;
+    }
+    throw state_error("IAM policy: " + where + ": \"" + v.substr(0, 80) +
+                      "\" is not a principal: use \"*\", a 12-digit account, arn:aws:iam::<account>:root, or an IAM "
+                      "role or user ARN (no wildcards)");
+}
+
+void normalise_statement(const json& s, policy_kind kind, bool variables, statement_row& row,
+                         std::vector<std::string>& notes, const std::string& where) {
+    static const std::set<std::string> elements{"Sid",      "Effect",       "Action",    "NotAction", "Resource",
+                                                "NotResource", "Principal", "NotPrincipal", "Condition"};
+    if (!s.is_object()) throw state_error("IAM policy: " + where + " must be an object");
+    for (const auto& [name, value] : s.items()) {
+        (void)value;
+        if (!elements.contains(name)) throw state_error("IAM policy: " + where + ": unknown element \"" + name.substr(0, 40) + "\"");
+    }
+    if (s.contains("Sid")) {
+        if (!s["Sid"].is_string() || s["Sid"].get<std::string>().size() > max_sid_len ||
+            has_control(s["Sid"].get<std::string>()))
+            throw state_error("IAM policy: " + where + ": Sid must be a string of at most 128 bytes");
+        row.sid = s["Sid"].get<std::string>();
+    }
+    if (!s.contains("Effect") || !s["Effect"].is_string() || (s["Effect"] != "Allow" && s["Effect"] != "Deny"))
+        throw state_error("IAM policy: " + where + ": Effect must be \"Allow\" or \"Deny\"");
+    row.effect = s["Effect"].get<std::string>();
+    const bool a = s.contains("Action"), na = s.contains("NotAction");
+    if (a == na) throw state_error("IAM policy: " + where + ": a statement needs Action or NotAction (one of them)");
+    row.not_action = na;
+    for (const auto& v : strings_of(s[na ? "NotAction" : "Action"], na ? "NotAction" : "Action")) {
+        check_text(v, where);
+        row.actions.push_back(lower(v));
+    }
+    const bool r = s.contains("Resource"), nr = s.contains("NotResource");
+    if (r == nr) throw state_error("IAM policy: " + where + ": a statement needs Resource or NotResource (one of them)");
+    row.not_resource = nr;
+    for (const auto& v : strings_of(s[nr ? "NotResource" : "Resource"], nr ? "NotResource" : "Resource")) {
+        check_text(v, where);
+        check_variables(v, true, variables, where + ", Resource");
+        row.resources.push_back(v);
+    }
+    const bool p = s.contains("Principal"), np = s.contains("NotPrincipal");
+    if (kind == policy_kind::identity && (p || np))
+        throw state_error("IAM policy: " + where + ": an identity policy has no Principal or NotPrincipal (a cluster "
+                          "policy has: dsqlctl iam put-cluster-policy)");
+    if (kind == policy_kind::cluster) {
+        if (p == np)
+            throw state_error("IAM policy: " + where + ": a cluster policy statement needs Principal or NotPrincipal (one of them)");
+        row.not_principal = np;
+        const json& pv = s[np ? "NotPrincipal" : "Principal"];
+        if (pv.is_string()) {
+            if (pv != "*") throw state_error("IAM policy: " + where + ": a Principal string must be \"*\"");
+            row.principals.push_back("*");
+        } else if (pv.is_object() && !pv.empty()) {
+            for (const auto& [type, values] : pv.items()) {
+                if (type != "AWS" && type != "Service" && type != "Federated" && type != "CanonicalUser")
+                    throw state_error("IAM policy: " + where + ": unknown principal type \"" + type.substr(0, 40) + "\"");
+                for (const auto& v : strings_of(values, "Principal"))
+                    row.principals.push_back(principal_value(type, v, where + ", Principal"));
+            }
+        } else {
+            throw state_error("IAM policy: " + where + ": Principal must be \"*\" or an object such as {\"AWS\": ...}");
+        }
+    }
+    if (s.contains("Condition")) {
+        const json& c = s["Condition"];
+        if (!c.is_object()) throw state_error("IAM policy: " + where + ": Condition must be an object");
+        for (const auto& [op, block] : c.items()) {
+            if (!dsql_policy_operator_is_known(op.c_str()))
+                throw state_error("IAM policy: " + where + ": unknown condition operator \"" + op.substr(0, 60) + "\"");
+            if (!block.is_object() || block.empty())
+                throw state_error("IAM policy: " + where + ": Condition " + op + " must map keys to values");
+            for (const auto& [key, values] : block.items()) {
+                if (key.empty() || key.size() > DSQL_POLICY_KEY_MAX_LEN || has_control(key))
+                    throw state_error("IAM policy: " + where + ": a condition key must be 1 to 128 bytes");
+                std::vector<std::string> vs;
+                if (values.is_array()) {
+                    if (values.empty()) throw state_error("IAM policy: " + where + ": Condition " + op + " " + key + " has no value");
+                    for (const auto& v : values) vs.push_back(condition_value(v, where));
+                } else {
+                    vs.push_back(condition_value(values, where));
+                }
+                for (const auto& v : vs) {
+                    check_text(v, where);
+                    check_variables(v, false, variables, where + ", Condition " + op + " " + key);
+                    row.conditions.push_back({op, key, v});
+                }
+                if (!dsql_policy_key_is_known(key.c_str()))
+                    notes.push_back(where + ": the condition key " + key +
+                                    " is not known locally (nor set with dsqlctl iam set-context): an Allow using it "
+                                    "never grants, a Deny using it always applies");
+            }
+        }
+    }
+}
+
+}  // namespace
+
+normalised_policy normalise_policy(std::string_view text, policy_kind kind, bool lenient) {
+    if (text.size() > DSQL_POLICY_DOCUMENT_MAX_LEN)
+        throw state_error("IAM policy: the document is longer than " + std::to_string(DSQL_POLICY_DOCUMENT_MAX_LEN) +
+                          " bytes");
     json doc;
     try {
         doc = json::parse(text);
@@ -163,35 +374,42 @@ std::vector<statement_row> normalise_policy(std::string_view text) {
     }
     if (!doc.is_object() || !doc.contains("Statement"))
         throw state_error("IAM policy: the document must be an object with a Statement");
+    bool variables = false;
+    if (doc.contains("Version")) {
+        if (doc["Version"] == "2012-10-17") variables = true;
+        else if (doc["Version"] != "2008-10-17")
+            throw state_error("IAM policy: Version must be \"2012-10-17\" (or the old \"2008-10-17\")");
+    }
+    for (const auto& [name, value] : doc.items()) {
+        (void)value;
+        if (name != "Version" && name != "Statement" && name != "Id")
+            throw state_error("IAM policy: unknown top-level element \"" + name.substr(0, 40) + "\"");
+    }
     json statements = doc["Statement"];
     if (statements.is_object()) statements = json::array({statements});
     if (!statements.is_array() || statements.empty())
         throw state_error("IAM policy: Statement must be an object or a non-empty array");
-    std::vector<statement_row> rows;
+    normalised_policy out;
+    std::size_t i = 0;
     for (const auto& s : statements) {
-        if (!s.is_object()) throw state_error("IAM policy: each statement must be an object");
-        if (!s.contains("Effect") || !s["Effect"].is_string() ||
-            (s["Effect"] != "Allow" && s["Effect"] != "Deny"))
-            throw state_error("IAM policy: Effect must be \"Allow\" or \"Deny\"");
-        const std::string effect = s["Effect"].get<std::string>();
-        bool conditional = s.contains("Condition") || s.contains("NotAction") || s.contains("NotResource");
-        std::vector<std::string> actions, resources;
-        if (s.contains("Action"))
-            actions = strings_of(s["Action"], "Action");
-        else if (s.contains("NotAction"))
-            actions = {"*"};
-        else
-            throw state_error("IAM policy: a statement needs Action or NotAction");
-        if (s.contains("Resource"))
-            resources = strings_of(s["Resource"], "Resource");
-        else {
-            resources = {"*"};
-            conditional = true;  // NotResource, or none: never grants
+        ++i;
+        statement_row row;
+        row.variables = variables;
+        const std::string where = "statement " + std::to_string(i);
+        try {
+            normalise_statement(s, kind, variables, row, out.notes, where);
+        } catch (const state_error& e) {
+            if (!lenient) throw;
+            const std::string effect = row.effect == "Allow" ? "Allow" : "Deny";
+            row = statement_row{};
+            row.effect = effect;
+            row.variables = variables;
+            row.unsupported = e.what();
+            out.notes.push_back(std::string(e.what()) + " (kept: it never grants and always denies)");
         }
-        for (const auto& a : actions)
-            for (const auto& r : resources) rows.push_back({effect, lower(a), r, conditional});
+        out.statements.push_back(std::move(row));
     }
-    return rows;
+    return out;
 }
 
 std::string principal_arn(std::string_view name_or_arn, std::string_view kind, std::string_view account) {
@@ -270,6 +488,27 @@ void state::migrate() {
                               std::to_string(schema_version) + ": use a newer dsqlctl");
         for (int v = version; v < schema_version; ++v) {
             exec(migrations[v]);
+            if (v + 1 == 2) {
+                // every identity policy into the new statements (lenient: what the new
+                // rules refuse is kept as an unsupported statement, fail closed)
+                std::vector<std::array<std::string, 3>> docs;
+                {
+                    stmt s(db_, "SELECT principal_id, name, document FROM policies ORDER BY principal_id, name");
+                    while (s.step()) docs.push_back({s.text(0), s.text(1), s.text(2)});
+                }
+                for (const auto& [pid, name, document] : docs) {
+                    normalised_policy p;
+                    try {
+                        p = normalise_policy(document, policy_kind::identity, true);
+                    } catch (const state_error& e) {
+                        statement_row bad;
+                        bad.effect = "Deny";
+                        bad.unsupported = e.what();
+                        p.statements.push_back(bad);
+                    }
+                    store_statements("principal_id", pid, name, p);
+                }
+            }
             exec(("PRAGMA user_version = " + std::to_string(v + 1)).c_str());
         }
         exec("COMMIT");
@@ -320,7 +559,8 @@ bool state::delete_principal(const std::string& arn) {
     if (!p) return false;
     exec("BEGIN IMMEDIATE");
     try {
-        for (const char* sql : {"DELETE FROM policy_statements WHERE principal_id = ?",
+        for (const char* sql : {"DELETE FROM statements WHERE principal_id = ?",
+                                "DELETE FROM context_keys WHERE principal_id = ?",
                                 "DELETE FROM policies WHERE principal_id = ?",
                                 "DELETE FROM access_keys WHERE principal_id = ?", "DELETE FROM principals WHERE id = ?"}) {
             stmt s(db_, sql);
@@ -335,15 +575,57 @@ bool state::delete_principal(const std::string& arn) {
     return true;
 }
 
-void state::put_policy(const std::string& arn, const std::string& name, const std::string& document) {
-    const auto rows = normalise_policy(document);
+// Inserts the statements of one normalised policy, owned by a principal's named policy
+// or by a cluster policy (inside the caller's transaction).
+void state::store_statements(const std::string& owner_column, const std::string& owner,
+                             const std::string& policy_name, const normalised_policy& p) {
+    const bool cluster = owner_column == "cluster_arn";
+    std::int64_t position = 0;
+    for (const auto& r : p.statements) {
+        {
+            stmt s(db_, cluster ? "INSERT INTO statements (cluster_arn, position, sid, effect, not_action, "
+                                  "not_resource, not_principal, variables, unsupported) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"
+                                : "INSERT INTO statements (principal_id, policy_name, position, sid, effect, not_action, "
+                                  "not_resource, not_principal, variables, unsupported) "
+                                  "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+            int i = 1;
+            s.bind(i++, owner);
+            if (!cluster) s.bind(i++, policy_name);
+            s.bind(i++, std::optional<std::int64_t>(position++));
+            s.bind(i++, r.sid.empty() ? std::optional<std::string>() : std::optional<std::string>(r.sid));
+            s.bind(i++, r.effect);
+            for (const bool b : {r.not_action, r.not_resource, r.not_principal, r.variables})
+                s.bind(i++, std::optional<std::int64_t>(b ? 1 : 0));
+            s.bind(i++, r.unsupported);
+            s.step();
+        }
+        const std::int64_t id = sqlite3_last_insert_rowid(db_);
+        const auto value = [&](const char* kind, const std::string& v) {
+            stmt s(db_, "INSERT INTO statement_values (statement_id, kind, value) VALUES (?, ?, ?)");
+            s.bind(1, std::optional<std::int64_t>(id)).bind(2, std::string(kind)).bind(3, v);
+            s.step();
+        };
+        for (const auto& v : r.actions) value("action", v);
+        for (const auto& v : r.resources) value("resource", v);
+        for (const auto& v : r.principals) value("principal", v);
+        for (const auto& c : r.conditions) {
+            stmt s(db_, "INSERT INTO statement_conditions (statement_id, operator, key, value) VALUES (?, ?, ?, ?)");
+            s.bind(1, std::optional<std::int64_t>(id)).bind(2, c.op).bind(3, c.key).bind(4, c.value);
+            s.step();
+        }
+    }
+}
+
+std::vector<std::string> state::put_policy(const std::string& arn, const std::string& name, const std::string& document) {
+    const auto normalised = normalise_policy(document);
     const auto p = find_principal(arn);
     if (!p) throw state_error("IAM principal " + arn + " does not exist");
-    if (name.empty()) throw state_error("a policy name must not be empty");
+    if (name.empty() || name.size() > 128 || has_control(name))
+        throw state_error("a policy name must be 1 to 128 bytes without control characters");
     exec("BEGIN IMMEDIATE");
     try {
         {
-            stmt s(db_, "DELETE FROM policy_statements WHERE principal_id = ? AND policy_name = ?");
+            stmt s(db_, "DELETE FROM statements WHERE principal_id = ? AND policy_name = ?");
             s.bind(1, p->id).bind(2, name);
             s.step();
         }
@@ -352,20 +634,160 @@ void state::put_policy(const std::string& arn, const std::string& name, const st
             s.bind(1, p->id).bind(2, name).bind(3, document);
             s.step();
         }
-        std::int64_t i = 0;
-        for (const auto& r : rows) {
-            stmt s(db_,
-                   "INSERT INTO policy_statements (principal_id, policy_name, statement, effect, action, resource, "
-                   "conditional) VALUES (?, ?, ?, ?, ?, ?, ?)");
-            s.bind(1, p->id).bind(2, name).bind(3, std::optional<std::int64_t>(i++)).bind(4, r.effect);
-            s.bind(5, r.action).bind(6, r.resource).bind(7, std::optional<std::int64_t>(r.conditional ? 1 : 0));
+        store_statements("principal_id", p->id, name, normalised);
+        exec("COMMIT");
+    } catch (...) {
+        sqlite3_exec(db_, "ROLLBACK", nullptr, nullptr, nullptr);
+        throw;
+    }
+    return normalised.notes;
+}
+
+namespace {
+void check_cluster_arn(const std::string& arn) {
+    // arn:<partition>:dsql:<region>:<account>:cluster/<id>
+    std::vector<std::string> f;
+    std::size_t from = 0;
+    for (int i = 0; i < 5; ++i) {
+        const auto c = arn.find(':', from);
+        if (c == std::string::npos) break;
+        f.push_back(arn.substr(from, c - from));
+        from = c + 1;
+    }
+    if (f.size() != 5 || f[0] != "arn" || f[2] != "dsql" || f[3].empty() || !is_account(f[4]) ||
+        !arn.substr(from).starts_with("cluster/") || arn.size() <= from + 8 || arn.size() > 256 || has_control(arn) ||
+        arn.find_first_of("*? ") != std::string::npos)
+        throw state_error("not an Aurora DSQL cluster ARN (arn:aws:dsql:<region>:<12-digit account>:cluster/<id>): " +
+                          arn.substr(0, 120));
+}
+}  // namespace
+
+std::pair<std::int64_t, std::vector<std::string>> state::put_cluster_policy(const std::string& cluster_arn,
+                                                                             const std::string& document) {
+    check_cluster_arn(cluster_arn);
+    const auto normalised = normalise_policy(document, policy_kind::cluster);
+    std::int64_t version = 1;
+    exec("BEGIN IMMEDIATE");
+    try {
+        {
+            stmt s(db_, "SELECT version FROM cluster_policies WHERE cluster_arn = ?");
+            s.bind(1, cluster_arn);
+            if (s.step()) version = *s.opt_int(0) + 1;
+        }
+        {
+            stmt s(db_, "DELETE FROM statements WHERE cluster_arn = ?");
+            s.bind(1, cluster_arn);
             s.step();
+        }
+        {
+            stmt s(db_,
+                   "INSERT OR REPLACE INTO cluster_policies (cluster_arn, document, version, updated_at) "
+                   "VALUES (?, ?, ?, ?)");
+            s.bind(1, cluster_arn).bind(2, document).bind(3, std::optional<std::int64_t>(version));
+            s.bind(4, std::optional<std::int64_t>(now()));
+            s.step();
+        }
+        store_statements("cluster_arn", cluster_arn, "", normalised);
+        exec("COMMIT");
+    } catch (...) {
+        sqlite3_exec(db_, "ROLLBACK", nullptr, nullptr, nullptr);
+        throw;
+    }
+    return {version, normalised.notes};
+}
+
+std::optional<std::pair<std::string, std::int64_t>> state::cluster_policy(const std::string& cluster_arn) {
+    stmt s(db_, "SELECT document, version FROM cluster_policies WHERE cluster_arn = ?");
+    s.bind(1, cluster_arn);
+    if (!s.step()) return std::nullopt;
+    return std::pair<std::string, std::int64_t>{s.text(0), *s.opt_int(1)};
+}
+
+bool state::delete_cluster_policy(const std::string& cluster_arn) {
+    exec("BEGIN IMMEDIATE");
+    try {
+        {
+            stmt s(db_, "DELETE FROM statements WHERE cluster_arn = ?");
+            s.bind(1, cluster_arn);
+            s.step();
+        }
+        stmt s(db_, "DELETE FROM cluster_policies WHERE cluster_arn = ?");
+        s.bind(1, cluster_arn);
+        s.step();
+        const bool deleted = sqlite3_changes(db_) > 0;
+        exec("COMMIT");
+        return deleted;
+    } catch (...) {
+        sqlite3_exec(db_, "ROLLBACK", nullptr, nullptr, nullptr);
+        throw;
+    }
+}
+
+void state::set_context(const std::string& principal_arn, const std::string& key,
+                        const std::vector<std::string>& values) {
+    if (key.empty() || key.size() > DSQL_POLICY_KEY_MAX_LEN || has_control(key) || key.find_first_of(" ${}") != std::string::npos)
+        throw state_error("a context key must be 1 to 128 bytes without spaces, $, { or }: " + key.substr(0, 60));
+    if (dsql_policy_key_is_computed(key.c_str()))
+        throw state_error(key + " is computed for every request (from the token, the principal and the connection); "
+                                "it cannot be set");
+    if (values.empty() || values.size() > max_values_per_key)
+        throw state_error("a context key takes 1 to " + std::to_string(max_values_per_key) + " values");
+    for (const auto& v : values)
+        if (v.size() > DSQL_POLICY_VALUE_MAX_LEN || has_control(v))
+            throw state_error("a context value must be at most 1024 bytes without control characters");
+    std::optional<std::string> pid;
+    if (!principal_arn.empty()) {
+        const auto p = find_principal(principal_arn);
+        if (!p) throw state_error("IAM principal " + principal_arn + " does not exist");
+        pid = p->id;
+    }
+    exec("BEGIN IMMEDIATE");
+    try {
+        {
+            stmt s(db_, "DELETE FROM context_keys WHERE principal_id IS ? AND lower(key) = lower(?)");
+            s.bind(1, pid).bind(2, key);
+            s.step();
+        }
+        for (const auto& v : values) {
+            stmt s(db_, "INSERT INTO context_keys (principal_id, key, value) VALUES (?, ?, ?)");
+            s.bind(1, pid).bind(2, key).bind(3, v);
+            s.step();
+        }
+        {
+            stmt s(db_, "SELECT count(*) FROM context_keys WHERE principal_id IS NULL OR principal_id IS ?");
+            s.bind(1, pid);
+            s.step();
+            if (static_cast<std::size_t>(*s.opt_int(0)) > max_context_rows)
+                throw state_error("too many context key values: at most " + std::to_string(max_context_rows) +
+                                  " for a principal and all principals together");
         }
         exec("COMMIT");
     } catch (...) {
         sqlite3_exec(db_, "ROLLBACK", nullptr, nullptr, nullptr);
         throw;
     }
+}
+
+bool state::unset_context(const std::string& principal_arn, const std::string& key) {
+    std::optional<std::string> pid;
+    if (!principal_arn.empty()) {
+        const auto p = find_principal(principal_arn);
+        if (!p) throw state_error("IAM principal " + principal_arn + " does not exist");
+        pid = p->id;
+    }
+    stmt s(db_, "DELETE FROM context_keys WHERE principal_id IS ? AND lower(key) = lower(?)");
+    s.bind(1, pid).bind(2, key);
+    s.step();
+    return sqlite3_changes(db_) > 0;
+}
+
+std::vector<context_entry> state::context() {
+    stmt s(db_,
+           "SELECT coalesce(p.arn, ''), c.key, c.value FROM context_keys c LEFT JOIN principals p ON p.id = c.principal_id "
+           "ORDER BY 1, lower(c.key), c.rowid");
+    std::vector<context_entry> out;
+    while (s.step()) out.push_back({s.text(0), s.text(1), s.text(2)});
+    return out;
 }
 
 std::vector<std::pair<std::string, std::string>> state::policies(const std::string& arn) {

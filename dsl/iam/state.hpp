@@ -5,22 +5,30 @@
 // The file: mode 0600, owned by the owner of its directory when we run as root (the
 // server's run user for DIR/iam.sqlite in a cluster directory), versioned with
 // PRAGMA user_version (migrations in state.cpp; the extension refuses any version it
-// does not know). Schema version 1:
+// does not know: DSQL_IAM_STATE_SCHEMA_VERSION in extension/policy.h). Schema version 2:
 //
 //   principals(id, arn, kind, created_at)             id: AROA…/AIDA… (stable)
 //   access_keys(access_key_id, principal_id, secret_access_key, session_token,
 //               expires_at, created_at)                expires_at: Unix time or NULL
-//   policies(principal_id, name, document)             the JSON as given
-//   policy_statements(principal_id, policy_name, statement, effect, action, resource,
-//                     conditional)                     normalised for C: one row per
-//                                                      (statement, action, resource);
-//                                                      action lower-cased (IAM action
-//                                                      names are case-insensitive);
-//                                                      conditional = 1 when the
-//                                                      statement has a Condition,
-//                                                      NotAction or NotResource: such
-//                                                      an Allow never grants, such a
-//                                                      Deny always applies (fail closed)
+//   policies(principal_id, name, document)             identity policies, the JSON as given
+//   cluster_policies(cluster_arn, document, version, updated_at)
+//                                                      a cluster's resource-based policy
+//   statements(id, principal_id + policy_name | cluster_arn, position, sid, effect,
+//              not_action, not_resource, not_principal, variables, unsupported)
+//   statement_values(statement_id, kind, value)        action (lower-cased), resource,
+//                                                      principal ("*", "AWS:<arn|account>",
+//                                                      "Service:…", "Federated:…", …)
+//   statement_conditions(statement_id, operator, key, value)
+//                                                      one row per value
+//   context_keys(principal_id | NULL, key, value)      local request context (dsqlctl iam
+//                                                      set-context): NULL for every principal
+//
+// Every document is normalised into statements that C evaluates without a JSON parser
+// (extension/policy.c, the one evaluator: the auth hook and `dsqlctl iam simulate`).
+// variables = 1 when the document's Version is 2012-10-17 (policy variables are literal
+// text otherwise, as on AWS); unsupported names what could not be stored as understood
+// (only when migrating an older file): such a statement never grants and always denies.
+// Migration 1 -> 2 re-normalises every stored identity policy.
 //
 // Every function throws state_error with a sentence for people.
 #pragma once
@@ -43,7 +51,7 @@ public:
     using std::runtime_error::runtime_error;
 };
 
-inline constexpr int schema_version = 1;
+inline constexpr int schema_version = 2;  ///< DSQL_IAM_STATE_SCHEMA_VERSION (state.cpp checks)
 inline constexpr std::string_view default_account = "123456789012";
 
 struct principal {
@@ -60,14 +68,43 @@ struct access_key {
     std::optional<std::int64_t> expires_at;  ///< Unix time
 };
 
+/// One statement of a policy as the evaluator reads it (the rows of statements,
+/// statement_values and statement_conditions).
 struct statement_row {
-    std::string effect, action, resource;
-    bool conditional = false;
+    struct condition {
+        std::string op, key, value;
+    };
+    std::string sid, effect;
+    bool not_action = false, not_resource = false, not_principal = false;
+    bool variables = false;  ///< Version 2012-10-17: ${…} are policy variables
+    std::optional<std::string> unsupported;
+    std::vector<std::string> actions, resources, principals;
+    std::vector<condition> conditions;
 };
 
-/// One policy document normalised into rows (throws state_error when it is not an
-/// IAM policy: invalid JSON, no Statement, Effect not Allow/Deny, no Action/NotAction).
-[[nodiscard]] std::vector<statement_row> normalise_policy(std::string_view json);
+enum class policy_kind { identity, cluster };
+
+struct normalised_policy {
+    std::vector<statement_row> statements;
+    /// Sentences for people: condition keys unknown locally (never grant, always deny).
+    std::vector<std::string> notes;
+};
+
+/// One policy document normalised into statements. Throws state_error with a sentence
+/// when it is not a valid IAM policy of that kind: invalid JSON, over 64 KiB, no
+/// Statement, Effect not Allow/Deny, not exactly one of Action/NotAction and of
+/// Resource/NotResource, a Principal in an identity policy or none in a cluster policy,
+/// an unknown condition operator or element, a malformed policy variable, a value over
+/// the bounds of extension/policy.h. lenient (migrations only): such a statement is
+/// kept with `unsupported` set instead.
+[[nodiscard]] normalised_policy normalise_policy(std::string_view json, policy_kind kind = policy_kind::identity,
+                                                 bool lenient = false);
+
+/// One local context key value (dsqlctl iam set-context); principal_arn empty: all.
+struct context_entry {
+    std::string principal_arn;
+    std::string key, value;
+};
 
 /// `arn:aws:iam::<account>:role/<name>` from a name (or an ARN, returned unchanged).
 [[nodiscard]] std::string principal_arn(std::string_view name_or_arn, std::string_view kind,
@@ -91,9 +128,26 @@ public:
     /// Deletes a principal with its keys and policies; false when absent.
     bool delete_principal(const std::string& arn);
 
-    /// Stores (replaces) a named policy after normalising it.
-    void put_policy(const std::string& arn, const std::string& name, const std::string& document);
+    /// Stores (replaces) a named identity policy after normalising it; returns the
+    /// normaliser's notes.
+    std::vector<std::string> put_policy(const std::string& arn, const std::string& name, const std::string& document);
     [[nodiscard]] std::vector<std::pair<std::string, std::string>> policies(const std::string& arn);
+
+    /// Stores (replaces) the resource-based policy of a cluster (ARN
+    /// arn:aws:dsql:<region>:<account>:cluster/<id>); returns its new version (1, 2, …)
+    /// and the normaliser's notes.
+    std::pair<std::int64_t, std::vector<std::string>> put_cluster_policy(const std::string& cluster_arn,
+                                                                          const std::string& document);
+    /// The document and version of a cluster's policy, if any.
+    [[nodiscard]] std::optional<std::pair<std::string, std::int64_t>> cluster_policy(const std::string& cluster_arn);
+    bool delete_cluster_policy(const std::string& cluster_arn);
+
+    /// Sets (replaces) the values of a local context key for one principal, or for all
+    /// when principal_arn is empty. Computed keys (aws:PrincipalArn, …) are refused.
+    void set_context(const std::string& principal_arn, const std::string& key, const std::vector<std::string>& values);
+    /// Removes a context key of that scope; false when it was not set.
+    bool unset_context(const std::string& principal_arn, const std::string& key);
+    [[nodiscard]] std::vector<context_entry> context();
 
     /// A fresh key pair (AKIA… without session token, ASIA… with one).
     access_key create_access_key(const std::string& arn, bool with_session_token = false,
@@ -102,9 +156,14 @@ public:
     [[nodiscard]] std::vector<access_key> access_keys(const std::string& arn = {});
     bool delete_access_key(const std::string& access_key_id);
 
+    /// The sqlite handle (for dsql_policy_evaluate: `dsqlctl iam simulate`, tests).
+    [[nodiscard]] sqlite3* handle() const noexcept { return db_; }
+
 private:
     void exec(const char* sql);
     void migrate();
+    void store_statements(const std::string& owner_column, const std::string& owner, const std::string& policy_name,
+                          const normalised_policy& p);
     std::filesystem::path file_;
     sqlite3* db_ = nullptr;
 };

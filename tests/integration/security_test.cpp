@@ -316,3 +316,130 @@ TEST_CASE("a client-supplied user or database name cannot forge a server log lin
   CHECK(prefix.find("%u") == std::string::npos);
   CHECK(prefix.find("%d") == std::string::npos);
 }
+
+// ---- policies as DSQL evaluates them (issue 11 item 6), through real token connections ----
+
+namespace {
+
+constexpr const char* ops_arn = "arn:aws:iam::123456789012:role/SecOpsRole";
+
+std::string ctl_token(const sec_cluster& c, const char* principal) {
+  auto r = run({DSQLCTL, "token", "generate", "--admin", "--dir", c.dir.string(), "--hostname", "localhost",
+                "--region", "us-east-1", "--principal", principal});
+  if (r.status != 0) throw std::runtime_error("token generate failed:\n" + r.output);
+  while (!r.output.empty() && r.output.back() == '\n') r.output.pop_back();
+  return r.output;
+}
+
+dsql::test::run_result iam(const sec_cluster& c, std::vector<std::string> args) {
+  args.insert(args.begin(), {DSQLCTL, "iam", "--dir", c.dir.string()});
+  return run(args);
+}
+
+// Connects as admin with a token of `principal`: refused with the generic message and
+// `reason` (with 28000) in the server log only; or accepted when reason is empty.
+void expect(const sec_cluster& c, const char* principal, const std::string& reason) {
+  const auto from = c.log_size();
+  const std::string token = ctl_token(c, principal);
+  const answer a = exec(c.tcp("admin", token), {"SELECT current_user"});
+  INFO("as " << principal << ", expected " << (reason.empty() ? "a session" : reason) << "\n" << a.message);
+  if (reason.empty()) {
+    CHECK(a.ok);
+    CHECK(a.value == "admin");
+    return;
+  }
+  REQUIRE_FALSE(a.connected);
+  CHECK(a.message.find("FATAL:  IAM authentication failed for user \"admin\"") != std::string::npos);
+  CHECK(a.message.find("dsql_iam") == std::string::npos);
+  CHECK(a.message.find("Deny") == std::string::npos);
+  const std::string log = c.log_since(from, reason);
+  INFO("server log since the attempt:\n" << log);
+  CHECK(log.find(reason) != std::string::npos);
+  CHECK(log.find("28000") != std::string::npos);
+  CHECK(log.find(token) == std::string::npos);
+}
+
+}  // namespace
+
+TEST_CASE("a cluster policy Deny on aws:PrincipalOrgID and aws:PrincipalArn refuses token connections (28000)",
+          "[integration][security][policy]") {
+  auto& c = cluster();
+  for (const std::vector<std::string>& a :
+       {std::vector<std::string>{"create-role", ops_arn},
+        std::vector<std::string>{"put-policy", ops_arn, "admin", "--document",
+                                 R"({"Version":"2012-10-17","Statement":{"Effect":"Allow",)"
+                                 R"("Action":"dsql:DbConnectAdmin","Resource":"*"}})"},
+        std::vector<std::string>{"create-access-key", ops_arn}})
+    REQUIRE(iam(c, a).status == 0);
+  expect(c, admin_arn, "");
+  // DSQL's documented pattern: only the organisation, except a named role
+  auto put = iam(c, {"put-cluster-policy", "--document",
+                     R"({"Version":"2012-10-17","Statement":[{"Sid":"OrgOnly","Effect":"Deny","Principal":{"AWS":"*"},)"
+                     R"("Action":["dsql:DbConnect","dsql:DbConnectAdmin"],"Resource":"*","Condition":{)"
+                     R"("StringNotEquals":{"aws:PrincipalOrgID":"o-exampleorgid"},)"
+                     R"("ArnNotEquals":{"aws:PrincipalArn":"arn:aws:iam::123456789012:role/SecOpsRole"}}}]})"});
+  INFO(put.output);
+  REQUIRE(put.status == 0);
+  CHECK(put.output.find("version 1") != std::string::npos);
+  expect(c, admin_arn,
+         std::string("an explicit Deny in the cluster policy of arn:aws:dsql:us-east-1:123456789012:cluster/local "
+                     "covers dsql:dbconnectadmin for ") +
+             admin_arn + ": statement 1 (\"OrgOnly\") of the cluster policy");
+  expect(c, ops_arn, "");
+  // the local context key: admin's principal is in the organisation now, at once
+  REQUIRE(iam(c, {"set-context", admin_arn, "aws:PrincipalOrgID", "o-exampleorgid"}).status == 0);
+  expect(c, admin_arn, "");
+  // simulate says the same as the hook (one evaluator)
+  auto sim = iam(c, {"simulate", "--principal", ops_arn, "--admin"});
+  CHECK(sim.status == 0);
+  CHECK(sim.output.rfind("allowed: ", 0) == 0);
+  REQUIRE(iam(c, {"unset-context", admin_arn, "aws:PrincipalOrgID"}).status == 0);
+  sim = iam(c, {"simulate", "--principal", admin_arn, "--admin"});
+  CHECK(sim.status == 3);
+  CHECK(sim.output.find("denied: an explicit Deny in the cluster policy") == 0);
+  // get shows it, delete lifts it at once
+  auto got = iam(c, {"get-cluster-policy"});
+  CHECK(got.status == 0);
+  CHECK(got.output.find("o-exampleorgid") != std::string::npos);
+  REQUIRE(iam(c, {"delete-cluster-policy"}).status == 0);
+  CHECK(iam(c, {"get-cluster-policy"}).status == 3);
+  expect(c, admin_arn, "");
+}
+
+TEST_CASE("policy variables and unknown condition keys in identity policies, through the token check",
+          "[integration][security][policy]") {
+  auto& c = cluster();
+  const auto put = [&](const std::string& doc) {
+    auto r = iam(c, {"put-policy", ops_arn, "admin", "--document", doc});
+    INFO(r.output);
+    return r;
+  };
+  // a Resource with a variable: only the cluster named by the principal's tag
+  REQUIRE(put(R"({"Version":"2012-10-17","Statement":{"Effect":"Allow","Action":"dsql:DbConnectAdmin",)"
+              R"("Resource":"arn:aws:dsql:us-east-1:123456789012:cluster/${aws:PrincipalTag/cluster}"}})")
+              .status == 0);
+  expect(c, ops_arn, std::string("no policy of ") + ops_arn + " allows dsql:dbconnectadmin");
+  REQUIRE(iam(c, {"set-context", ops_arn, "aws:PrincipalTag/cluster", "local"}).status == 0);
+  expect(c, ops_arn, "");
+  // a Deny whose Condition compares with a variable: the principal's own account
+  REQUIRE(put(R"({"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"dsql:DbConnectAdmin","Resource":"*"},)"
+              R"({"Sid":"SameAccount","Effect":"Deny","Action":"dsql:*","Resource":"*",)"
+              R"("Condition":{"StringEquals":{"aws:ResourceAccount":"${aws:PrincipalAccount}"}}}]})")
+              .status == 0);
+  expect(c, ops_arn, "statement 2 (\"SameAccount\") of policy \"admin\"");
+  // an Allow with an unknown condition key is not an Allow
+  auto r = put(R"({"Version":"2012-10-17","Statement":{"Effect":"Allow","Action":"dsql:DbConnectAdmin","Resource":"*",)"
+               R"("Condition":{"StringNotEquals":{"dsql:ClusterTag":"prod"}}}})");
+  REQUIRE(r.status == 0);
+  CHECK(r.output.find("note: statement 1: the condition key dsql:ClusterTag is not known locally") != std::string::npos);
+  expect(c, ops_arn, "uses the condition key dsql:ClusterTag, unknown locally: it never grants");
+  // a variable before the resource part of the ARN is refused when stored (it would never match)
+  r = put(R"({"Version":"2012-10-17","Statement":{"Effect":"Deny","Action":"dsql:*",)"
+          R"("Resource":"arn:aws:dsql:*:${aws:PrincipalAccount}:cluster/*"}})");
+  CHECK(r.status == 1);
+  CHECK(r.output.find("variables may only follow its fifth colon") != std::string::npos);
+  expect(c, ops_arn, "uses the condition key dsql:ClusterTag");  // the old policy stays
+  REQUIRE(put(R"({"Version":"2012-10-17","Statement":{"Effect":"Allow","Action":"dsql:DbConnectAdmin","Resource":"*"}})")
+              .status == 0);
+  expect(c, ops_arn, "");
+}

@@ -321,8 +321,11 @@ TEST_CASE("seed-flow refusal 4: policy without the action, Resource of another c
        R"({"Statement":{"Effect":"Allow","Action":"dsql:*","Resource":"arn:aws:dsql:us-east-1:123456789012:cluster/other"}})",
        "no policy of " + arn("OtherClusterRole") + " allows dsql:dbconnect"},
       {"ConditionRole",
-       R"({"Statement":{"Effect":"Allow","Action":"*","Resource":"*","Condition":{"Bool":{"aws:SecureTransport":"true"}}}})",
+       R"({"Statement":{"Effect":"Allow","Action":"*","Resource":"*","Condition":{"StringEquals":{"aws:PrincipalOrgID":"o-none"}}}})",
        "no policy of " + arn("ConditionRole") + " allows dsql:dbconnect"},
+      {"UnknownKeyRole",
+       R"({"Statement":{"Effect":"Allow","Action":"*","Resource":"*","Condition":{"StringNotEquals":{"aws:NoSuchKey":"x"}}}})",
+       "uses the condition key aws:NoSuchKey, unknown locally: it never grants"},
       {"DeniedRole",
        R"({"Statement":[{"Effect":"Allow","Action":"dsql:DbConnect","Resource":"*"},{"Effect":"Deny","Action":"dsql:*","Resource":"arn:aws:dsql:*:*:cluster/local"}]})",
        "an explicit Deny in the policies of " + arn("DeniedRole")},
@@ -488,7 +491,7 @@ TEST_CASE("P11: a missing, corrupt, foreign, FIFO or locked IAM state file refus
   const row rows[] = {
       {(c.dir / "missing.sqlite").string(), "cannot open the IAM state file"},
       {corrupt.string(), "cannot read the IAM state file"},
-      {foreign.string(), "has schema version 7, this dsql_iam reads version 1"},
+      {foreign.string(), "has schema version 7, this dsql_iam reads version " + std::to_string(dsql::aws::schema_version)},
       {fifo.string(), "is not a regular file"},
   };
   for (const auto& r : rows) {

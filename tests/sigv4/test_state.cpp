@@ -116,30 +116,123 @@ TEST_CASE("principals, keys and policies round-trip; delete cascades", "[iam][st
     CHECK_FALSE(st.delete_principal(arn));
 }
 
-TEST_CASE("policies normalise to one row per action and resource; Condition and Not* never grant", "[iam][policy]") {
-    const auto rows = normalise_policy(R"({"Version":"2012-10-17","Statement":[
-        {"Effect":"Allow","Action":["dsql:DbConnect","DSQL:DbConnectAdmin"],"Resource":["arn:a","arn:b"]},
-        {"Effect":"Deny","Action":"dsql:*","Resource":"*","Condition":{"Bool":{"aws:SecureTransport":"false"}}},
+TEST_CASE("policies normalise to statements with their actions, resources, principals and conditions", "[iam][policy]") {
+    const auto p = normalise_policy(R"({"Version":"2012-10-17","Statement":[
+        {"Sid":"One","Effect":"Allow","Action":["dsql:DbConnect","DSQL:DbConnectAdmin"],"Resource":["arn:a","arn:b"]},
+        {"Effect":"Deny","Action":"dsql:*","Resource":"*","Condition":{"Bool":{"aws:SecureTransport":false},
+          "StringEquals":{"aws:PrincipalTag/team":["a","b"]}}},
         {"Effect":"Allow","NotAction":"s3:*","Resource":"*"},
         {"Effect":"Allow","Action":"*","NotResource":"arn:x"}]})");
-    REQUIRE(rows.size() == 7);
-    CHECK(rows[0].action == "dsql:dbconnect");
-    CHECK(rows[1].resource == "arn:b");
-    CHECK(rows[2].action == "dsql:dbconnectadmin");
-    CHECK_FALSE(rows[3].conditional);
-    CHECK(rows[4].effect == "Deny");
-    CHECK(rows[4].conditional);
-    CHECK(rows[5].action == "*");
-    CHECK(rows[5].conditional);
-    CHECK(rows[6].resource == "*");
-    CHECK(rows[6].conditional);
-    CHECK_THROWS_WITH(normalise_policy(R"({"Statement":[]})"), Catch::Contains("non-empty"));
-    CHECK_THROWS_WITH(normalise_policy(R"({"Statement":{"Effect":"Maybe","Action":"*","Resource":"*"}})"),
-                      Catch::Contains("Effect"));
-    CHECK_THROWS_WITH(normalise_policy(R"({"Statement":{"Effect":"Allow","Resource":"*"}})"),
-                      Catch::Contains("Action"));
-    CHECK_THROWS_WITH(normalise_policy(R"({"Statement":{"Effect":"Allow","Action":[1],"Resource":"*"}})"),
-                      Catch::Contains("strings"));
+    REQUIRE(p.statements.size() == 4);
+    const auto& a = p.statements[0];
+    CHECK(a.sid == "One");
+    CHECK(a.variables);
+    CHECK(a.actions == std::vector<std::string>{"dsql:dbconnect", "dsql:dbconnectadmin"});
+    CHECK(a.resources == std::vector<std::string>{"arn:a", "arn:b"});
+    const auto& d = p.statements[1];
+    CHECK(d.effect == "Deny");
+    REQUIRE(d.conditions.size() == 3);
+    CHECK(d.conditions[0].op == "Bool");
+    CHECK(d.conditions[0].value == "false");  // a JSON boolean, as IAM reads it
+    CHECK(d.conditions[2].value == "b");
+    CHECK(p.statements[2].not_action);
+    CHECK(p.statements[3].not_resource);
+    CHECK(p.notes.empty());
+    // Version before 2012-10-17: policy variables are literal text
+    CHECK_FALSE(normalise_policy(R"({"Statement":{"Effect":"Allow","Action":"*","Resource":"${x"}})").statements[0].variables);
+    // a cluster policy's principals, typed for the evaluator
+    const auto c = normalise_policy(R"({"Version":"2012-10-17","Statement":[{"Effect":"Deny","Principal":"*",
+        "Action":"dsql:*","Resource":"*"},{"Effect":"Allow","Principal":{"AWS":["123456789012",
+        "arn:aws:iam::123456789012:root","arn:aws:iam::123456789012:role/R"],"Service":"x.amazonaws.com"},
+        "Action":"dsql:DbConnect","Resource":"*"}]})",
+                                    policy_kind::cluster);
+    CHECK(c.statements[0].principals == std::vector<std::string>{"*"});
+    CHECK(c.statements[1].principals ==
+          std::vector<std::string>{"AWS:123456789012", "AWS:arn:aws:iam::123456789012:root",
+                                   "AWS:arn:aws:iam::123456789012:role/R", "Service:x.amazonaws.com"});
+    // an unknown condition key is accepted with a note: it never grants
+    const auto u = normalise_policy(
+        R"({"Version":"2012-10-17","Statement":{"Effect":"Allow","Action":"*","Resource":"*","Condition":{"StringEquals":{"dsql:Nope":"x"}}}})");
+    REQUIRE(u.notes.size() == 1);
+    CHECK_THAT(u.notes[0], Catch::Contains("dsql:Nope") && Catch::Contains("never grants"));
+}
+
+TEST_CASE("the normaliser refuses what IAM refuses, with a sentence", "[iam][policy]") {
+    const auto refused = [](const std::string& doc, const char* why, policy_kind k = policy_kind::identity) {
+        INFO(doc);
+        CHECK_THROWS_WITH(normalise_policy(doc, k), Catch::Contains(why));
+    };
+    refused(R"({"Statement":[]})", "non-empty");
+    refused(R"({"Statement":{"Effect":"Maybe","Action":"*","Resource":"*"}})", "Effect");
+    refused(R"({"Statement":{"Effect":"Allow","Resource":"*"}})", "Action or NotAction");
+    refused(R"({"Statement":{"Effect":"Allow","Action":"*"}})", "Resource or NotResource");
+    refused(R"({"Statement":{"Effect":"Allow","Action":[1],"Resource":"*"}})", "strings");
+    refused(R"({"Version":"2012-10-18","Statement":{"Effect":"Allow","Action":"*","Resource":"*"}})", "Version");
+    refused(R"({"Statement":{"Effect":"Allow","Action":"*","Resource":"*","Principal":"*"}})", "identity policy has no Principal");
+    refused(R"({"Statement":{"Effect":"Allow","Action":"*","Resource":"*"}})", "needs Principal", policy_kind::cluster);
+    refused(R"({"Statement":{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::123456789012:role/*"},"Action":"*","Resource":"*"}})",
+            "not a principal", policy_kind::cluster);
+    refused(R"({"Statement":{"Effect":"Allow","Action":"*","Resource":"*","Condition":{"StringMaybe":{"k":"v"}}}})",
+            "unknown condition operator");
+    refused(R"({"Statement":{"Effect":"Allow","Action":"*","Resource":"*","Condition":{"NullIfExists":{"k":"true"}}}})",
+            "unknown condition operator");
+    refused(R"({"Statement":{"Effect":"Allow","Action":"*","Resource":"*","Colour":"red"}})", "unknown element");
+    refused(R"({"Version":"2012-10-17","Statement":{"Effect":"Allow","Action":"*","Resource":"arn:aws:dsql:us-east-1:${aws:PrincipalAccount}:cluster/x"}})",
+            "fifth colon");
+    refused(R"({"Version":"2012-10-17","Statement":{"Effect":"Allow","Action":"*","Resource":"*","Condition":{"StringEquals":{"k":"${aws:username"}}}})",
+            "malformed");
+    refused(R"({"Version":"2012-10-17","Statement":{"Effect":"Allow","Action":"*","Resource":"*","Condition":{"StringEquals":{"k":"${aws:username, nope}"}}}})",
+            "malformed");
+    refused(std::string(R"({"Statement":{"Effect":"Allow","Action":"*","Resource":")") + std::string(70000, 'x') + "\"}}",
+            "longer than");
+    refused(R"({"Statement":{"Effect":"Allow","Action":"*","Resource":")" + std::string(3000, 'x') + "\"}}", "longer than 2048");
+}
+
+TEST_CASE("a version 1 state file migrates: its policies are re-normalised, what v2 refuses is kept fail-closed",
+          "[iam][state][policy]") {
+    temp_dir d;
+    const fs::path f = d.path / "iam.sqlite";
+    {
+        sqlite3* db = nullptr;
+        REQUIRE(sqlite3_open(f.c_str(), &db) == SQLITE_OK);
+        // schema version 1 as dsqlctl wrote it, with one principal and two policies
+        const char* v1 = R"sql(
+CREATE TABLE principals (id TEXT PRIMARY KEY, arn TEXT NOT NULL UNIQUE, kind TEXT NOT NULL, created_at INTEGER NOT NULL);
+CREATE TABLE access_keys (access_key_id TEXT PRIMARY KEY, principal_id TEXT NOT NULL REFERENCES principals (id) ON DELETE CASCADE,
+  secret_access_key TEXT NOT NULL, session_token TEXT, expires_at INTEGER, created_at INTEGER NOT NULL);
+CREATE INDEX access_keys_principal ON access_keys (principal_id);
+CREATE TABLE policies (principal_id TEXT NOT NULL REFERENCES principals (id) ON DELETE CASCADE, name TEXT NOT NULL,
+  document TEXT NOT NULL, PRIMARY KEY (principal_id, name));
+CREATE TABLE policy_statements (principal_id TEXT NOT NULL, policy_name TEXT NOT NULL, statement INTEGER NOT NULL,
+  effect TEXT NOT NULL, action TEXT NOT NULL, resource TEXT NOT NULL, conditional INTEGER NOT NULL,
+  FOREIGN KEY (principal_id, policy_name) REFERENCES policies (principal_id, name) ON DELETE CASCADE);
+INSERT INTO principals VALUES ('AROAMIGRATEDROLE0001', 'arn:aws:iam::123456789012:role/Old', 'role', 0);
+INSERT INTO policies VALUES ('AROAMIGRATEDROLE0001', 'connect',
+  '{"Statement":{"Effect":"Allow","Action":"dsql:DbConnect","Resource":"*"}}');
+INSERT INTO policies VALUES ('AROAMIGRATEDROLE0001', 'odd',
+  '{"Statement":{"Effect":"Deny","Action":"s3:*"}}');
+INSERT INTO policy_statements VALUES ('AROAMIGRATEDROLE0001', 'connect', 0, 'Allow', 'dsql:dbconnect', '*', 0);
+PRAGMA user_version = 1;
+)sql";
+        REQUIRE(sqlite3_exec(db, v1, nullptr, nullptr, nullptr) == SQLITE_OK);
+        sqlite3_close(db);
+    }
+    state st(f);
+    CHECK(user_version(f) == 2);
+    CHECK(st.policies("arn:aws:iam::123456789012:role/Old").size() == 2);
+    sqlite3_stmt* s = nullptr;
+    REQUIRE(sqlite3_prepare_v2(st.handle(),
+                               "SELECT policy_name, effect, unsupported IS NOT NULL FROM statements ORDER BY policy_name",
+                               -1, &s, nullptr) == SQLITE_OK);
+    REQUIRE(sqlite3_step(s) == SQLITE_ROW);
+    CHECK(std::string(reinterpret_cast<const char*>(sqlite3_column_text(s, 0))) == "connect");
+    CHECK(sqlite3_column_int(s, 2) == 0);
+    REQUIRE(sqlite3_step(s) == SQLITE_ROW);
+    CHECK(std::string(reinterpret_cast<const char*>(sqlite3_column_text(s, 1))) == "Deny");
+    CHECK(sqlite3_column_int(s, 2) == 1);  // no Resource: kept, never grants, always denies
+    sqlite3_finalize(s);
+    // the old table is gone; reopening changes nothing
+    CHECK(sqlite3_exec(st.handle(), "SELECT 1 FROM policy_statements", nullptr, nullptr, nullptr) != SQLITE_OK);
 }
 
 // The DSL's dsql::iam<...> (a spec part) and the token API (namespace dsql::aws) meet in
