@@ -13,6 +13,7 @@
  *	               the functions behind the view
  *	  auth.c       ClientAuthentication_hook: IAM token authentication
  *	  log.c        log safety: the escaping helper and the emit_log_hook
+ *	  policy.c     IAM policy evaluation in plain C (policy.h; shared with the CLI)
  *	  sigv4.c      SigV4 / DSQL tokens in plain C (sigv4.h; shared with the CLI)
  *
  *-------------------------------------------------------------------------

@@ -46,6 +46,7 @@ constexpr const char* iam_usage =
     "  simulate --principal ARN [--admin] [--cluster ARN] [--region R] [--source-ip IP]\n"
     "           [--no-tls] [--access-key-id AKID] [--time UNIX]\n"
     "                                           evaluates the policies as the auth hook does\n"
+    "                                           (source IP default 127.0.0.1, TLS unless --no-tls)\n"
     "                                           (one evaluator): prints allowed/denied and why;\n"
     "                                           exit 0 allowed, 3 denied\n"
     "  The cluster ARN defaults to the local cluster's (arn:aws:dsql:us-east-1:123456789012:\n"

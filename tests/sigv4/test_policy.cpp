@@ -5,6 +5,7 @@
 
 #include <unistd.h>
 
+#include <cstdint>
 #include <filesystem>
 #include <memory>
 #include <string>
@@ -330,4 +331,75 @@ TEST_CASE("a state that cannot be read is an error, never an Allow", "[iam][poli
     const auto o = f.eval(p);
     CHECK(o.decision == DSQL_POLICY_ERROR);
     CHECK_THAT(o.reason, Catch::Contains("cannot read the policies"));
+}
+
+TEST_CASE("hostile statement rows (any bytes, any lengths) never crash the evaluator, which always decides",
+          "[iam][policy][eval][robust]") {
+    // The rows are written behind the normaliser's back, as a corrupt or forged state
+    // would hold them; a deterministic generator keeps the test reproducible.
+    fixture f;
+    const auto p = f.make("App");
+    f.allow(p, connect_any);
+    std::uint64_t x = 0x9e3779b97f4a7c15ULL;
+    const auto next = [&] {
+        x ^= x << 13;
+        x ^= x >> 7;
+        x ^= x << 17;
+        return x;
+    };
+    const auto random_text = [&](std::size_t max) {
+        static const char alphabet[] = "${}*?$',: ab/-.0123456789TZ\\\xc2\x85\xff";
+        std::string s(next() % max, ' ');
+        for (auto& c : s) c = alphabet[next() % (sizeof alphabet - 1)];
+        return s;
+    };
+    static const char* const ops[] = {"StringLike", "ArnLike", "DateLessThan", "IpAddress", "Null", "NumericEquals",
+                                      "ForAllValues:StringNotEquals", "BoolIfExists", "Nonsense", ""};
+    static const char* const keys[] = {"aws:CurrentTime", "aws:SourceIp", "aws:PrincipalArn", "aws:username",
+                                       "aws:PrincipalTag/x", "dsql:unknown", ""};
+    sqlite3* db = f.st->handle();
+    REQUIRE(sqlite3_exec(db, "PRAGMA foreign_keys = OFF", nullptr, nullptr, nullptr) == SQLITE_OK);
+    for (int i = 0; i < 1500; ++i) {
+        REQUIRE(sqlite3_exec(db, "DELETE FROM statements WHERE policy_name = 'fuzz'; DELETE FROM statement_values "
+                                 "WHERE statement_id NOT IN (SELECT id FROM statements); DELETE FROM statement_conditions "
+                                 "WHERE statement_id NOT IN (SELECT id FROM statements)",
+                             nullptr, nullptr, nullptr) == SQLITE_OK);
+        sqlite3_stmt* s = nullptr;
+        REQUIRE(sqlite3_prepare_v2(db,
+                                   "INSERT INTO statements (principal_id, policy_name, position, effect, not_action, "
+                                   "not_resource, not_principal, variables) VALUES (?1, 'fuzz', 0, 'Deny', 0, ?2, 0, 1)",
+                                   -1, &s, nullptr) == SQLITE_OK);
+        sqlite3_bind_text(s, 1, p.id.c_str(), -1, SQLITE_TRANSIENT);
+        sqlite3_bind_int(s, 2, static_cast<int>(next() % 2));
+        REQUIRE(sqlite3_step(s) == SQLITE_DONE);
+        sqlite3_finalize(s);
+        const auto id = sqlite3_last_insert_rowid(db);
+        const std::string values[] = {"dsql:*", random_text(3000), random_text(40)};
+        for (const auto& v : values) {
+            REQUIRE(sqlite3_prepare_v2(db, "INSERT INTO statement_values VALUES (?1, ?2, ?3)", -1, &s, nullptr) ==
+                    SQLITE_OK);
+            sqlite3_bind_int64(s, 1, id);
+            sqlite3_bind_text(s, 2, &v == &values[0] ? "action" : "resource", -1, SQLITE_STATIC);
+            sqlite3_bind_text(s, 3, v.c_str(), static_cast<int>(v.size()), SQLITE_TRANSIENT);
+            REQUIRE(sqlite3_step(s) == SQLITE_DONE);
+            sqlite3_finalize(s);
+        }
+        for (int c = 0; c < 3; ++c) {
+            REQUIRE(sqlite3_prepare_v2(db, "INSERT INTO statement_conditions VALUES (?1, ?2, ?3, ?4)", -1, &s,
+                                       nullptr) == SQLITE_OK);
+            const std::string op = next() % 4 ? ops[next() % 10] : random_text(100);
+            const std::string key = next() % 4 ? keys[next() % 7] : random_text(200);
+            const std::string value = random_text(next() % 3 ? 60 : 5000);
+            sqlite3_bind_int64(s, 1, id);
+            sqlite3_bind_text(s, 2, op.c_str(), -1, SQLITE_TRANSIENT);
+            sqlite3_bind_text(s, 3, key.c_str(), -1, SQLITE_TRANSIENT);
+            sqlite3_bind_text(s, 4, value.c_str(), -1, SQLITE_TRANSIENT);
+            REQUIRE(sqlite3_step(s) == SQLITE_DONE);
+            sqlite3_finalize(s);
+        }
+        const auto o = f.eval(p);
+        INFO("iteration " << i << ": " << o.reason);
+        REQUIRE(o.decision != DSQL_POLICY_ERROR);
+        REQUIRE(o.reason.size() < 1024);
+    }
 }
