@@ -74,6 +74,12 @@
  *	  server-side lo_import / lo_export, pg_read_file, ALTER ROLE of a
  *	  superuser (settings included), ALTER DEFAULT PRIVILEGES FOR ROLE of
  *	  the bootstrap superuser.
+ *	  Left to core on purpose: CREATE PUBLICATION of admin's own tables
+ *	  (only walsenders read it, and replication connections need the
+ *	  REPLICATION attribute, which admin cannot grant); views, rules,
+ *	  triggers and RLS on admin's tables (the tooling's superuser sessions
+ *	  read only pg_catalog; maintenance runs index expressions as the table
+ *	  owner); ALTER DEFAULT PRIVILEGES for admin's own objects.
  *	  What no hook can refuse: admin owns schema public (PG 15 makes the
  *	  database owner its owner), so a superuser session whose search_path
  *	  reaches public could resolve a name to admin's object.  Every

@@ -216,8 +216,8 @@ TEST_CASE("a password from the environment is set on postgres_local, and left al
   REQUIRE(with.status == 0);
   CHECK(with.output.empty());
   auto r = run({std::string(PG_BINDIR) + "/psql", "-X", "-A", "-t", "-h", c.dir.string(), "-p", std::to_string(port),
-                "-U", "postgres", "-d", "postgres", "-c",
-                "SELECT rolpassword LIKE 'SCRAM-SHA-256$%' FROM pg_authid WHERE rolname = 'pw role'"});
+                "-U", "postgres", "-d", "dbname=postgres options='-c search_path=pg_catalog'", "-c",
+                "SELECT rolpassword LIKE 'SCRAM-SHA-256$%' FROM pg_catalog.pg_authid WHERE rolname = 'pw role'"});
   CHECK(r.output == "t\n");
 }
 
