@@ -504,6 +504,7 @@ check_token(Port *port)
 	ereport(DEBUG1,
 			(errmsg_internal("dsql_iam: user \"%s\" authenticated as IAM principal %s with access key %s",
 							 port->user_name, key->arn, token->access_key_id)));
+	dsql_iam_session_set_principal(key->arn);	/* sys.iam_session_user() */
 	pfree(key);
 	pfree(token);
 }
