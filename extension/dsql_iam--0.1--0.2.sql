@@ -7,7 +7,8 @@
 
 \echo Use "ALTER EXTENSION dsql_iam UPDATE TO '0.2'" to load this file. \quit
 
--- The ruleset in force and whether this session follows it.
+-- The ruleset in force and dsql_iam.strict (on: every session but the bootstrap
+-- superuser's follows it).
 CREATE FUNCTION sys.strict_ruleset(
     OUT name pg_catalog.text,
     OUT recorded pg_catalog.date,

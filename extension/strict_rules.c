@@ -420,7 +420,7 @@ dsql_strict_rule_for_type(Oid typid, bool in_queries)
 
 /*
  * sys.strict_ruleset() RETURNS TABLE (name text, recorded date, rules int,
- * active boolean): the ruleset in force and whether this session follows it.
+ * strict boolean): the ruleset in force and dsql_iam.strict.
  */
 Datum
 dsql_iam_strict_ruleset(PG_FUNCTION_ARGS)
