@@ -64,6 +64,7 @@ pair() {  # "user db" "user db" options...
   echo "$(tps < "$work/a") $(tps < "$work/b")"
 }
 median() { tr ' ' '\n' | grep -v '^$' | sort -g | awk '{a[NR]=$1} END {print (NR % 2) ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2}'; }
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN {printf "%.4f", (b > 0) ? a / b : 0}'; }
 
 declare -A ratios details
 for ((r = 1; r <= rounds; r++)); do
@@ -71,11 +72,11 @@ for ((r = 1; r <= rounds; r++)); do
     opt=(-n -M simple -c 1 -T "$secs")
     [ "$s" = S ] && opt+=(-S)
     read -r on off <<< "$(pair "admin postgres" "postgres bench_plain" "${opt[@]}")"
-    ratios[$s]+="$(echo "$on / $off" | bc -l) "
+    ratios[$s]+="$(ratio "$on" "$off") "
     details[$s]+="$(printf '%.0f/%.0f ' "$on" "$off")"
   done
   read -r a1 a2 <<< "$(pair "postgres postgres" "postgres bench_plain" -n -M simple -c 1 -T "$secs" -S)"
-  ratios[A]+="$(echo "$a1 / $a2" | bc -l) "
+  ratios[A]+="$(ratio "$a1" "$a2") "
   details[A]+="$(printf '%.0f/%.0f ' "$a1" "$a2")"
 done
 
