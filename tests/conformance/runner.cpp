@@ -22,6 +22,10 @@
 //     {"results": [E, ...]}                    a multi-statement query's results, in order
 // fixtures.json ({"setup": [sql, ...]}) runs first, each statement on its own.
 //
+// Each step's SQL is what a client would send to DSQL; it reaches the local server through
+// dsql::dialect::rewrite (dsl/sql), as with `dsqlctl sql` and the wire front-end, so
+// AWS IAM GRANT/REVOKE and CREATE INDEX ASYNC are written as on DSQL.
+//
 // Every step is sent asynchronously and waited for at most 2 s: a step that would block
 // (PostgreSQL waiting on a row lock) is reported as "blocked" and cancelled, so two
 // sessions driven from this one thread never hang. Exit status: 0, or 1 when
@@ -43,6 +47,8 @@
 #include <vector>
 
 #include <nlohmann/json.hpp>
+
+#include "sql/dialect.hpp"
 
 namespace {
 
@@ -283,7 +289,14 @@ int main(int argc, char** argv) {
                     const int sid = step.value("session", 1);
                     if (!sessions.count(sid)) sessions[sid] = std::make_unique<session>(conninfo);
                     const std::string sql = step.at("sql");
-                    const answer a = sessions[sid]->run(sql);
+                    answer a;
+                    try {
+                        a = sessions[sid]->run(dsql::rewrite_dsql_script(sql));
+                    } catch (const dsql::dialect_error& e) {
+                        a.error = true;
+                        a.sqlstate = "42601";
+                        a.message = e.what();
+                    }
                     if (verbose)
                         std::cout << "    [" << id << "] s" << sid << " " << sql << "\n      -> " << describe(a) << "\n";
                     if (unknown || !step.contains("expect")) {
