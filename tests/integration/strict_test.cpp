@@ -79,6 +79,8 @@ class conn {
     }
     return a;
   }
+  // The server version libpq took from the startup ParameterStatus.
+  int server_version() const { return PQserverVersion(c_.get()); }
   std::string one(const std::string& sql) {
     const answer a = q(sql);
     if (a.error || a.blocked || a.values.empty())
@@ -165,12 +167,15 @@ TEST_CASE("dsqlctl local up turns strict mode on and local status names the rule
   CHECK(st.status == 0);
   CHECK(st.output.find("strict:    on (ruleset aurora-dsql-2026.09, recorded 2026-09-18,") != std::string::npos);
   conn admin(c.conninfo());
+  CHECK(admin.server_version() == 160015);  // the startup ParameterStatus says 16.15 too
   CHECK(admin.one("SHOW server_version") == "16.15");
+  CHECK(admin.one("SELECT version()").rfind("PostgreSQL 16.15 ", 0) == 0);
   CHECK(admin.one("SHOW TimeZone") == "UTC");
   CHECK(admin.one("SHOW transaction_isolation") == "repeatable read");
   // the bootstrap superuser's sessions are the emulation's plumbing: not strict
   conn postgres(c.conninfo("postgres"));
   CHECK(postgres.one("SHOW server_version_num").rfind("15", 0) == 0);
+  CHECK(postgres.server_version() / 10000 == 15);
 }
 
 TEST_CASE("the seed's SQL as written stops at its first AWS IAM GRANT: the '*' account is not an IAM ARN",
