@@ -459,6 +459,7 @@ check_token(Port *port)
 							 dsql_iam_log_text(port->user_name),
 							 dsql_iam_log_text(key->arn),
 							 dsql_iam_log_text(token->access_key_id))));
+	dsql_iam_session_set_principal(key->arn);	/* sys.iam_session_user() */
 	pfree(key);
 	pfree(token);
 }

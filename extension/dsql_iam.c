@@ -49,9 +49,14 @@ _PG_init(void)
 
 	dsql_iam_auth_init();
 	dsql_iam_log_init();
+	/* after auth.c: its hook runs first, then the session environment's */
+	dsql_iam_environment_init();
 
 	register_label_provider(DSQL_IAM_PROVIDER, dsql_iam_relabel_hook);
 	dsql_iam_utility_init();
+	/* after utility.c: strict mode's ProcessUtility hook runs first */
+	dsql_iam_strict_init();
+	dsql_iam_occ_init();
 
 	/* Define GUCs above this line: it rejects unknown dsql_iam.* settings. */
 	MarkGUCPrefixReserved(DSQL_IAM_PROVIDER);

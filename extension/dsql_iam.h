@@ -16,12 +16,28 @@
  *	  policy.c     IAM policy evaluation in plain C (policy.h; shared with the CLI)
  *	  sigv4.c      SigV4 / DSQL tokens in plain C (sigv4.h; shared with the CLI)
  *
+ *	  Strict mode (Aurora DSQL's SQL rules, see strict_rules.c):
+ *	  strict.c         the mode (GUCs), the hooks and the per-transaction
+ *	                   state: DDL/DML, row and size limits, age, conflicts
+ *	  strict_rules.c   the dated ruleset: one entry per rule, its SQLSTATE,
+ *	                   message, certainty, source and date; the refusal
+ *	  strict_utility.c rules on utility statements (ProcessUtility trees)
+ *	  strict_query.c   rules on analysed queries; version() rewritten
+ *	  occ.c            table access method dsql_occ: optimistic concurrency
+ *	                   (no row-lock waits, the loser fails at COMMIT)
+ *	  environment.c    DSQL's session environment (server_version 16.15,
+ *	                   TimeZone UTC, REPEATABLE READ), sys.version(),
+ *	                   sys.iam_session_user(), sys.current_session_id()
+ *	  jobs.c           sys.jobs, CREATE INDEX ASYNC (sys.create_index_async),
+ *	                   CALL sys.wait_for_job
+ *
  *-------------------------------------------------------------------------
  */
 #ifndef DSQL_IAM_H
 #define DSQL_IAM_H
 
 #include "catalog/objectaddress.h"
+#include "nodes/parsenodes.h"
 #include "nodes/pg_list.h"
 
 /* Name of the security label provider, also the GUC prefix. */
@@ -179,5 +195,202 @@ extern bool dsql_iam_caller_is_bootstrap(void);
 
 /* True when the current user is the bootstrap superuser or the role admin. */
 extern bool dsql_iam_caller_is_admin(void);
+
+/* ---- strict_rules.c: the ruleset ---- */
+
+/* Name and date of the ruleset (shown by sys.strict_ruleset()). */
+#define DSQL_STRICT_RULESET_NAME	"aurora-dsql-2026.09"
+#define DSQL_STRICT_RULESET_DATE	"2026-09-18"
+
+/*
+ * One rule: what Aurora DSQL was seen refusing, and how it answered.
+ * Certainty, as in shared/reference/dsql-rules.md: "rec" (a recorded answer
+ * of a real cluster, exact text), "lint" (AWS's dsql-lint refuses it),
+ * "obs" (a third-party observation), "doc" (AWS documentation).  When DSQL's
+ * text is not recorded (exact = false) the message is ours, in DSQL's
+ * style.  A rule refusing a whole statement kind names its parse node
+ * (node, node_name: "unsupported statement: <node_name>"); a rule refusing
+ * a data type names it (type, or one of the type classes below).
+ */
+typedef struct DsqlStrictRule
+{
+	const char *id;				/* stable name, e.g. "tx.multiple_ddl" */
+	const char *family;			/* transaction, statement, object, table,
+								 * alter_table, index, type, sequence,
+								 * function, set, role, privilege, query,
+								 * environment, concurrency */
+	const char *sqlstate;		/* five characters */
+	const char *message;		/* at most one %s, filled by the caller */
+	const char *certainty;		/* rec, lint, obs, doc */
+	bool		exact;			/* message seen verbatim on DSQL */
+	const char *source;			/* repository, file and probe, or document */
+	const char *seen;			/* date of the record, YYYY-MM-DD */
+	NodeTag		node;			/* statement kind, or T_Invalid */
+	const char *node_name;		/* node's name as DSQL prints it */
+	Oid			type;			/* data type, or a DSQL_STRICT_TYPE_* class */
+	bool		in_queries;		/* type refused in any expression, not only
+								 * as a column */
+} DsqlStrictRule;
+
+/* Type classes for DsqlStrictRule.type (not real OIDs: never in pg_type). */
+#define DSQL_STRICT_TYPE_ANY_ARRAY	((Oid) 1)
+#define DSQL_STRICT_TYPE_ANY_RANGE	((Oid) 2)
+
+/* The rules referred to by name from the enforcing code. */
+typedef enum DsqlStrictRuleId
+{
+	DSQL_RULE_TX_MULTIPLE_DDL,
+	DSQL_RULE_TX_DDL_AND_DML,
+	DSQL_RULE_TX_SAVEPOINT,
+	DSQL_RULE_TX_ROLLBACK_TO,
+	DSQL_RULE_TX_RELEASE,
+	DSQL_RULE_TX_ISOLATION,
+	DSQL_RULE_TX_ROW_LIMIT,
+	DSQL_RULE_TX_SIZE_LIMIT,
+	DSQL_RULE_TX_AGE,
+	DSQL_RULE_OCC_CONFLICT,
+	DSQL_RULE_SET_PARAMETER,
+	DSQL_RULE_SHOW_LC_COLLATE,
+	DSQL_RULE_VACUUM,
+	DSQL_RULE_MERGE,
+	DSQL_RULE_CREATE_TRIGGER,
+	DSQL_RULE_CREATE_TYPE,
+	DSQL_RULE_ALTER_TYPE,
+	DSQL_RULE_DROP_OBJECT,
+	DSQL_RULE_RENAME_OBJECT,
+	DSQL_RULE_TEMP_TABLE,
+	DSQL_RULE_UNLOGGED_TABLE,
+	DSQL_RULE_TEMP_VIEW,
+	DSQL_RULE_PARTITIONED_TABLE,
+	DSQL_RULE_INHERITS,
+	DSQL_RULE_TABLESAMPLE,
+	DSQL_RULE_LOCKING_CLAUSE,
+	DSQL_RULE_INDEX_SYNC,
+	DSQL_RULE_INDEX_CONCURRENTLY,
+	DSQL_RULE_INDEX_METHOD,
+	DSQL_RULE_AT_ADD_COLUMN_CONSTRAINT,
+	DSQL_RULE_AT_ADD_CONSTRAINT,
+	DSQL_RULE_AT_COLUMN_TYPE,
+	DSQL_RULE_AT_VALIDATE,
+	DSQL_RULE_AT_DROP_PK_COLUMN,
+	DSQL_RULE_AT_SET_NOT_NULL,
+	DSQL_RULE_AT_DROP_CONSTRAINT,
+	DSQL_RULE_AT_ADD_IDENTITY,
+	DSQL_RULE_AT_ROW_SECURITY,
+	DSQL_RULE_AT_REPLICA_IDENTITY,
+	DSQL_RULE_TYPE_SERIAL,
+	DSQL_RULE_SEQUENCE_CACHE,
+	DSQL_RULE_SEQUENCE_TYPE,
+	DSQL_RULE_IDENTITY_CACHE,
+	DSQL_RULE_IDENTITY_TYPE,
+	DSQL_RULE_FUNCTION_LANGUAGE,
+	DSQL_RULE_CREATE_PROCEDURE,
+	DSQL_RULE_ALTER_ROLE_OPTION,
+	DSQL_RULE_SCHEMA_PUBLIC_GRANT,
+	DSQL_RULE_SCHEMA_PUBLIC_OWNER,
+	DSQL_RULE_DEFAULT_PRIVILEGES,
+	DSQL_RULE_TEXT_SEARCH_ENGLISH,
+	DSQL_RULE_DEALLOCATE,
+	DSQL_RULE_FIRST_TABLE_DRIVEN	/* statement kinds and types follow */
+} DsqlStrictRuleId;
+
+extern const DsqlStrictRule dsql_strict_rules[];
+extern const int dsql_strict_rule_count;
+
+/*
+ * Refuse with a rule: ERROR with its SQLSTATE and message (arg fills its
+ * %s; NULL when it has none), a detail naming the rule and its source.
+ */
+extern void dsql_strict_refuse(int rule, const char *arg) pg_attribute_noreturn();
+extern void dsql_strict_refuse_rule(const DsqlStrictRule *rule,
+									const char *arg) pg_attribute_noreturn();
+
+/* The rule refusing a statement kind, or NULL. */
+extern const DsqlStrictRule *dsql_strict_rule_for_node(NodeTag tag);
+
+/* The rule refusing a data type (as a column; in_queries: anywhere), or NULL. */
+extern const DsqlStrictRule *dsql_strict_rule_for_type(Oid typid,
+													   bool in_queries);
+
+/* ---- strict.c: the mode and the transaction state ---- */
+
+/* GUC dsql_iam.strict (PGC_SIGHUP, default off; dsqlctl local up sets it). */
+extern bool dsql_iam_strict;
+
+/* GUC dsql_iam.strict_transaction_age, seconds (0: no limit). */
+extern int	dsql_iam_strict_transaction_age;
+
+/* Statement limits of a transaction (DSQL's quotas). */
+#define DSQL_STRICT_MAX_ROWS		3000
+#define DSQL_STRICT_MAX_BYTES		(10 * 1024 * 1024)
+
+/*
+ * True when this session follows DSQL's rules now: the mode is on, this is
+ * a client backend, it did not log in as the bootstrap superuser, and no
+ * internal operation of ours is running (see dsql_iam_strict_internal_*).
+ */
+extern bool dsql_iam_strict_active(void);
+
+/*
+ * True when the session is strict and its transaction uses a snapshot
+ * (REPEATABLE READ): DSQL's optimistic concurrency applies (occ.c).
+ */
+extern bool dsql_iam_occ_active(void);
+
+/* A DDL statement (or an operation DSQL counts as one) starts: refuse a
+ * second one and DDL after DML.  what names it for nobody but a reader. */
+extern void dsql_iam_strict_note_ddl(void);
+
+/* Internal operations of ours (jobs, index builds): rules and counting
+ * suspended between begin and end (end also runs on error). */
+extern void dsql_iam_strict_internal_begin(void);
+extern void dsql_iam_strict_internal_end(void);
+
+/* occ.c reports: the transaction must fail at COMMIT (relation for the
+ * detail); a row written by this statement was skipped (counts as done). */
+extern void dsql_iam_strict_doom(Oid relid);
+extern void dsql_iam_strict_row_skipped(void);
+
+/* occ.c reports bytes a statement writes (new row versions). */
+extern void dsql_iam_strict_add_bytes(Size bytes);
+
+extern void dsql_iam_strict_init(void);
+
+/* ---- strict_utility.c, strict_query.c ---- */
+
+/*
+ * Refuses a utility statement DSQL refuses (ERROR), else returns.  May
+ * return a modified copy of the statement to run instead (CREATE TABLE gets
+ * the dsql_occ access method), or NULL to run it as it is.
+ */
+extern Node *dsql_strict_check_utility(Node *parsetree, bool toplevel);
+
+/* Checks a CREATE INDEX (also the one CREATE INDEX ASYNC runs). */
+extern void dsql_strict_check_index(IndexStmt *stmt, bool async);
+
+/* Refuses an analysed query DSQL refuses; rewrites version() calls. */
+extern void dsql_strict_check_query(Query *query);
+
+/* ---- occ.c ---- */
+extern void dsql_iam_occ_init(void);
+
+/* Name of the table access method (created by the 0.2 script). */
+#define DSQL_OCC_AM_NAME "dsql_occ"
+
+/* ---- environment.c ---- */
+
+/* Installs the session hook (after auth.c's): DSQL's environment for
+ * strict sessions. */
+extern void dsql_iam_environment_init(void);
+
+/* Called by auth.c when a token authenticated the session. */
+extern void dsql_iam_session_set_principal(const char *arn);
+
+/* The text version() returns in strict sessions. */
+extern const char *dsql_iam_strict_version_string(void);
+
+/* OID of sys.version(), or InvalidOid when the extension is not created
+ * in this database. */
+extern Oid	dsql_iam_version_function(void);
 
 #endif							/* DSQL_IAM_H */

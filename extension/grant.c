@@ -154,6 +154,8 @@ dsql_iam_grant(PG_FUNCTION_ARGS)
 	bool		issuper;
 
 	require_args(fcinfo);
+	/* strict mode: AWS IAM GRANT/REVOKE is a DDL statement of its transaction */
+	dsql_iam_strict_note_ddl();
 	rolename = text_to_cstring(PG_GETARG_TEXT_PP(0));
 	arn = text_to_cstring(PG_GETARG_TEXT_PP(1));
 	require_role_name_length(rolename);
@@ -225,6 +227,8 @@ dsql_iam_revoke(PG_FUNCTION_ARGS)
 	Oid			roleid;
 
 	require_args(fcinfo);
+	/* strict mode: AWS IAM GRANT/REVOKE is a DDL statement of its transaction */
+	dsql_iam_strict_note_ddl();
 	rolename = text_to_cstring(PG_GETARG_TEXT_PP(0));
 	arn = text_to_cstring(PG_GETARG_TEXT_PP(1));
 	require_role_name_length(rolename);

@@ -13,6 +13,7 @@ const char* const overview =
     "  local down     stop it and remove its directory\n"
     "  local status   is it running, and how to connect (exit 3 when not running)\n"
     "  local psql     run psql on it as admin\n"
+    "  local strict   turn strict mode (Aurora DSQL's SQL rules) on or off, no restart\n"
     "  sql            run a DSQL-dialect script (AWS IAM GRANT/REVOKE) on it with psql\n"
     "  plan           the ordered change from a live database to a spec (--spec FILE)\n"
     "  apply          plan, execute, inspect again (convergence)\n"
@@ -28,7 +29,7 @@ const char* const dir_help =
 
 struct spec {
     bool port = false, quiet = false, keep_data = false, user = false, print = false, file = false,
-         passthrough = false;
+         passthrough = false, no_strict = false;
 };
 
 int parse_port(const std::string& v, const std::string& topic) {
@@ -73,6 +74,9 @@ void parse_options(const std::vector<std::string>& a, std::size_t i, const spec&
         } else if (s.quiet && (arg == "--quiet" || arg == "-q")) {
             no_value();
             c.quiet = true;
+        } else if (s.no_strict && arg == "--no-strict") {
+            no_value();
+            c.strict = false;
         } else if (s.keep_data && arg == "--keep-data") {
             no_value();
             c.keep_data = true;
@@ -119,13 +123,13 @@ command parse_args(const std::vector<std::string>& a) {
     }
     if (first == "local") {
         c.topic = "local";
-        if (a.size() < 2) throw usage_error("missing local subcommand (up, down, status, psql)", "local");
+        if (a.size() < 2) throw usage_error("missing local subcommand (up, down, status, psql, strict)", "local");
         const std::string& sub = a[1];
         if (sub == "--help" || sub == "-h") return c;
         spec s;
         if (sub == "up") {
             c.kind = command_kind::local_up;
-            s.port = s.quiet = true;
+            s.port = s.quiet = s.no_strict = true;
         } else if (sub == "down") {
             c.kind = command_kind::local_down;
             s.keep_data = true;
@@ -134,6 +138,18 @@ command parse_args(const std::vector<std::string>& a) {
         } else if (sub == "psql") {
             c.kind = command_kind::local_psql;
             s.user = s.passthrough = true;
+        } else if (sub == "strict") {
+            c.kind = command_kind::local_strict;
+            c.topic = "local strict";
+            if (a.size() > 2 && (a[2] == "--help" || a[2] == "-h")) {
+                c.kind = command_kind::help;
+                return c;
+            }
+            if (a.size() < 3 || (a[2] != "on" && a[2] != "off"))
+                throw usage_error("local strict needs on or off", "local strict");
+            c.strict = a[2] == "on";
+            parse_options(a, 3, s, c);
+            return c;
         } else {
             throw usage_error("unknown local subcommand " + sub, "local");
         }
@@ -155,17 +171,20 @@ command parse_args(const std::vector<std::string>& a) {
 std::string usage(std::string_view topic) {
     if (topic.empty()) return overview;
     if (topic == "local")
-        return "usage: dsqlctl local <up|down|status|psql> [options]\n"
+        return "usage: dsqlctl local <up|down|status|psql|strict> [options]\n"
                "  A throwaway PostgreSQL 15 with the dsql_iam extension: a Unix socket (trust), and the\n"
                "  emulated DSQL endpoint, TLS on 127.0.0.1 with IAM tokens as passwords; and a\n"
                "  DSQL-like admin role (LOGIN CREATEROLE, owns postgres, not superuser).\n"
-               "  As root the server runs as the OS user dsqlrun ($DSQL_RUN_USER), created on first use.\n";
+               "  As root the server runs as the OS user dsqlrun ($DSQL_RUN_USER), created on first use.\n"
+               "  Strict mode (on by default) refuses what Aurora DSQL refuses: dsqlctl local strict on|off.\n";
     if (topic == "local up")
-        return std::string("usage: dsqlctl local up [--dir DIR] [--port PORT] [--quiet]\n"
+        return std::string("usage: dsqlctl local up [--dir DIR] [--port PORT] [--quiet] [--no-strict]\n"
                            "  Create (initdb) if needed and start the cluster; idempotent. Prints how to connect.\n") +
                dir_help +
                "  --port PORT      port of the Unix socket and of 127.0.0.1 (default: a free port, kept)\n"
                "  --quiet, -q      no progress lines\n"
+               "  --no-strict      strict mode off: plain PostgreSQL 15 rules (default: on, Aurora DSQL's\n"
+               "                   SQL rules; also set on a running cluster)\n"
                "  DSQL_LOCAL_NO_EXTENSION=1 skips dsql_iam (development only).\n";
     if (topic == "local down")
         return std::string("usage: dsqlctl local down [--dir DIR] [--keep-data]\n"
@@ -174,6 +193,13 @@ std::string usage(std::string_view topic) {
     if (topic == "local status")
         return std::string("usage: dsqlctl local status [--dir DIR]\n"
                            "  Exit 0 and print pid, start time and connection details when running; exit 3 otherwise.\n") +
+               dir_help;
+    if (topic == "local strict")
+        return std::string("usage: dsqlctl local strict on|off [--dir DIR]\n"
+                           "  Turn strict mode (dsql_iam.strict: the cluster refuses what Aurora DSQL refuses) on or\n"
+                           "  off on a running cluster, without a restart (ALTER SYSTEM as the bootstrap superuser,\n"
+                           "  then a reload). Open sessions follow the rules at once; DSQL's session environment\n"
+                           "  (server_version 16.15, UTC, REPEATABLE READ) applies to sessions started afterwards.\n") +
                dir_help;
     if (topic == "local psql")
         return std::string("usage: dsqlctl local psql [--dir DIR] [--user USER] [-- PSQL-ARGS...]\n"

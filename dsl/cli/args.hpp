@@ -10,7 +10,7 @@
 
 namespace dsql::cli {
 
-enum class command_kind { help, version, local_up, local_down, local_status, local_psql, sql };
+enum class command_kind { help, version, local_up, local_down, local_status, local_psql, local_strict, sql };
 
 struct command {
     command_kind kind = command_kind::help;
@@ -18,6 +18,7 @@ struct command {
     std::filesystem::path dir;           ///< --dir; empty → dsql::local::default_dir()
     int port = 0;                        ///< local up --port; 0 → default
     bool quiet = false;                  ///< local up --quiet
+    bool strict = true;                  ///< local up: false with --no-strict; local strict on|off
     bool keep_data = false;              ///< local down --keep-data
     std::string user = "admin";          ///< local psql / sql --user
     std::string file;                    ///< sql FILE ("-" = stdin)

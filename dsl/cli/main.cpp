@@ -56,6 +56,17 @@ std::string local_time(std::chrono::system_clock::time_point t) {
 
 fs::path dir_of(const command& c) { return c.dir.empty() ? local::default_dir() : c.dir; }
 
+std::string strict_line(const local::cluster_info& info) {
+    if (!info.extension) return "";
+    try {
+        const auto st = local::strict_state(info);
+        return std::string("  strict:    ") + (st.on ? "on" : "off") + " (ruleset " + st.ruleset + ", recorded " +
+               st.recorded + ", " + std::to_string(st.rules) + " rules; dsqlctl local strict on|off)\n";
+    } catch (const std::exception& e) {
+        return std::string("  strict:    unknown (") + e.what() + ")\n";
+    }
+}
+
 void print_info(const local::cluster_info& info) {
     std::cout << "PostgreSQL running in " << info.dir.string() << "\n"
               << "  pid:       " << info.pid << " (started " << local_time(info.started_at) << ", OS user "
@@ -68,6 +79,7 @@ void print_info(const local::cluster_info& info) {
                                  std::string(local::local_endpoint) + " --region " + std::string(local::local_region) +
                                  " ...)\n  IAM state: " + info.iam_state.string() + " (dsqlctl iam --dir DIR ...)\n"
                            : std::string())
+              << strict_line(info)
               << "  psql:      " << shell_line(info.psql_argv()) << "\n"
               << "  conninfo:  " << info.conninfo() << "\n"
               << "  or:        dsqlctl local psql --dir " << shell_word(info.dir.string()) << "\n";
@@ -96,7 +108,7 @@ int run_command(const command& c) {
         case command_kind::help: std::cout << dsql::cli::usage(c.topic); return exit_ok;
         case command_kind::version: std::cout << "dsqlctl 0.1.0\n"; return exit_ok;
         case command_kind::local_up: {
-            const auto info = local::up(local::cluster_options{dir_of(c), c.port, c.quiet});
+            const auto info = local::up(local::cluster_options{dir_of(c), c.port, c.quiet, c.strict});
             print_info(info);
             return exit_ok;
         }
@@ -121,6 +133,15 @@ int run_command(const command& c) {
             }
             std::cout << (local::is_cluster_dir(dir) ? "not running: " : "no cluster in ") << dir.string() << "\n";
             return exit_not_running;
+        }
+        case command_kind::local_strict: {
+            const auto info = require_running(c);
+            if (!info.extension) throw local::cluster_error("this cluster runs without dsql_iam (DSQL_LOCAL_NO_EXTENSION=1): no strict mode");
+            local::set_strict(info, c.strict);
+            const auto st = local::strict_state(info);
+            std::cout << "strict mode " << (st.on ? "on" : "off") << " in " << info.dir.string() << " (ruleset "
+                      << st.ruleset << ", recorded " << st.recorded << ", " << st.rules << " rules)\n";
+            return exit_ok;
         }
         case command_kind::local_psql: {
             const auto info = require_running(c);

@@ -845,6 +845,11 @@ void bootstrap_roles(const cluster_info& info, bool quiet) {
                                     ", not to the bootstrap superuser: refusing to create extension dsql_iam into it "
                                     "(drop or rename that schema through `dsqlctl local psql --user postgres`)");
             tx.exec("CREATE EXTENSION IF NOT EXISTS dsql_iam");
+            // a cluster made by an older dsqlctl: bring its extension to the installed version
+            if (tx.exec("SELECT e.extversion OPERATOR(pg_catalog.<>) a.default_version FROM pg_catalog.pg_extension AS e "
+                        "JOIN pg_catalog.pg_available_extensions AS a ON a.name OPERATOR(pg_catalog.=) e.extname "
+                        "WHERE e.extname OPERATOR(pg_catalog.=) 'dsql_iam'")[0][0].as<bool>())
+                tx.exec("ALTER EXTENSION dsql_iam UPDATE");
         }
         // Database-wide or all-role settings reach every session. dsql_iam refuses them
         // to everyone but the bootstrap superuser; ones made before (or by it) are shown.
@@ -866,6 +871,10 @@ void bootstrap_roles(const cluster_info& info, bool quiet) {
 }
 
 
+// A connection of the bootstrap superuser on the Unix socket (cluster_info::conninfo pins
+// its search_path to pg_catalog; names below are qualified anyway).
+std::string superuser_conninfo(const cluster_info& info) { return info.conninfo(bootstrap_superuser); }
+
 void pg_ctl_stop(const cluster_info& info, const os_user& user, const char* mode, int timeout_s) {
     run({tool(info.pg_bindir, "pg_ctl").string(), "-D", info.data_dir.string(), "-m", mode, "-w", "-t",
          std::to_string(timeout_s), "-s", "stop"},
@@ -873,6 +882,51 @@ void pg_ctl_stop(const cluster_info& info, const os_user& user, const char* mode
 }
 
 }  // namespace
+
+strict_status strict_state(const cluster_info& info) {
+    strict_status st;
+    try {
+        pqxx::connection c(superuser_conninfo(info));
+        pqxx::nontransaction tx(c);
+        const pqxx::result r = tx.exec(
+            "SELECT name, recorded::pg_catalog.text, rules, strict FROM sys.strict_ruleset()");
+        if (r.size() != 1) throw cluster_error("sys.strict_ruleset() returned no row");
+        st.ruleset = r[0][0].as<std::string>();
+        st.recorded = r[0][1].as<std::string>();
+        st.rules = r[0][2].as<int>();
+        st.on = r[0][3].as<bool>();
+    } catch (const cluster_error&) {
+        throw;
+    } catch (const std::exception& e) {
+        throw cluster_error("reading the strict mode of the cluster failed: " + std::string(e.what()));
+    }
+    return st;
+}
+
+void set_strict(const cluster_info& info, bool on) {
+    const std::string value = on ? "on" : "off";
+    try {
+        {
+            pqxx::connection c(superuser_conninfo(info));
+            pqxx::nontransaction tx(c);
+            tx.exec("ALTER SYSTEM SET dsql_iam.strict = " + value);
+            tx.exec("SELECT pg_catalog.pg_reload_conf()");
+        }
+        // The postmaster reloads asynchronously: a session started after it did sees it.
+        const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+        while (true) {
+            pqxx::connection c(superuser_conninfo(info));
+            pqxx::nontransaction tx(c);
+            if (tx.exec("SHOW dsql_iam.strict")[0][0].as<std::string>() == value) return;
+            if (std::chrono::steady_clock::now() > deadline) break;
+            std::this_thread::sleep_for(std::chrono::milliseconds(20));
+        }
+    } catch (const std::exception& e) {
+        throw cluster_error("setting dsql_iam.strict = " + value + " failed: " + std::string(e.what()));
+    }
+    throw cluster_error("dsql_iam.strict = " + value + " was set but the server did not reload it within 10 s; see " +
+                        info.log_file.string());
+}
 
 std::string cluster_info::conninfo(std::string_view user, std::string_view dbname) const {
     std::string c = "host=" + libpq_quote(socket_dir.string()) + " port=" + std::to_string(port) +
@@ -939,6 +993,7 @@ cluster_info up(const cluster_options& options) {
             throw cluster_error("the cluster in " + dir.string() + " is already running on port " +
                                 std::to_string(running->port) + "; stop it first to change the port");
         progress(options.quiet, "already running in " + dir.string() + " (pid " + std::to_string(running->pid) + ")");
+        if (running->extension) set_strict(*running, options.strict);
         return *running;
     }
 
@@ -1013,6 +1068,7 @@ cluster_info up(const cluster_options& options) {
     if (!running) throw cluster_error("PostgreSQL started but is not running; see " + info.log_file.string());
     try {
         bootstrap_roles(*running, options.quiet);
+        if (running->extension) set_strict(*running, options.strict);
     } catch (const cluster_error&) {
         pg_ctl_stop(*running, user, "fast", 60);
         throw;

@@ -1,7 +1,8 @@
 // A throwaway local PostgreSQL 15 cluster for development and tests: initdb, start,
 // stop, status; a Unix socket and (with the extension) TLS on 127.0.0.1 with IAM token
 // authentication; the dsql_iam extension preloaded and created; the
-// DSQL-like `admin` role (LOGIN CREATEROLE, owns database postgres, not superuser).
+// DSQL-like `admin` role (LOGIN CREATEROLE, owns database postgres, not superuser);
+// strict mode (dsql_iam.strict: Aurora DSQL's SQL rules) on unless asked otherwise.
 //
 // Layout of a cluster directory DIR (owned by the run user, mode 0700):
 //   DIR/dsqlctl.conf          state, key=value, written by `up` as the invoking user (root's
@@ -80,6 +81,9 @@ struct cluster_options {
     std::filesystem::path dir;  ///< empty → default_dir()
     int port = 0;               ///< 0 → the port recorded in DIR, else a free TCP port (5432 without the extension)
     bool quiet = false;         ///< no progress lines on stderr
+    /// Strict mode (dsql_iam.strict: the cluster refuses what Aurora DSQL refuses), set on
+    /// every `up`, also of a running cluster. Ignored without the extension.
+    bool strict = true;
 };
 
 struct cluster_info {
@@ -139,6 +143,23 @@ down_result down(const std::filesystem::path& dir, bool keep_data = false);
 /// Throws when dir holds a cluster that is not the invoking user's or fails the
 /// checks above (permission denied, foreign dsqlctl.conf, unsafe parents).
 [[nodiscard]] std::optional<cluster_info> status(const std::filesystem::path& dir);
+
+/// Strict mode of a running cluster with the extension: dsql_iam.strict and the ruleset
+/// the extension enforces (sys.strict_ruleset()).
+struct strict_status {
+    bool on = false;
+    std::string ruleset;   ///< e.g. "aurora-dsql-2026.09"
+    std::string recorded;  ///< the ruleset's date, YYYY-MM-DD
+    int rules = 0;         ///< how many rules it has
+};
+[[nodiscard]] strict_status strict_state(const cluster_info& info);
+
+/// Turns strict mode on or off without a restart: ALTER SYSTEM SET dsql_iam.strict as the
+/// bootstrap superuser (Unix socket), pg_reload_conf(), then waits (at most 10 s) until a
+/// new session sees the value. Sessions already open follow the rules at once; the
+/// session environment (server_version 16.15, UTC, REPEATABLE READ) is chosen per session
+/// when it starts.
+void set_strict(const cluster_info& info, bool on);
 
 /// Whether dir holds a cluster made by up() (running or not).
 [[nodiscard]] bool is_cluster_dir(const std::filesystem::path& dir);

@@ -446,6 +446,18 @@ public:
             }
             if (!significant(tk.kind) || !at_start) continue;
             at_start = false;
+            if (is_word(i, "create")) {
+                if (const auto st = parse_async_index(i)) {
+                    r.text.append(s_.substr(copied, tk.offset - copied));
+                    r.text += st->replacement;
+                    const std::string_view span = s_.substr(tk.offset, st->end - tk.offset);
+                    r.text.append(static_cast<std::size_t>(std::count(span.begin(), span.end(), '\n')), '\n');
+                    copied = st->end;
+                    r.async_indexes += 1;
+                    i = st->last_token;
+                }
+                continue;
+            }
             if (!is_word(i, "aws")) continue;
             const std::size_t j = next_significant(i + 1);
             if (j >= t_.size() || !is_word(j, "iam")) continue;
@@ -499,6 +511,46 @@ private:
     [[noreturn]] void unexpected(std::size_t i, const char* what) const {
         std::string got(text(i).substr(0, 40));
         fail(s_, t_[i].offset, "unexpected \"" + got + "\": expected " + what);
+    }
+
+    // CREATE [UNIQUE] INDEX ASYNC <rest> up to the statement's end (a `;` outside
+    // parentheses, a psql meta-command, the end of the script), or nullopt when the
+    // statement at `create` is another one. The replacement runs the statement without
+    // the word ASYNC through sys.create_index_async(), which answers the job id.
+    std::optional<statement> parse_async_index(std::size_t create) const {
+        std::size_t i = next_significant(create + 1);
+        if (i < t_.size() && is_word(i, "unique")) i = next_significant(i + 1);
+        if (i >= t_.size() || !is_word(i, "index")) return std::nullopt;
+        const std::size_t async = next_significant(i + 1);
+        if (async >= t_.size() || !is_word(async, "async")) return std::nullopt;
+
+        std::size_t depth = 0;
+        std::size_t last = async;
+        for (std::size_t k = async + 1; k < t_.size(); ++k) {
+            const token& tk = t_[k];
+            if (tk.kind == token_kind::meta_command || tk.kind == token_kind::copy_data) break;
+            if (tk.kind == token_kind::semicolon && depth == 0) break;
+            if (tk.kind == token_kind::open_paren) ++depth;
+            if (tk.kind == token_kind::close_paren && depth > 0) --depth;
+            if (tk.kind == token_kind::psql_variable)
+                fail(s_, tk.offset, "psql variables inside CREATE INDEX ASYNC are not supported: write the values");
+            if (significant(tk.kind)) last = k;
+        }
+        if (last == async) fail(s_, t_[async].offset + t_[async].length, "CREATE INDEX ASYNC without an index definition");
+
+        // The statement as written, without ASYNC (and the blank after it).
+        std::string sql(s_.substr(t_[create].offset, t_[async].offset - t_[create].offset));
+        std::size_t resume = async + 1;
+        if (resume < t_.size() && t_[resume].kind == token_kind::whitespace) ++resume;
+        const std::size_t end = t_[last].offset + t_[last].length;
+        sql.append(s_.substr(t_[resume].offset, end - t_[resume].offset));
+
+        statement st{};
+        st.grant = false;
+        st.replacement = "SELECT sys.create_index_async(" + one_line_literal(sql) + ") AS job_id";
+        st.end = end;
+        st.last_token = last;
+        return st;
     }
 
     statement parse(std::size_t iam) const {

@@ -1,10 +1,14 @@
 // The DSQL-dialect bridge: a tokenizer for psql scripts and a rewriter that turns
-// Aurora DSQL's `AWS IAM GRANT/REVOKE` statements into calls of the dsql_iam
-// extension's functions, so that production scripts run unchanged against a local
-// PostgreSQL 15.
+// Aurora DSQL's statements that PostgreSQL's parser cannot read into calls of the
+// dsql_iam extension's functions, so that production scripts run unchanged against a
+// local PostgreSQL 15.
 //
 //   AWS IAM GRANT  <role> TO   '<arn>'   →  CALL sys.aws_iam_grant('<role>', '<arn>')
 //   AWS IAM REVOKE <role> FROM '<arn>'   →  CALL sys.aws_iam_revoke('<role>', '<arn>')
+//   CREATE [UNIQUE] INDEX ASYNC <rest>   →  SELECT sys.create_index_async(
+//                                              'CREATE [UNIQUE] INDEX <rest>') AS job_id
+//
+// The wire front-end calls dialect::rewrite() on each query string it receives.
 //
 // Everything else is kept byte for byte. The lexer follows PostgreSQL's scan.l and
 // psql's psqlscan.l where statement boundaries are concerned (see tokenize()).
@@ -95,6 +99,7 @@ struct rewrite_result {
     std::string text;               ///< the rewritten script
     std::size_t grants = 0;         ///< AWS IAM GRANT statements rewritten
     std::size_t revokes = 0;        ///< AWS IAM REVOKE statements rewritten
+    std::size_t async_indexes = 0;  ///< CREATE INDEX ASYNC statements rewritten
 };
 
 /// Rewrites every `AWS IAM GRANT/REVOKE` statement of a psql script (see the file
@@ -110,6 +115,15 @@ struct rewrite_result {
 /// by as many newlines as it contained, so line numbers of the rest are unchanged: a
 /// line break inside the role name or the ARN is written as an escape (E'a\nb').
 /// COPY ... FROM STDIN data (see tokenize()) is kept byte for byte.
+///
+/// A statement whose first significant tokens are CREATE [UNIQUE] INDEX ASYNC (unquoted,
+/// any case) becomes `SELECT sys.create_index_async('<the statement without ASYNC>') AS
+/// job_id`: one row, the job id, as DSQL answers. The statement runs to a `;` outside
+/// parentheses, a psql meta-command or the end of the script; its text goes in the
+/// literal unchanged (comments included) but for the word ASYNC and the blank after it,
+/// with line breaks written as escapes so the line count holds. psql variables inside it
+/// are refused (they would not be interpolated inside the literal).
+///
 /// Throws dialect_error naming the line and column of the offending token.
 [[nodiscard]] rewrite_result rewrite(std::string_view script);
 

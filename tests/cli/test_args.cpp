@@ -90,3 +90,20 @@ TEST_CASE("help is available everywhere and unknown commands are usage errors", 
     CHECK(usage_topic({"help", "nothing"}) == "");
     CHECK(parse_args({"--version"}).kind == command_kind::version);
 }
+
+TEST_CASE("strict mode: on by default in local up, --no-strict turns it off, local strict on|off", "[args]") {
+    CHECK(parse_args({"local", "up"}).strict);
+    CHECK_FALSE(parse_args({"local", "up", "--no-strict", "--dir", "d"}).strict);
+    auto c = parse_args({"local", "strict", "off", "--dir", "/tmp/d"});
+    CHECK(c.kind == command_kind::local_strict);
+    CHECK_FALSE(c.strict);
+    CHECK(c.dir == "/tmp/d");
+    CHECK(parse_args({"local", "strict", "on"}).strict);
+    CHECK(usage_topic({"local", "strict"}) == "local strict");
+    CHECK(usage_topic({"local", "strict", "maybe"}) == "local strict");
+    CHECK(usage_topic({"local", "strict", "on", "--no-strict"}) == "local strict");
+    CHECK(usage_topic({"local", "down", "--no-strict"}) == "local down");
+    CHECK(usage_topic({"local", "up", "--no-strict=1"}) == "local up");
+    CHECK(parse_args({"local", "strict", "--help"}).kind == command_kind::help);
+    CHECK_NOTHROW(dsql::cli::usage("local strict"));
+}

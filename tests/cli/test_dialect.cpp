@@ -377,3 +377,43 @@ TEST_CASE("line breaks inside a role name or an ARN keep the line count", "[dial
     CHECK(rewrite_dsql_script("AWS IAM REVOKE \"it's\\\nx\" FROM 'a';") ==
           "CALL sys.aws_iam_revoke(E'it''s\\\\\\nx', 'a')\n;");
 }
+
+TEST_CASE("CREATE INDEX ASYNC becomes a call that builds the index and answers its job id", "[dialect]") {
+    CHECK(rewrite_dsql_script("CREATE INDEX ASYNC idx ON t (v);") ==
+          "SELECT sys.create_index_async('CREATE INDEX idx ON t (v)') AS job_id;");
+    CHECK(rewrite_dsql_script("create unique index async if not exists u on s.t (a, lower(b)) where a <> '';\n") ==
+          "SELECT sys.create_index_async('create unique index if not exists u on s.t (a, lower(b)) "
+          "where a <> ''''') AS job_id;\n");
+    CHECK(rewrite_dsql_script("CREATE INDEX ASYNC ON t (v) INCLUDE (id)") ==
+          "SELECT sys.create_index_async('CREATE INDEX ON t (v) INCLUDE (id)') AS job_id");
+    // ASYNC is DSQL's keyword in any case, never an index name there
+    CHECK(rewrite_dsql_script("CREATE INDEX async ON t (v);") ==
+          "SELECT sys.create_index_async('CREATE INDEX ON t (v)') AS job_id;");
+    const auto r = dialect::rewrite("CREATE INDEX ASYNC a ON t (v);\nCREATE INDEX ASYNC b ON t (w);\n");
+    CHECK(r.async_indexes == 2);
+    CHECK(r.grants == 0);
+}
+
+TEST_CASE("CREATE INDEX ASYNC keeps the script's line count and stops at the statement's end", "[dialect]") {
+    const std::string in = "CREATE INDEX ASYNC idx\n  ON t (v);\nSELECT 1;\n";
+    const std::string out = rewrite_dsql_script(in);
+    CHECK(out == "SELECT sys.create_index_async(E'CREATE INDEX idx\\n  ON t (v)') AS job_id\n;\nSELECT 1;\n");
+    CHECK(std::count(in.begin(), in.end(), '\n') == std::count(out.begin(), out.end(), '\n'));
+    // a ; in a literal is not the end; a meta-command is
+    CHECK(rewrite_dsql_script("CREATE INDEX ASYNC i ON t ((f(';')))\\g\n") ==
+          "SELECT sys.create_index_async('CREATE INDEX i ON t ((f('';'')))') AS job_id\\g\n");
+}
+
+TEST_CASE("other CREATE INDEX forms and ASYNC elsewhere are left alone", "[dialect]") {
+    require_unchanged("CREATE INDEX idx ON t (v);");
+    require_unchanged("CREATE TABLE async (id int);");
+    require_unchanged("SELECT 'CREATE INDEX ASYNC i ON t (v)';");
+    require_unchanged("-- CREATE INDEX ASYNC i ON t (v);\n");
+    require_unchanged("CREATE INDEX \"ASYNC\" ON t (v);");
+}
+
+TEST_CASE("CREATE INDEX ASYNC refuses psql variables and a missing definition", "[dialect]") {
+    CHECK(error_of("CREATE INDEX ASYNC i ON :tab (v);") ==
+          "1:25: psql variables inside CREATE INDEX ASYNC are not supported: write the values");
+    CHECK(error_of("CREATE INDEX ASYNC;") == "1:19: CREATE INDEX ASYNC without an index definition");
+}

@@ -27,7 +27,12 @@ struct server {
     dir = tmpl;
     // port 0: a free TCP port (the TLS endpoint binds it on 127.0.0.1), so tests never
     // collide with each other or with a system PostgreSQL on 5432
-    info = dsql::local::up(dsql::local::cluster_options{dir, 0, true});
+    // strict off, explicitly: these tests drive the engine's postgres_local target, plain
+    // PostgreSQL (SET LOCAL ROLE around delegated grants, several DDL statements in one
+    // transaction), which Aurora DSQL's rules refuse by design; the aurora_dsql renderings
+    // they apply too are refused on schema public until the renderer avoids it:
+    // strict off until the aurora_dsql renderer avoids schema public (lead, issue 10.4)
+    info = dsql::local::up(dsql::local::cluster_options{dir, 0, true, /*strict=*/false});
   }
   ~server() {
     try {
