@@ -1101,7 +1101,8 @@ private:
                        "a replication connection");
                 return 1;
             }
-            if (lower(name).rfind("dsql_iam.", 0) == 0) {
+            if (lower(name).rfind("dsql_iam.", 0) == 0 ||
+                (name == "options" && lower(value).find("dsql_iam") != std::string::npos)) {
                 refuse(c, "42501", "parameter \"" + printable(name) + "\" cannot be set by a client",
                        "the client set " + printable(name), "The dsql_iam.* startup parameters belong to the front door.");
                 return 1;
@@ -1295,8 +1296,8 @@ int serve(const config& c, void (*ready)(void*), void* ready_arg) {
                  return s;
              }() +
              "; backend " + c.backend_socket.string() + "; at most " + std::to_string(c.max_connections) +
-             " connections, " + std::to_string(c.connection_rate) + "/s (burst " + std::to_string(c.connection_burst) +
-             "), login within " + std::to_string(c.auth_timeout.count()) + " s, sessions end after " +
+             " connections, " + std::to_string(static_cast<long>(c.connection_rate)) + "/s (burst " +
+             std::to_string(static_cast<long>(c.connection_burst)) + "), login within " + std::to_string(c.auth_timeout.count()) + " s, sessions end after " +
              std::to_string(c.max_connection_age.count()) + " s");
     if (ready) ready(ready_arg);
     loop l(*sh);

@@ -95,10 +95,20 @@ bool valid_for_days(X509* x, long days) {
     return X509_cmp_time(X509_get0_notAfter(x), const_cast<std::time_t*>(&t)) > 0;
 }
 
-std::string subject_cn(X509* x) {
-    char buf[512] = "";
-    X509_NAME_get_text_by_NID(X509_get_subject_name(x), NID_commonName, buf, sizeof buf);
-    return buf;
+// The first DNS name a CA's nameConstraints permits: the endpoint it was made for.
+std::string constrained_to(X509* x) {
+    auto* nc = static_cast<NAME_CONSTRAINTS*>(X509_get_ext_d2i(x, NID_name_constraints, nullptr, nullptr));
+    std::string out;
+    for (int i = 0; nc && nc->permittedSubtrees && i < sk_GENERAL_SUBTREE_num(nc->permittedSubtrees); ++i) {
+        const GENERAL_SUBTREE* t = sk_GENERAL_SUBTREE_value(nc->permittedSubtrees, i);
+        if (t->base->type == GEN_DNS) {
+            const auto* s = t->base->d.dNSName;
+            out.assign(reinterpret_cast<const char*>(ASN1_STRING_get0_data(s)), static_cast<std::size_t>(ASN1_STRING_length(s)));
+            break;
+        }
+    }
+    NAME_CONSTRAINTS_free(nc);
+    return out;
 }
 
 void add_ext(X509* x, X509* issuer, int nid, const std::string& value) {
@@ -129,15 +139,20 @@ x509_ptr new_cert(EVP_PKEY* key, const std::string& cn, long days) {
         fail("cannot set the validity");
     X509_NAME* name = X509_get_subject_name(x.get());
     if (X509_NAME_add_entry_by_txt(name, "O", MBSTRING_UTF8, reinterpret_cast<const unsigned char*>("dsql-roles"),
-                                   -1, -1, 0) != 1 ||
-        X509_NAME_add_entry_by_txt(name, "CN", MBSTRING_UTF8, reinterpret_cast<const unsigned char*>(cn.c_str()), -1,
-                                   -1, 0) != 1)
+                                   -1, -1, 0) != 1)
+        fail("cannot set the subject");
+    // a common name is at most 64 characters; the names that count are the SANs
+    if (cn.size() <= 64 && X509_NAME_add_entry_by_txt(name, "CN", MBSTRING_UTF8,
+                                                      reinterpret_cast<const unsigned char*>(cn.c_str()), -1, -1, 0) != 1)
         fail("cannot set the subject");
     if (X509_set_pubkey(x.get(), key) != 1) fail("cannot set the public key");
     return x;
 }
 
-std::string ca_subject(const std::string& endpoint) { return "dsqlctl local CA for " + endpoint; }
+std::string ca_subject(const std::string& endpoint) {
+    std::string cn = "dsqlctl local CA " + endpoint.substr(0, endpoint.find('.'));
+    return cn.substr(0, 64);
+}
 
 }  // namespace
 
@@ -182,7 +197,7 @@ certificate_result ensure_certificates(const fs::path& dir, const fs::path& data
             ca = parse_cert(*crt);
             ca_pkey = parse_key(*key);
             if (!ca || !ca_pkey || X509_check_private_key(ca.get(), ca_pkey.get()) != 1 ||
-                subject_cn(ca.get()) != ca_subject(endpoint) || !valid_for_days(ca.get(), renew_days)) {
+                constrained_to(ca.get()) != endpoint || !valid_for_days(ca.get(), renew_days)) {
                 ca.reset();
                 ca_pkey.reset();
             }

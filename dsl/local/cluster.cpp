@@ -1028,9 +1028,7 @@ cluster_info up(const cluster_options& options) {
         dsql::aws::state iam_state(dir / iam_state_name);  // created 0600, owned by the run user
     }
 
-    progress(options.quiet, "starting PostgreSQL in " + dir.string() +
-                                (extension ? " (socket, and TLS + IAM tokens on 127.0.0.1:" + std::to_string(port) + ")"
-                                           : " (socket only, port " + std::to_string(port) + ")"));
+    progress(options.quiet, "starting PostgreSQL in " + dir.string() + " (Unix socket only, port " + std::to_string(port) + ")");
     const run_result started = run({pg_ctl.string(), "-D", info.data_dir.string(), "-l", info.log_file.string(),
                                     "-w", "-t", "60", "-s", "start"},
                                    as_user);
