@@ -1,14 +1,17 @@
 #!/usr/bin/env bash
 # The seed flow end to end on a throwaway PostgreSQL 15 with dsql_iam (README's first
-# command runs this after set-up), reached as applications reach Aurora DSQL: TLS on
-# 127.0.0.1, the role as user name, a DSQL token (SigV4) as password. Steps:
+# command runs this after set-up), reached as applications reach Aurora DSQL: the
+# cluster's front door on 127.0.0.1 under its DSQL-shaped name local.dsql.us-east-1.on.aws,
+# TLS with sslmode=verify-full under the cluster's own CA, the role as user name, a
+# DSQL token (SigV4) signed for that name as password. Steps:
 #   1. dsqlctl local up            a fresh cluster in a temp dir (admin: not superuser);
 #      dsqlctl iam sync            the seed's IAM principals, their DbConnect /
 #                                  DbConnectAdmin policies and keys (local IAM state)
 #   2. seed-spec bootstrap         the seed spec (dsl/examples/seed.hpp) rendered for
 #                                  aurora_dsql: the very script one would run on DSQL
-#   3. dsqlctl sql --print         applied as admin over TLS with a DbConnectAdmin token
-#                                  (AWS IAM GRANT rewritten for local)
+#   3. psql -f bootstrap.sql       sent unchanged as admin through the endpoint with a
+#                                  DbConnectAdmin token: the front door takes DSQL's
+#                                  dialect (AWS IAM GRANT) on the wire
 #   4. the seed's two tables       created by admin after the grants, as the seed does
 #   5. seed-spec apply             the engine, over TLS with a DbConnectAdmin token it
 #                                  signs (--iam-token): plan (drift gate: exit 3), apply
@@ -63,15 +66,17 @@ say "   the seed's IAM principals, policies and keys (dsqlctl iam sync)"
 "$SEED_SPEC" policies --account-id "$ACCOUNT_ID" --region us-east-1 --cluster-id local 2>/dev/null |
   "$DSQLCTL" iam --dir "$CLUSTER" sync --policies - | sed 's/^/    /'
 
-# psql as admin on the emulated endpoint: TLS, a fresh DbConnectAdmin token as password.
+NAME=$(sed -n 's/^cluster_id=//p' "$CLUSTER/dsqlctl.conf").dsql.us-east-1.on.aws
+# psql as admin on the emulated endpoint, as on DSQL: the cluster's name (hostaddr
+# instead of /etc/hosts), verify-full under its CA, a fresh DbConnectAdmin token.
 admin_psql() {
-  PGPASSWORD=$("$DSQLCTL" token generate --admin --dir "$CLUSTER" --hostname localhost --region us-east-1 \
+  PGPASSWORD=$("$DSQLCTL" token generate --admin --dir "$CLUSTER" --hostname "$NAME" --region us-east-1 \
                  --principal "arn:aws:iam::$ACCOUNT_ID:role/DsqlAdminRole") \
-  "$PG_BINDIR/psql" -X "host=localhost hostaddr=127.0.0.1 port=$PORT sslmode=require user=admin dbname=postgres" "$@"
+  "$PG_BINDIR/psql" -X "host=$NAME hostaddr=127.0.0.1 port=$PORT sslmode=verify-full sslrootcert=$CLUSTER/ca.crt user=admin dbname=postgres" "$@"
 }
-# A DSQL-dialect file applied as admin through the endpoint (the rewrite, then psql).
+# A DSQL-dialect file applied as admin through the endpoint, unchanged.
 apply_sql() {
-  "$DSQLCTL" sql --print "$1" | admin_psql -q -v ON_ERROR_STOP=1 -f -
+  admin_psql -q -v ON_ERROR_STOP=1 -f "$1"
 }
 
 step "2. rendering the seed spec for aurora_dsql (account $ACCOUNT_ID)"
@@ -81,7 +86,7 @@ echo "    The bootstrap's statements (each guarded and in its own transaction):"
 "$SEED_SPEC" bootstrap --target aurora_dsql --account-id "$ACCOUNT_ID" > "$WORK/bootstrap.sql"
 grep -E '^(CREATE|GRANT|AWS IAM)' "$WORK/bootstrap.sql" | sed 's/^/    /'
 
-step "3. applying the bootstrap as admin (dsqlctl sql rewrites AWS IAM GRANT)"
+step "3. applying the bootstrap as admin through the endpoint ($NAME, verify-full): AWS IAM GRANT on the wire"
 apply_sql "$WORK/bootstrap.sql"
 echo "    applied: $(admin_psql -At -c \
   "SELECT count(*) FROM pg_roles WHERE rolname IN ('app_readonly','app_readwrite','user_service','reporting_readonly')") roles, $(admin_psql -At -c \
@@ -94,9 +99,10 @@ reach() {
   admin_psql -At -c "SELECT has_table_privilege('app_readonly', 'public.products', 'SELECT')"
 }
 echo "    app_readonly may read public.products now? $(reach)  (the grant ran before the table existed)"
-step "5. the engine's apply (seed-spec apply = dsql::main<seed::spec>) as admin over TLS: the plan it applied"
-# The engine connects like psql above (the endpoint, TLS, a DbConnectAdmin token as
-# password) but signs the token itself: --iam-token with the admin principal's key.
+step "5. the engine's apply (seed-spec apply = dsql::main<seed::spec>) as admin through the endpoint: the plan it applied"
+# The engine connects like psql above (the endpoint's name, verify-full under the
+# cluster's CA, a DbConnectAdmin token as password) but signs the token itself:
+# --iam-token with the admin principal's key.
 engine() {
   "$SEED_SPEC" "$@" --target postgres_local --account-id "$ACCOUNT_ID" --dir "$CLUSTER" \
     --iam-token --principal "arn:aws:iam::$ACCOUNT_ID:role/DsqlAdminRole"
@@ -131,8 +137,8 @@ echo "    idempotent: no output, pg_dumpall --schema-only identical before and a
 say "   IAM mappings (sys.iam_pg_role_mappings)"
 admin_psql -c 'SELECT arn, pg_role_name, grantor_pg_role_name FROM sys.iam_pg_role_mappings ORDER BY pg_role_name'
 
-step "7. connecting as each role with its IAM principal's DbConnect token (no SET ROLE) and probing the matrix"
-"$SEED_FLOW" matrix --iam-dir "$CLUSTER" --port "$PORT"
+step "7. connecting as each role to $NAME (verify-full) with its IAM principal's DbConnect token (no SET ROLE) and probing the matrix"
+"$SEED_FLOW" matrix --iam-dir "$CLUSTER"
 
 step "8. stopping the cluster"
 "$DSQLCTL" local down --dir "$CLUSTER"
