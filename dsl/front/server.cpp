@@ -24,6 +24,8 @@
 
 #include <atomic>
 #include <cerrno>
+#include <condition_variable>
+#include <deque>
 #include <cstdio>
 #include <cstring>
 #include <ctime>
@@ -199,14 +201,14 @@ public:
         started_ = clock::now();
         const std::string* user = s_.startup.find("user");
         user_ = user ? *user : std::string();
-        std::string why;
-        if (!login(why)) {
+        std::string why, leftover;
+        if (!login(why, leftover)) {
             log_line("login of user \"" + printable(user_) + "\" from " + s_.peer + " ended: " + why);
             return;
         }
         log_line("session of user \"" + printable(user_) + "\" from " + s_.peer + " (SNI " + printable(s_.sni) +
                  ", backend pid " + std::to_string(backend_pid_) + ") started");
-        const std::string end = relay();
+        const std::string end = relay(std::move(leftover));
         const auto secs = std::chrono::duration_cast<std::chrono::seconds>(clock::now() - started_).count();
         log_line("session of user \"" + printable(user_) + "\" from " + s_.peer + " ended after " +
                  std::to_string(secs) + " s: " + end);
@@ -257,32 +259,6 @@ private:
         (void)client_write_all(m, clock::now() + std::chrono::seconds(2));
     }
 
-    // Reads one whole backend message (blocking socket with a receive timeout).
-    bool backend_read_message(char& type, std::string& body, clock::time_point deadline) {
-        unsigned char head[5];
-        if (!backend_read_exact(head, 5, deadline)) return false;
-        type = static_cast<char>(head[0]);
-        const std::uint32_t len = pr::get_u32(head + 1);
-        if (len < 4 || len > 1024 * 1024) return false;
-        body.resize(len - 4);
-        return backend_read_exact(reinterpret_cast<unsigned char*>(body.data()), body.size(), deadline);
-    }
-
-    bool backend_read_exact(unsigned char* p, std::size_t n, clock::time_point deadline) {
-        std::size_t got = 0;
-        while (got < n) {
-            if (!wait(backend_, POLLIN, deadline)) return false;
-            const ssize_t r = ::recv(backend_, p + got, n - got, 0);
-            if (r == 0) return false;
-            if (r < 0) {
-                if (errno == EINTR || errno == EAGAIN) continue;
-                return false;
-            }
-            got += static_cast<std::size_t>(r);
-        }
-        return true;
-    }
-
     bool backend_write_all(std::string_view data, clock::time_point deadline) {
         std::size_t off = 0;
         while (off < data.size()) {
@@ -299,10 +275,12 @@ private:
     }
 
     // The backend's login: startup (with dsql_iam.front_door=on), the password when
-    // the auth hook asks for it, then everything up to the first ReadyForQuery is
-    // passed to the client (server_version rewritten). false: the session ends
-    // (the client has been told why, when it can be).
-    bool login(std::string& why) {
+    // the auth hook asks for it, then everything up to the first ReadyForQuery goes to
+    // the client (server_version rewritten) in one write. The backend's bytes are read
+    // in blocks and cut into messages here; what follows the ReadyForQuery (nothing,
+    // normally) is left in leftover for the relay. false: the session ends (the client
+    // has been told why, when it can be).
+    bool login(std::string& why, std::string& leftover) {
         const auto deadline = clock::now() + sh_.cfg.auth_timeout;
         backend_ = connect_backend(sh_.cfg.backend_socket);
         if (backend_ < 0) {
@@ -321,70 +299,92 @@ private:
             return false;
         }
         bool password_sent = false;
+        std::string in;         // the backend's bytes not yet cut into messages
+        std::string out;        // for the client, written at the ReadyForQuery (or an error)
+        std::string chunk(16 * 1024, '\0');
+        const auto refuse_login = [&](std::string reason) {
+            why = std::move(reason);
+            const std::string* u = s_.startup.find("user");
+            out += pr::error_response("FATAL", "28000",
+                                      "IAM authentication failed for user \"" + (u ? *u : std::string()) + "\"");
+            (void)client_write_all(out, deadline);
+            return false;
+        };
         for (;;) {
-            char type = 0;
-            std::string body;
-            if (!backend_read_message(type, body, deadline)) {
-                why = clock::now() >= deadline ? "the server did not complete the login in time"
-                                               : "the server closed the connection during the login";
+            // the complete messages received so far
+            std::size_t i = 0;
+            while (in.size() - i >= 5) {
+                const char type = in[i];
+                const std::uint32_t len = pr::get_u32(in, i + 1);
+                if (len < 4 || len > 1024 * 1024) return refuse_login("the server sent a malformed message");
+                if (in.size() - i < 1 + static_cast<std::size_t>(len)) break;
+                const std::string_view body = std::string_view(in).substr(i + 5, len - 4);
+                i += 1 + static_cast<std::size_t>(len);
+                if (type == 'E') {  // the server's refusal (28000 from dsql_iam, 53300, ...): DSQL's answer
+                    out += pr::message(type, body);
+                    (void)client_write_all(out, deadline);
+                    why = "refused by the server (" + error_code(body) + ")";
+                    return false;
+                }
+                if (type == 'R') {
+                    const std::uint32_t code = body.size() >= 4 ? pr::get_u32(body, 0) : 0xffffffffu;
+                    if (code == 3 && !password_sent) {  // dsql_iam asks for the token
+                        std::string m = pr::password_message(s_.password);
+                        const bool ok = backend_write_all(m, deadline);
+                        OPENSSL_cleanse(m.data(), m.size());
+                        OPENSSL_cleanse(s_.password.data(), s_.password.size());
+                        if (!ok) {
+                            why = "the server closed the connection during the login";
+                            client_error("08006", "unable to accept connection, the database server ended the login");
+                            return false;
+                        }
+                        password_sent = true;
+                        continue;
+                    }
+                    if (code == 0 && password_sent) {
+                        out += pr::message(type, body);
+                        continue;
+                    }
+                    // AuthenticationOk without a token, or another method: never let a
+                    // connection through the front door without IAM authentication.
+                    return refuse_login(code == 0 ? "the server let the user in without asking for the IAM token (is "
+                                                    "dsql_iam loaded, and dsql_iam.auth_mode on?): refused"
+                                                  : "the server asked for authentication method " + std::to_string(code) +
+                                                        ", not the IAM token (pg_hba.conf?): refused");
+                }
+                if (!password_sent)
+                    return refuse_login(std::string("the server sent message type ") +
+                                        printable(std::string_view(&type, 1)) + " before authentication: refused");
+                if (type == 'K' && body.size() == 8) {
+                    backend_pid_ = pr::get_u32(body, 0);
+                    sh_.cancels.add(backend_pid_, pr::get_u32(body, 4));
+                    registered_ = true;
+                }
+                out += type == 'S' ? parameter_status(body) : pr::message(type, body);
+                if (type == 'Z') {
+                    leftover = in.substr(i);
+                    if (!client_write_all(out, deadline)) {
+                        why = "the client went away during the login";
+                        return false;
+                    }
+                    return true;
+                }
+            }
+            in.erase(0, i);
+            // more from the backend
+            if (!wait(backend_, POLLIN, deadline)) {
+                why = "the server did not complete the login in time";
                 client_error("08006", "unable to accept connection, the database server ended the login");
                 return false;
             }
-            if (type == 'E') {  // the server's refusal (28000 from dsql_iam, 53300, ...): DSQL's answer
-                (void)client_write_all(pr::message(type, body), deadline);
-                why = "refused by the server (" + error_code(body) + ")";
+            const ssize_t n = ::recv(backend_, chunk.data(), chunk.size(), 0);
+            if (n < 0 && (errno == EINTR || errno == EAGAIN)) continue;
+            if (n <= 0) {
+                why = "the server closed the connection during the login";
+                client_error("08006", "unable to accept connection, the database server ended the login");
                 return false;
             }
-            if (type == 'R') {
-                const std::uint32_t code = body.size() >= 4 ? pr::get_u32(body, 0) : 0xffffffffu;
-                if (code == 3 && !password_sent) {  // dsql_iam asks for the token
-                    const std::string m = pr::password_message(s_.password);
-                    const bool ok = backend_write_all(m, deadline);
-                    OPENSSL_cleanse(const_cast<char*>(m.data()), m.size());
-                    OPENSSL_cleanse(s_.password.data(), s_.password.size());
-                    if (!ok) {
-                        why = "the server closed the connection during the login";
-                        client_error("08006", "unable to accept connection, the database server ended the login");
-                        return false;
-                    }
-                    password_sent = true;
-                    continue;
-                }
-                if (code == 0 && password_sent) {
-                    if (!client_write_all(pr::message(type, body), deadline)) {
-                        why = "the client went away";
-                        return false;
-                    }
-                    continue;
-                }
-                // AuthenticationOk without a token, or another method: never let a
-                // connection through the front door without IAM authentication.
-                why = code == 0 ? "the server let the user in without asking for the IAM token (is dsql_iam loaded, "
-                                  "and dsql_iam.auth_mode on?): refused"
-                                : "the server asked for authentication method " + std::to_string(code) +
-                                      ", not the IAM token (pg_hba.conf?): refused";
-                const std::string* u = s_.startup.find("user");
-                client_error("28000", "IAM authentication failed for user \"" + (u ? *u : std::string()) + "\"");
-                return false;
-            }
-            if (!password_sent) {
-                why = std::string("the server sent message type ") + printable(std::string_view(&type, 1)) +
-                      " before authentication: refused";
-                client_error("28000", "IAM authentication failed for user \"" + user_ + "\"");
-                return false;
-            }
-            if (type == 'K' && body.size() == 8) {
-                backend_pid_ = pr::get_u32(body, 0);
-                sh_.cancels.add(backend_pid_, pr::get_u32(body, 4));
-                registered_ = true;
-            }
-            std::string out = pr::message(type, body);
-            if (type == 'S') out = parameter_status(body);
-            if (!client_write_all(out, deadline)) {
-                why = "the client went away during the login";
-                return false;
-            }
-            if (type == 'Z') return true;
+            in.append(chunk.data(), static_cast<std::size_t>(n));
         }
     }
 
@@ -444,10 +444,11 @@ private:
         char type = 0;           // its type
     };
 
-    std::string relay() {
+    std::string relay(std::string leftover) {
         set_nonblocking(s_.fd, true);
         stream to_backend, to_client;
         parser from_client, from_backend;
+        from_backend.in = std::move(leftover);
         char last_status = 'I';            // of the last ReadyForQuery
         std::size_t client_msgs_since_z = 0;
         bool terminate = false;            // the client sent Terminate
@@ -549,6 +550,7 @@ private:
             return true;
         };
 
+        if (!from_backend.in.empty() && !handle_backend()) return "the server broke the protocol";
         for (;;) {
             // write what waits, each side
             while (to_backend.pending() > 0) {
@@ -649,8 +651,7 @@ struct thread_arg {
     session_start start;
 };
 
-void* session_thread(void* p) {
-    std::unique_ptr<thread_arg> a(static_cast<thread_arg*>(p));
+void run_session(std::unique_ptr<thread_arg> a) {
     try {
         session s(*a->sh, std::move(a->start));
         s.run();
@@ -658,9 +659,67 @@ void* session_thread(void* p) {
         log_line(std::string("session failed: ") + e.what());
     }
     ERR_clear_error();
-    OPENSSL_thread_stop();
-    return nullptr;
 }
+
+// Session threads, kept for the next session when theirs ends (creating a thread per
+// connection costs more than the login's own work on a sandboxed kernel); one is
+// started whenever none is idle, and an idle one exits after a minute.
+class session_pool {
+public:
+    // Hands a session to a thread; false when no thread could be started.
+    bool submit(std::unique_ptr<thread_arg> a) {
+        std::unique_lock<std::mutex> g(m_);
+        queue_.push_back(std::move(a));
+        if (idle_ > 0) {
+            --idle_;  // that one is taken
+            cv_.notify_one();
+            return true;
+        }
+        g.unlock();
+        pthread_attr_t attr;
+        pthread_attr_init(&attr);
+        pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
+        pthread_attr_setstacksize(&attr, 512 * 1024);
+        pthread_t t{};
+        const int rc = pthread_create(&t, &attr, worker, this);
+        pthread_attr_destroy(&attr);
+        if (rc == 0) return true;
+        g.lock();
+        queue_.pop_back();
+        errno = rc;
+        return false;
+    }
+
+private:
+    std::mutex m_;
+    std::condition_variable cv_;
+    std::deque<std::unique_ptr<thread_arg>> queue_;
+    int idle_ = 0;  // threads waiting and not yet promised a session
+
+    static void* worker(void* p) {
+        auto* self = static_cast<session_pool*>(p);
+        std::unique_lock<std::mutex> g(self->m_);
+        for (;;) {
+            if (self->queue_.empty()) {
+                ++self->idle_;
+                const bool woken = self->cv_.wait_for(g, std::chrono::seconds(60), [&] { return !self->queue_.empty(); });
+                if (!woken) {  // still idle after a minute: the thread ends
+                    --self->idle_;
+                    break;
+                }
+                // submit() took our idle count when it queued for us
+            }
+            auto a = std::move(self->queue_.front());
+            self->queue_.pop_front();
+            g.unlock();
+            run_session(std::move(a));
+            g.lock();
+        }
+        g.unlock();
+        OPENSSL_thread_stop();
+        return nullptr;
+    }
+};
 
 // --- the clients before authentication (event loop) --------------------------------------
 
@@ -682,6 +741,7 @@ struct client {
     std::size_t out_off = 0;
     bool out_plain = true;          // out goes around TLS (before it, or its "S")
     bool closed = false;            // waiting in the graveyard for the end of the event batch
+    std::uint32_t events = 0;       // what epoll watches for it (0: not registered)
     clock::time_point deadline;
     std::string peer;
     std::string sni;
@@ -744,6 +804,7 @@ public:
 private:
     shared& sh_;
     token_bucket bucket_;
+    session_pool pool_;
     int ep_ = -1, listen_fd_ = -1, signal_fd_ = -1;
     char listen_tag_ = 0, signal_tag_ = 0;
     std::list<std::unique_ptr<client>> pending_;  // oldest first (deadline order)
@@ -759,11 +820,14 @@ private:
         if (epoll_ctl(ep_, EPOLL_CTL_ADD, fd, &e) != 0)
             throw front_error(std::string("epoll_ctl failed: ") + std::strerror(errno));
     }
+    // What epoll watches for c; a system call only when that changes.
     void rearm(client& c, std::uint32_t events) {
+        if (c.events == events) return;
         epoll_event e{};
         e.events = events;
         e.data.ptr = &c;
-        epoll_ctl(ep_, EPOLL_CTL_MOD, c.fd, &e);
+        epoll_ctl(ep_, c.events == 0 ? EPOLL_CTL_ADD : EPOLL_CTL_MOD, c.fd, &e);
+        c.events = events;
     }
 
     void report() {
@@ -806,7 +870,7 @@ private:
             client& ref = *c;
             pending_.push_back(std::move(c));
             ref.self = std::prev(pending_.end());
-            add(fd, EPOLLIN, &ref);
+            rearm(ref, EPOLLIN);
         }
     }
 
@@ -819,7 +883,8 @@ private:
 
     void close_client(client& c) {
         if (!c.refusal.empty()) log_line("refused " + c.peer + ": " + c.refusal);
-        if (c.fd >= 0) epoll_ctl(ep_, EPOLL_CTL_DEL, c.fd, nullptr);
+        if (c.fd >= 0 && c.events != 0) epoll_ctl(ep_, EPOLL_CTL_DEL, c.fd, nullptr);
+        c.events = 0;
         c.closed = true;
         graveyard_.push_back(std::move(*c.self));
         pending_.erase(c.self);  // c lives on in the graveyard until the batch ends
@@ -1167,21 +1232,14 @@ private:
         arg->start.startup = std::move(c.startup);
         arg->start.password = std::move(password);
         epoll_ctl(ep_, EPOLL_CTL_DEL, c.fd, nullptr);
+        c.events = 0;
         sh_.sessions.fetch_add(1);
-        pthread_attr_t attr;
-        pthread_attr_init(&attr);
-        pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
-        pthread_attr_setstacksize(&attr, 512 * 1024);
-        pthread_t t{};
-        thread_arg* raw = arg.release();
-        const int rc = pthread_create(&t, &attr, session_thread, raw);
-        pthread_attr_destroy(&attr);
-        if (rc != 0) {
-            arg.reset(raw);  // fd and ssl stay with the client, which refuses
-            OPENSSL_cleanse(arg->start.password.data(), arg->start.password.size());
+        if (!pool_.submit(std::move(arg))) {
+            const int e = errno;
             sh_.sessions.fetch_sub(1);
-            add(c.fd, EPOLLOUT, &c);
-            refuse(c, "53300", too_many_connections, std::string("cannot start a session thread: ") + std::strerror(rc));
+            c.out_plain = false;
+            refuse(c, "53300", too_many_connections, std::string("cannot start a session thread: ") + std::strerror(e));
+            rearm(c, EPOLLOUT);
             advance(c);
             return;
         }
@@ -1238,6 +1296,8 @@ SSL_CTX* make_context(const config& cfg) {
     SSL_CTX_set_min_proto_version(ctx, TLS1_2_VERSION);
     SSL_CTX_set_options(ctx, SSL_OP_NO_RENEGOTIATION | SSL_OP_CIPHER_SERVER_PREFERENCE | SSL_OP_NO_COMPRESSION);
     SSL_CTX_set_mode(ctx, SSL_MODE_ACCEPT_MOVING_WRITE_BUFFER);
+    // read whole TLS records (and what follows) in one system call, not header then body
+    SSL_CTX_set_read_ahead(ctx, 1);
     if (SSL_CTX_use_certificate_chain_file(ctx, cfg.cert_file.c_str()) != 1 ||
         SSL_CTX_use_PrivateKey_file(ctx, cfg.key_file.c_str(), SSL_FILETYPE_PEM) != 1 ||
         SSL_CTX_check_private_key(ctx) != 1) {
@@ -1300,8 +1360,8 @@ int serve(const config& c, void (*ready)(void*), void* ready_arg) {
              std::to_string(static_cast<long>(c.connection_burst)) + "), login within " + std::to_string(c.auth_timeout.count()) + " s, sessions end after " +
              std::to_string(c.max_connection_age.count()) + " s");
     if (ready) ready(ready_arg);
-    loop l(*sh);
-    const int rc = l.run(lfd, sfd);
+    auto* l = new loop(*sh);  // never freed: session threads may outlive run() until the process ends
+    const int rc = l->run(lfd, sfd);
     ::close(lfd);
     // Sessions end with the process; the server closes their backends.
     (void)sh.release();
