@@ -270,6 +270,44 @@ TEST_CASE("SNI is required and must be one of the cluster's names; TLS is requir
   CHECK(m2->type == 'Z');
 }
 
+TEST_CASE("PostgreSQL 17's direct TLS (ALPN postgresql) is served; a GSSENCRequest is declined",
+          "[integration][front][tls]") {
+  auto& c = main_cluster();
+  raw_client direct;
+  REQUIRE(direct.connect_tcp(c.port));
+  REQUIRE(direct.start_direct_tls(c.endpoint, true));
+  direct.send(dsql::test::startup_packet({{"user", "admin"}, {"database", "postgres"}}));
+  auto ask = direct.read_message();
+  REQUIRE(ask);
+  CHECK(ask->auth_code() == 3);
+  direct.send(dsql::test::typed_message('p', c.admin_token() + '\0'));
+  auto ready = direct.read_until("EZ");
+  REQUIRE(ready);
+  CHECK(ready->type == 'Z');
+  // without ALPN, direct TLS is refused (as PostgreSQL 17 does)
+  raw_client no_alpn;
+  REQUIRE(no_alpn.connect_tcp(c.port));
+  if (no_alpn.start_direct_tls(c.endpoint, false)) {
+    no_alpn.send(dsql::test::startup_packet({{"user", "admin"}, {"database", "postgres"}}));
+    CHECK_FALSE(no_alpn.read_message());
+  }
+  // GSSAPI encryption: 'N', then the client goes on with an SSLRequest
+  raw_client gss;
+  REQUIRE(gss.connect_tcp(c.port));
+  std::string req;
+  dsql::test::put32(req, 8);
+  dsql::test::put32(req, 80877104);
+  REQUIRE(::send(gss.fd(), req.data(), req.size(), 0) == 8);
+  char n = 0;
+  REQUIRE(::recv(gss.fd(), &n, 1, 0) == 1);
+  CHECK(n == 'N');
+  REQUIRE(gss.start_tls(c.endpoint));
+  gss.send(dsql::test::startup_packet({{"user", "admin"}, {"database", "postgres"}}));
+  auto gask = gss.read_message();
+  REQUIRE(gask);
+  CHECK(gask->auth_code() == 3);
+}
+
 // --- the dialect on the wire -----------------------------------------------------------------
 
 TEST_CASE("AWS IAM GRANT/REVOKE from any client, simple and extended protocol, get DSQL's answers; server_version 16.15",

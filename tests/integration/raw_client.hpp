@@ -136,6 +136,20 @@ public:
     return ok;
   }
 
+  // PostgreSQL 17's direct TLS: a ClientHello first, with ALPN "postgresql" unless
+  // alpn is false.
+  bool start_direct_tls(const std::string& sni, bool alpn) {
+    ctx_ = SSL_CTX_new(TLS_client_method());
+    ssl_ = SSL_new(ctx_);
+    SSL_set_fd(ssl_, fd_);
+    if (!sni.empty()) SSL_set_tlsext_host_name(ssl_, sni.c_str());
+    static const unsigned char protos[] = {10, 'p', 'o', 's', 't', 'g', 'r', 'e', 's', 'q', 'l'};
+    if (alpn) SSL_set_alpn_protos(ssl_, protos, sizeof protos);
+    const bool ok = SSL_connect(ssl_) == 1;
+    ERR_clear_error();
+    return ok;
+  }
+
   bool send(const std::string& bytes) {
     if (!ssl_) return send_plain(bytes);
     std::size_t off = 0;
