@@ -129,19 +129,25 @@ echo
 
 echo "### Logins during a flood of stalled clients (front_door_bench: 200 logins in a row, connect + disconnect)"
 echo
-echo "Stalled clients: a third stop after the TCP connect, a third after the TLS handshake, a third at the"
-echo "password prompt (they never answer it). They are opened first and held during the logins."
+echo "Stalled clients: \"mix\": a third stop after the TCP connect, a third after the TLS handshake, a third"
+echo "at the password prompt (they never answer it); \"prompt\": all at the password prompt (the issue's attack)."
+echo "They are opened first and held during the logins; then the bootstrap superuser tries the Unix socket"
+echo "(the break-glass path)."
 echo
-echo "| path | stalled clients | logins | failed | p50 ms | p99 ms | max ms |"
-echo "|---|---|---|---|---|---|---|"
-printf '| front door, no flood '
-"$FLOOD" --port "$PORT" --sni $NAME --stallers 0 --logins 200 --conninfo "$FRONT user=bench_app" --password "$FT"
-printf '| front door, flood '
-"$FLOOD" --port "$PORT" --sni $NAME --stallers 200 --logins 200 --conninfo "$FRONT user=bench_app" --password "$FT"
-sleep 1
-printf "| PostgreSQL's TLS (scram), no flood "
-"$FLOOD" --addr 127.0.0.2 --port "$PORT" --sni localhost --stallers 0 --logins 200 --conninfo "$DIRECT user=bench_scram" --password bench-scram-password
-printf "| PostgreSQL's TLS (scram), flood "
-"$FLOOD" --addr 127.0.0.2 --port "$PORT" --sni localhost --stallers 200 --logins 200 --conninfo "$DIRECT user=bench_scram" --password bench-scram-password
+echo "| path | stalled clients | logins | failed | p50 ms | p99 ms | max ms | break-glass during the flood |"
+echo "|---|---|---|---|---|---|---|---|"
+SU="host=$D port=$PORT user=postgres dbname=postgres connect_timeout=5"
+for flood in none mix prompt; do
+  n=200; extra=(); [ $flood = none ] && n=0; [ $flood = prompt ] && extra=(--prompt-only)
+  printf '| front door, %s ' "$flood"
+  "$FLOOD" --port "$PORT" --sni $NAME --stallers $n "${extra[@]}" --logins 200 --conninfo "$FRONT user=bench_app" --password "$FT" --also "$SU"
+  sleep 1
+done
+for flood in none mix prompt; do
+  n=200; extra=(); [ $flood = none ] && n=0; [ $flood = prompt ] && extra=(--prompt-only)
+  printf "| PostgreSQL's TLS (scram), %s " "$flood"
+  "$FLOOD" --addr 127.0.0.2 --port "$PORT" --sni localhost --stallers $n "${extra[@]}" --logins 200 --conninfo "$DIRECT user=bench_scram" --password bench-scram-password --also "$SU"
+  sleep 1
+done
 echo
-echo "PostgreSQL: max_connections $(su_sql 'SHOW max_connections'), authentication_timeout $(su_sql 'SHOW authentication_timeout'); front door: login within 10 s."
+echo "PostgreSQL: max_connections $(su_sql 'SHOW max_connections') (superuser_reserved_connections $(su_sql 'SHOW superuser_reserved_connections')), authentication_timeout $(su_sql 'SHOW authentication_timeout'); front door: login within 10 s."

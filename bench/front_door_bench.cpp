@@ -5,14 +5,17 @@
 // TLS listener, with the same flood; figures go to bench/RESULTS.md.
 //
 //   front_door_bench --port P --sni NAME --stallers N --logins M --conninfo STR [--password PW]
+//                    [--addr A] [--prompt-only] [--also CONNINFO]
 //
-// Opens N connections to 127.0.0.1-ish:P (the address of --addr, default 127.0.0.1)
-// that stop before authenticating, in equal parts: after the TCP connect, after the
-// TLS handshake, and at the password prompt (SSLRequest, TLS with SNI NAME, startup
-// as user "bench_app", the server's password request read, then nothing). Then it
-// logs in M times in a row with libpq (conninfo STR, password PW; connect then
-// disconnect) and prints one Markdown table row: stallers, stallers that reached each
-// stage, logins, failures (with the first error), p50, p99 and max login latency in ms.
+// Opens N connections to A:P (default 127.0.0.1) that stop before authenticating, in
+// equal parts: after the TCP connect, after the TLS handshake, and at the password
+// prompt (SSLRequest, TLS with SNI NAME, startup as user "bench_app", the server's
+// password request read, then nothing); with --prompt-only all of them reach the
+// prompt. Then it logs in M times in a row with libpq (conninfo STR, password PW;
+// connect then disconnect), tries CONNINFO once more (--also: e.g. the superuser on the
+// Unix socket, the break-glass path), and prints one Markdown table row: stallers and
+// the stage each reached, logins, failures (with the first error), p50, p99 and max
+// login latency in ms, and the --also attempt.
 // Not Google Benchmark: one measured scenario, not a loop over a function.
 #include <libpq-fe.h>
 
@@ -37,9 +40,17 @@ int usage() {
 
 int main(int argc, char** argv) {
   int port = 0, stallers = 0, logins = 0;
-  std::string sni, conninfo, password, addr = "127.0.0.1";
-  for (int i = 1; i + 1 < argc; i += 2) {
-    const std::string a = argv[i], v = argv[i + 1];
+  bool prompt_only = false;
+  std::string sni, conninfo, password, addr = "127.0.0.1", also;
+  for (int i = 1; i < argc; i += 2) {
+    const std::string a = argv[i];
+    if (a == "--prompt-only") {
+      prompt_only = true;
+      --i;
+      continue;
+    }
+    if (i + 1 >= argc) return usage();
+    const std::string v = argv[i + 1];
     if (a == "--port") port = std::stoi(v);
     else if (a == "--sni") sni = v;
     else if (a == "--stallers") stallers = std::stoi(v);
@@ -47,6 +58,7 @@ int main(int argc, char** argv) {
     else if (a == "--conninfo") conninfo = v;
     else if (a == "--password") password = v;
     else if (a == "--addr") addr = v;
+    else if (a == "--also") also = v;
     else return usage();
   }
   if (port <= 0 || logins <= 0 || conninfo.empty()) return usage();
@@ -58,10 +70,10 @@ int main(int argc, char** argv) {
     auto& c = flood[i];
     if (!c.connect_tcp(port, addr)) continue;
     ++tcp;
-    if (i % 3 == 0) continue;
+    if (!prompt_only && i % 3 == 0) continue;
     if (!c.start_tls(sni)) continue;
     ++tls;
-    if (i % 3 == 1) continue;
+    if (!prompt_only && i % 3 == 1) continue;
     c.send(dsql::test::startup_packet({{"user", "bench_app"}, {"database", "postgres"}}));
     const auto m = c.read_message();
     if (m && m->type == 'R') ++prompt;
@@ -88,6 +100,13 @@ int main(int argc, char** argv) {
     }
     PQfinish(c);
   }
+  std::string also_result = "-";
+  if (!also.empty()) {
+    PGconn* c = PQconnectdb(also.c_str());
+    also_result = PQstatus(c) == CONNECTION_OK ? std::string("ok") : std::string("failed: ") + PQerrorMessage(c);
+    also_result.erase(std::remove(also_result.begin(), also_result.end(), '\n'), also_result.end());
+    PQfinish(c);
+  }
   std::sort(ms.begin(), ms.end());
   const auto pct = [&](double p) {
     if (ms.empty()) return std::string("-");
@@ -98,6 +117,7 @@ int main(int argc, char** argv) {
   };
   std::cout << "| " << stallers << " (" << tcp << " TCP, " << tls << " TLS, " << prompt << " at the prompt) | " << logins
             << " | " << failures << (first_error.empty() ? "" : " (" + first_error.substr(0, 120) + ")") << " | "
-            << pct(0.5) << " | " << pct(0.99) << " | " << (ms.empty() ? "-" : pct(1.0)) << " |\n";
+            << pct(0.5) << " | " << pct(0.99) << " | " << (ms.empty() ? "-" : pct(1.0)) << " | "
+            << also_result.substr(0, 120) << " |\n";
   return 0;
 }

@@ -140,8 +140,10 @@ private:
     std::map<std::uint32_t, std::uint32_t> keys_;
 };
 
-// A connected Unix socket to the backend (blocking), or -1 with errno.
-int connect_backend(const std::filesystem::path& socket_path) {
+// A connected Unix socket to the backend, or -1 with errno. nonblocking: fail with
+// EAGAIN rather than wait when the server's listen queue is full (the event loop
+// must never block).
+int connect_backend(const std::filesystem::path& socket_path, bool nonblocking = false) {
     sockaddr_un a{};
     a.sun_family = AF_UNIX;
     const std::string p = socket_path.string();
@@ -150,7 +152,7 @@ int connect_backend(const std::filesystem::path& socket_path) {
         return -1;
     }
     std::memcpy(a.sun_path, p.c_str(), p.size() + 1);
-    const int fd = ::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    const int fd = ::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | (nonblocking ? SOCK_NONBLOCK : 0), 0);
     if (fd < 0) return -1;
     if (::connect(fd, reinterpret_cast<sockaddr*>(&a), sizeof a) != 0) {
         const int e = errno;
@@ -848,12 +850,14 @@ private:
             if (fd < 0) {
                 if (errno == EINTR || errno == ECONNABORTED) continue;
                 if (errno == EMFILE || errno == ENFILE) {
-                    // out of descriptors: the oldest waiting client makes room
+                    // out of descriptors: the oldest waiting client makes room; with none
+                    // waiting (every descriptor is a session), pause instead of spinning
                     if (!pending_.empty()) {
                         ++dropped_;
                         close_client(*pending_.front());
                         continue;
                     }
+                    usleep(10000);
                 }
                 return;  // EAGAIN: none left
             }
@@ -1059,8 +1063,8 @@ private:
         const std::uint32_t pid = pr::get_u32(c.in, 8);
         const std::uint32_t key = pr::get_u32(c.in, 12);
         if (sh_.cancels.known(pid, key)) {
-            const int fd = connect_backend(sh_.cfg.backend_socket);
-            if (fd >= 0) {
+            const int fd = connect_backend(sh_.cfg.backend_socket, true);
+            if (fd >= 0) {  // 16 bytes into an empty socket buffer: never short
                 const std::string m = pr::cancel_request(pid, key);
                 [[maybe_unused]] const ssize_t n = ::send(fd, m.data(), m.size(), MSG_NOSIGNAL);
                 ::close(fd);
