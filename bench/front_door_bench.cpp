@@ -18,6 +18,7 @@
 // login latency in ms, and the --also attempt.
 // Not Google Benchmark: one measured scenario, not a loop over a function.
 #include <libpq-fe.h>
+#include <signal.h>
 
 #include <algorithm>
 #include <chrono>
@@ -39,6 +40,7 @@ int usage() {
 }  // namespace
 
 int main(int argc, char** argv) {
+  signal(SIGPIPE, SIG_IGN);  // a staller the server closed is an error, not the end of the bench
   int port = 0, stallers = 0, logins = 0;
   bool prompt_only = false;
   std::string sni, conninfo, password, addr = "127.0.0.1", also;

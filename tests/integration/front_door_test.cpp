@@ -13,6 +13,7 @@
 #include "raw_client.hpp"
 
 #include <libpq-fe.h>
+#include <signal.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -156,6 +157,13 @@ struct front_cluster {
     return c.read_until("EZ");
   }
 };
+
+// The raw clients write to connections the front door may have closed: an error, not
+// a SIGPIPE that ends the test process.
+const bool sigpipe_ignored = [] {
+  signal(SIGPIPE, SIG_IGN);
+  return true;
+}();
 
 front_cluster& main_cluster() {
   static front_cluster c("abcdefghijklmnopqrstuvwxyz", "eu-west-1", {});
@@ -554,6 +562,34 @@ TEST_CASE("hostile packets end their own connection only", "[integration][front]
   CHECK(c.front_pid() == pid);
   auto ok = c.admin();
   CHECK(PQstatus(ok.get()) == CONNECTION_OK);
+}
+
+TEST_CASE("local status reports a dead front door and local up starts it again; changing the id needs a stop",
+          "[integration][front]") {
+  auto& c = main_cluster();
+  const long pid = c.front_pid();
+  REQUIRE(pid > 0);
+  REQUIRE(kill(static_cast<pid_t>(pid), SIGKILL) == 0);
+  for (int i = 0; i < 100 && kill(static_cast<pid_t>(pid), 0) == 0; ++i) usleep(20000);
+  auto status = run({DSQLCTL, "local", "status", "--dir", c.dir.string()});
+  CHECK(status.output.find("front door: NOT running") != std::string::npos);
+  auto down = c.admin();
+  CHECK(PQstatus(down.get()) == CONNECTION_BAD);
+  auto up = run({DSQLCTL, "local", "up", "--dir", c.dir.string()});
+  INFO(up.output);
+  CHECK(up.status == 0);
+  CHECK(up.output.find("the front door was not running: starting it") != std::string::npos);
+  CHECK(c.front_pid() != pid);
+  auto again = c.admin();
+  CHECK(PQstatus(again.get()) == CONNECTION_OK);
+  auto other = run({DSQLCTL, "local", "up", "--dir", c.dir.string(), "--cluster-id", "other"});
+  CHECK(other.status == 1);
+  CHECK(other.output.find("stop it first") != std::string::npos);
+  auto bad = run({DSQLCTL, "local", "up", "--dir", c.dir.string() + "-new", "--cluster-id", "Bad_Id"});
+  CHECK(bad.status == 1);
+  CHECK(bad.output.find("invalid cluster id") != std::string::npos);
+  std::error_code ec;
+  fs::remove_all(c.dir.string() + "-new", ec);
 }
 
 TEST_CASE("local hosts prints, adds and removes the /etc/hosts line of the DSQL-shaped name",
