@@ -33,14 +33,26 @@
 // Logs go to stderr (the daemon's DIR/front.log): one line per refusal and per
 // session, never a password or a token.
 //
-// Why a front end (and not, say, PostgreSQL's own TLS listener): PostgreSQL's grammar
-// cannot be extended, so `AWS IAM GRANT` sent by any client has to be rewritten
-// before the server parses it; and a backend slot is taken the moment PostgreSQL
-// accepts a TCP connection, so stalled TLS clients could take them all
-// (authentication_timeout is 60 s) -- reading the startup packet and the password
-// here first keeps them away. The costs measured (bench/front_door.sh, see
-// bench/RESULTS.md "Front door"): see the figures there; the relay is one extra
-// process hop per message.
+// Why a front end (and not PostgreSQL's own TLS listener with the dsql_iam hook, which
+// served the endpoint before): PostgreSQL's grammar cannot be extended, so `AWS IAM
+// GRANT` sent by any client must be rewritten before the server parses it; and a
+// PostgreSQL backend takes a slot the moment it reads a startup packet, so clients
+// that stall at the password prompt take them all for authentication_timeout (60 s).
+// Measured side by side in one run (bench/front_door.sh, bench/RESULTS.md "Front
+// door"; 2 shared cores under a sandboxed kernel, so ratios, not absolutes):
+//   - 200 clients stalled at the password prompt: through PostgreSQL's TLS every login
+//     and the break-glass superuser fail ("sorry, too many clients already"); through
+//     the front door 200 of 200 logins succeed, p99 18-22 ms, as without the flood.
+//   - connections/s with a token through the front door: 0.93-1.29x trust and
+//     1.8-2.3x scram-sha-256 over PostgreSQL's TLS, 1.15x a token over PostgreSQL's
+//     TLS (TLS ends in a long-lived process; the backend's login is one read and one
+//     write here).
+//   - queries (pgbench -S): with 4 clients 1.09-1.11x PostgreSQL's TLS (the backends
+//     do no TLS); with 1 client the extra hop costs 14-32 us per round trip (0.55-0.81x
+//     there): the relay does one read and one write each way per query, so what is
+//     left is the second process's wake-up.
+// The alternative keeps neither promise: no extension hook sees a query before the
+// parser, and PostgreSQL's TLS cannot keep stalled clients off its backend slots.
 #pragma once
 
 #include <chrono>

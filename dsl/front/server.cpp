@@ -213,7 +213,9 @@ public:
         const std::string end = relay(std::move(leftover));
         const auto secs = std::chrono::duration_cast<std::chrono::seconds>(clock::now() - started_).count();
         log_line("session of user \"" + printable(user_) + "\" from " + s_.peer + " ended after " +
-                 std::to_string(secs) + " s: " + end);
+                 std::to_string(secs) + " s: " + end + " (client: " + std::to_string(io_.client_reads) + " reads, " +
+                 std::to_string(io_.client_writes) + " writes; server: " + std::to_string(io_.backend_reads) +
+                 " reads, " + std::to_string(io_.backend_writes) + " writes; " + std::to_string(io_.polls) + " waits)");
     }
 
 private:
@@ -225,6 +227,9 @@ private:
     bool registered_ = false;
     clock::time_point started_;
     std::string client_encoding_;
+    struct {
+        unsigned long client_reads = 0, client_writes = 0, backend_reads = 0, backend_writes = 0, polls = 0;
+    } io_;  // of the relay, for the session's log line
 
     // --- client I/O with a deadline (login phase) ---
 
@@ -557,6 +562,7 @@ private:
             // write what waits, each side
             while (to_backend.pending() > 0) {
                 const ssize_t n = ::send(backend_, to_backend.buf.data() + to_backend.off, to_backend.pending(), MSG_NOSIGNAL);
+                ++io_.backend_writes;
                 if (n > 0) {
                     to_backend.consumed(static_cast<std::size_t>(n));
                 } else if (n < 0 && errno == EINTR) {
@@ -572,6 +578,7 @@ private:
             while (to_client.pending() > 0) {
                 const int n = SSL_write(s_.ssl, to_client.buf.data() + to_client.off,
                                         static_cast<int>(std::min<std::size_t>(to_client.pending(), 1 << 30)));
+                ++io_.client_writes;
                 if (n > 0) {
                     to_client.consumed(static_cast<std::size_t>(n));
                     continue;
@@ -610,6 +617,7 @@ private:
                 const auto until = closing ? hard_deadline : age_deadline;
                 const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(until - now).count() + 1;
                 const int r = ::poll(p, 2, static_cast<int>(std::clamp<long long>(ms, 0, 60 * 1000)));
+                ++io_.polls;
                 if (r < 0 && errno != EINTR) return std::string("poll failed: ") + std::strerror(errno);
                 if (r <= 0) continue;
                 client_ready = (p[0].revents & (POLLIN | POLLHUP | POLLERR)) != 0 ||
@@ -619,6 +627,7 @@ private:
             if (client_ready && can_read_client) {
                 ssl_read_wants_write = false;
                 const int n = SSL_read(s_.ssl, chunk.data(), static_cast<int>(chunk.size()));
+                ++io_.client_reads;
                 if (n > 0) {
                     from_client.in.append(chunk.data(), static_cast<std::size_t>(n));
                     if (!handle_client()) return "the client broke the protocol";
@@ -630,6 +639,7 @@ private:
             }
             if (backend_ready && can_read_backend) {
                 const ssize_t n = ::recv(backend_, chunk.data(), chunk.size(), 0);
+                ++io_.backend_reads;
                 if (n > 0) {
                     from_backend.in.append(chunk.data(), static_cast<std::size_t>(n));
                     if (!handle_backend()) return "the server broke the protocol";
