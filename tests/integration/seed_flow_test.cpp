@@ -97,6 +97,7 @@ struct seed_cluster {
   ~seed_cluster() {
     run({DSQLCTL, "local", "down", "--dir", dir.string()});
     std::error_code ec;
+    fs::remove(dir, ec);  // mkdtemp made it: down empties it but keeps it
     fs::remove_all(work, ec);
   }
 
