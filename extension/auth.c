@@ -16,6 +16,16 @@
  *	             trust lines stay trust (local tooling, break-glass)
  *	    require  every trust line needs a token, except the break-glass
  *	             path: the bootstrap superuser on the Unix socket
+ *	  In modes on and require, a Unix-socket connection whose startup packet
+ *	  sets dsql_iam.front_door = on is authenticated like a TCP one: that is
+ *	  how dsqlctl's front door (dsl/front/, the TLS endpoint of a local
+ *	  cluster) reaches the server, relaying the client's password (the token)
+ *	  to this hook.  The front door always sets it; a local client that sets
+ *	  it only makes its own login stricter.
+ *
+ *	  dsql_iam.endpoint lists the host names of the cluster (comma-
+ *	  separated, e.g. "<id>.dsql.<region>.on.aws, localhost, 127.0.0.1"): a
+ *	  token signed for any of them is accepted, for any other refused.
  *	  Lines with any other method (peer, scram-sha-256, reject, ...) are
  *	  never touched, so pg_hba.conf keeps full control.
  *
@@ -57,6 +67,7 @@
 #include "miscadmin.h"
 #include "storage/ipc.h"
 #include "utils/acl.h"
+#include "utils/builtins.h"
 #include "utils/guc.h"
 
 #include "dsql_iam.h"
@@ -86,6 +97,10 @@ static char *dsql_iam_endpoint = NULL;
 static char *dsql_iam_region = NULL;
 static char *dsql_iam_cluster_arn = NULL;
 static int	dsql_iam_max_clock_skew = 60;
+static bool dsql_iam_front_door = false;
+
+/* the startup parameter the front door sets on every connection it relays */
+#define DSQL_IAM_FRONT_DOOR_OPTION DSQL_IAM_PROVIDER ".front_door"
 
 static ClientAuthentication_hook_type prev_client_auth_hook = NULL;
 
@@ -380,6 +395,63 @@ done:
 	return result;
 }
 
+/*
+ * The entry of dsql_iam.endpoint (a comma-separated list of host names;
+ * blanks around entries ignored) equal to host, ignoring ASCII case, as a
+ * palloc'd string; NULL when none is.
+ */
+static char *
+endpoint_for(const char *host)
+{
+	const char *p = dsql_iam_endpoint;
+	size_t		hostlen = strlen(host);
+
+	while (p != NULL && *p != '\0')
+	{
+		const char *start;
+		const char *end;
+		const char *next = strchr(p, ',');
+
+		if (next == NULL)
+			next = p + strlen(p);
+		start = p;
+		end = next;
+		while (start < end && (*start == ' ' || *start == '\t'))
+			start++;
+		while (end > start && (end[-1] == ' ' || end[-1] == '\t'))
+			end--;
+		if ((size_t) (end - start) == hostlen &&
+			pg_strncasecmp(start, host, hostlen) == 0)
+			return pnstrdup(start, hostlen);
+		p = *next == ',' ? next + 1 : next;
+	}
+	return NULL;
+}
+
+/*
+ * Whether the startup packet set dsql_iam.front_door to a true value: the
+ * connection was relayed by the front door (see the file comment).  Read
+ * from the raw startup options because GUCs from the startup packet are
+ * applied only after authentication.
+ */
+static bool
+via_front_door(Port *port)
+{
+	int			n = list_length(port->guc_options);
+
+	for (int i = 0; i + 1 < n; i += 2)
+	{
+		const char *name = list_nth(port->guc_options, i);
+		const char *value = list_nth(port->guc_options, i + 1);
+		bool		on = false;
+
+		if (pg_strcasecmp(name, DSQL_IAM_FRONT_DOOR_OPTION) == 0 &&
+			parse_bool(value, &on) && on)
+			return true;
+	}
+	return false;
+}
+
 static void
 check_token(Port *port)
 {
@@ -392,6 +464,7 @@ check_token(Port *port)
 	bool		is_admin = strcmp(port->user_name, DSQL_IAM_ADMIN_ROLE) == 0;
 	const char *action = is_admin ? "dsql:DbConnectAdmin" : "dsql:DbConnect";
 	char	   *reason;
+	char	   *endpoint;
 
 	/* misconfiguration refuses before asking anything */
 	if (dsql_iam_endpoint == NULL || dsql_iam_endpoint[0] == '\0')
@@ -411,7 +484,11 @@ check_token(Port *port)
 	if (st != DSQL_TOKEN_OK)
 		refuse(port, "%s", dsql_token_status_text(st));
 
-	expect.host = dsql_iam_endpoint;
+	endpoint = endpoint_for(token->host);
+	if (endpoint == NULL)
+		refuse(port, "the token was signed for host \"%s\", which is not one of this cluster's names (dsql_iam.endpoint: %s) (access key %s)",
+			   token->host, dsql_iam_endpoint, token->access_key_id);
+	expect.host = endpoint;
 	expect.region = dsql_iam_region;
 	expect.admin = is_admin;
 	expect.now = (int64_t) time(NULL);
@@ -468,6 +545,7 @@ static void
 dsql_iam_client_auth(Port *port, int status)
 {
 	bool		unix_socket;
+	bool		remote;
 
 	if (prev_client_auth_hook)
 		prev_client_auth_hook(port, status);
@@ -477,6 +555,8 @@ dsql_iam_client_auth(Port *port, int status)
 	if (port->hba == NULL || port->hba->auth_method != uaTrust)
 		return;
 	unix_socket = port->raddr.addr.ss_family == AF_UNIX;
+	/* the front door's connections (dsl/front) reach us on the Unix socket: remote */
+	remote = !unix_socket || via_front_door(port);
 	/*
 	 * Off never opens TCP: with token authentication switched off, a TCP
 	 * trust line would admit every role without a password, so it is closed
@@ -484,17 +564,17 @@ dsql_iam_client_auth(Port *port, int status)
 	 */
 	if (dsql_iam_auth_mode == AUTH_MODE_OFF)
 	{
-		if (!unix_socket)
+		if (remote)
 			refuse(port, "dsql_iam.auth_mode is off: token authentication is switched off, so TCP trust lines are closed (use the Unix socket, or a password method such as scram-sha-256 in pg_hba.conf)");
 		return;
 	}
 	/* names no DSQL client sends, and ones that would forge log lines */
-	if (!unix_socket && !dsql_iam_log_text_is_safe(port->user_name))
+	if (remote && !dsql_iam_log_text_is_safe(port->user_name))
 		refuse(port, "the user name holds control characters or invalid UTF-8");
-	if (!unix_socket && !dsql_iam_log_text_is_safe(port->database_name))
+	if (remote && !dsql_iam_log_text_is_safe(port->database_name))
 		refuse(port, "the database name \"%s\" holds control characters or invalid UTF-8",
 			   port->database_name);
-	if (unix_socket)
+	if (!remote)
 	{
 		Oid			roleid;
 
@@ -532,8 +612,8 @@ dsql_iam_auth_init(void)
 							   GUC_SUPERUSER_ONLY,
 							   NULL, NULL, NULL);
 	DefineCustomStringVariable(DSQL_IAM_PROVIDER ".endpoint",
-							   "The host name tokens must be signed for (compared case-insensitively).",
-							   NULL,
+							   "The host names tokens may be signed for (comma-separated, compared case-insensitively).",
+							   "The cluster's names: e.g. <id>.dsql.<region>.on.aws, localhost, 127.0.0.1.",
 							   &dsql_iam_endpoint,
 							   "",
 							   PGC_SIGHUP,
@@ -555,6 +635,15 @@ dsql_iam_auth_init(void)
 							   PGC_SIGHUP,
 							   0,
 							   NULL, NULL, NULL);
+	DefineCustomBoolVariable(DSQL_IAM_FRONT_DOOR_OPTION,
+							 "Set by the front door on the connections it relays (startup packet only).",
+							 "A Unix-socket connection that sets it is authenticated like a TCP one: "
+							 "in auth_mode on and require it needs an IAM token.",
+							 &dsql_iam_front_door,
+							 false,
+							 PGC_BACKEND,
+							 GUC_NOT_IN_SAMPLE | GUC_DISALLOW_IN_FILE,
+							 NULL, NULL, NULL);
 	DefineCustomIntVariable(DSQL_IAM_PROVIDER ".max_clock_skew",
 							"Seconds a token may be dated in the future.",
 							NULL,

@@ -1,7 +1,10 @@
 #!/usr/bin/env bash
 # The seed flow end to end on a throwaway PostgreSQL 15 with dsql_iam (README's first
-# command runs this after set-up), reached as applications reach Aurora DSQL: TLS on
-# 127.0.0.1, the role as user name, a DSQL token (SigV4) as password. Steps:
+# command runs this after set-up), reached as applications reach Aurora DSQL: the
+# cluster's front door on 127.0.0.1 under its DSQL-shaped name local.dsql.us-east-1.on.aws,
+# TLS with sslmode=verify-full under the cluster's own CA, the role as user name, a
+# DSQL token (SigV4) signed for that name as password; strict mode on throughout (the
+# cluster refuses what Aurora DSQL refuses). Steps:
 #   1. dsqlctl local up            a fresh cluster in a temp dir (admin: not superuser),
 #                                  strict mode on (Aurora DSQL's SQL rules, ruleset 2026.09);
 #      dsqlctl iam sync            the seed's IAM principals, their DbConnect /
@@ -11,19 +14,18 @@
 #                                  account filled in, GRANT USAGE ON SCHEMA public: 0A000)
 #   3. seed-spec bootstrap         the seed spec (dsl/examples/seed.hpp) rendered for
 #                                  aurora_dsql: the very script one would run on DSQL
-#   4. dsqlctl sql --print         applied as admin over TLS with a DbConnectAdmin token
-#                                  (AWS IAM GRANT rewritten for local)
+#   4. psql -f bootstrap.sql       sent unchanged as admin through the endpoint with a
+#                                  DbConnectAdmin token: the front door takes DSQL's
+#                                  dialect (AWS IAM GRANT) on the wire, strict mode
+#                                  accepts every statement
 #   5. the seed's two tables       created by admin after the grants, as the seed does
-#   6. seed-spec apply             the engine, over TLS with a DbConnectAdmin token it
-#                                  signs (--iam-token): plan (drift gate: exit 3), apply
-#                                  (prints the plan it applied: the grants on the new
-#                                  tables), plan again (exit 0)
+#   6. seed-spec apply             the engine (target aurora_dsql), over the endpoint with a
+#                                  DbConnectAdmin token it signs (--iam-token): plan (drift
+#                                  gate: exit 3), apply (prints the plan it applied: the
+#                                  grants on the new tables), plan again (exit 0)
 #   7. apply a third time          catalogs dumped before and after must be identical
-#      (steps 4-7 run with strict mode off until the aurora_dsql renderer avoids schema
-#      public (lead, issue 10.4); the engine's postgres_local target is plain PostgreSQL)
-#   8. seed-flow matrix            strict mode on again; connect AS each role with a
-#                                  DbConnect token signed by its IAM principal and probe
-#                                  every cell
+#   8. seed-flow matrix            connect AS each role with a DbConnect token signed by
+#                                  its IAM principal and probe every cell
 #   9. dsqlctl local down          nothing left running
 # Exits non-zero on any error or any unexpected cell.
 set -euo pipefail
@@ -70,15 +72,17 @@ say "   the seed's IAM principals, policies and keys (dsqlctl iam sync)"
 "$SEED_SPEC" policies --account-id "$ACCOUNT_ID" --region us-east-1 --cluster-id local 2>/dev/null |
   "$DSQLCTL" iam --dir "$CLUSTER" sync --policies - | sed 's/^/    /'
 
-# psql as admin on the emulated endpoint: TLS, a fresh DbConnectAdmin token as password.
+NAME=$(sed -n 's/^cluster_id=//p' "$CLUSTER/dsqlctl.conf").dsql.us-east-1.on.aws
+# psql as admin on the emulated endpoint, as on DSQL: the cluster's name (hostaddr
+# instead of /etc/hosts), verify-full under its CA, a fresh DbConnectAdmin token.
 admin_psql() {
-  PGPASSWORD=$("$DSQLCTL" token generate --admin --dir "$CLUSTER" --hostname localhost --region us-east-1 \
+  PGPASSWORD=$("$DSQLCTL" token generate --admin --dir "$CLUSTER" --hostname "$NAME" --region us-east-1 \
                  --principal "arn:aws:iam::$ACCOUNT_ID:role/DsqlAdminRole") \
-  "$PG_BINDIR/psql" -X "host=localhost hostaddr=127.0.0.1 port=$PORT sslmode=require user=admin dbname=postgres" "$@"
+  "$PG_BINDIR/psql" -X "host=$NAME hostaddr=127.0.0.1 port=$PORT sslmode=verify-full sslrootcert=$CLUSTER/ca.crt user=admin dbname=postgres" "$@"
 }
-# A DSQL-dialect file applied as admin through the endpoint (the rewrite, then psql).
+# A DSQL-dialect file applied as admin through the endpoint, unchanged.
 apply_sql() {
-  "$DSQLCTL" sql --print "$1" | admin_psql -q -v ON_ERROR_STOP=1 -f -
+  admin_psql -q -v ON_ERROR_STOP=1 -f "$1"
 }
 
 step "2. the seed's own SQL (../shared/seed), run as written with dsqlctl sql as admin on the strict cluster"
@@ -115,12 +119,7 @@ echo "    The bootstrap's statements (each guarded and in its own transaction):"
 "$SEED_SPEC" bootstrap --target aurora_dsql --account-id "$ACCOUNT_ID" > "$WORK/bootstrap.sql"
 grep -E '^(CREATE|GRANT|AWS IAM)' "$WORK/bootstrap.sql" | sed 's/^/    /'
 
-# strict off until the aurora_dsql renderer avoids schema public (lead, issue 10.4);
-# steps 6-7 drive the engine's postgres_local target, plain PostgreSQL, as well
-say "   strict mode off for steps 4-7: our aurora_dsql bootstrap still grants on schema public (issue 10.4)"
-"$DSQLCTL" local strict off --dir "$CLUSTER" | sed 's/^/    /'
-
-step "4. applying the bootstrap as admin (dsqlctl sql rewrites AWS IAM GRANT)"
+step "4. applying the bootstrap as admin through the endpoint ($NAME, verify-full, strict mode): AWS IAM GRANT on the wire"
 apply_sql "$WORK/bootstrap.sql"
 echo "    applied: $(admin_psql -At -c \
   "SELECT count(*) FROM pg_roles WHERE rolname IN ('app_readonly','app_readwrite','user_service','reporting_readonly')") roles, $(admin_psql -At -c \
@@ -133,11 +132,12 @@ reach() {
   admin_psql -At -c "SELECT has_table_privilege('app_readonly', 'public.products', 'SELECT')"
 }
 echo "    app_readonly may read public.products now? $(reach)  (the grant ran before the table existed)"
-step "6. the engine's apply (seed-spec apply = dsql::main<seed::spec>) as admin over TLS: the plan it applied"
-# The engine connects like psql above (the endpoint, TLS, a DbConnectAdmin token as
-# password) but signs the token itself: --iam-token with the admin principal's key.
+step "6. the engine's apply (seed-spec apply = dsql::main<seed::spec>) as admin through the endpoint: the plan it applied"
+# The engine connects like psql above (the endpoint's name, verify-full under the
+# cluster's CA, a DbConnectAdmin token as password) but signs the token itself:
+# --iam-token with the admin principal's key.
 engine() {
-  "$SEED_SPEC" "$@" --target postgres_local --account-id "$ACCOUNT_ID" --dir "$CLUSTER" \
+  "$SEED_SPEC" "$@" --target aurora_dsql --account-id "$ACCOUNT_ID" --dir "$CLUSTER" \
     --iam-token --principal "arn:aws:iam::$ACCOUNT_ID:role/DsqlAdminRole"
 }
 # plan --exit-code is the drift gate: 3 = the new tables lack the spec's grants
@@ -170,9 +170,8 @@ echo "    idempotent: no output, pg_dumpall --schema-only identical before and a
 say "   IAM mappings (sys.iam_pg_role_mappings)"
 admin_psql -c 'SELECT arn, pg_role_name, grantor_pg_role_name FROM sys.iam_pg_role_mappings ORDER BY pg_role_name'
 
-"$DSQLCTL" local strict on --dir "$CLUSTER" | sed 's/^/    /'
-step "8. strict mode on again: connecting as each role with its IAM principal's DbConnect token (no SET ROLE) and probing the matrix"
-"$SEED_FLOW" matrix --iam-dir "$CLUSTER" --port "$PORT"
+step "8. connecting as each role to $NAME (verify-full) with its IAM principal's DbConnect token (no SET ROLE) and probing the matrix"
+"$SEED_FLOW" matrix --iam-dir "$CLUSTER"
 
 step "9. stopping the cluster"
 "$DSQLCTL" local down --dir "$CLUSTER"

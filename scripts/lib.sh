@@ -5,7 +5,17 @@ DSQL_PACKAGES=(
   postgresql-15 postgresql-server-dev-15 libkrb5-dev libpqxx-dev libsqlite3-dev
   libssl-dev catch2 libbenchmark-dev cmake g++ make pkg-config time
   python3-botocore nlohmann-json3-dev openssl clang-14 libclang-rt-14-dev
+  ca-certificates
 )
+
+# Node.js and npm for the connector test (tests/integration/connectors): the machine's
+# own `node` when there is one (whatever its source); Debian's nodejs and npm where
+# node is missing (npm alone where only npm is).
+dsql_node_packages() {
+  if ! command -v node >/dev/null 2>&1; then echo nodejs npm
+  elif ! command -v npm >/dev/null 2>&1; then echo npm
+  fi
+}
 
 # The unprivileged OS user that runs PostgreSQL when we are root (initdb refuses root).
 DSQL_RUN_USER=${DSQL_RUN_USER:-dsqlrun}

@@ -13,6 +13,8 @@ missing=()
 for p in "${DSQL_PACKAGES[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
 done
+read -r -a node_missing <<<"$(dsql_node_packages)"
+missing+=("${node_missing[@]}")
 if [ ${#missing[@]} -gt 0 ]; then
   say "installing Debian packages: ${missing[*]}"
   as_root apt-get update -qq

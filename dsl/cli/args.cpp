@@ -14,6 +14,7 @@ const char* const overview =
     "  local status   is it running, and how to connect (exit 3 when not running)\n"
     "  local psql     run psql on it as admin\n"
     "  local strict   turn strict mode (Aurora DSQL's SQL rules) on or off, no restart\n"
+    "  local hosts    its DSQL-shaped name in /etc/hosts (--add, --remove)\n"
     "  sql            run a DSQL-dialect script (AWS IAM GRANT/REVOKE) on it with psql\n"
     "  plan           the ordered change from a live database to a spec (--spec FILE)\n"
     "  apply          plan, execute, inspect again (convergence)\n"
@@ -29,8 +30,16 @@ const char* const dir_help =
 
 struct spec {
     bool port = false, quiet = false, keep_data = false, user = false, print = false, file = false,
-         passthrough = false, no_strict = false;
+         passthrough = false, no_strict = false, front = false, hosts = false;
 };
+
+int parse_count(const std::string& arg, const std::string& v, const std::string& topic) {
+    int n = 0;
+    const auto [end, ec] = std::from_chars(v.data(), v.data() + v.size(), n);
+    if (ec != std::errc() || end != v.data() + v.size() || n < 1)
+        throw usage_error(arg + " needs a positive whole number, not '" + v + "'", topic);
+    return n;
+}
 
 int parse_port(const std::string& v, const std::string& topic) {
     int port = 0;
@@ -83,6 +92,24 @@ void parse_options(const std::vector<std::string>& a, std::size_t i, const spec&
         } else if (s.user && (arg == "--user" || arg == "-U")) {
             c.user = take();
             if (c.user.empty()) throw usage_error("--user needs a non-empty value", c.topic);
+        } else if (s.front && arg == "--cluster-id") {
+            c.cluster_id = take();
+        } else if (s.front && arg == "--region") {
+            c.region = take();
+        } else if (s.front && arg == "--max-connections") {
+            c.max_connections = parse_count(arg, take(), c.topic);
+        } else if (s.front && arg == "--connection-rate") {
+            c.connection_rate = parse_count(arg, take(), c.topic);
+        } else if (s.front && arg == "--connection-burst") {
+            c.connection_burst = parse_count(arg, take(), c.topic);
+        } else if (s.front && arg == "--max-connection-age") {
+            c.max_connection_age = parse_count(arg, take(), c.topic);
+        } else if (s.front && arg == "--auth-timeout") {
+            c.auth_timeout = parse_count(arg, take(), c.topic);
+        } else if (s.hosts && (arg == "--add" || arg == "--remove")) {
+            no_value();
+            (arg == "--add" ? c.hosts_add : c.hosts_remove) = true;
+            if (c.hosts_add && c.hosts_remove) throw usage_error("give --add or --remove, not both", c.topic);
         } else if (s.print && arg == "--print") {
             no_value();
             c.print = true;
@@ -123,13 +150,13 @@ command parse_args(const std::vector<std::string>& a) {
     }
     if (first == "local") {
         c.topic = "local";
-        if (a.size() < 2) throw usage_error("missing local subcommand (up, down, status, psql, strict)", "local");
+        if (a.size() < 2) throw usage_error("missing local subcommand (up, down, status, psql, strict, hosts)", "local");
         const std::string& sub = a[1];
         if (sub == "--help" || sub == "-h") return c;
         spec s;
         if (sub == "up") {
             c.kind = command_kind::local_up;
-            s.port = s.quiet = s.no_strict = true;
+            s.port = s.quiet = s.no_strict = s.front = true;
         } else if (sub == "down") {
             c.kind = command_kind::local_down;
             s.keep_data = true;
@@ -150,6 +177,9 @@ command parse_args(const std::vector<std::string>& a) {
             c.strict = a[2] == "on";
             parse_options(a, 3, s, c);
             return c;
+        } else if (sub == "hosts") {
+            c.kind = command_kind::local_hosts;
+            s.hosts = true;
         } else {
             throw usage_error("unknown local subcommand " + sub, "local");
         }
@@ -171,21 +201,33 @@ command parse_args(const std::vector<std::string>& a) {
 std::string usage(std::string_view topic) {
     if (topic.empty()) return overview;
     if (topic == "local")
-        return "usage: dsqlctl local <up|down|status|psql|strict> [options]\n"
+        return "usage: dsqlctl local <up|down|status|psql|strict|hosts> [options]\n"
                "  A throwaway PostgreSQL 15 with the dsql_iam extension: a Unix socket (trust), and the\n"
-               "  emulated DSQL endpoint, TLS on 127.0.0.1 with IAM tokens as passwords; and a\n"
-               "  DSQL-like admin role (LOGIN CREATEROLE, owns postgres, not superuser).\n"
+               "  emulated DSQL endpoint <id>.dsql.<region>.on.aws on 127.0.0.1 (the front door: TLS\n"
+               "  with SNI under the cluster's own CA, IAM tokens as passwords, DSQL's dialect and\n"
+               "  quotas); and a DSQL-like admin role (LOGIN CREATEROLE, owns postgres, not superuser).\n"
                "  As root the server runs as the OS user dsqlrun ($DSQL_RUN_USER), created on first use.\n"
                "  Strict mode (on by default) refuses what Aurora DSQL refuses: dsqlctl local strict on|off.\n";
     if (topic == "local up")
-        return std::string("usage: dsqlctl local up [--dir DIR] [--port PORT] [--quiet] [--no-strict]\n"
-                           "  Create (initdb) if needed and start the cluster; idempotent. Prints how to connect.\n") +
+        return std::string("usage: dsqlctl local up [--dir DIR] [--port PORT] [--quiet] [--no-strict] [--cluster-id ID]\n"
+                           "                       [--region R] [--max-connections N] [--connection-rate N]\n"
+                           "                       [--connection-burst N] [--max-connection-age S] [--auth-timeout S]\n"
+                           "  Create (initdb) if needed and start the cluster and its front door; idempotent.\n"
+                           "  Prints how to connect. Each option is kept in DIR for later starts.\n") +
                dir_help +
                "  --port PORT      port of the Unix socket and of 127.0.0.1 (default: a free port, kept)\n"
                "  --quiet, -q      no progress lines\n"
                "  --no-strict      strict mode off: plain PostgreSQL 15 rules (default: on, Aurora DSQL's\n"
                "                   SQL rules; also set on a running cluster)\n"
-               "  DSQL_LOCAL_NO_EXTENSION=1 skips dsql_iam (development only).\n";
+               "  --cluster-id ID  the endpoint is ID.dsql.REGION.on.aws (default local)\n"
+               "  --region R       (default us-east-1); tokens are signed for R, policies name\n"
+               "                   arn:aws:dsql:R:123456789012:cluster/ID\n"
+               "  --max-connections N     open connections, then 53300 (default 100; DSQL: 10,000)\n"
+               "  --connection-rate N     new connections per second, then 53400 (default 100, as DSQL)\n"
+               "  --connection-burst N    burst capacity of that rate (default 1000, as DSQL)\n"
+               "  --max-connection-age S  a session ends after S seconds (default 3600, as DSQL)\n"
+               "  --auth-timeout S        seconds a client has for TLS, startup and token (default 10)\n"
+               "  DSQL_LOCAL_NO_EXTENSION=1 skips dsql_iam and the front door (development only).\n";
     if (topic == "local down")
         return std::string("usage: dsqlctl local down [--dir DIR] [--keep-data]\n"
                            "  Stop the cluster and remove its directory. A missing directory is not an error.\n") +
@@ -207,6 +249,12 @@ std::string usage(std::string_view topic) {
                dir_help +
                "  --user, -U USER  database user (default admin); as the bootstrap superuser postgres\n"
                "                   (break-glass) search_path is pinned to pg_catalog: qualify other names\n";
+    if (topic == "local hosts")
+        return std::string("usage: dsqlctl local hosts [--dir DIR] [--add | --remove]\n"
+                           "  Print the /etc/hosts line that resolves the cluster's DSQL-shaped name to\n"
+                           "  127.0.0.1; --add appends it (as root), --remove takes it out again.\n"
+                           "  $DSQL_HOSTS_FILE names another file.\n") +
+               dir_help;
     if (topic == "sql")
         return std::string("usage: dsqlctl sql FILE|- [--dir DIR] [--user USER] [--print]\n"
                            "  Rewrite the DSQL dialect (AWS IAM GRANT/REVOKE) of a psql script into calls of\n"

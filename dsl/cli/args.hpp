@@ -3,6 +3,7 @@
 #pragma once
 
 #include <filesystem>
+#include <optional>
 #include <stdexcept>
 #include <string>
 #include <string_view>
@@ -10,7 +11,7 @@
 
 namespace dsql::cli {
 
-enum class command_kind { help, version, local_up, local_down, local_status, local_psql, local_strict, sql };
+enum class command_kind { help, version, local_up, local_down, local_status, local_psql, local_strict, local_hosts, sql };
 
 struct command {
     command_kind kind = command_kind::help;
@@ -24,6 +25,11 @@ struct command {
     std::string file;                    ///< sql FILE ("-" = stdin)
     bool print = false;                  ///< sql --print
     std::vector<std::string> psql_args;  ///< local psql -- ARGS...
+    // local up: the front door (nullopt: what the cluster records, else the defaults)
+    std::optional<std::string> cluster_id, region;
+    std::optional<int> max_connections, connection_rate, connection_burst, max_connection_age, auth_timeout;
+    bool hosts_add = false;              ///< local hosts --add
+    bool hosts_remove = false;           ///< local hosts --remove
 };
 
 /// Bad command line: exit status 2; topic names the usage text to show.

@@ -15,6 +15,7 @@
 #include "cli/iam_cmd.hpp"
 #include "cli/engine_cmd.hpp"
 #include "local/cluster.hpp"
+#include "local/hosts.hpp"
 #include "sql/dialect.hpp"
 
 namespace {
@@ -74,15 +75,43 @@ void print_info(const local::cluster_info& info) {
               << "  socket:    " << (info.socket_dir / (".s.PGSQL." + std::to_string(info.port))).string() << "\n"
               << "  log:       " << info.log_file.string() << "\n"
               << "  dsql_iam:  " << (info.extension ? "preloaded and created" : "NOT loaded (DSQL_LOCAL_NO_EXTENSION=1)")
-              << "\n"
-              << (info.tcp ? "  endpoint:  " + info.tcp_conninfo() + " (password: dsqlctl token generate --hostname " +
-                                 std::string(local::local_endpoint) + " --region " + std::string(local::local_region) +
-                                 " ...)\n  IAM state: " + info.iam_state.string() + " (dsqlctl iam --dir DIR ...)\n"
-                           : std::string())
-              << strict_line(info)
-              << "  psql:      " << shell_line(info.psql_argv()) << "\n"
+              << "\n";
+    if (info.tcp) {
+        const std::string port = std::to_string(info.port);
+        const auto& l = info.limits;
+        std::cout << "  endpoint:  " << info.endpoint << ":" << port << " (also localhost:" << port
+                  << "), TLS with SNI, IAM tokens\n"
+                  << "  front door: "
+                  << (info.front_pid ? "pid " + std::to_string(info.front_pid) : std::string("NOT running (dsqlctl local up starts it)"))
+                  << ", log " << (info.dir / "front.log").string() << "\n"
+                  << "  limits:    " << l.max_connections << " connections (53300), " << l.connection_rate
+                  << " new/s with bursts of " << l.connection_burst << " (53400), sessions end after "
+                  << l.max_connection_age << " s, login within " << l.auth_timeout << " s\n"
+                  << "  cluster:   " << info.cluster_arn << "\n"
+                  << "  IAM state: " << info.iam_state.string() << " (dsqlctl iam --dir DIR ...)\n";
+    }
+    std::cout << strict_line(info)
+              << "  psql:      " << shell_line(info.psql_argv()) << "  (Unix socket)\n"
               << "  conninfo:  " << info.conninfo() << "\n"
               << "  or:        dsqlctl local psql --dir " << shell_word(info.dir.string()) << "\n";
+    if (!info.tcp) return;
+    const std::string d = shell_word(info.dir.string());
+    const std::string ca = shell_word(info.ca_file.string());
+    const bool resolves = local::hosts_maps(local::hosts_file(), info.endpoint);
+    std::cout << "\nConnect as to Aurora DSQL (sslmode=verify-full; trust the cluster's CA " << info.ca_file.string()
+              << "):\n"
+              << "  export PGSSLROOTCERT=" << ca << "                # libpq: psql, psycopg, pgx (sslrootcert=)\n"
+              << "  export NODE_EXTRA_CA_CERTS=" << ca << "          # Node.js: AWS's node-postgres connector\n"
+              << "  export SSL_CERT_FILE=" << ca << " AWS_CA_BUNDLE=" << ca
+              << "  # Python, Go, AWS CLI: replaces the system roots\n"
+              << "  name:  " << info.endpoint
+              << (resolves ? " resolves to 127.0.0.1 (" + local::hosts_file().string() + ")\n"
+                           : " does not resolve here: dsqlctl local hosts --add --dir " + d +
+                                 " (as root) adds\n         \"" + local::hosts_line(info.endpoint) +
+                                 "\" to /etc/hosts; libpq can use hostaddr=127.0.0.1 instead\n")
+              << "  token: dsqlctl token generate --dir " << d << " --hostname " << info.endpoint << " --region "
+              << info.region << " --principal ARN [--admin]\n"
+              << "  psql \"" << info.tcp_conninfo() << "\"\n";
 }
 
 local::cluster_info require_running(const command& c) {
@@ -108,7 +137,16 @@ int run_command(const command& c) {
         case command_kind::help: std::cout << dsql::cli::usage(c.topic); return exit_ok;
         case command_kind::version: std::cout << "dsqlctl 0.1.0\n"; return exit_ok;
         case command_kind::local_up: {
-            const auto info = local::up(local::cluster_options{dir_of(c), c.port, c.quiet, c.strict});
+            local::cluster_options o{dir_of(c), c.port, c.quiet};
+            o.strict = c.strict;
+            o.cluster_id = c.cluster_id;
+            o.region = c.region;
+            o.max_connections = c.max_connections;
+            o.connection_rate = c.connection_rate;
+            o.connection_burst = c.connection_burst;
+            o.max_connection_age = c.max_connection_age;
+            o.auth_timeout = c.auth_timeout;
+            const auto info = local::up(o);
             print_info(info);
             return exit_ok;
         }
@@ -153,6 +191,23 @@ int run_command(const command& c) {
             std::cout.flush();
             execv(args[0], args.data());
             throw local::cluster_error("cannot run " + argv[0] + ": " + std::strerror(errno));
+        }
+        case command_kind::local_hosts: {
+            const auto info = require_running(c);
+            if (!info.tcp) throw local::cluster_error("the cluster has no endpoint (started without dsql_iam)");
+            const auto file = local::hosts_file();
+            if (c.hosts_add) {
+                const auto r = local::add_hosts_entry(file, info.endpoint);
+                std::cout << (r == local::hosts_change::added ? "added to " : "already in ") << file.string() << ": "
+                          << local::hosts_line(info.endpoint) << "\n";
+            } else if (c.hosts_remove) {
+                const auto r = local::remove_hosts_entry(file, info.endpoint);
+                std::cout << (r == local::hosts_change::removed ? "removed from " : "no line of dsqlctl in ")
+                          << file.string() << " for " << info.endpoint << "\n";
+            } else {
+                std::cout << local::hosts_line(info.endpoint) << "\n";
+            }
+            return exit_ok;
         }
         case command_kind::sql: {
             const std::string text = read_input(c.file);

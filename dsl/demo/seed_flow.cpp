@@ -90,6 +90,7 @@ std::string conninfo(const endpoint& where, const connect_options& how, std::str
     << " user=" << quote(user) << " connect_timeout=10 application_name='seed-flow'";
   if (!how.hostaddr.empty()) s << " hostaddr=" << quote(how.hostaddr);
   if (!how.sslmode.empty()) s << " sslmode=" << quote(how.sslmode);
+  if (!how.sslrootcert.empty()) s << " sslrootcert=" << quote(how.sslrootcert);
   if (how.password) s << " password=" << quote(how.password(user));
   return s.str();
 }

@@ -49,11 +49,13 @@ struct endpoint {
 };
 
 // How to connect beyond the endpoint. For the emulated DSQL endpoint of `dsqlctl
-// local up`: host "localhost" in the endpoint, hostaddr 127.0.0.1, sslmode "require"
-// and a password per role (a DSQL token signed by the role's IAM principal).
+// local up`: host <id>.dsql.<region>.on.aws in the endpoint, hostaddr 127.0.0.1,
+// sslmode "verify-full" under the cluster's CA (sslrootcert DIR/ca.crt) and a password
+// per role (a DSQL token signed by the role's IAM principal).
 struct connect_options {
-  std::string hostaddr;  // empty: not given
-  std::string sslmode;   // empty: libpq's default
+  std::string hostaddr;     // empty: not given
+  std::string sslmode;      // empty: libpq's default
+  std::string sslrootcert;  // empty: not given
   std::function<std::string(std::string_view role)> password;  // empty: none
 };
 

@@ -39,14 +39,19 @@ std::string usage(std::string_view program, bool builtin) {
          "                     connectors do: DbConnectAdmin for user admin, else DbConnect, signed\n"
          "                     for the host (no port); automatic when the host is\n"
          "                     <id>.dsql.<region>.on.aws and no password is given (conninfo, PGPASSWORD).\n"
-         "                     With --dir: the cluster's TLS endpoint (127.0.0.1), signed for localhost\n"
-         "                     us-east-1. The token is never printed. Each option below implies it:\n"
+         "                     With --dir: the cluster's front door (127.0.0.1) under its name\n"
+         "                     <id>.dsql.<region>.on.aws. The token is never printed, and sent only\n"
+         "                     over sslmode=verify-full (system roots; a local cluster's own CA).\n"
+         "                     Each option below implies it:\n"
          "  --region R         signing region (default: the host's, else AWS_REGION, AWS_DEFAULT_REGION)\n"
          "  --expires-in S     token lifetime in seconds (default 900)\n"
          "  --profile P        the profile of ~/.aws/credentials (default: AWS_ACCESS_KEY_ID and\n"
          "                     AWS_SECRET_ACCESS_KEY, else AWS_PROFILE, else default)\n"
          "  --principal ARN    sign with the key of this IAM principal in the local IAM state\n"
          "                     (--dir's iam.sqlite, else $DSQL_IAM_STATE), as `dsqlctl token generate`\n"
+         "  --insecure-unverified-tls-for-tests\n"
+         "                     keep the conninfo's sslmode even if it does not verify the server:\n"
+         "                     a token could go to an impostor. Tests only, never a real cluster\n"
          "  --spec FILE        the spec as JSON (- for standard input)\n"
          "  --target T         aurora_dsql or postgres_local (default postgres_local; aurora_dsql\n"
          "                     when the host name contains .dsql.)\n"
@@ -114,8 +119,9 @@ options parse(const std::vector<std::string>& a, bool builtin) {
       if (!o.on) throw usage_error("--target must be aurora_dsql or postgres_local, not '" + t + "'");
     } else if (arg == "--account-id") o.account_id = take();
     else if (arg == "--iam-token" || arg == "--region" || arg == "--profile" || arg == "--principal" ||
-             arg == "--expires-in") {
+             arg == "--expires-in" || arg == "--insecure-unverified-tls-for-tests") {
       o.token.requested = true;  // each token option asks for token authentication
+      if (arg == "--insecure-unverified-tls-for-tests") o.token.insecure_tls = true;
       if (arg == "--region") o.token.region = take();
       else if (arg == "--profile") o.token.profile = take();
       else if (arg == "--principal") o.token.principal = take();

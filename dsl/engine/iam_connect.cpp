@@ -7,6 +7,7 @@
 #include <cstdlib>
 #include <ctime>
 #include <filesystem>
+#include <iostream>
 #include <memory>
 
 #include "engine/engine.hpp"
@@ -129,10 +130,14 @@ endpoint parse_conninfo(const std::string& conninfo) {
     if (k == "host") e.host = o->val;
     else if (k == "user") e.user = o->val;
     else if (k == "password") e.password_in_conninfo = true;
+    else if (k == "sslmode") e.sslmode = o->val;
+    else if (k == "sslrootcert") e.sslrootcert_given = true;
     if (k == "password") continue;  // replaced by the token when one is used
     if (!e.keywords.empty()) e.keywords += ' ';
     e.keywords += std::string(k) + "=" + quote(o->val);
   }
+  if (e.sslmode.empty()) e.sslmode = env("PGSSLMODE");
+  if (!env("PGSSLROOTCERT").empty()) e.sslrootcert_given = true;
   if (e.host.empty()) e.host = env("PGHOST");
   if (e.user.empty()) e.user = env("PGUSER");
   if (e.user.empty()) e.user = os_user();
@@ -148,6 +153,41 @@ std::string with_password(const std::string& keywords, std::string_view token) {
   return keywords + (keywords.empty() ? "" : " ") + "password=" + quote(token);
 }
 
+std::optional<std::string> system_root_certificates() {
+  if (PQlibVersion() >= 160000) return std::string("system");
+  for (const char* p : {"/etc/ssl/certs/ca-certificates.crt", "/etc/pki/tls/certs/ca-bundle.crt",
+                        "/etc/ssl/ca-bundle.pem", "/etc/ssl/cert.pem"}) {
+    std::error_code ec;
+    if (std::filesystem::is_regular_file(p, ec)) return std::string(p);
+  }
+  return std::nullopt;
+}
+
+std::string require_verified_tls(const std::string& keywords, const token_options& o) {
+  const endpoint e = parse_conninfo(keywords);
+  if (o.insecure_tls) {
+    std::cerr << "WARNING: " << insecure_tls_option << ": the IAM token is sent with sslmode="
+              << (e.sslmode.empty() ? std::string("prefer (libpq's default)") : e.sslmode)
+              << ", to a server whose certificate may not have been verified. Tests only.\n";
+    return keywords;
+  }
+  if (!e.sslmode.empty() && e.sslmode != "verify-full")
+    throw engine_error("an IAM token is sent only over TLS whose certificate and host name are verified "
+                       "(sslmode=verify-full), and the connection asks for sslmode=" + e.sslmode +
+                       ": a server that is not the cluster would receive a token it can replay. Remove the sslmode "
+                       "(verify-full is the default with a token) or use verify-full; " +
+                       std::string(insecure_tls_option) + " exists for tests against servers without a certificate");
+  std::string out = keywords + (keywords.empty() ? "" : " ") + "sslmode='verify-full' gssencmode='disable'";
+  if (!e.sslrootcert_given) {
+    const auto roots = system_root_certificates();
+    if (!roots)
+      throw engine_error("no system root certificates for sslmode=verify-full: install ca-certificates or give "
+                         "sslrootcert=FILE in the conninfo (PGSSLROOTCERT)");
+    out += " sslrootcert=" + quote(*roots);
+  }
+  return out;
+}
+
 std::string connection_string(const token_options& o, const std::string& conninfo, const std::string& dir,
                                const std::string& user) {
   if (!dir.empty()) {
@@ -157,9 +197,12 @@ std::string connection_string(const token_options& o, const std::string& conninf
     if (!info->tcp)
       throw engine_error("the cluster in " + dir + " has no TLS endpoint with IAM authentication (started without "
                          "the dsql_iam extension): --iam-token needs one");
-    const std::string region = o.region.value_or(std::string(dsql::local::local_region));
-    return with_password(info->tcp_conninfo(user),
-                         sign(o, std::string(dsql::local::local_endpoint), region, user, info->iam_state.string()));
+    if (info->front_pid == 0)
+      throw engine_error("the front door of the cluster in " + dir + " is not running: run `dsqlctl local up --dir " +
+                         dir + "` to start it");
+    const std::string region = o.region.value_or(info->region);
+    // tcp_conninfo: sslmode=verify-full under the cluster's CA, SNI and token for its name
+    return with_password(info->tcp_conninfo(user), sign(o, info->endpoint, region, user, info->iam_state.string()));
   }
   const endpoint e = parse_conninfo(conninfo);
   if (!wants_token(o, e)) return conninfo;
@@ -172,7 +215,8 @@ std::string connection_string(const token_options& o, const std::string& conninf
   if (!region)
     throw engine_error("no region to sign the IAM token for " + e.host +
                        ": give --region R or set AWS_REGION (a host <id>.dsql.<region>.on.aws names its own)");
-  return with_password(e.keywords, sign(o, e.host, *region, e.user, env("DSQL_IAM_STATE")));
+  const std::string keywords = require_verified_tls(e.keywords, o);  // before anything is signed
+  return with_password(keywords, sign(o, e.host, *region, e.user, env("DSQL_IAM_STATE")));
 }
 
 }  // namespace dsql::engine::iam_connect

@@ -25,6 +25,9 @@
 #include <pqxx/pqxx>
 
 #include "iam/state.hpp"
+#include "local/certificates.hpp"
+#include "local/files.hpp"
+#include "local/front_daemon.hpp"
 
 #ifndef DSQL_PG_BINDIR_DEFAULT
 #define DSQL_PG_BINDIR_DEFAULT "/usr/lib/postgresql/15/bin"
@@ -86,58 +89,14 @@ fs::path absolute_dir(const fs::path& dir) {
     return p;
 }
 
-std::string user_name_of(uid_t uid) {
-    passwd pw{};
-    passwd* found = nullptr;
-    std::vector<char> buf(16384);
-    if (getpwuid_r(uid, &pw, buf.data(), buf.size(), &found) == 0 && found)
-        return std::string(pw.pw_name) + " (uid " + std::to_string(uid) + ")";
-    return "uid " + std::to_string(uid);
-}
-
-std::string mode_text(mode_t m) {
-    char buf[8];
-    std::snprintf(buf, sizeof buf, "%04o", static_cast<unsigned>(m & 07777));
-    return buf;
-}
-
-// --- files, opened without following symbolic links ----------------------------------
-
-// Reads a regular file of at most max_bytes without following a final symbolic link
-// (nor blocking on a FIFO). Returns 0 or an errno value: ELOOP for a symbolic link,
-// EINVAL for something that is not a regular file, EFBIG when too large.
-int read_small_file(const fs::path& path, std::size_t max_bytes, std::string& out, struct stat& st) {
-    const int fd = open(path.c_str(), O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
-    if (fd < 0) return errno;
-    int rc = 0;
-    if (fstat(fd, &st) != 0) rc = errno;
-    else if (!S_ISREG(st.st_mode)) rc = EINVAL;
-    else if (static_cast<std::size_t>(st.st_size) > max_bytes) rc = EFBIG;
-    out.clear();
-    char buf[4096];
-    while (rc == 0) {
-        const ssize_t n = read(fd, buf, sizeof buf);
-        if (n < 0) {
-            if (errno == EINTR) continue;
-            rc = errno;
-        } else if (n == 0) {
-            break;
-        } else {
-            out.append(buf, static_cast<std::size_t>(n));
-            if (out.size() > max_bytes) rc = EFBIG;
-        }
-    }
-    close(fd);
-    return rc;
-}
-
 // --- state file ---------------------------------------------------------------
 //
 // DIR/dsqlctl.conf is written by `up` as the invoking user (root's file when root,
 // mode 0644, although DIR belongs to the run user), and read only when it still is:
 // the run user (the database server) can replace it, and the replacement is then
 // its file, which we refuse. It never names a program or a user to run as: only the
-// port, whether dsql_iam is on, and how many directory levels `up` created;
+// port, whether dsql_iam is on, how many directory levels `up` created, the
+// cluster's id and region and the front door's limits (each checked when read);
 // run_user and pg_bindir are written for people and ignored when read.
 
 constexpr std::size_t max_state_bytes = 64 * 1024;
@@ -146,6 +105,23 @@ struct state {
     int port = 0;      ///< 0: none recorded
     bool extension = true;
     int created = 0;   ///< path levels `up` created: 0 none, 1 DIR, 2 DIR and its parent, ...
+    std::string cluster_id{default_cluster_id};
+    std::string region{default_region};
+    front_door_limits limits;
+};
+
+// The bounds of each front-door limit (dsqlctl.conf and `local up` options).
+struct limit_field {
+    const char* key;
+    int front_door_limits::*field;
+    int lo, hi;
+};
+constexpr limit_field limit_fields[] = {
+    {"max_connections", &front_door_limits::max_connections, 1, 100000},
+    {"connection_rate", &front_door_limits::connection_rate, 1, 100000},
+    {"connection_burst", &front_door_limits::connection_burst, 1, 1000000},
+    {"max_connection_age", &front_door_limits::max_connection_age, 1, 366 * 86400},
+    {"auth_timeout", &front_door_limits::auth_timeout, 1, 600},
 };
 
 std::optional<int> parse_int(const std::string& s, int lo, int hi) {
@@ -210,6 +186,19 @@ state read_state(const fs::path& dir) {
             const auto v = parse_int(value, 0, levels);
             if (!v) throw bad();
             s.created = *v;
+        } else if (key == "cluster_id") {
+            if (cluster_id_problem(value)) throw bad();
+            s.cluster_id = value;
+        } else if (key == "region") {
+            if (region_problem(value)) throw bad();
+            s.region = value;
+        } else {
+            for (const auto& f : limit_fields) {
+                if (key != f.key) continue;
+                const auto v = parse_int(value, f.lo, f.hi);
+                if (!v) throw bad();
+                s.limits.*f.field = *v;
+            }
         }
         // run_user, pg_bindir: informational only, never used.
     }
@@ -222,35 +211,6 @@ bool has_state_file(const fs::path& dir) {
     if (lstat((dir / state_file_name).c_str(), &st) == 0) return true;
     if (errno == ENOENT || errno == ENOTDIR) return false;
     refuse_state(dir / state_file_name, errno);
-}
-
-// Writes path through a fresh temporary file (O_EXCL, O_NOFOLLOW: never through a
-// link planted by someone else) renamed over it. owner: chown to this user (as root).
-void write_file(const fs::path& path, const std::string& text, mode_t mode,
-                const std::optional<os_user>& owner = std::nullopt) {
-    const fs::path tmp = path.string() + ".tmp";
-    if (unlink(tmp.c_str()) != 0 && errno != ENOENT)
-        throw cluster_error("cannot remove " + tmp.string() + ": " + std::strerror(errno));
-    const int fd = open(tmp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
-    if (fd < 0) throw cluster_error("cannot create " + tmp.string() + ": " + std::strerror(errno));
-    std::string_view rest = text;
-    int err = 0;
-    while (!rest.empty() && err == 0) {
-        const ssize_t n = write(fd, rest.data(), rest.size());
-        if (n < 0) {
-            if (errno != EINTR) err = errno;
-        } else {
-            rest.remove_prefix(static_cast<std::size_t>(n));
-        }
-    }
-    if (err == 0 && fchmod(fd, mode) != 0) err = errno;
-    if (err == 0 && owner && geteuid() == 0 && fchown(fd, owner->uid, owner->gid) != 0) err = errno;
-    close(fd);
-    if (err == 0 && rename(tmp.c_str(), path.c_str()) != 0) err = errno;
-    if (err != 0) {
-        unlink(tmp.c_str());
-        throw cluster_error("cannot write " + path.string() + ": " + std::strerror(err));
-    }
 }
 
 // --- server settings ------------------------------------------------------------
@@ -297,50 +257,47 @@ int free_tcp_port() {
 
 // pg_hba.conf of the local cluster: the Unix socket stays trust (tooling and the
 // bootstrap superuser's break-glass path; dsql_iam.auth_mode = on leaves sockets
-// alone); TLS on 127.0.0.1 is "trust" taken over by the dsql_iam auth hook, so a
-// connection there needs a DSQL token as its password; everything else is refused.
+// alone) -- except for the connections the front door relays, which set
+// dsql_iam.front_door=on and so need a DSQL token, which the dsql_iam auth hook
+// verifies; the front door refuses any login the server does not ask a token for.
+// PostgreSQL listens on no TCP address; TCP lines would be refused anyway.
 std::string hba_conf(bool extension) {
     std::ostringstream o;
     o << "# Written by dsqlctl local up on every start; edits here are overwritten.\n"
-      << "# TYPE   DATABASE USER ADDRESS       METHOD\n"
-      << "local    all      all                trust\n";
+      << "# TYPE   DATABASE USER ADDRESS       METHOD\n";
     if (extension)
-        o << "# the emulated DSQL endpoint: trust taken over by dsql_iam (auth_mode = on): token as password\n"
-          << "hostssl  all      all  127.0.0.1/32  trust\n";
-    o << "host     all      all  0.0.0.0/0     reject\n"
+        o << "# socket: trust for local tools and the bootstrap superuser (break-glass); the\n"
+          << "# front door's connections (dsql_iam.front_door=on) need a token (dsql_iam.auth_mode = on)\n";
+    o << "local    all      all                trust\n"
+      << "host     all      all  0.0.0.0/0     reject\n"
       << "host     all      all  ::/0          reject\n";
     return o.str();
 }
 
-// A self-signed certificate for the endpoint (P-256, 30 days), made once per data dir.
-// openssl runs as the run user (as_user), so root writes nothing in its directory.
-void ensure_certificate(const fs::path& data_dir, const run_options& as_user) {
-    const fs::path crt = data_dir / "server.crt", key = data_dir / "server.key";
-    struct stat cst {}, kst {};
-    if (lstat(crt.c_str(), &cst) == 0 && lstat(key.c_str(), &kst) == 0) return;
-    run_options o = as_user;
-    o.cwd = data_dir;
-    check_run({"/usr/bin/openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes",
-               "-keyout", "server.key", "-out", "server.crt", "-days", "30", "-subj", "/CN=localhost", "-addext",
-               "subjectAltName=DNS:localhost,IP:127.0.0.1"},
-              o);
-}
-
-std::string server_settings(const fs::path& dir, int port, bool extension) {
+// PostgreSQL listens on its Unix socket only: TCP clients come through the front
+// door (dsl/front), which relays them over that socket with dsql_iam.front_door=on.
+// ssl stays on with the endpoint's certificate for tools that add a TCP listener of
+// their own (bench/front_door.sh compares the front door with PostgreSQL's TLS).
+std::string server_settings(const fs::path& dir, int port, bool extension, const state& st) {
     std::ostringstream o;
-    o << "# Written by dsqlctl local up on every start; edits here are overwritten.\n";
-    if (extension)
-        o << "listen_addresses = '127.0.0.1'\n"
-          << "ssl = on\n"
+    o << "# Written by dsqlctl local up on every start; edits here are overwritten.\n"
+      << "listen_addresses = ''\n";
+    if (extension) {
+        std::string names;
+        for (const auto& n : {dsql_endpoint(st.cluster_id, st.region), std::string("localhost"), std::string("127.0.0.1")})
+            names += (names.empty() ? "" : ", ") + n;
+        o << "ssl = on\n"
           << "ssl_cert_file = 'server.crt'\n"
           << "ssl_key_file = 'server.key'\n"
           << "dsql_iam.auth_mode = 'on'\n"
           << "dsql_iam.state_file = " << conf_quote((dir / iam_state_name).string()) << "\n"
-          << "dsql_iam.endpoint = " << conf_quote(local_endpoint) << "\n"
-          << "dsql_iam.region = " << conf_quote(local_region) << "\n"
-          << "dsql_iam.cluster_arn = " << conf_quote(local_cluster_arn) << "\n";
-    else
-        o << "listen_addresses = ''\n";
+          << "dsql_iam.endpoint = " << conf_quote(names) << "\n"
+          << "dsql_iam.region = " << conf_quote(st.region) << "\n"
+          << "dsql_iam.cluster_arn = " << conf_quote(cluster_arn(st.cluster_id, st.region)) << "\n"
+          << "# the front door's quota plus room for local tools; 3 of them for superusers only\n"
+          << "max_connections = " << st.limits.max_connections + 20 << "\n"
+          << "superuser_reserved_connections = 3\n";
+    }
     o << "port = " << port << "\n"
       << "unix_socket_directories = " << conf_quote(dir.string()) << "\n"
       << "unix_socket_permissions = 0700\n"
@@ -765,11 +722,33 @@ cluster_info make_info(const fs::path& dir, const state& st, const std::string& 
     info.port = st.port != 0 ? st.port : default_port;
     info.run_user = run_user;
     info.extension = st.extension;
+    info.cluster_id = st.cluster_id;
+    info.region = st.region;
+    info.endpoint = dsql_endpoint(st.cluster_id, st.region);
+    info.cluster_arn = cluster_arn(st.cluster_id, st.region);
+    info.limits = st.limits;
     if (info.extension) {
         info.tcp = true;
         info.iam_state = dir / iam_state_name;
+        info.ca_file = dir / "ca.crt";
     }
     return info;
+}
+
+// The front door's configuration for a cluster (dsl/front).
+front::config front_config(const cluster_info& info) {
+    front::config c;
+    c.port = info.port;
+    c.backend_socket = info.socket_dir / (".s.PGSQL." + std::to_string(info.port));
+    c.cert_file = info.data_dir / "server.crt";
+    c.key_file = info.data_dir / "server.key";
+    c.names = {info.endpoint, "localhost"};  // SNI: DNS names only
+    c.max_connections = info.limits.max_connections;
+    c.connection_rate = info.limits.connection_rate;
+    c.connection_burst = info.limits.connection_burst;
+    c.auth_timeout = std::chrono::seconds(info.limits.auth_timeout);
+    c.max_connection_age = std::chrono::seconds(info.limits.max_connection_age);
+    return c;
 }
 
 // The checked cluster in dir: its parents, dir itself (a directory of the run user,
@@ -936,8 +915,47 @@ std::string cluster_info::conninfo(std::string_view user, std::string_view dbnam
 }
 
 std::string cluster_info::tcp_conninfo(std::string_view user, std::string_view dbname) const {
-    return "host=" + libpq_quote(local_endpoint) + " hostaddr=127.0.0.1 port=" + std::to_string(port) +
-           " sslmode=require user=" + libpq_quote(user) + " dbname=" + libpq_quote(dbname);
+    return "host=" + libpq_quote(endpoint) + " hostaddr=127.0.0.1 port=" + std::to_string(port) +
+           " sslmode=verify-full sslrootcert=" + libpq_quote(ca_file.string()) + " user=" + libpq_quote(user) +
+           " dbname=" + libpq_quote(dbname);
+}
+
+std::vector<std::string> cluster_info::names() const { return {endpoint, "localhost", "127.0.0.1"}; }
+
+std::string dsql_endpoint(std::string_view cluster_id, std::string_view region) {
+    return std::string(cluster_id) + ".dsql." + std::string(region) + ".on.aws";
+}
+
+std::string cluster_arn(std::string_view cluster_id, std::string_view region) {
+    return "arn:aws:dsql:" + std::string(region) + ":" + std::string(local_account_id) + ":cluster/" +
+           std::string(cluster_id);
+}
+
+std::optional<std::string> cluster_id_problem(std::string_view id) {
+    if (id.empty() || id.size() > 63)
+        return "a cluster id is 1 to 63 characters (one DNS label; Aurora DSQL's are 26)";
+    for (const char c : id)
+        if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-'))
+            return "a cluster id has only lower-case letters, digits and hyphens (it is a DNS label)";
+    if (id.front() == '-' || id.back() == '-') return "a cluster id neither starts nor ends with a hyphen";
+    return std::nullopt;
+}
+
+std::optional<std::string> region_problem(std::string_view region) {
+    // partition-area-number, e.g. us-east-1, ap-southeast-2, us-gov-west-1
+    const auto bad = [] { return std::optional<std::string>("a region looks like us-east-1 (letters, hyphens, a number)"); };
+    if (region.size() < 4 || region.size() > 32) return bad();
+    const auto dash = region.rfind('-');
+    if (dash == std::string_view::npos || dash == 0 || dash + 1 == region.size()) return bad();
+    for (const char c : region.substr(dash + 1))
+        if (c < '0' || c > '9') return bad();
+    std::string_view words = region.substr(0, dash);
+    if (words.find('-') == std::string_view::npos || words.front() == '-' || words.back() == '-' ||
+        words.find("--") != std::string_view::npos)
+        return bad();
+    for (const char c : words)
+        if (!((c >= 'a' && c <= 'z') || c == '-')) return bad();
+    return std::nullopt;
 }
 
 std::vector<std::string> cluster_info::psql_argv(std::string_view user, std::string_view dbname) const {
@@ -978,8 +996,46 @@ std::optional<cluster_info> status(const fs::path& dir_in) {
     info.pid = pm.pf.pid;
     info.port = pm.pf.port;
     info.started_at = std::chrono::system_clock::from_time_t(pm.pf.started);
+    if (info.extension) info.front_pid = front_pid(dir, c->user.uid);
     return info;
 }
+
+namespace {
+
+// The options of `up` over what DIR records; throws for a bad value.
+void apply_options(const cluster_options& o, state& st) {
+    if (o.cluster_id) {
+        if (const auto why = cluster_id_problem(*o.cluster_id)) throw cluster_error("invalid cluster id \"" + *o.cluster_id + "\": " + *why);
+        st.cluster_id = *o.cluster_id;
+    }
+    if (o.region) {
+        if (const auto why = region_problem(*o.region)) throw cluster_error("invalid region \"" + *o.region + "\": " + *why);
+        st.region = *o.region;
+    }
+    const std::pair<const std::optional<int>*, const char*> given[] = {
+        {&o.max_connections, "max_connections"}, {&o.connection_rate, "connection_rate"},
+        {&o.connection_burst, "connection_burst"}, {&o.max_connection_age, "max_connection_age"},
+        {&o.auth_timeout, "auth_timeout"}};
+    for (const auto& [value, key] : given) {
+        if (!*value) continue;
+        for (const auto& f : limit_fields) {
+            if (std::string_view(f.key) != key) continue;
+            if (**value < f.lo || **value > f.hi)
+                throw cluster_error(std::string("invalid ") + key + " " + std::to_string(**value) + ": it must be between " +
+                                    std::to_string(f.lo) + " and " + std::to_string(f.hi));
+            st.limits.*f.field = **value;
+        }
+    }
+}
+
+bool same_front(const state& a, const state& b) {
+    if (a.cluster_id != b.cluster_id || a.region != b.region) return false;
+    for (const auto& f : limit_fields)
+        if (a.limits.*f.field != b.limits.*f.field) return false;
+    return true;
+}
+
+}  // namespace
 
 cluster_info up(const cluster_options& options) {
     const fs::path dir = absolute_dir(options.dir.empty() ? default_dir() : options.dir);
@@ -992,12 +1048,24 @@ cluster_info up(const cluster_options& options) {
         if (options.port != 0 && options.port != running->port)
             throw cluster_error("the cluster in " + dir.string() + " is already running on port " +
                                 std::to_string(running->port) + "; stop it first to change the port");
+        state wanted = existing->st;
+        apply_options(options, wanted);
+        if (!same_front(wanted, existing->st))
+            throw cluster_error("the cluster in " + dir.string() +
+                                " is running with another cluster id, region or front-door limits; stop it first "
+                                "(dsqlctl local down --keep-data) to change them");
         progress(options.quiet, "already running in " + dir.string() + " (pid " + std::to_string(running->pid) + ")");
         if (running->extension) set_strict(*running, options.strict);
+        if (running->extension && running->front_pid == 0) {
+            progress(options.quiet, "the front door was not running: starting it on 127.0.0.1:" + std::to_string(running->port));
+            const os_user user = existing_run_user();
+            running->front_pid = start_front(dir, user, front_config(*running));
+        }
         return *running;
     }
 
     state st = existing ? existing->st : state{};
+    apply_options(options, st);
     const bool extension = !no_extension_mode();
     // With the extension the port is also a TCP port on 127.0.0.1: a free one by default.
     const int port = options.port != 0 ? options.port
@@ -1020,12 +1088,16 @@ cluster_info up(const cluster_options& options) {
     // Ours (root's when root: the run user owns dir but cannot forge this file).
     std::string state_text =
         "# dsqlctl local cluster state, written by `dsqlctl local up` as the invoking user.\n"
-        "# Only port, extension and created are read; a program or user named here is never used.\n";
+        "# Read: port, extension, created, cluster_id, region and the front door's limits;\n"
+        "# a program or user named here is never used.\n";
     state_text += "created=" + std::to_string(st.created) + "\n";
     state_text += std::string("extension=") + (extension ? "1" : "0") + "\n";
     state_text += "pg_bindir=" + bindir.string() + "\n";
     state_text += "port=" + std::to_string(port) + "\n";
     state_text += "run_user=" + user.name + "\n";
+    state_text += "cluster_id=" + st.cluster_id + "\n";
+    state_text += "region=" + st.region + "\n";
+    for (const auto& f : limit_fields) state_text += std::string(f.key) + "=" + std::to_string(st.limits.*f.field) + "\n";
     write_file(dir / state_file_name, state_text, 0644);
 
     cluster_info info = make_info(dir, st, user.name);
@@ -1044,17 +1116,18 @@ cluster_info up(const cluster_options& options) {
     struct stat dst {};
     if (lstat(info.data_dir.c_str(), &dst) != 0 || !S_ISDIR(dst.st_mode) || dst.st_uid != user.uid)
         throw cluster_error(info.data_dir.string() + " is not a directory of the run user " + user.name);
-    write_file(info.data_dir / server_conf_name, server_settings(dir, port, extension), 0600, user);
+    write_file(info.data_dir / server_conf_name, server_settings(dir, port, extension, st), 0600, user);
     ensure_include(info.data_dir, user);
     write_file(info.data_dir / "pg_hba.conf", hba_conf(extension), 0600, user);
     if (extension) {
-        ensure_certificate(info.data_dir, as_user);
+        const auto certs = ensure_certificates(dir, info.data_dir, info.endpoint, user);
+        if (certs.new_ca)
+            progress(options.quiet, "made the cluster's certificate authority " + info.ca_file.string() +
+                                        " (trust it for sslmode=verify-full; a new one replaces any earlier)");
         dsql::aws::state iam_state(dir / iam_state_name);  // created 0600, owned by the run user
     }
 
-    progress(options.quiet, "starting PostgreSQL in " + dir.string() +
-                                (extension ? " (socket, and TLS + IAM tokens on 127.0.0.1:" + std::to_string(port) + ")"
-                                           : " (socket only, port " + std::to_string(port) + ")"));
+    progress(options.quiet, "starting PostgreSQL in " + dir.string() + " (Unix socket only, port " + std::to_string(port) + ")");
     const run_result started = run({pg_ctl.string(), "-D", info.data_dir.string(), "-l", info.log_file.string(),
                                     "-w", "-t", "60", "-s", "start"},
                                    as_user);
@@ -1068,7 +1141,13 @@ cluster_info up(const cluster_options& options) {
     if (!running) throw cluster_error("PostgreSQL started but is not running; see " + info.log_file.string());
     try {
         bootstrap_roles(*running, options.quiet);
-        if (running->extension) set_strict(*running, options.strict);
+        if (running->extension) {
+            set_strict(*running, options.strict);
+            progress(options.quiet, "starting the front door on 127.0.0.1:" + std::to_string(running->port) + " (" +
+                                        running->endpoint + ", localhost; TLS, SNI, IAM tokens)");
+            stop_front(dir, user.uid);  // a stale one, if any
+            running->front_pid = start_front(dir, user, front_config(*running));
+        }
     } catch (const cluster_error&) {
         pg_ctl_stop(*running, user, "fast", 60);
         throw;
@@ -1087,6 +1166,8 @@ down_result down(const fs::path& dir_in, bool keep_data) {
     const os_user& user = c->user;
     const cluster_info info = make_info(dir, c->st, user.name);
 
+    // the front door first: no new client reaches a stopping server
+    if (stop_front(dir, user.uid)) result.was_running = true;
     const postmaster pm = find_postmaster(info, user.uid);
     if (pm.v == verdict::unknown)
         throw cluster_error("cannot tell whether process " + std::to_string(pm.pf.pid) + ", named by " +

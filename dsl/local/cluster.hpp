@@ -1,24 +1,32 @@
 // A throwaway local PostgreSQL 15 cluster for development and tests: initdb, start,
-// stop, status; a Unix socket and (with the extension) TLS on 127.0.0.1 with IAM token
-// authentication; the dsql_iam extension preloaded and created; the
-// DSQL-like `admin` role (LOGIN CREATEROLE, owns database postgres, not superuser);
-// strict mode (dsql_iam.strict: Aurora DSQL's SQL rules) on unless asked otherwise.
+// stop, status; a Unix socket and (with the extension) Aurora DSQL's front door on
+// 127.0.0.1 (dsl/front: TLS with SNI under a local CA, IAM tokens, DSQL's dialect and
+// quotas); the dsql_iam extension preloaded and created; the DSQL-like `admin` role
+// (LOGIN CREATEROLE, owns database postgres, not superuser); strict mode
+// (dsql_iam.strict: Aurora DSQL's SQL rules) on unless asked otherwise.
 //
 // Layout of a cluster directory DIR (owned by the run user, mode 0700):
 //   DIR/dsqlctl.conf          state, key=value, written by `up` as the invoking user (root's
 //                             file, mode 0644, when root): port, extension, created (how many
-//                             path levels up created); run_user and pg_bindir for people only
+//                             path levels up created), cluster_id, region and the front
+//                             door's limits; run_user and pg_bindir for people only
 //   DIR/data/                 the data directory (initdb -U postgres)
 //   DIR/data/dsqlctl-local.conf  server settings we own (included by postgresql.conf)
 //   DIR/server.log            server log (pg_ctl -l)
 //   DIR/.s.PGSQL.<port>       the server's Unix socket (the socket directory is DIR)
 //   DIR/iam.sqlite            the local IAM state (dsqlctl iam; read by the auth hook)
-//   DIR/data/server.{crt,key} self-signed certificate of the TLS endpoint
-//   DIR/data/pg_hba.conf      socket: trust; hostssl 127.0.0.1: trust taken over by
-//                             dsql_iam (token as password); anything else: reject
+//   DIR/ca.{crt,key}          the cluster's local CA (certificates.hpp)
+//   DIR/data/server.{crt,key} the endpoint's certificate, issued by that CA for the
+//                             cluster's names: <id>.dsql.<region>.on.aws, localhost, 127.0.0.1
+//   DIR/front.{pid,log}       the front door daemon (front_daemon.hpp)
+//   DIR/data/pg_hba.conf      socket: trust (tooling; break-glass: the bootstrap superuser);
+//                             the front door's relayed connections are also socket
+//                             connections, which dsql_iam authenticates with the token
+//                             (dsql_iam.front_door); TCP: reject (PostgreSQL listens on none)
 //
-// With the extension the server also listens on 127.0.0.1:<port> (TLS only): the
-// emulated DSQL endpoint. Without --port a free port is chosen on first start.
+// With the extension the front door listens on 127.0.0.1:<port> (TLS only): the
+// emulated DSQL endpoint; PostgreSQL itself listens only on DIR/.s.PGSQL.<port>.
+// Without --port a free port is chosen on first start.
 //
 // As root, the server runs as an unprivileged OS user (default `dsqlrun`, env
 // DSQL_RUN_USER overrides), created on first use; root's own client connections go
@@ -58,11 +66,33 @@
 
 namespace dsql::local {
 
-/// The emulated endpoint's identity: tokens are signed for this host and region,
-/// policies name this cluster ARN (dsql_iam.endpoint / .region / .cluster_arn).
-inline constexpr std::string_view local_endpoint = "localhost";
-inline constexpr std::string_view local_region = "us-east-1";
-inline constexpr std::string_view local_cluster_arn = "arn:aws:dsql:us-east-1:123456789012:cluster/local";
+/// The emulated endpoint's identity: `<cluster_id>.dsql.<region>.on.aws` (the name a
+/// DSQL cluster has), also reachable as localhost and 127.0.0.1; tokens are signed for
+/// one of those names and the region, policies name the cluster ARN
+/// arn:aws:dsql:<region>:<account>:cluster/<cluster_id> (dsql_iam.endpoint / .region /
+/// .cluster_arn). The default id "local" can never be a real cluster's (DSQL's are
+/// 26 random characters), so trusting the local CA never covers a real endpoint.
+inline constexpr std::string_view default_cluster_id = "local";
+inline constexpr std::string_view default_region = "us-east-1";
+inline constexpr std::string_view local_account_id = "123456789012";
+
+/// "<cluster_id>.dsql.<region>.on.aws".
+[[nodiscard]] std::string dsql_endpoint(std::string_view cluster_id, std::string_view region);
+/// "arn:aws:dsql:<region>:123456789012:cluster/<cluster_id>".
+[[nodiscard]] std::string cluster_arn(std::string_view cluster_id, std::string_view region);
+/// Why a cluster id is not usable (one DNS label: a-z, 0-9, inner -, at most 63), or nullopt.
+[[nodiscard]] std::optional<std::string> cluster_id_problem(std::string_view id);
+/// Why a region is not an AWS region name (e.g. us-east-1, ap-southeast-2), or nullopt.
+[[nodiscard]] std::optional<std::string> region_problem(std::string_view region);
+
+/// The front door's limits (dsl/front), DSQL's by default where a laptop can follow.
+struct front_door_limits {
+    int max_connections = 100;      ///< open connections (DSQL: 10,000) -> 53300
+    int connection_rate = 100;      ///< new connections per second (DSQL: 100) -> 53400
+    int connection_burst = 1000;    ///< burst capacity (DSQL: 1,000)
+    int max_connection_age = 3600;  ///< seconds (DSQL: 60 minutes)
+    int auth_timeout = 10;          ///< seconds for TLS, startup and the token
+};
 
 /// The bootstrap superuser of a local cluster (initdb -U postgres), the hidden plumbing
 /// of the emulation: dsql_iam lets it do what DSQL's admin cannot.
@@ -84,6 +114,9 @@ struct cluster_options {
     /// Strict mode (dsql_iam.strict: the cluster refuses what Aurora DSQL refuses), set on
     /// every `up`, also of a running cluster. Ignored without the extension.
     bool strict = true;
+    // The front door: nullopt keeps what DIR records (else the defaults above).
+    std::optional<std::string> cluster_id{}, region{};
+    std::optional<int> max_connections{}, connection_rate{}, connection_burst{}, max_connection_age{}, auth_timeout{};
 };
 
 struct cluster_info {
@@ -97,13 +130,24 @@ struct cluster_info {
     std::chrono::system_clock::time_point started_at;  ///< postmaster start (1 s resolution)
     std::string run_user;              ///< OS user running the server
     bool extension = true;             ///< dsql_iam preloaded and created
-    /// With the extension: the emulated DSQL endpoint, TLS on 127.0.0.1:port (the same
-    /// port number as the socket), IAM token authentication (dsql_iam.auth_mode = on).
+    /// With the extension: the emulated DSQL endpoint, the front door on 127.0.0.1:port
+    /// (the same port number as the socket), IAM token authentication.
     bool tcp = false;
     std::filesystem::path iam_state;   ///< DIR/iam.sqlite (dsql_iam.state_file), when tcp
+    std::string cluster_id;            ///< e.g. "local"
+    std::string region;                ///< e.g. "us-east-1"
+    std::string endpoint;              ///< <cluster_id>.dsql.<region>.on.aws
+    std::string cluster_arn;           ///< arn:aws:dsql:<region>:123456789012:cluster/<cluster_id>
+    std::filesystem::path ca_file;     ///< DIR/ca.crt: what clients trust for verify-full
+    front_door_limits limits;
+    long front_pid = 0;                ///< the front door daemon, 0 when it is not running
 
-    /// libpq conninfo of the endpoint: host=localhost hostaddr=127.0.0.1 port=P
-    /// sslmode=require user=… dbname=…; the password is a token (dsqlctl token generate).
+    /// The names tokens may be signed for: endpoint, localhost, 127.0.0.1.
+    [[nodiscard]] std::vector<std::string> names() const;
+
+    /// libpq conninfo of the endpoint: host=<endpoint> hostaddr=127.0.0.1 port=P
+    /// sslmode=verify-full sslrootcert=DIR/ca.crt user=… dbname=…; the password is a
+    /// token (dsqlctl token generate --hostname <endpoint>).
     [[nodiscard]] std::string tcp_conninfo(std::string_view user = "admin",
                                            std::string_view dbname = "postgres") const;
 
@@ -120,9 +164,10 @@ struct cluster_info {
 };
 
 /// Creates (initdb) if needed and starts the cluster, then ensures role admin, its
-/// ownership of database postgres and extension dsql_iam. Idempotent: a running
-/// cluster's info is returned unchanged (error if options.port names another port).
-/// Fails before initdb when dsql_iam is not installed.
+/// ownership of database postgres and extension dsql_iam, the certificates and the
+/// front door. Idempotent: a running cluster's info is returned unchanged, its front
+/// door restarted if it is not running (error if options name another port, id,
+/// region or limits). Fails before initdb when dsql_iam is not installed.
 cluster_info up(const cluster_options& options);
 
 struct down_result {

@@ -107,3 +107,30 @@ TEST_CASE("strict mode: on by default in local up, --no-strict turns it off, loc
     CHECK(parse_args({"local", "strict", "--help"}).kind == command_kind::help);
     CHECK_NOTHROW(dsql::cli::usage("local strict"));
 }
+
+TEST_CASE("local up takes the front door's name and limits; local hosts takes --add or --remove", "[args]") {
+    auto c = parse_args({"local", "up", "--cluster-id", "abc", "--region=eu-west-1", "--max-connections", "5",
+                         "--connection-rate", "2", "--connection-burst", "3", "--max-connection-age", "60",
+                         "--auth-timeout", "4"});
+    CHECK(c.kind == command_kind::local_up);
+    CHECK(c.cluster_id == "abc");
+    CHECK(c.region == "eu-west-1");
+    CHECK(c.max_connections == 5);
+    CHECK(c.connection_rate == 2);
+    CHECK(c.connection_burst == 3);
+    CHECK(c.max_connection_age == 60);
+    CHECK(c.auth_timeout == 4);
+    c = parse_args({"local", "up"});
+    CHECK_FALSE(c.cluster_id);  // kept from the cluster directory, else the default
+    CHECK_FALSE(c.max_connections);
+    CHECK(usage_topic({"local", "up", "--max-connections", "0"}) == "local up");
+    CHECK(usage_topic({"local", "up", "--auth-timeout", "ten"}) == "local up");
+    CHECK(usage_topic({"local", "down", "--cluster-id", "x"}) == "local down");
+    c = parse_args({"local", "hosts", "--add", "--dir", "/tmp/c"});
+    CHECK(c.kind == command_kind::local_hosts);
+    CHECK(c.hosts_add);
+    CHECK_FALSE(c.hosts_remove);
+    CHECK(parse_args({"local", "hosts", "--remove"}).hosts_remove);
+    CHECK(usage_topic({"local", "hosts", "--add", "--remove"}) == "local hosts");
+    CHECK(usage_topic({"local", "hosts", "--add=1"}) == "local hosts");
+}

@@ -33,7 +33,8 @@ struct scoped_env {
 struct fake_aws {
   scoped_env e1{"AWS_ACCESS_KEY_ID", "AKIAIOSFODNN7EXAMPLE"}, e2{"AWS_SECRET_ACCESS_KEY", "wJalrXUtnFEMI/K7MDENG"},
       e3{"AWS_SESSION_TOKEN", nullptr}, e4{"AWS_REGION", nullptr}, e5{"AWS_DEFAULT_REGION", nullptr},
-      e6{"PGHOST", nullptr}, e7{"PGUSER", nullptr}, e8{"PGPASSWORD", nullptr}, e9{"DSQL_IAM_STATE", nullptr};
+      e6{"PGHOST", nullptr}, e7{"PGUSER", nullptr}, e8{"PGPASSWORD", nullptr}, e9{"DSQL_IAM_STATE", nullptr},
+      e10{"PGSSLMODE", nullptr}, e11{"PGSSLROOTCERT", nullptr};
 };
 
 }  // namespace
@@ -129,12 +130,12 @@ TEST_CASE("connection_string signs for the host without its port, in its region,
   CHECK(connection_string(none, "host=localhost user=admin", "", "admin") == "host=localhost user=admin");
 
   const std::string admin =
-      connection_string(none, "postgresql://admin@abc.dsql.us-east-1.on.aws:5432/postgres?sslmode=require", "", "x");
+      connection_string(none, "postgresql://admin@abc.dsql.us-east-1.on.aws:5432/postgres", "", "x");
   CHECK(admin.find("password='abc.dsql.us-east-1.on.aws/?Action=DbConnectAdmin&") != std::string::npos);
   CHECK(admin.find("X-Amz-Credential=AKIAIOSFODNN7EXAMPLE%2F") != std::string::npos);
   CHECK(admin.find("%2Fus-east-1%2Fdsql%2Faws4_request") != std::string::npos);
   CHECK(admin.find("X-Amz-Expires=900&") != std::string::npos);
-  CHECK(admin.find("sslmode='require'") != std::string::npos);
+  CHECK(admin.find("sslmode='verify-full'") != std::string::npos);  // with a token, always
 
   token_options o;
   o.requested = true;
@@ -163,6 +164,40 @@ TEST_CASE("connection_string signs for the host without its port, in its region,
                     Catch::Contains("no AWS credentials"));
 }
 
+TEST_CASE("a token goes only over verify-full: other sslmodes are refused before signing, roots are the system's",
+          "[unit][iam_connect]") {
+  fake_aws env;
+  token_options none;
+  const std::string host = "host=abc.dsql.us-east-1.on.aws user=admin";
+  const std::string full = connection_string(none, host, "", "admin");
+  CHECK(full.find("sslmode='verify-full' gssencmode='disable'") != std::string::npos);
+  CHECK(full.find("sslrootcert='" + system_root_certificates().value_or("?") + "'") != std::string::npos);
+  for (const char* mode : {"disable", "allow", "prefer", "require", "verify-ca"}) {
+    INFO(mode);
+    CHECK_THROWS_WITH(connection_string(none, host + " sslmode=" + mode, "", "admin"),
+                      Catch::Contains("sslmode=verify-full") && Catch::Contains(std::string("sslmode=") + mode));
+    scoped_env m("PGSSLMODE", mode);  // libpq's environment counts as well
+    CHECK_THROWS_WITH(connection_string(none, host, "", "admin"), Catch::Contains("sslmode=verify-full"));
+  }
+  // verify-full with the user's roots: kept
+  const std::string own = connection_string(none, host + " sslmode=verify-full sslrootcert=/my/ca.pem", "", "admin");
+  CHECK(own.find("sslrootcert='/my/ca.pem'") != std::string::npos);
+  CHECK(own.find("sslrootcert='/etc") == std::string::npos);
+  {
+    scoped_env r("PGSSLROOTCERT", "/env/ca.pem");
+    CHECK(connection_string(none, host, "", "admin").find("sslrootcert=") == std::string::npos);  // libpq reads it
+  }
+  // the one hole, named loudly, for tests
+  token_options insecure;
+  insecure.insecure_tls = true;
+  const std::string hole = connection_string(insecure, host + " sslmode=require", "", "admin");
+  CHECK(hole.find("sslmode='require'") != std::string::npos);
+  CHECK(hole.find("verify-full") == std::string::npos);
+  // without a token nothing is added
+  CHECK(connection_string(none, "host=localhost user=admin sslmode=prefer", "", "admin") ==
+        "host=localhost user=admin sslmode=prefer");
+}
+
 TEST_CASE("the command line's token options are checked before connecting", "[unit][iam_connect]") {
   using dsql::engine::cli::run;
   const auto usage = dsql::engine::cli::exit_usage;
@@ -171,6 +206,7 @@ TEST_CASE("the command line's token options are checked before connecting", "[un
   CHECK(run({"inspect", "--principal", "arn:aws:iam::123456789012:role/R", "--profile", "p"}, nullptr, "t") == usage);
   CHECK(run({"inspect", "--region"}, nullptr, "t") == usage);
   const std::string help = dsql::engine::cli::usage("dsqlctl", false);
-  for (const char* opt : {"--iam-token", "--region R", "--expires-in S", "--profile P", "--principal ARN"})
+  for (const char* opt : {"--iam-token", "--region R", "--expires-in S", "--profile P", "--principal ARN",
+                          "--insecure-unverified-tls-for-tests"})
     CHECK(help.find(opt) != std::string::npos);
 }

@@ -1,5 +1,6 @@
 // The engine's connections with IAM token authentication on a real server: a cluster
-// from `dsqlctl local up` (TLS on 127.0.0.1, dsql_iam verifying tokens), the seed's
+// from `dsqlctl local up` (its front door on 127.0.0.1, verify-full under its CA,
+// dsql_iam verifying tokens), the seed's
 // principals synced into its IAM state, then `dsqlctl plan --iam-token --principal`
 // and `seed-spec plan` signing a DbConnectAdmin token for admin. A principal without
 // dsql:DbConnectAdmin gets the generic 28000 refusal. The token is never printed.
@@ -64,8 +65,8 @@ struct token_cluster {
     fs::remove_all(dir, ec);
   }
   std::string tcp_conninfo(const std::string& user) const {
-    return "host=localhost hostaddr=127.0.0.1 port=" + std::to_string(port) + " sslmode=require dbname=postgres user=" +
-           user;
+    return "host=localhost hostaddr=127.0.0.1 port=" + std::to_string(port) + " sslmode=verify-full sslrootcert='" +
+           (dir / "ca.crt").string() + "' dbname=postgres user=" + user;
   }
   // Nothing of a token (its query string, any key id) in a program's output.
   void check_no_token(const std::string& output) const {

@@ -98,14 +98,16 @@ struct seed_cluster {
   ~seed_cluster() {
     run({DSQLCTL, "local", "down", "--dir", dir.string()});
     std::error_code ec;
+    fs::remove(dir, ec);  // mkdtemp made it: down empties it but keeps it
     fs::remove_all(work, ec);
   }
 
   // The emulated endpoint: TLS on 127.0.0.1, a token as the password.
   std::string tcp_conninfo(std::string_view user) const {
-    return "host=localhost hostaddr=127.0.0.1 port=" + std::to_string(port) +
-           " sslmode=require dbname=postgres connect_timeout=10 user='" + std::string(user) + "'";
+    return "host=localhost hostaddr=127.0.0.1 port=" + std::to_string(port) + " sslmode=verify-full sslrootcert='" +
+           ca_file().string() + "' dbname=postgres connect_timeout=10 user='" + std::string(user) + "'";
   }
+  fs::path ca_file() const { return dir / "ca.crt"; }
   fs::path iam_state() const { return dir / "iam.sqlite"; }
   fs::path server_log() const { return dir / "server.log"; }
   // The first key of an IAM role of the seed account in the local IAM state.
@@ -199,7 +201,7 @@ TEST_CASE("every cell of the seed's access matrix holds when connecting as each 
   auto& c = cluster();
   const auto& cells = dsql::seedflow::seed_matrix();
   const dsql::seedflow::connect_options tls_with_tokens{
-      "127.0.0.1", "require", [&c](std::string_view role) {
+      "127.0.0.1", "verify-full", c.ca_file().string(), [&c](std::string_view role) {
         return c.token(dsql::seedflow::seed_principal(role), role == "admin");
       }};
   auto results = dsql::seedflow::probe({"localhost", port, "postgres"}, cells, tls_with_tokens);
@@ -269,9 +271,11 @@ TEST_CASE("admin connects with a DbConnectAdmin token and each role with its DbC
     pqxx::connection conn(c.tcp_conninfo(role) + " password='" +
                           c.token(dsql::seedflow::seed_principal(role), admin) + "'");
     pqxx::nontransaction tx(conn);
-    auto r = tx.exec("SELECT current_user, ssl FROM pg_stat_ssl WHERE pid = pg_backend_pid()");
+    // TLS ends at the front door (verify-full in tcp_conninfo), which relays the session
+    // over the server's Unix socket with dsql_iam.front_door on
+    auto r = tx.exec("SELECT current_user, current_setting('dsql_iam.front_door')");
     CHECK(std::string(r[0][0].c_str()) == role);
-    CHECK(std::string(r[0][1].c_str()) == "t");
+    CHECK(std::string(r[0][1].c_str()) == "on");
   }
   // the break-glass path: the bootstrap superuser on the Unix socket, no token
   CHECK(c.query_one("postgres", "SELECT current_user") == "postgres");
@@ -419,7 +423,7 @@ TEST_CASE("seed-flow refusal 5: expiry, clock, scope, signature, unknown key, ma
   altered.back() = altered.back() == '0' ? '1' : '0';
   expect_refused(c, "app_readonly", altered, "the token's signature does not match");
   expect_refused(c, "app_readonly", c.token("AppReadOnlyRole", false, "other.dsql.us-east-1.on.aws"),
-                 "signed for another host");
+                 "which is not one of this cluster's names");
   expect_refused(c, "app_readonly", c.token("AppReadOnlyRole", false, "localhost", "us-west-2"),
                  "signed for another region");
   {
@@ -435,12 +439,12 @@ TEST_CASE("seed-flow refusal 5: expiry, clock, scope, signature, unknown key, ma
   expect_refused(c, "app_readonly", std::string(100 * 1024, 'a'), "longer than 8193 bytes");
   expect_refused(c, "app_readonly", replace_once(good, "%2F", "/"), "not properly URL-encoded");
   expect_refused(c, "app_readonly", "a plain password", "the token is not <host>/?<query>");
-  // a token in plain TCP without TLS never reaches the hook: pg_hba.conf rejects it
+  // a token in plain TCP without TLS never reaches the hook: the front door refuses it
   const attempt plain = connect_with("host=127.0.0.1 port=" + std::to_string(port) +
                                          " sslmode=disable dbname=postgres user=app_readonly",
                                      good);
   CHECK_FALSE(plain.ok);
-  CHECK(plain.message.find("no encryption") != std::string::npos);
+  CHECK(plain.message.find("SSL is required") != std::string::npos);
 }
 
 TEST_CASE("seed-flow refusal 6: after AWS IAM REVOKE a new connection of that principal is refused",
