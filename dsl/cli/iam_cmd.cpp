@@ -165,7 +165,15 @@ int run_iam(const std::vector<std::string>& args) {
         if (p.positional.size() != n + 1) throw usage_error{"iam " + cmd + " takes " + std::to_string(n) + " argument(s)"};
     };
     const std::string account = opt(p, "--account").value_or(std::string(aws::default_account));
-    const std::string cluster = opt(p, "--cluster").value_or(std::string(dsql::local::local_cluster_arn));
+    // The cluster a policy is evaluated for: --cluster, else the cluster in --dir (its
+    // id and region), else the default local cluster's ARN.
+    const auto dir_info = [&]() -> std::optional<dsql::local::cluster_info> {
+        if (auto d = opt(p, "--dir"); d && dsql::local::is_cluster_dir(*d)) return dsql::local::status(*d);
+        return std::nullopt;
+    }();
+    const std::string cluster = opt(p, "--cluster").value_or(
+        dir_info ? dir_info->cluster_arn
+                 : dsql::local::cluster_arn(dsql::local::default_cluster_id, dsql::local::default_region));
     const auto notes = [](const std::vector<std::string>& ns) {
         for (const auto& n : ns) std::cerr << "dsqlctl: note: " << n << "\n";
     };
@@ -227,7 +235,7 @@ int run_iam(const std::vector<std::string>& args) {
             const auto keys = st.access_keys(*principal);
             akid = keys.empty() ? std::string("session") : keys[0].access_key_id;
         }
-        const std::string region = opt(p, "--region").value_or(std::string(dsql::local::local_region));
+        const std::string region = opt(p, "--region").value_or(dir_info ? dir_info->region : std::string(dsql::local::default_region));
         const std::optional<std::string> ip = opt(p, "--source-ip");
         dsql_policy_request req{};
         req.action = p.flags.contains("--admin") ? "dsql:DbConnectAdmin" : "dsql:DbConnect";
