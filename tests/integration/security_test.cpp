@@ -272,11 +272,15 @@ TEST_CASE("auth_mode off keeps TCP closed: admin with any password, or a valid t
   const answer socket = exec(c.socket("admin"), {"SELECT current_user"});
   const std::string log = c.log_since(from, "auth_mode is off");
   c.set_auth_mode("on");
-  for (const answer* a : {&any, &empty, &token, &other}) {
+  for (const answer* a : {&any, &token, &other}) {
     INFO(a->message);
     CHECK_FALSE(a->connected);
     CHECK(a->message.find("IAM authentication failed for user") != std::string::npos);
   }
+  // the front door asks every client for its token before a backend exists: libpq,
+  // holding an empty password, gives up on its side
+  INFO(empty.message);
+  CHECK_FALSE(empty.connected);
   INFO(log);
   CHECK(log.find("FATAL:  IAM authentication failed for user \"admin\"") != std::string::npos);
   CHECK(log.find("dsql_iam.auth_mode is off") != std::string::npos);
@@ -292,10 +296,10 @@ TEST_CASE("a client-supplied user or database name cannot forge a server log lin
   // user and database names are cut at 63 bytes by PostgreSQL: a short forged line
   const std::string forged = "2030-01-01 00:00:00 UTC LOG:  forged";
   const auto from = c.log_size();
-  // over TLS (the endpoint: the hook refuses), without TLS (core's reject line), and
-  // in the database name
+  // over TLS (the endpoint: the hook refuses), on the Unix socket (core's "role does
+  // not exist", escaped by the emit_log_hook), and in the database name
   const answer tls = exec(c.tcp("admin\n" + forged, "x"), {"SELECT 1"});
-  const answer plain = exec(c.tcp("x\r\n" + forged, "x", "postgres", "disable"), {"SELECT 1"});
+  const answer plain = exec(c.socket("x\r\n" + forged), {"SELECT 1"});
   const answer db = exec(c.tcp("admin", c.admin_token(), "postgres\n" + forged), {"SELECT 1"});
   const answer c1 = exec(c.tcp("admin\xc2\x85" + forged, "x"), {"SELECT 1"});  // U+0085 NEXT LINE
   const std::string log = c.log_since(from, "\\n" + forged);
