@@ -11,6 +11,7 @@
 #include <set>
 #include <sstream>
 
+#include "iam/credentials.hpp"
 #include "iam/state.hpp"
 #include "iam/token.hpp"
 #include "local/cluster.hpp"
@@ -47,8 +48,10 @@ constexpr const char* iam_usage =
     "\n"
     "Signs a DSQL connection token (DbConnect, or DbConnectAdmin with --admin) with a\n"
     "key of the local IAM state (--principal: its first unexpired key; --access-key-id)\n"
-    "or with standard AWS credentials (AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY/\n"
-    "AWS_SESSION_TOKEN, else the profile of ~/.aws/credentials). Expiry default 900 s.\n";
+    "or with the standard AWS credential chain (environment, --profile / AWS_PROFILE of\n"
+    "the shared config and credentials files incl. role_arn, web identity and\n"
+    "credential_process, AWS_WEB_IDENTITY_TOKEN_FILE, container, EC2 instance metadata).\n"
+    "Expiry default 900 s.\n";
 
 struct usage_error {
     std::string message;
@@ -239,8 +242,9 @@ int run_token(const std::vector<std::string>& args) {
         }
         c = {key->access_key_id, key->secret_access_key, key->session_token, "local IAM state"};
     } else {
-        auto sc = aws::standard_credentials(opt(p, "--profile"));
-        if (!sc) throw aws::token_error("no credentials: give --principal or --access-key-id (local IAM state), set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or configure ~/.aws/credentials");
+        std::string why;
+        auto sc = aws::default_chain(opt(p, "--profile"))->fetch(&why);
+        if (!sc) throw aws::token_error("no credentials: give --principal or --access-key-id (local IAM state), or configure the AWS credential chain (tried " + why + ")");
         c = *sc;
     }
     std::cout << aws::generate_token(r, c, now) << "\n";
