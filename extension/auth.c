@@ -56,8 +56,15 @@
 #include "dsql_iam.h"
 #include "sigv4.h"
 
-/* the IAM state schema this code reads (dsl/iam/state.hpp) */
-#define DSQL_IAM_STATE_SCHEMA_VERSION 1
+/*
+ * The IAM state schema versions this code reads (dsl/iam/state.hpp): version 2
+ * only adds tables and a column for the local STS; the ones read here are
+ * unchanged.
+ */
+#define DSQL_IAM_STATE_SCHEMA_MIN 1
+#define DSQL_IAM_STATE_SCHEMA_VERSION 2
+#define DSQL_IAM_STATE_SCHEMA_KNOWN(v) \
+	((v) >= DSQL_IAM_STATE_SCHEMA_MIN && (v) <= DSQL_IAM_STATE_SCHEMA_VERSION)
 
 /* sqlite busy timeout: the CLI holds its write lock for milliseconds */
 #define DSQL_IAM_STATE_BUSY_MS 200
@@ -263,9 +270,9 @@ check_state(const dsql_token *token, const char *action, key_info *key,
 						  dsql_iam_state_file, sqlite3_errmsg(db));
 		goto done;
 	}
-	if (sqlite3_column_int(s, 0) != DSQL_IAM_STATE_SCHEMA_VERSION)
+	if (!DSQL_IAM_STATE_SCHEMA_KNOWN(sqlite3_column_int(s, 0)))
 	{
-		reason = psprintf("the IAM state file \"%s\" has schema version %d, this dsql_iam reads version %d",
+		reason = psprintf("the IAM state file \"%s\" has schema version %d, this dsql_iam reads versions 1 to %d",
 						  dsql_iam_state_file, sqlite3_column_int(s, 0),
 						  DSQL_IAM_STATE_SCHEMA_VERSION);
 		goto done;
@@ -393,9 +400,9 @@ dsql_iam_principal_lookup(const char *arn, char **reason)
 		goto done;
 	rc = sqlite3_prepare_v2(db, "PRAGMA user_version", -1, &s, NULL);
 	if (rc == SQLITE_OK && sqlite3_step(s) == SQLITE_ROW &&
-		sqlite3_column_int(s, 0) != DSQL_IAM_STATE_SCHEMA_VERSION)
+		!DSQL_IAM_STATE_SCHEMA_KNOWN(sqlite3_column_int(s, 0)))
 	{
-		*reason = psprintf("the IAM state file \"%s\" has schema version %d, this dsql_iam reads version %d",
+		*reason = psprintf("the IAM state file \"%s\" has schema version %d, this dsql_iam reads versions 1 to %d",
 						   dsql_iam_state_file, sqlite3_column_int(s, 0),
 						   DSQL_IAM_STATE_SCHEMA_VERSION);
 		goto done;

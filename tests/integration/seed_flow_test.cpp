@@ -487,7 +487,7 @@ TEST_CASE("P11: a missing, corrupt, foreign, FIFO or locked IAM state file refus
   const row rows[] = {
       {(c.dir / "missing.sqlite").string(), "cannot open the IAM state file"},
       {corrupt.string(), "cannot read the IAM state file"},
-      {foreign.string(), "has schema version 7, this dsql_iam reads version 1"},
+      {foreign.string(), "has schema version 7, this dsql_iam reads versions 1 to 2"},
       {fifo.string(), "is not a regular file"},
   };
   for (const auto& r : rows) {
