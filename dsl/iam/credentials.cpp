@@ -704,10 +704,13 @@ std::shared_ptr<const credentials> credentials_cache::get() {
             fetch_once();
             lock.lock();
         }
+        // After a fetch: the newest credentials, even inside the margin, while they
+        // have not expired (nothing fresher can be had now).
         c = current_.load();
         now = clock::now();
-        if (c && usable(*c, now)) return c;
         if (last_error_) std::rethrow_exception(last_error_);
+        if (c && (!c->expiration || *c->expiration > now)) return c;
+        throw credentials_error("the credentials from " + (c ? c->source : provider_->name()) + " have already expired");
     }
 }
 
