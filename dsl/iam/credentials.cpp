@@ -130,14 +130,12 @@ class environment : public credentials_provider {
 public:
     std::optional<credentials> fetch(std::string* why_not) override {
         const auto id = env("AWS_ACCESS_KEY_ID"), secret = env("AWS_SECRET_ACCESS_KEY");
-        if (!id && !secret) {
-            if (why_not) *why_not = "AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY are not set";
+        if (!id) {  // as botocore: the key id decides whether the source is configured
+            if (why_not) *why_not = "AWS_ACCESS_KEY_ID is not set";
             return std::nullopt;
         }
-        if (!id || !secret)
-            throw credentials_error(std::string("environment variables: ") +
-                                    (id ? "AWS_ACCESS_KEY_ID is set but AWS_SECRET_ACCESS_KEY is not"
-                                        : "AWS_SECRET_ACCESS_KEY is set but AWS_ACCESS_KEY_ID is not"));
+        if (!secret)
+            throw credentials_error("environment variables: AWS_ACCESS_KEY_ID is set but AWS_SECRET_ACCESS_KEY is not");
         credentials c{*id, *secret, env("AWS_SESSION_TOKEN"), "environment variables"};
         return c;
     }

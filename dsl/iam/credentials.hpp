@@ -4,7 +4,8 @@
 // The default chain, in the order of the AWS SDK for C++ (SDKs and Tools reference,
 // "Standardized credential providers"; the first source that is configured wins):
 //
-//   1. environment   AWS_ACCESS_KEY_ID + AWS_SECRET_ACCESS_KEY (+ AWS_SESSION_TOKEN);
+//   1. environment   AWS_ACCESS_KEY_ID + AWS_SECRET_ACCESS_KEY (+ AWS_SESSION_TOKEN); the
+//                    key id without the secret is an error, the secret alone is ignored;
 //                    skipped when a profile is given explicitly (as botocore does)
 //   2. profile       the profile (explicit, else AWS_PROFILE, else "default") of the
 //                    shared config and credentials files (config_file.hpp), in this

@@ -82,7 +82,7 @@ std::optional<credentials> from_chain(std::string* why = nullptr) { return defau
 
 }  // namespace
 
-TEST_CASE("environment: keys and session token; one key alone is an error naming the variable", "[aws][chain]") {
+TEST_CASE("environment: keys and session token; the key id without the secret is an error naming it", "[aws][chain]") {
     aws_env env;
     env.set("AWS_ACCESS_KEY_ID", "AKIAIOSFODNN7EXAMPLE");
     env.set("AWS_SECRET_ACCESS_KEY", "secret");
@@ -94,6 +94,11 @@ TEST_CASE("environment: keys and session token; one key alone is an error naming
     CHECK(c->source == "environment variables");
     env.unset("AWS_SECRET_ACCESS_KEY");
     CHECK_THROWS_WITH(from_chain(), Catch::Contains("AWS_SECRET_ACCESS_KEY is not"));
+    env.unset("AWS_ACCESS_KEY_ID");  // the secret alone: the environment is not configured (as botocore)
+    env.set("AWS_SECRET_ACCESS_KEY", "secret");
+    std::string why;
+    CHECK_FALSE(from_chain(&why));
+    CHECK_THAT(why, Catch::Contains("environment variables: AWS_ACCESS_KEY_ID is not set"));
 }
 
 TEST_CASE("shared files: credentials file, [profile x] in config, AWS_PROFILE, explicit profile skips the environment",
