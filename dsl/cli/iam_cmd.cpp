@@ -40,7 +40,8 @@ constexpr const char* iam_usage =
     "                                           attach (replace) a named policy\n"
     "  create-access-key ARN [--session-token] [--expires-in S]\n"
     "                                           prints AccessKeyId and SecretAccessKey\n"
-    "  list                                     principals, keys (ids only), policies\n"
+    "  list                                     principals, keys (ids only), policies,\n"
+    "                                           trust policies, OIDC providers\n"
     "  delete ARN                               principal with its keys and policies\n"
     "  delete-access-key AKID\n"
     "  sync --policies FILE|-                   principals, policies (name dsql-connect)\n"
@@ -193,6 +194,11 @@ int run_iam(const std::vector<std::string>& args) {
                 std::cout << "  key    " << k.access_key_id << (k.session_token ? " (session)" : "")
                           << (k.expires_at ? " expires " + std::to_string(*k.expires_at) : std::string()) << "\n";
             for (const auto& [name, doc] : st.policies(pr.arn)) std::cout << "  policy " << name << "\t" << doc << "\n";
+            if (auto trust = st.trust_policy(pr.arn)) std::cout << "  trust  " << *trust << "\n";
+        }
+        for (const auto& prov : st.oidc_providers()) {
+            std::cout << prov.arn << "\t" << prov.url << (prov.private_key ? " (local issuer)" : "") << "\n";
+            for (const auto& id : prov.client_ids) std::cout << "  client-id " << id << "\n";
         }
     } else if (cmd == "delete") {
         need(1);
