@@ -285,7 +285,17 @@ int run_sts(const std::vector<std::string>& args) {
     o.state_file = state_file(p);
     if (auto r = opt(p, "--region")) o.region = *r;
     if (auto a = opt(p, "--address")) o.address = *a;
-    if (auto port = opt(p, "--port")) o.port = static_cast<int>(seconds(*port, "--port"));
+    if (auto port = opt(p, "--port")) {
+        std::int64_t n = -1;
+        try {
+            std::size_t used = 0;
+            n = std::stoll(*port, &used);
+            if (used != port->size()) n = -1;
+        } catch (const std::exception&) {
+        }
+        if (n < 0 || n > 65535) throw usage_error{"--port must be a TCP port number (0: a free one)"};
+        o.port = static_cast<int>(n);
+    }
     o.log = [](const std::string& line) { std::cerr << "dsqlctl: " << line << std::endl; };
     // SIGINT/SIGTERM are waited for here, never delivered to the server's thread
     sigset_t set;

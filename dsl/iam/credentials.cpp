@@ -311,6 +311,7 @@ public:
         const std::string source = "container credentials (" + http::redacted(url) + ")";
         http::request r;
         r.url = url;
+        r.direct = true;
         r.connect_timeout = std::chrono::milliseconds(2000);
         r.timeout = std::chrono::milliseconds(5000);
         if (auto file = env("AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE")) {
@@ -413,6 +414,7 @@ private:
         r.connect_timeout = std::chrono::milliseconds(timeout_s * 1000);
         r.timeout = std::chrono::milliseconds(timeout_s * 1000);
         r.max_response_bytes = 64 * 1024;
+        r.direct = true;
         try {
             return http::send(r);
         } catch (const http::http_error& e) {

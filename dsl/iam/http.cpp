@@ -93,6 +93,7 @@ response send(const request& r) {
     curl_easy_setopt(c, CURLOPT_SSL_VERIFYPEER, 1L);
     curl_easy_setopt(c, CURLOPT_SSL_VERIFYHOST, 2L);
     curl_easy_setopt(c, CURLOPT_USERAGENT, "dsql-roles/0.1");
+    if (r.direct) curl_easy_setopt(c, CURLOPT_NOPROXY, "*");
     if (headers.p) curl_easy_setopt(c, CURLOPT_HTTPHEADER, headers.p);
     if (r.method == "POST") {
         curl_easy_setopt(c, CURLOPT_POST, 1L);

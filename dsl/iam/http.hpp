@@ -30,6 +30,8 @@ struct request {
     std::chrono::milliseconds connect_timeout{1000};
     std::chrono::milliseconds timeout{5000};  ///< whole request
     std::size_t max_response_bytes = 1 << 20;
+    /// Never through an HTTP proxy (link-local and loopback endpoints: IMDS, containers).
+    bool direct = false;
 };
 
 struct response {
