@@ -91,7 +91,11 @@ claims claims_of(const json& p) {
     const auto num = [&](const char* k) -> std::optional<std::int64_t> {
         if (!p.contains(k)) return std::nullopt;
         if (!p[k].is_number()) throw jwt_error(std::string("the claim ") + k + " is not a number");
-        return static_cast<std::int64_t>(p[k].get<double>());
+        // NumericDate: seconds; anything beyond +-2^53 (or not finite) is refused before a cast
+        const double v = p[k].get<double>();
+        if (!(v > -9007199254740992.0 && v < 9007199254740992.0))
+            throw jwt_error(std::string("the claim ") + k + " is out of range");
+        return static_cast<std::int64_t>(v);
     };
     c.iss = str("iss");
     c.sub = str("sub");

@@ -267,7 +267,11 @@ local_server::reply local_server::handle(const std::string& method, const std::s
     const std::string rid = request_id();
     std::string action = "-", who = "-";
     const auto log = [&](const std::string& outcome) {
-        if (options_.log) options_.log("sts " + action + " caller=" + who + " " + outcome);
+        if (!options_.log) return;
+        std::string line = "sts " + action + " caller=" + who + " " + outcome;
+        for (auto& ch : line)  // request bytes never break the log into lines
+            if (static_cast<unsigned char>(ch) < 0x20 || ch == 0x7f) ch = '?';
+        options_.log(line.substr(0, 512));
     };
     try {
         if (method != "POST" || path != "/")

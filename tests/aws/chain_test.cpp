@@ -346,3 +346,51 @@ TEST_CASE("the cache over the chain refreshes STS credentials before they expire
     CHECK(cache.fetches() == 2);
     CHECK(cache.get()->access_key_id != first->access_key_id);
 }
+
+TEST_CASE("the local STS refuses expired keys, another region's signature and its own expired sessions",
+          "[aws][sts]") {
+    aws_env env;
+    sts_fixture f(env);
+    const credentials alice{f.alice_key.access_key_id, f.alice_key.secret_access_key, std::nullopt, "alice"};
+    const sts::endpoint here{f.server->url(), "us-east-1"};
+    CHECK(sts::get_caller_identity(here, alice).arn == "arn:aws:iam::123456789012:user/alice");
+    // signed for eu-west-1: the local STS serves us-east-1
+    try {
+        (void)sts::get_caller_identity({f.server->url(), "eu-west-1"}, alice);
+        FAIL("a signature for another region was accepted");
+    } catch (const sts::sts_error& e) {
+        CHECK(e.code() == "SignatureDoesNotMatch");
+    }
+    const auto session = sts::assume_role(here, alice, {app_role, "s1", 900, std::nullopt}, "test");
+    CHECK(sts::get_caller_identity(here, session.creds).arn == "arn:aws:sts::123456789012:assumed-role/App/s1");
+    {
+        sqlite3* db = nullptr;
+        REQUIRE(sqlite3_open(f.file.c_str(), &db) == SQLITE_OK);
+        const std::string sql = "UPDATE access_keys SET expires_at = " + std::to_string(std::time(nullptr) - 1) +
+                                " WHERE access_key_id = '" + session.creds.access_key_id + "'";
+        CHECK(sqlite3_exec(db, sql.c_str(), nullptr, nullptr, nullptr) == SQLITE_OK);
+        sqlite3_close(db);
+    }
+    try {
+        (void)sts::get_caller_identity(here, session.creds);
+        FAIL("an expired session key was accepted");
+    } catch (const sts::sts_error& e) {
+        CHECK(e.code() == "ExpiredToken");
+    }
+    // role chaining is capped at one hour
+    const auto again = sts::assume_role(here, alice, {app_role, "s2", std::nullopt, std::nullopt}, "test");
+    {
+        state st(f.file);
+        st.create_principal("arn:aws:iam::123456789012:role/Chained");
+        st.put_trust_policy("arn:aws:iam::123456789012:role/Chained", trust_for(app_role));
+    }
+    try {
+        (void)sts::assume_role(here, again.creds, {"arn:aws:iam::123456789012:role/Chained", "c1", 7200, std::nullopt},
+                               "test");
+        FAIL("role chaining beyond an hour was accepted");
+    } catch (const sts::sts_error& e) {
+        CHECK(e.code() == "ValidationError");
+    }
+    CHECK(sts::assume_role(here, again.creds, {"arn:aws:iam::123456789012:role/Chained", "c1", 3600, std::nullopt}, "test")
+              .creds.access_key_id.starts_with("ASIA"));
+}

@@ -268,6 +268,9 @@ TEST_CASE("JWTs: ES256 and RS256 verify; a changed byte, another key, alg none o
     CHECK_THROWS_WITH(jwt::verify(rs, keys.public_pem), Catch::Contains("does not fit"));
     CHECK_THROWS_WITH(jwt::verify(token, pub), Catch::Contains("does not fit"));
     CHECK_THROWS_AS(jwt::peek("a.b"), jwt::jwt_error);
+    const std::string huge = jwt::base64url_encode(R"({"alg":"ES256"})") + "." +
+                             jwt::base64url_encode(R"({"iss":"x","exp":1e300})") + ".AAAA";
+    CHECK_THROWS_WITH(jwt::peek(huge), Catch::Contains("out of range"));
     CHECK_THROWS_AS(jwt::peek(std::string(20001, 'a')), jwt::jwt_error);
     const std::string binary("\xff\xfe\x00x", 4);
     CHECK(jwt::base64url_decode(jwt::base64url_encode(binary)) == binary);
