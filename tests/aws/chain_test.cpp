@@ -394,3 +394,25 @@ TEST_CASE("the local STS refuses expired keys, another region's signature and it
     CHECK(sts::assume_role(here, again.creds, {"arn:aws:iam::123456789012:role/Chained", "c1", 3600, std::nullopt}, "test")
               .creds.access_key_id.starts_with("ASIA"));
 }
+
+TEST_CASE("credential_source = EcsContainer and Ec2InstanceMetadata feed AssumeRole", "[aws][chain][sts]") {
+    aws_env env;
+    sts_fixture f(env);
+    const std::string alice_json = R"({"AccessKeyId":")" + f.alice_key.access_key_id + R"(","SecretAccessKey":")" +
+                                   f.alice_key.secret_access_key + R"(","Expiration":"2099-01-01T00:00:00Z"})";
+    fake_http ecs([&](const http_request&) -> http_reply { return {200, alice_json}; });
+    fake_http imds([&](const http_request& r) -> http_reply {
+        if (r.method == "PUT") return {200, "t", "text/plain"};
+        if (r.path.ends_with("/security-credentials/")) return {200, "Alice", "text/plain"};
+        return {200, alice_json};
+    });
+    env.set("AWS_CONTAINER_CREDENTIALS_FULL_URI", ecs.url() + "/creds");
+    env.unset("AWS_EC2_METADATA_DISABLED");
+    env.set("AWS_EC2_METADATA_SERVICE_ENDPOINT", imds.url());
+    env.write("config", "[profile ecs]\nrole_arn = " + app_role + "\ncredential_source = EcsContainer\nrole_session_name = ecs\n"
+                        "[profile ec2]\nrole_arn = " + app_role + "\ncredential_source = Ec2InstanceMetadata\nrole_session_name = ec2\n");
+    CHECK(f.whoami(*default_chain("ecs")->fetch()).arn == "arn:aws:sts::123456789012:assumed-role/App/ecs");
+    CHECK(f.whoami(*default_chain("ec2")->fetch()).arn == "arn:aws:sts::123456789012:assumed-role/App/ec2");
+    CHECK(ecs.requests().size() == 1);
+    CHECK(imds.requests().size() == 3);
+}
