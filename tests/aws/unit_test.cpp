@@ -218,6 +218,12 @@ TEST_CASE("STS answers are read as XML leaves; a DOCTYPE is refused", "[aws][sts
     CHECK_FALSE(sts::xml_leaves("<a><b></a>"));
     CHECK_FALSE(sts::xml_leaves("not xml"));
     CHECK(sts::xml_escape("<a href=\"x\">&'") == "&lt;a href=&quot;x&quot;&gt;&amp;&apos;");
+    // what a client sends may be echoed: the answer stays XML
+    CHECK(sts::xml_escape("\xc3\xa9t\xc3\xa9 \xe2\x82\xac") == "\xc3\xa9t\xc3\xa9 \xe2\x82\xac");
+    CHECK(sts::xml_escape("Ide\xcd\xcf\x01\x7f\xc0\xaf\xed\xa0\x80\xef\xbf\xbe\xf4\x90\x80\x80\xe2\x82") ==
+          "Ide??????????????????");
+    CHECK(sts::xml_escape("\xfb\xbd\xbd\xbd\xf8") == "?????");  // no 5-byte forms
+    CHECK(sts::xml_leaves("<E><M>" + sts::xml_escape("bad \xff\x02 bytes") + "</M></E>"));
 }
 
 TEST_CASE("JWTs: ES256 and RS256 verify; a changed byte, another key, alg none or a mismatched alg do not", "[aws][jwt]") {
