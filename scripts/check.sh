@@ -8,7 +8,8 @@
 #   5. package tests            (ctest label "package": cmake --install, then a consumer
 #                                project built against the installed package)
 #   6. fuzz smoke               (ctest label "fuzz": 60 s of libFuzzer over the token
-#                                parser/verifier, tests/fuzz/run.sh)
+#                                parser/verifier, tests/fuzz/run.sh; 30 s over the local
+#                                STS's request handling, tests/fuzz/run_sts.sh)
 # Assumes 'make setup' ran (README's second command does both). Exit 0 only if all pass.
 set -uo pipefail
 cd "$(dirname "$0")/.."
