@@ -96,6 +96,19 @@ void check_session_name(const std::string& s) {
                     "have length between 2 and 64 and match [\\w+=,.@-]*"};
 }
 
+// Parameters that narrow a session on AWS (session policies, tags, MFA, source
+// identity): ignoring one would grant locally what AWS refuses, so they are refused.
+void refuse_unsupported(const form& f) {
+    static constexpr std::string_view narrowing[] = {"Policy", "PolicyArns.", "Tags.", "TransitiveTagKeys.",
+                                                     "SerialNumber", "TokenCode", "SourceIdentity", "ProvidedContexts."};
+    for (const auto& [k, v] : f)
+        for (const auto n : narrowing)
+            if (n.back() == '.' ? k.starts_with(n) : k == n)
+                throw fault{400, "ValidationError",
+                            "the local STS does not support the parameter " + k +
+                                " (session policies, tags, MFA and source identity are not emulated)"};
+}
+
 std::int64_t duration_of(const form& f, std::int64_t max) {
     const auto v = param(f, "DurationSeconds");
     if (!v) return 3600;
@@ -371,6 +384,7 @@ local_server::reply local_server::handle(const std::string& method, const std::s
             const std::string role_arn = required(*f, "RoleArn");
             const std::string session = required(*f, "RoleSessionName");
             check_session_name(session);
+            refuse_unsupported(*f);
             const std::int64_t duration = duration_of(*f, c.session_arn.empty() ? 43200 : 3600);
             const auto external = param(*f, "ExternalId");
             if (external && (external->size() < 2 || external->size() > 1224))
@@ -401,6 +415,7 @@ local_server::reply local_server::handle(const std::string& method, const std::s
             const std::string role_arn = required(*f, "RoleArn");
             const std::string session = required(*f, "RoleSessionName");
             check_session_name(session);
+            refuse_unsupported(*f);
             const std::int64_t duration = duration_of(*f, 43200);
             if (token.size() > jwt::max_token_bytes)
                 throw fault{400, "ValidationError", "WebIdentityToken must be at most 20000 characters long"};

@@ -12,7 +12,10 @@
 //   GetCallerIdentity            signed; Account, Arn, UserId of the caller
 //   AssumeRole                   signed; RoleArn, RoleSessionName (2-64 of [\w+=,.@-]),
 //                                DurationSeconds 900..43200 (default 3600; at most
-//                                3600 for a role session: role chaining), ExternalId
+//                                3600 for a role session: role chaining), ExternalId;
+//                                what narrows a session on AWS (Policy, PolicyArns,
+//                                Tags, SerialNumber/TokenCode, SourceIdentity) is
+//                                refused (ValidationError), never ignored
 //   AssumeRoleWithWebIdentity    unsigned; WebIdentityToken (a JWT of an OIDC provider
 //                                the state trusts: signature, iss, aud, sub, exp, nbf
 //                                checked), RoleArn, RoleSessionName, DurationSeconds

@@ -67,6 +67,7 @@ check("an unknown key is refused", error_code(lambda: client(aws_access_key_id="
 check("the session token must come with the temporary key", error_code(lambda: client(aws_access_key_id=c["AccessKeyId"], aws_secret_access_key=c["SecretAccessKey"]).get_caller_identity()) == "InvalidClientTokenId")
 check("a duration beyond 12 hours is a validation error", error_code(lambda: alice.assume_role(RoleArn="arn:aws:iam::123456789012:role/App", RoleSessionName="xx", DurationSeconds=50000)) == "ValidationError")
 import botocore.config
+check("a session policy is refused, not ignored", error_code(lambda: alice.assume_role(RoleArn="arn:aws:iam::123456789012:role/App", RoleSessionName="xx", Policy='{"Statement":[{"Effect":"Deny","Action":"*","Resource":"*"}]}')) == "ValidationError")
 anon = session.create_client("sts", region_name="us-east-1", endpoint_url=url, config=botocore.config.Config(signature_version=botocore.UNSIGNED))
 w = anon.assume_role_with_web_identity(RoleArn="arn:aws:iam::123456789012:role/App", RoleSessionName="ci", WebIdentityToken=jwt)
 check("AssumeRoleWithWebIdentity with the local issuer's token", w["SubjectFromWebIdentityToken"] == "repo:app" and w["Credentials"]["AccessKeyId"].startswith("ASIA"), w.get("SubjectFromWebIdentityToken"))
