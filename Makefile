@@ -1,5 +1,7 @@
 # Top-level entry: drives CMake (DSL, dsqlctl, tests, benchmarks) and PGXS (the
 # dsql_iam extension) together. See README.md.
+# scripts/lib.sh (sourced by install-extension) is bash: arrays.
+SHELL := /bin/bash
 BUILD ?= build
 MAKEFLAGS += --no-print-directory
 JOBS  ?= 2

@@ -249,11 +249,11 @@ check_state(Port *port, const dsql_token *token, const char *action,
 						  dsql_iam_state_file, sqlite3_errmsg(db));
 		goto done;
 	}
-	if (sqlite3_column_int(s, 0) != DSQL_IAM_STATE_SCHEMA_VERSION)
+	if (!DSQL_IAM_STATE_SCHEMA_KNOWN(sqlite3_column_int(s, 0)))
 	{
-		reason = psprintf("the IAM state file \"%s\" has schema version %d, this dsql_iam reads version %d",
+		reason = psprintf("the IAM state file \"%s\" has schema version %d, this dsql_iam reads versions %d to %d",
 						  dsql_iam_state_file, sqlite3_column_int(s, 0),
-						  DSQL_IAM_STATE_SCHEMA_VERSION);
+						  DSQL_IAM_STATE_SCHEMA_MIN_READ, DSQL_IAM_STATE_SCHEMA_VERSION);
 		goto done;
 	}
 	sqlite3_finalize(s);
@@ -361,11 +361,11 @@ dsql_iam_principal_lookup(const char *arn, char **reason)
 		goto done;
 	rc = sqlite3_prepare_v2(db, "PRAGMA user_version", -1, &s, NULL);
 	if (rc == SQLITE_OK && sqlite3_step(s) == SQLITE_ROW &&
-		sqlite3_column_int(s, 0) != DSQL_IAM_STATE_SCHEMA_VERSION)
+		!DSQL_IAM_STATE_SCHEMA_KNOWN(sqlite3_column_int(s, 0)))
 	{
-		*reason = psprintf("the IAM state file \"%s\" has schema version %d, this dsql_iam reads version %d",
+		*reason = psprintf("the IAM state file \"%s\" has schema version %d, this dsql_iam reads versions %d to %d",
 						   dsql_iam_state_file, sqlite3_column_int(s, 0),
-						   DSQL_IAM_STATE_SCHEMA_VERSION);
+						   DSQL_IAM_STATE_SCHEMA_MIN_READ, DSQL_IAM_STATE_SCHEMA_VERSION);
 		goto done;
 	}
 	if (s)

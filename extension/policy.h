@@ -70,7 +70,12 @@ extern "C"
 
 /* The schema version of the local IAM state that this code reads and that
  * dsqlctl writes (PRAGMA user_version; dsl/iam/state.hpp). */
-#define DSQL_IAM_STATE_SCHEMA_VERSION	2
+#define DSQL_IAM_STATE_SCHEMA_VERSION	3
+/* The oldest version this code reads: version 3 only adds the local STS's tables
+ * and a column (trust policies, OIDC providers, session names), none read here. */
+#define DSQL_IAM_STATE_SCHEMA_MIN_READ	2
+#define DSQL_IAM_STATE_SCHEMA_KNOWN(v) \
+	((v) >= DSQL_IAM_STATE_SCHEMA_MIN_READ && (v) <= DSQL_IAM_STATE_SCHEMA_VERSION)
 
 /* Bounds, checked when a policy is stored and again when it is read. */
 #define DSQL_POLICY_DOCUMENT_MAX_LEN	65536	/* a policy document, bytes */

@@ -984,3 +984,359 @@ dsql_token_generate(const char *host, const char *region,
 		return -1;
 	return (int) o;
 }
+
+/* ---- header-signed requests ---- */
+
+bool
+dsql_sigv4_format_time(int64_t unix_time, char amz_date[17], char date8[9])
+{
+	return format_time(unix_time, amz_date, date8);
+}
+
+bool
+dsql_sigv4_parse_time(const char *amz_date, int64_t *unix_time)
+{
+	return amz_date != NULL && parse_amz_date(amz_date, unix_time);
+}
+
+static char
+lower_ascii(char c)
+{
+	return (c >= 'A' && c <= 'Z') ? (char) (c + 32) : c;
+}
+
+/* Whether header name (any case) equals the lower-case name[0..n). */
+static bool
+header_name_is(const char *header, const char *name, size_t n)
+{
+	size_t		i;
+
+	for (i = 0; i < n; i++)
+		if (header[i] == '\0' || lower_ascii(header[i]) != name[i])
+			return false;
+	return header[i] == '\0';
+}
+
+/*
+ * Appends a header value trimmed, with each inner run of spaces and tabs
+ * collapsed to one space.  false when it does not fit.
+ */
+static bool
+append_header_value(char *out, size_t outsz, size_t *o, const char *v)
+{
+	bool		pending_space = false;
+
+	while (*v == ' ' || *v == '\t')
+		v++;
+	for (; *v; v++)
+	{
+		if (*v == ' ' || *v == '\t')
+		{
+			pending_space = true;
+			continue;
+		}
+		if (*v == '\r' || *v == '\n')
+			return false;		/* never inside a header value */
+		if (pending_space)
+		{
+			if (*o + 1 >= outsz)
+				return false;
+			out[(*o)++] = ' ';
+			pending_space = false;
+		}
+		if (*o + 1 >= outsz)
+			return false;
+		out[(*o)++] = *v;
+	}
+	out[*o] = '\0';
+	return true;
+}
+
+/* signed_headers: lower-case [a-z0-9-] names, sorted, unique, ';'-separated. */
+static bool
+signed_headers_ok(const char *sh)
+{
+	const char *prev = NULL;
+	size_t		prevlen = 0;
+	size_t		count = 0;
+	const char *p = sh;
+
+	if (sh == NULL || *sh == '\0' || strlen(sh) > DSQL_SIGV4_SIGNED_HEADERS_MAX_LEN)
+		return false;
+	while (*p)
+	{
+		const char *start = p;
+		size_t		n;
+
+		while (*p && *p != ';')
+		{
+			if (!((*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9') || *p == '-'))
+				return false;
+			p++;
+		}
+		n = (size_t) (p - start);
+		if (n == 0 || ++count > DSQL_SIGV4_MAX_HEADERS)
+			return false;
+		if (prev != NULL)
+		{
+			size_t		m = prevlen < n ? prevlen : n;
+			int			c = strncmp(prev, start, m);
+
+			if (c > 0 || (c == 0 && prevlen >= n))
+				return false;	/* not strictly ascending */
+		}
+		prev = start;
+		prevlen = n;
+		if (*p == ';')
+		{
+			p++;
+			if (*p == '\0')
+				return false;
+		}
+	}
+	return true;
+}
+
+int
+dsql_sigv4_canonical_request(const dsql_sigv4_request *r, char *out,
+							 size_t outsz)
+{
+	size_t		o = 0;
+	int			n;
+	const char *p;
+
+	if (r == NULL || r->method == NULL || r->path == NULL ||
+		r->payload_sha256 == NULL || outsz == 0 ||
+		(r->nquery > 0 && r->query == NULL) ||
+		(r->nheaders > 0 && r->headers == NULL) ||
+		!signed_headers_ok(r->signed_headers) ||
+		!charset_ok(r->payload_sha256, 64, 64, "abcdef", false, false, true))
+		return -1;
+	out[0] = '\0';
+	if (!append(out, outsz, &o, r->method) || !append(out, outsz, &o, "\n") ||
+		!append(out, outsz, &o, r->path) || !append(out, outsz, &o, "\n"))
+		return -1;
+	n = dsql_sigv4_canonical_query(r->query, r->nquery, out + o, outsz - o);
+	if (n < 0)
+		return -1;
+	o += (size_t) n;
+	if (!append(out, outsz, &o, "\n"))
+		return -1;
+	/* each signed header, in signed_headers' order */
+	p = r->signed_headers;
+	while (*p)
+	{
+		const char *start = p;
+		size_t		len;
+		bool		found = false;
+
+		while (*p && *p != ';')
+			p++;
+		len = (size_t) (p - start);
+		if (o + len + 1 >= outsz)
+			return -1;
+		memcpy(out + o, start, len);
+		o += len;
+		out[o++] = ':';
+		out[o] = '\0';
+		for (size_t i = 0; i < r->nheaders; i++)
+		{
+			if (r->headers[i].name == NULL || r->headers[i].value == NULL ||
+				!header_name_is(r->headers[i].name, start, len))
+				continue;
+			if (found && !append(out, outsz, &o, ","))
+				return -1;
+			if (!append_header_value(out, outsz, &o, r->headers[i].value))
+				return -1;
+			found = true;
+		}
+		if (!found || !append(out, outsz, &o, "\n"))
+			return -1;
+		if (*p == ';')
+			p++;
+	}
+	if (!append(out, outsz, &o, "\n") ||
+		!append(out, outsz, &o, r->signed_headers) ||
+		!append(out, outsz, &o, "\n") ||
+		!append(out, outsz, &o, r->payload_sha256))
+		return -1;
+	return (int) o;
+}
+
+bool
+dsql_sigv4_sign_request(const dsql_sigv4_request *r, const char *amz_date,
+						const char *region, const char *service,
+						const char *secret, char out[65])
+{
+	static _Thread_local char request[DSQL_SIGV4_REQUEST_MAX];
+	char		sts[512];
+	char		date8[9];
+	unsigned char key[32];
+	int64_t		t;
+	int			n;
+	bool		ok;
+
+	if (amz_date == NULL || region == NULL || service == NULL ||
+		secret == NULL || !parse_amz_date(amz_date, &t) ||
+		!charset_ok(region, 1, DSQL_TOKEN_REGION_MAX_LEN, "-", false, true, true) ||
+		!charset_ok(service, 1, DSQL_TOKEN_SERVICE_MAX_LEN, "-", false, true, true))
+		return false;
+	memcpy(date8, amz_date, 8);
+	date8[8] = '\0';
+	n = dsql_sigv4_canonical_request(r, request, sizeof(request));
+	if (n < 0)
+		return false;
+	n = dsql_sigv4_string_to_sign(amz_date, date8, region, service, request,
+								  (size_t) n, sts, sizeof(sts));
+	if (n < 0)
+		return false;
+	if (!dsql_sigv4_signing_key(secret, date8, region, service, key))
+		return false;
+	ok = dsql_sigv4_signature(key, sts, (size_t) n, out);
+	OPENSSL_cleanse(key, sizeof(key));
+	return ok;
+}
+
+/* Copies [s, s + n) into out (outsz with the NUL); false when too long. */
+static bool
+copy_bounded(char *out, size_t outsz, const char *s, size_t n)
+{
+	if (n >= outsz)
+		return false;
+	memcpy(out, s, n);
+	out[n] = '\0';
+	return true;
+}
+
+bool
+dsql_sigv4_parse_authorization(const char *header, size_t len,
+							   dsql_sigv4_authorization *a)
+{
+	static const char prefix[] = SIGV4_ALGORITHM " ";
+	const char *p = header;
+	const char *end = header + len;
+	bool		have_cred = false,
+				have_sh = false,
+				have_sig = false;
+
+	if (header == NULL || a == NULL)
+		return false;
+	memset(a, 0, sizeof(*a));
+	if (len < sizeof(prefix) - 1 || memcmp(header, prefix, sizeof(prefix) - 1) != 0)
+		return false;
+	p += sizeof(prefix) - 1;
+	while (p < end)
+	{
+		const char *item,
+				   *eq,
+				   *stop;
+		size_t		klen,
+					vlen;
+
+		while (p < end && (*p == ' ' || *p == ','))
+			p++;
+		if (p >= end)
+			break;
+		item = p;
+		while (p < end && *p != ',')
+			p++;
+		stop = p;
+		while (stop > item && stop[-1] == ' ')
+			stop--;
+		eq = memchr(item, '=', (size_t) (stop - item));
+		if (eq == NULL)
+			return false;
+		klen = (size_t) (eq - item);
+		vlen = (size_t) (stop - eq - 1);
+		if (klen == 10 && memcmp(item, "Credential", 10) == 0 && !have_cred)
+		{
+			char		cred[DSQL_TOKEN_AKID_MAX_LEN + 80];
+			char	   *part[5];
+			int			nparts = 0;
+
+			if (!copy_bounded(cred, sizeof(cred), eq + 1, vlen))
+				return false;
+			part[nparts++] = cred;
+			for (char *c = cred; *c; c++)
+				if (*c == '/')
+				{
+					if (nparts == 5)
+						return false;
+					*c = '\0';
+					part[nparts++] = c + 1;
+				}
+			if (nparts != 5 ||
+				!charset_ok(part[0], DSQL_TOKEN_AKID_MIN_LEN, DSQL_TOKEN_AKID_MAX_LEN,
+							NULL, true, false, true) ||
+				strlen(part[1]) != 8 || !all_digits(part[1], 8) ||
+				!charset_ok(part[2], 1, DSQL_TOKEN_REGION_MAX_LEN, "-", false, true, true) ||
+				!charset_ok(part[3], 1, DSQL_TOKEN_SERVICE_MAX_LEN, "-", false, true, true) ||
+				strcmp(part[4], SIGV4_TERMINATOR) != 0)
+				return false;
+			strcpy(a->access_key_id, part[0]);
+			strcpy(a->date8, part[1]);
+			strcpy(a->region, part[2]);
+			strcpy(a->service, part[3]);
+			have_cred = true;
+		}
+		else if (klen == 13 && memcmp(item, "SignedHeaders", 13) == 0 && !have_sh)
+		{
+			if (!copy_bounded(a->signed_headers, sizeof(a->signed_headers), eq + 1, vlen) ||
+				!signed_headers_ok(a->signed_headers))
+				return false;
+			have_sh = true;
+		}
+		else if (klen == 9 && memcmp(item, "Signature", 9) == 0 && !have_sig)
+		{
+			if (!copy_bounded(a->signature, sizeof(a->signature), eq + 1, vlen) ||
+				!charset_ok(a->signature, 64, 64, "abcdef", false, false, true))
+				return false;
+			have_sig = true;
+		}
+		else
+			return false;		/* unknown or repeated */
+	}
+	return have_cred && have_sh && have_sig;
+}
+
+int
+dsql_sigv4_format_authorization(const char *akid, const char *date8,
+								const char *region, const char *service,
+								const char *signed_headers,
+								const char signature[65], char *out,
+								size_t outsz)
+{
+	size_t		o = 0;
+
+	if (outsz == 0)
+		return -1;
+	out[0] = '\0';
+	if (!append(out, outsz, &o, SIGV4_ALGORITHM " Credential=") ||
+		!append(out, outsz, &o, akid) || !append(out, outsz, &o, "/") ||
+		!append(out, outsz, &o, date8) || !append(out, outsz, &o, "/") ||
+		!append(out, outsz, &o, region) || !append(out, outsz, &o, "/") ||
+		!append(out, outsz, &o, service) ||
+		!append(out, outsz, &o, "/" SIGV4_TERMINATOR ", SignedHeaders=") ||
+		!append(out, outsz, &o, signed_headers) ||
+		!append(out, outsz, &o, ", Signature=") ||
+		!append(out, outsz, &o, signature))
+		return -1;
+	return (int) o;
+}
+
+bool
+dsql_sigv4_verify_request(const dsql_sigv4_request *r,
+						  const dsql_sigv4_authorization *a,
+						  const char *amz_date, const char *secret)
+{
+	char		sig[65];
+
+	if (r == NULL || a == NULL || amz_date == NULL || secret == NULL ||
+		strlen(amz_date) != 16 || strncmp(amz_date, a->date8, 8) != 0 ||
+		r->signed_headers == NULL ||
+		strcmp(r->signed_headers, a->signed_headers) != 0)
+		return false;
+	if (!dsql_sigv4_sign_request(r, amz_date, a->region, a->service, secret, sig))
+		return false;
+	return CRYPTO_memcmp(sig, a->signature, 64) == 0;
+}

@@ -236,6 +236,109 @@ extern int	dsql_token_generate(const char *host, const char *region,
 								const dsql_sigv4_credentials *credentials,
 								char *out, size_t outsz);
 
+
+/* ---- header-signed requests (STS and the other AWS query APIs) ---- */
+
+/* One HTTP header as received or sent (name in any case). */
+typedef struct dsql_sigv4_header
+{
+	const char *name;
+	const char *value;
+} dsql_sigv4_header;
+
+#define DSQL_SIGV4_MAX_HEADERS			32
+#define DSQL_SIGV4_SIGNED_HEADERS_MAX_LEN	512
+/* Longest canonical request we build (headers with a session token, query). */
+#define DSQL_SIGV4_REQUEST_MAX			32768
+
+/*
+ * A request signed in the Authorization header, as botocore's SigV4Auth and
+ * the AWS SDKs sign STS calls: canonical request =
+ *   method \n path \n canonical query \n canonical headers \n
+ *   signed headers \n hex(SHA-256(payload))
+ * where each signed header is "name:value\n" (name lower-cased, value
+ * trimmed with inner runs of spaces collapsed, repeated headers joined
+ * with ','), in the order of signed_headers.
+ */
+typedef struct dsql_sigv4_request
+{
+	const char *method;			/* "POST" */
+	const char *path;			/* the canonical URI, already encoded: "/" */
+	const dsql_sigv4_param *query;	/* decoded; may be NULL when nquery == 0 */
+	size_t		nquery;
+	const dsql_sigv4_header *headers;	/* every header of the request */
+	size_t		nheaders;
+	const char *signed_headers; /* "content-type;host;x-amz-date": lower-case,
+								 * sorted, unique, ';'-separated */
+	const char *payload_sha256; /* 64 lower-case hex digits */
+} dsql_sigv4_request;
+
+/*
+ * The canonical request.  Returns its length (NUL-terminated), or -1: a
+ * signed header absent from headers, signed_headers not lower-case sorted
+ * unique names, more than DSQL_SIGV4_MAX_HEADERS, or out too small.
+ */
+extern int	dsql_sigv4_canonical_request(const dsql_sigv4_request *request,
+										 char *out, size_t outsz);
+
+/*
+ * hex(signature) of a request at amz_date (yyyymmddThhmmssZ) for region and
+ * service with a secret access key.  false on a malformed request or date.
+ */
+extern bool dsql_sigv4_sign_request(const dsql_sigv4_request *request,
+									const char *amz_date, const char *region,
+									const char *service, const char *secret,
+									char out[65]);
+
+/* The parts of an "AWS4-HMAC-SHA256 Credential=..., SignedHeaders=..., Signature=..." header. */
+typedef struct dsql_sigv4_authorization
+{
+	char		access_key_id[DSQL_TOKEN_AKID_MAX_LEN + 1];
+	char		date8[9];
+	char		region[DSQL_TOKEN_REGION_MAX_LEN + 1];
+	char		service[DSQL_TOKEN_SERVICE_MAX_LEN + 1];
+	char		signed_headers[DSQL_SIGV4_SIGNED_HEADERS_MAX_LEN + 1];
+	char		signature[65];
+} dsql_sigv4_authorization;
+
+/*
+ * Parses an Authorization header value (len bytes, need not be
+ * NUL-terminated): the algorithm, then Credential, SignedHeaders and
+ * Signature each exactly once (separated by ',' and optional spaces), with
+ * the token's character rules for the key id, date, region and service.
+ * false when malformed.
+ */
+extern bool dsql_sigv4_parse_authorization(const char *header, size_t len,
+										   dsql_sigv4_authorization *out);
+
+/*
+ * Writes the Authorization header value for a signature.  Returns its
+ * length, or -1 when out is too small.
+ */
+extern int	dsql_sigv4_format_authorization(const char *access_key_id,
+											const char *date8,
+											const char *region,
+											const char *service,
+											const char *signed_headers,
+											const char signature[65],
+											char *out, size_t outsz);
+
+/*
+ * Recomputes the signature of request for auth's scope at amz_date (whose
+ * first 8 characters must be auth's date) with secret, and compares it in
+ * constant time.  auth->signed_headers must equal request->signed_headers.
+ */
+extern bool dsql_sigv4_verify_request(const dsql_sigv4_request *request,
+									  const dsql_sigv4_authorization *auth,
+									  const char *amz_date, const char *secret);
+
+/* yyyymmddThhmmssZ (17 bytes) and yyyymmdd (9 bytes) of a Unix time; false outside 1970..9999. */
+extern bool dsql_sigv4_format_time(int64_t unix_time, char amz_date[17],
+								   char date8[9]);
+
+/* The Unix time of a yyyymmddThhmmssZ date; false when malformed. */
+extern bool dsql_sigv4_parse_time(const char *amz_date, int64_t *unix_time);
+
 #ifdef __cplusplus
 }
 #endif

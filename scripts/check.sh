@@ -8,13 +8,17 @@
 #   5. package tests            (ctest label "package": cmake --install, then a consumer
 #                                project built against the installed package)
 #   6. fuzz smoke               (ctest label "fuzz": 60 s of libFuzzer over the token
-#                                parser/verifier, tests/fuzz/run.sh)
+#                                parser/verifier, tests/fuzz/run.sh; 30 s over the local
+#                                STS's request handling, tests/fuzz/run_sts.sh)
 # Assumes 'make setup' ran (README's second command does both). Exit 0 only if all pass.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 . scripts/lib.sh
 BUILD=${BUILD:-build}
 JOBS=${JOBS:-2}
+# The AWS credential chain ends at EC2's instance metadata service: no test may reach
+# for 169.254.169.254 (tests that exercise it point it at a loopback fake).
+export AWS_EC2_METADATA_DISABLED=true
 
 declare -A passed failed
 total_failed=0

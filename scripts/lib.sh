@@ -5,7 +5,7 @@ DSQL_PACKAGES=(
   postgresql-15 postgresql-server-dev-15 libkrb5-dev libpqxx-dev libsqlite3-dev
   libssl-dev catch2 libbenchmark-dev cmake g++ make pkg-config time
   python3-botocore nlohmann-json3-dev openssl clang-14 libclang-rt-14-dev
-  ca-certificates
+  libcurl4-openssl-dev libexpat1-dev libmicrohttpd-dev ca-certificates
 )
 
 # Node.js and npm for the connector test (tests/integration/connectors): the machine's

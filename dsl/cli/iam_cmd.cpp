@@ -1,5 +1,7 @@
 #include "cli/iam_cmd.hpp"
 
+#include <signal.h>
+
 #include <cstdlib>
 #include <ctime>
 #include <fstream>
@@ -12,7 +14,11 @@
 #include <set>
 #include <sstream>
 
+#include "iam/credentials.hpp"
+#include "iam/jwt.hpp"
 #include "iam/state.hpp"
+#include "iam/sts_server.hpp"
+#include "iam/trust.hpp"
 #include "iam/token.hpp"
 #include "local/cluster.hpp"
 #include "policy.h"
@@ -55,12 +61,21 @@ constexpr const char* iam_usage =
     "  substituted, unknown condition keys never grant (extension/policy.h).\n"
     "  create-access-key ARN [--session-token] [--expires-in S]\n"
     "                                           prints AccessKeyId and SecretAccessKey\n"
-    "  list                                     principals, keys (ids only), policies\n"
+    "  list                                     principals, keys (ids only), policies,\n"
+    "                                           trust policies, OIDC providers\n"
     "  delete ARN                               principal with its keys and policies\n"
     "  delete-access-key AKID\n"
     "  sync --policies FILE|-                   principals, policies (name dsql-connect)\n"
     "                                           and one access key each, from a JSON map\n"
     "                                           {ARN: policy} (seed-spec policies)\n"
+    "  put-trust-policy ROLE_ARN (--document JSON | --file FILE)\n"
+    "                                           who may assume the role (local STS)\n"
+    "  create-oidc-provider https://ISSUER --client-ids ID[,ID...] [--public-key PEM_FILE]\n"
+    "                           [--account ID]  an OIDC issuer the state trusts; without\n"
+    "                                           --public-key a local issuer with a new\n"
+    "                                           ES256 key pair (for oidc-token); prints its ARN\n"
+    "  oidc-token PROVIDER --sub S --aud A [--expires-in S] [--time UNIX]\n"
+    "                                           a JWT of the local issuer (web identity)\n"
     "\n"
     "usage: dsqlctl token generate [--admin] --hostname H --region R [--expires-in S]\n"
     "           [--principal ARN | --access-key-id AKID] [--state FILE | --dir DIR]\n"
@@ -68,8 +83,18 @@ constexpr const char* iam_usage =
     "\n"
     "Signs a DSQL connection token (DbConnect, or DbConnectAdmin with --admin) with a\n"
     "key of the local IAM state (--principal: its first unexpired key; --access-key-id)\n"
-    "or with standard AWS credentials (AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY/\n"
-    "AWS_SESSION_TOKEN, else the profile of ~/.aws/credentials). Expiry default 900 s.\n";
+    "or with the standard AWS credential chain (environment, --profile / AWS_PROFILE of\n"
+    "the shared config and credentials files incl. role_arn, web identity and\n"
+    "credential_process, AWS_WEB_IDENTITY_TOKEN_FILE, container, EC2 instance metadata).\n"
+    "Expiry default 900 s.\n"
+    "\n"
+    "usage: dsqlctl sts serve [--state FILE | --dir DIR] [--port P] [--region R]\n"
+    "           [--address 127.0.0.1|::1]\n"
+    "\n"
+    "Serves a local AWS STS (AssumeRole, AssumeRoleWithWebIdentity, GetCallerIdentity)\n"
+    "over the local IAM state on a loopback address until SIGINT or SIGTERM; prints\n"
+    "\"local STS listening on http://ADDRESS:PORT\" first (port 0 or none: a free one).\n"
+    "Point the AWS SDKs at it with AWS_ENDPOINT_URL_STS.\n";
 
 struct usage_error {
     std::string message;
@@ -152,9 +177,10 @@ void print_key(const aws::access_key& k) {
 }
 
 int run_iam(const std::vector<std::string>& args) {
-    const std::set<std::string> values{"--state",  "--dir",       "--account",   "--document",      "--file",
-                                       "--expires-in", "--policies", "--cluster", "--principal", "--region",
-                                       "--source-ip", "--access-key-id", "--time"};
+    const std::set<std::string> values{"--state",      "--dir",        "--account",   "--document",  "--file",
+                                       "--expires-in", "--policies",   "--cluster",   "--principal", "--region",
+                                       "--source-ip",  "--access-key-id", "--client-ids", "--public-key",
+                                       "--sub",        "--aud",        "--time"};
     const parsed p = parse(args, 1, values, {"--session-token", "--help", "--all", "--admin", "--no-tls"});
     if (p.flags.contains("--help") || p.positional.empty()) {
         std::cout << iam_usage;
@@ -266,6 +292,11 @@ int run_iam(const std::vector<std::string>& args) {
                 std::cout << "  key    " << k.access_key_id << (k.session_token ? " (session)" : "")
                           << (k.expires_at ? " expires " + std::to_string(*k.expires_at) : std::string()) << "\n";
             for (const auto& [name, doc] : st.policies(pr.arn)) std::cout << "  policy " << name << "\t" << doc << "\n";
+            if (auto trust = st.trust_policy(pr.arn)) std::cout << "  trust  " << *trust << "\n";
+        }
+        for (const auto& prov : st.oidc_providers()) {
+            std::cout << prov.arn << "\t" << prov.url << (prov.private_key ? " (local issuer)" : "") << "\n";
+            for (const auto& id : prov.client_ids) std::cout << "  client-id " << id << "\n";
         }
         if (const auto cp = st.cluster_policy(cluster))
             std::cout << "cluster policy of " << cluster << " (version " << cp->second << ")\t" << cp->first << "\n";
@@ -295,9 +326,90 @@ int run_iam(const std::vector<std::string>& args) {
             if (st.access_keys(arn).empty()) st.create_access_key(arn);
             std::cout << arn << "\n";
         }
+    } else if (cmd == "put-trust-policy") {
+        need(1);
+        std::string doc;
+        if (auto d = opt(p, "--document")) doc = *d;
+        else if (auto f = opt(p, "--file")) doc = read_file(*f);
+        else throw usage_error{"iam put-trust-policy needs --document or --file"};
+        aws::trust::validate(doc);
+        st.put_trust_policy(p.positional[1], doc);
+    } else if (cmd == "create-oidc-provider") {
+        need(1);
+        aws::oidc_provider prov;
+        prov.url = p.positional[1];
+        while (prov.url.size() > 8 && prov.url.back() == '/') prov.url.pop_back();
+        if (!prov.url.starts_with("https://")) throw usage_error{"the OIDC issuer URL must start with https://"};
+        const auto ids = opt(p, "--client-ids");
+        if (!ids) throw usage_error{"iam create-oidc-provider needs --client-ids ID[,ID...]"};
+        std::stringstream ss(*ids);
+        for (std::string id; std::getline(ss, id, ',');)
+            if (!id.empty()) prov.client_ids.push_back(id);
+        if (auto k = opt(p, "--public-key")) {
+            prov.public_key = read_file(*k);
+        } else {
+            const auto pair = aws::jwt::generate_es256();
+            prov.public_key = pair.public_pem;
+            prov.private_key = pair.private_pem;
+        }
+        prov.arn = "arn:aws:iam::" + account + ":oidc-provider/" + prov.url.substr(8);
+        std::cout << st.create_oidc_provider(prov).arn << "\n";
+    } else if (cmd == "oidc-token") {
+        need(1);
+        const auto prov = st.find_oidc_provider(p.positional[1]);
+        if (!prov) throw aws::state_error("no OIDC provider " + p.positional[1] + " in " + st.file().string());
+        if (!prov->private_key)
+            throw aws::state_error("OIDC provider " + prov->arn + " is not a local issuer (it was registered with --public-key)");
+        const auto sub = opt(p, "--sub"), aud = opt(p, "--aud");
+        if (!sub || !aud) throw usage_error{"iam oidc-token needs --sub and --aud"};
+        const std::int64_t now = opt(p, "--time") ? seconds(*opt(p, "--time"), "--time")
+                                                  : static_cast<std::int64_t>(std::time(nullptr));
+        aws::jwt::claims c;
+        c.iss = prov->url;
+        c.sub = *sub;
+        c.aud = {*aud};
+        c.iat = now;
+        c.exp = now + (opt(p, "--expires-in") ? seconds(*opt(p, "--expires-in"), "--expires-in") : 3600);
+        std::cout << aws::jwt::sign(c, *prov->private_key, "local") << "\n";
     } else {
         throw usage_error{"unknown iam command " + cmd};
     }
+    return 0;
+}
+
+int run_sts(const std::vector<std::string>& args) {
+    const parsed p = parse(args, 1, {"--state", "--dir", "--port", "--region", "--address"}, {"--help"});
+    if (p.flags.contains("--help")) {
+        std::cout << iam_usage;
+        return 0;
+    }
+    if (p.positional.size() != 1 || p.positional[0] != "serve") throw usage_error{"expected: dsqlctl sts serve ..."};
+    aws::sts::server_options o;
+    o.state_file = state_file(p);
+    if (auto r = opt(p, "--region")) o.region = *r;
+    if (auto a = opt(p, "--address")) o.address = *a;
+    if (auto port = opt(p, "--port")) {
+        std::int64_t n = -1;
+        try {
+            std::size_t used = 0;
+            n = std::stoll(*port, &used);
+            if (used != port->size()) n = -1;
+        } catch (const std::exception&) {
+        }
+        if (n < 0 || n > 65535) throw usage_error{"--port must be a TCP port number (0: a free one)"};
+        o.port = static_cast<int>(n);
+    }
+    o.log = [](const std::string& line) { std::cerr << "dsqlctl: " << line << std::endl; };
+    // SIGINT/SIGTERM are waited for here, never delivered to the server's thread
+    sigset_t set;
+    sigemptyset(&set);
+    sigaddset(&set, SIGINT);
+    sigaddset(&set, SIGTERM);
+    pthread_sigmask(SIG_BLOCK, &set, nullptr);
+    aws::sts::local_server server(o);
+    std::cout << "local STS listening on " << server.url() << std::endl;
+    int sig = 0;
+    sigwait(&set, &sig);
     return 0;
 }
 
@@ -342,8 +454,9 @@ int run_token(const std::vector<std::string>& args) {
         }
         c = {key->access_key_id, key->secret_access_key, key->session_token, "local IAM state"};
     } else {
-        auto sc = aws::standard_credentials(opt(p, "--profile"));
-        if (!sc) throw aws::token_error("no credentials: give --principal or --access-key-id (local IAM state), set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or configure ~/.aws/credentials");
+        std::string why;
+        auto sc = aws::default_chain(opt(p, "--profile"))->fetch(&why);
+        if (!sc) throw aws::token_error("no credentials: give --principal or --access-key-id (local IAM state), or configure the AWS credential chain (tried " + why + ")");
         c = *sc;
     }
     std::cout << aws::generate_token(r, c, now) << "\n";
@@ -353,11 +466,12 @@ int run_token(const std::vector<std::string>& args) {
 }  // namespace
 
 bool is_iam_command(const std::vector<std::string>& args) {
-    return !args.empty() && (args[0] == "iam" || args[0] == "token");
+    return !args.empty() && (args[0] == "iam" || args[0] == "token" || args[0] == "sts");
 }
 
 int run_iam_command(const std::vector<std::string>& args) {
     try {
+        if (args[0] == "sts") return run_sts(args);
         return args[0] == "iam" ? run_iam(args) : run_token(args);
     } catch (const usage_error& e) {
         std::cerr << "dsqlctl: " << e.message << "\n\n" << iam_usage;

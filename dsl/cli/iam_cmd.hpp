@@ -1,5 +1,6 @@
-// dsqlctl iam … and dsqlctl token …: the local IAM state and token signing. Kept out
-// of args.cpp/main.cpp (main dispatches here when argv[1] is "iam" or "token").
+// dsqlctl iam …, dsqlctl token … and dsqlctl sts serve: the local IAM state, token
+// signing and the local STS. Kept out
+// of args.cpp/main.cpp (main dispatches here when argv[1] is "iam", "token" or "sts").
 #pragma once
 
 #include <string>

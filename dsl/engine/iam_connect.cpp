@@ -24,8 +24,6 @@ std::string env(const char* name) {
   return v ? v : "";
 }
 
-char lower(char c) noexcept { return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c; }
-
 std::string os_user() {
   if (const passwd* pw = getpwuid(geteuid()); pw && pw->pw_name) return pw->pw_name;
   return "";
@@ -71,23 +69,7 @@ std::string sign(const token_options& o, const std::string& host, const std::str
 
 }  // namespace
 
-std::optional<std::string> dsql_region_of(std::string_view host) {
-  std::string h;
-  for (char c : host) h += lower(c);
-  if (!h.empty() && h.back() == '.') h.pop_back();
-  constexpr std::string_view suffix = ".on.aws", infix = ".dsql.";
-  if (h.size() <= suffix.size() || h.compare(h.size() - suffix.size(), suffix.size(), suffix) != 0) return std::nullopt;
-  h.resize(h.size() - suffix.size());  // <id>.dsql.<region>
-  const auto d = h.rfind(infix);
-  if (d == std::string::npos || d == 0) return std::nullopt;
-  std::string region = h.substr(d + infix.size());
-  if (region.empty()) return std::nullopt;
-  for (char c : region)
-    if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-')) return std::nullopt;
-  for (char c : std::string_view(h).substr(0, d))  // the cluster id: one label
-    if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-')) return std::nullopt;
-  return region;
-}
+std::optional<std::string> dsql_region_of(std::string_view host) { return aws::dsql_region_of(host); }
 
 bool admin_action_for(std::string_view user) noexcept { return user == "admin"; }
 

@@ -159,6 +159,23 @@ CREATE TABLE context_keys (
 CREATE INDEX context_keys_principal ON context_keys (principal_id);
 DROP TABLE policy_statements;
 )sql",
+    // 2 -> 3: the local STS: session names of temporary keys, trust policies, OIDC
+    // providers (the extension reads none of these).
+    R"sql(
+ALTER TABLE access_keys ADD COLUMN session_name TEXT;
+CREATE TABLE trust_policies (
+  principal_id  TEXT PRIMARY KEY REFERENCES principals (id) ON DELETE CASCADE,
+  document      TEXT NOT NULL
+);
+CREATE TABLE oidc_providers (
+  arn          TEXT PRIMARY KEY,
+  url          TEXT NOT NULL UNIQUE,
+  client_ids   TEXT NOT NULL,
+  public_key   TEXT NOT NULL,
+  private_key  TEXT,
+  created_at   INTEGER NOT NULL
+);
+)sql",
 };
 static_assert(std::size(migrations) == schema_version);
 static_assert(schema_version == DSQL_IAM_STATE_SCHEMA_VERSION,
@@ -561,6 +578,7 @@ bool state::delete_principal(const std::string& arn) {
     try {
         for (const char* sql : {"DELETE FROM statements WHERE principal_id = ?",
                                 "DELETE FROM context_keys WHERE principal_id = ?",
+                                "DELETE FROM trust_policies WHERE principal_id = ?",
                                 "DELETE FROM policies WHERE principal_id = ?",
                                 "DELETE FROM access_keys WHERE principal_id = ?", "DELETE FROM principals WHERE id = ?"}) {
             stmt s(db_, sql);
@@ -821,21 +839,21 @@ access_key state::create_access_key(const std::string& arn, bool with_session_to
 
 std::optional<access_key> state::find_access_key(const std::string& id) {
     stmt s(db_,
-           "SELECT k.access_key_id, p.arn, k.secret_access_key, k.session_token, k.expires_at FROM access_keys k "
-           "JOIN principals p ON p.id = k.principal_id WHERE k.access_key_id = ?");
+           "SELECT k.access_key_id, p.arn, k.secret_access_key, k.session_token, k.expires_at, k.session_name "
+           "FROM access_keys k JOIN principals p ON p.id = k.principal_id WHERE k.access_key_id = ?");
     s.bind(1, id);
     if (!s.step()) return std::nullopt;
-    return access_key{s.text(0), s.text(1), s.text(2), s.opt_text(3), s.opt_int(4)};
+    return access_key{s.text(0), s.text(1), s.text(2), s.opt_text(3), s.opt_int(4), s.opt_text(5)};
 }
 
 std::vector<access_key> state::access_keys(const std::string& arn) {
     stmt s(db_,
-           "SELECT k.access_key_id, p.arn, k.secret_access_key, k.session_token, k.expires_at FROM access_keys k "
-           "JOIN principals p ON p.id = k.principal_id WHERE ? = '' OR p.arn = ? ORDER BY p.arn, k.created_at, "
-           "k.access_key_id");
+           "SELECT k.access_key_id, p.arn, k.secret_access_key, k.session_token, k.expires_at, k.session_name "
+           "FROM access_keys k JOIN principals p ON p.id = k.principal_id WHERE ? = '' OR p.arn = ? "
+           "ORDER BY p.arn, k.created_at, k.access_key_id");
     s.bind(1, arn).bind(2, arn);
     std::vector<access_key> out;
-    while (s.step()) out.push_back({s.text(0), s.text(1), s.text(2), s.opt_text(3), s.opt_int(4)});
+    while (s.step()) out.push_back({s.text(0), s.text(1), s.text(2), s.opt_text(3), s.opt_int(4), s.opt_text(5)});
     return out;
 }
 
@@ -844,6 +862,122 @@ bool state::delete_access_key(const std::string& id) {
     s.bind(1, id);
     s.step();
     return sqlite3_changes(db_) > 0;
+}
+
+access_key state::create_session_key(const std::string& role_arn, const std::string& session_name,
+                                     std::int64_t expires_at) {
+    access_key k = create_access_key(role_arn, true, expires_at);
+    stmt s(db_, "UPDATE access_keys SET session_name = ? WHERE access_key_id = ?");
+    s.bind(1, session_name).bind(2, k.access_key_id);
+    s.step();
+    k.session_name = session_name;
+    return k;
+}
+
+std::size_t state::delete_expired_keys(std::int64_t before) {
+    stmt s(db_, "DELETE FROM access_keys WHERE session_token IS NOT NULL AND expires_at IS NOT NULL AND expires_at < ?");
+    s.bind(1, std::optional<std::int64_t>(before));
+    s.step();
+    return static_cast<std::size_t>(sqlite3_changes(db_));
+}
+
+std::vector<statement_row> state::statements(const std::string& arn) {
+    std::vector<statement_row> out;
+    std::vector<std::int64_t> ids;
+    {
+        stmt s(db_,
+               "SELECT statements.id, sid, effect, not_action, not_resource, variables, unsupported FROM statements "
+               "JOIN principals ON principals.id = statements.principal_id WHERE principals.arn = ? "
+               "ORDER BY policy_name, position");
+        s.bind(1, arn);
+        while (s.step()) {
+            statement_row r;
+            ids.push_back(std::stoll(s.text(0)));
+            r.sid = s.text(1);
+            r.effect = s.text(2);
+            r.not_action = s.text(3) == "1";
+            r.not_resource = s.text(4) == "1";
+            r.variables = s.text(5) == "1";
+            r.unsupported = s.opt_text(6);
+            out.push_back(std::move(r));
+        }
+    }
+    for (std::size_t i = 0; i < ids.size(); ++i) {
+        stmt v(db_, "SELECT kind, value FROM statement_values WHERE statement_id = ? ORDER BY rowid");
+        v.bind(1, std::optional<std::int64_t>(ids[i]));
+        while (v.step()) {
+            const std::string kind = v.text(0);
+            (kind == "action" ? out[i].actions : kind == "resource" ? out[i].resources : out[i].principals)
+                .push_back(v.text(1));
+        }
+        stmt c(db_, "SELECT operator, key, value FROM statement_conditions WHERE statement_id = ? ORDER BY rowid");
+        c.bind(1, std::optional<std::int64_t>(ids[i]));
+        while (c.step()) out[i].conditions.push_back({c.text(0), c.text(1), c.text(2)});
+    }
+    return out;
+}
+
+void state::put_trust_policy(const std::string& role_arn, const std::string& document) {
+    const auto p = find_principal(role_arn);
+    if (!p) throw state_error("IAM principal " + role_arn + " does not exist");
+    if (p->kind != "role") throw state_error(role_arn + " is not an IAM role: only roles have a trust policy");
+    stmt s(db_, "INSERT OR REPLACE INTO trust_policies (principal_id, document) VALUES (?, ?)");
+    s.bind(1, p->id).bind(2, document);
+    s.step();
+}
+
+std::optional<std::string> state::trust_policy(const std::string& role_arn) {
+    stmt s(db_,
+           "SELECT document FROM trust_policies JOIN principals ON principals.id = trust_policies.principal_id "
+           "WHERE principals.arn = ?");
+    s.bind(1, role_arn);
+    if (!s.step()) return std::nullopt;
+    return s.text(0);
+}
+
+namespace {
+oidc_provider provider_row(stmt& s) {
+    oidc_provider p;
+    p.arn = s.text(0);
+    p.url = s.text(1);
+    try {
+        for (const auto& id : json::parse(s.text(2))) p.client_ids.push_back(id.get<std::string>());
+    } catch (const json::exception&) {
+        throw state_error("IAM state: the client ids of OIDC provider " + p.arn + " are not a JSON array of strings");
+    }
+    p.public_key = s.text(3);
+    p.private_key = s.opt_text(4);
+    return p;
+}
+}  // namespace
+
+oidc_provider state::create_oidc_provider(const oidc_provider& p) {
+    if (!p.url.starts_with("https://") || p.url.size() <= 8)
+        throw state_error("an OIDC provider URL must start with https:// and name a host");
+    if (p.client_ids.empty()) throw state_error("an OIDC provider needs at least one client id (audience)");
+    if (find_oidc_provider(p.url)) throw state_error("OIDC provider " + p.url + " already exists");
+    stmt s(db_,
+           "INSERT INTO oidc_providers (arn, url, client_ids, public_key, private_key, created_at) "
+           "VALUES (?, ?, ?, ?, ?, ?)");
+    s.bind(1, p.arn).bind(2, p.url).bind(3, json(p.client_ids).dump()).bind(4, p.public_key).bind(5, p.private_key);
+    s.bind(6, std::optional<std::int64_t>(now()));
+    s.step();
+    return p;
+}
+
+std::optional<oidc_provider> state::find_oidc_provider(const std::string& arn_or_url) {
+    stmt s(db_,
+           "SELECT arn, url, client_ids, public_key, private_key FROM oidc_providers WHERE arn = ? OR url = ?");
+    s.bind(1, arn_or_url).bind(2, arn_or_url);
+    if (!s.step()) return std::nullopt;
+    return provider_row(s);
+}
+
+std::vector<oidc_provider> state::oidc_providers() {
+    stmt s(db_, "SELECT arn, url, client_ids, public_key, private_key FROM oidc_providers ORDER BY arn");
+    std::vector<oidc_provider> out;
+    while (s.step()) out.push_back(provider_row(s));
+    return out;
 }
 
 }  // namespace dsql::aws

@@ -30,6 +30,20 @@
 // (only when migrating an older file): such a statement never grants and always denies.
 // Migration 1 -> 2 re-normalises every stored identity policy.
 //
+// Version 2 adds what the local STS (sts_server.hpp) needs; the tables the auth hook
+// reads are unchanged, so dsql_iam reads versions 1 and 2:
+//
+//   access_keys.session_name                           the RoleSessionName of a
+//                                                      temporary key issued by STS
+//   trust_policies(principal_id, document)             a role's trust policy (who may
+//                                                      assume it; trust.hpp)
+//   oidc_providers(arn, url, client_ids, public_key,   OIDC identity providers the state
+//                  private_key, created_at)            trusts for AssumeRoleWithWebIdentity:
+//                                                      issuer URL, audiences (JSON array),
+//                                                      the issuer's public key (PEM); the
+//                                                      private key only for the local issuer
+//                                                      (dsqlctl iam oidc-token), else NULL
+//
 // Every function throws state_error with a sentence for people.
 #pragma once
 
@@ -51,7 +65,7 @@ public:
     using std::runtime_error::runtime_error;
 };
 
-inline constexpr int schema_version = 2;  ///< DSQL_IAM_STATE_SCHEMA_VERSION (state.cpp checks)
+inline constexpr int schema_version = 3;  ///< DSQL_IAM_STATE_SCHEMA_VERSION (state.cpp checks)
 inline constexpr std::string_view default_account = "123456789012";
 
 struct principal {
@@ -66,6 +80,15 @@ struct access_key {
     std::string secret_access_key;
     std::optional<std::string> session_token;
     std::optional<std::int64_t> expires_at;  ///< Unix time
+    std::optional<std::string> session_name = std::nullopt;  ///< STS-issued keys: RoleSessionName
+};
+
+struct oidc_provider {
+    std::string arn;   ///< arn:aws:iam::<account>:oidc-provider/<host/path>
+    std::string url;   ///< the issuer (iss): https://host/path
+    std::vector<std::string> client_ids;  ///< accepted audiences (aud)
+    std::string public_key;               ///< PEM (EC P-256 or RSA)
+    std::optional<std::string> private_key = std::nullopt;  ///< PEM; the local issuer only
 };
 
 /// One statement of a policy as the evaluator reads it (the rows of statements,
@@ -155,6 +178,23 @@ public:
     [[nodiscard]] std::optional<access_key> find_access_key(const std::string& access_key_id);
     [[nodiscard]] std::vector<access_key> access_keys(const std::string& arn = {});
     bool delete_access_key(const std::string& access_key_id);
+    /// A temporary ASIA… key with a session token, for a role session (local STS).
+    access_key create_session_key(const std::string& role_arn, const std::string& session_name,
+                                  std::int64_t expires_at);
+    /// Deletes temporary keys that expired before `before` (Unix time); returns how many.
+    std::size_t delete_expired_keys(std::int64_t before);
+
+    /// A principal's normalised policy statements (all its policies).
+    [[nodiscard]] std::vector<statement_row> statements(const std::string& arn);
+
+    /// Stores (replaces) a role's trust policy (checked by trust.hpp's parser first).
+    void put_trust_policy(const std::string& role_arn, const std::string& document);
+    [[nodiscard]] std::optional<std::string> trust_policy(const std::string& role_arn);
+
+    /// Registers an OIDC provider; throws when its URL is already registered.
+    oidc_provider create_oidc_provider(const oidc_provider& p);
+    [[nodiscard]] std::optional<oidc_provider> find_oidc_provider(const std::string& arn_or_url);
+    [[nodiscard]] std::vector<oidc_provider> oidc_providers();
 
     /// The sqlite handle (for dsql_policy_evaluate: `dsqlctl iam simulate`, tests).
     [[nodiscard]] sqlite3* handle() const noexcept { return db_; }

@@ -1,10 +1,8 @@
 #include "iam/token.hpp"
 
-#include <cstdlib>
 #include <ctime>
-#include <fstream>
-#include <vector>
 
+#include "iam/credentials.hpp"
 #include "sigv4.h"
 
 namespace dsql::aws {
@@ -27,70 +25,27 @@ std::string generate_token(const token_request& r, const credentials& c, std::op
     return out;
 }
 
-namespace {
-
-std::string trim(const std::string& s) {
-    const auto b = s.find_first_not_of(" \t\r");
-    if (b == std::string::npos) return {};
-    const auto e = s.find_last_not_of(" \t\r");
-    return s.substr(b, e - b + 1);
+std::optional<credentials> standard_credentials(const std::optional<std::string>& profile) {
+    return default_chain(profile)->fetch();
 }
 
-const char* env(const char* name) {
-    const char* v = std::getenv(name);
-    return v && *v ? v : nullptr;
-}
-
-}  // namespace
-
-std::optional<credentials> standard_credentials(const std::optional<std::string>& profile_arg) {
-    if (!profile_arg) {
-        const char* id = env("AWS_ACCESS_KEY_ID");
-        const char* secret = env("AWS_SECRET_ACCESS_KEY");
-        if (id && secret) {
-            credentials c{id, secret, std::nullopt, "environment variables"};
-            if (const char* t = env("AWS_SESSION_TOKEN")) c.session_token = t;
-            return c;
-        }
-    }
-    const std::string profile = profile_arg ? *profile_arg : (env("AWS_PROFILE") ? env("AWS_PROFILE") : "default");
-    std::filesystem::path file;
-    if (const char* f = env("AWS_SHARED_CREDENTIALS_FILE"))
-        file = f;
-    else if (const char* home = env("HOME"))
-        file = std::filesystem::path(home) / ".aws" / "credentials";
-    std::ifstream in(file);
-    if (!in) {
-        if (profile_arg) throw token_error("no AWS credentials file at " + file.string());
-        return std::nullopt;
-    }
-    std::string line, section;
-    credentials c;
-    bool found = false;
-    while (std::getline(in, line)) {
-        line = trim(line);
-        if (line.empty() || line[0] == '#' || line[0] == ';') continue;
-        if (line.front() == '[' && line.back() == ']') {
-            section = trim(line.substr(1, line.size() - 2));
-            if (section == profile) found = true;
-            continue;
-        }
-        if (section != profile) continue;
-        const auto eq = line.find('=');
-        if (eq == std::string::npos) continue;
-        const std::string key = trim(line.substr(0, eq)), value = trim(line.substr(eq + 1));
-        if (key == "aws_access_key_id") c.access_key_id = value;
-        if (key == "aws_secret_access_key") c.secret_access_key = value;
-        if (key == "aws_session_token") c.session_token = value;
-    }
-    if (!found || c.access_key_id.empty() || c.secret_access_key.empty()) {
-        if (profile_arg || found)
-            throw token_error("profile [" + profile + "] in " + file.string() +
-                              " has no aws_access_key_id and aws_secret_access_key");
-        return std::nullopt;
-    }
-    c.source = "profile " + profile + " in " + file.string();
-    return c;
+std::optional<std::string> dsql_region_of(std::string_view host) {
+    const auto lower = [](char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c; };
+    std::string h;
+    for (char c : host) h += lower(c);
+    if (!h.empty() && h.back() == '.') h.pop_back();
+    constexpr std::string_view suffix = ".on.aws", infix = ".dsql.";
+    if (h.size() <= suffix.size() || h.compare(h.size() - suffix.size(), suffix.size(), suffix) != 0) return std::nullopt;
+    h.resize(h.size() - suffix.size());  // <id>.dsql.<region>
+    const auto d = h.rfind(infix);
+    if (d == std::string::npos || d == 0) return std::nullopt;
+    std::string region = h.substr(d + infix.size());
+    if (region.empty()) return std::nullopt;
+    for (char c : region)
+        if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-')) return std::nullopt;
+    for (char c : std::string_view(h).substr(0, d))  // the cluster id: one label
+        if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-')) return std::nullopt;
+    return region;
 }
 
 }  // namespace dsql::aws

@@ -159,7 +159,9 @@ TEST_CASE("connection_string signs for the host without its port, in its region,
   principal.principal = "arn:aws:iam::123456789012:role/DsqlAdminRole";
   CHECK_THROWS_WITH(connection_string(principal, "host=abc.dsql.us-east-1.on.aws user=admin", "", "admin"),
                     Catch::Contains("local IAM state"));
-  scoped_env k("AWS_ACCESS_KEY_ID", nullptr), s("AWS_SHARED_CREDENTIALS_FILE", "/nonexistent/credentials");
+  // the chain ends at EC2 instance metadata: never reach for 169.254.169.254 from a test
+  scoped_env k("AWS_ACCESS_KEY_ID", nullptr), s("AWS_SHARED_CREDENTIALS_FILE", "/nonexistent/credentials"),
+      i("AWS_EC2_METADATA_DISABLED", "true"), c("AWS_CONFIG_FILE", "/nonexistent/config");
   CHECK_THROWS_WITH(connection_string(asked, "host=abc.dsql.us-east-1.on.aws user=admin", "", "admin"),
                     Catch::Contains("no AWS credentials"));
 }

@@ -7,6 +7,10 @@
  * Per input: parse; when it parses, verify the signature against a fixed secret,
  * run the key-free checks at a fixed time, and assert the invariants the hook relies
  * on (NUL-terminated fields inside the arena, bounded lengths, a known status).
+ *
+ * The same bytes also go to what the local STS runs on a client's request
+ * (dsl/iam/sts_server.cpp): the Authorization header parser, and when it parses,
+ * the canonical request and verification over headers made of the input.
  */
 #include <stdint.h>
 #include <stdlib.h>
@@ -27,10 +31,38 @@ check_field(const char *p)
 		abort();
 }
 
+static void
+fuzz_authorization(const uint8_t *data, size_t size)
+{
+	static char text[16384];
+	dsql_sigv4_authorization a;
+	dsql_sigv4_header h[3];
+	dsql_sigv4_request r;
+
+	if (!dsql_sigv4_parse_authorization((const char *) data, size, &a))
+		return;
+	if (strlen(a.access_key_id) < DSQL_TOKEN_AKID_MIN_LEN || strlen(a.signature) != 64 ||
+		strlen(a.date8) != 8 || strlen(a.signed_headers) > DSQL_SIGV4_SIGNED_HEADERS_MAX_LEN)
+		abort();
+	/* headers whose values are the input itself (NUL-terminated copy) */
+	if (size >= sizeof(text))
+		size = sizeof(text) - 1;
+	memcpy(text, data, size);
+	text[size] = '\0';
+	h[0] = (dsql_sigv4_header) {"Host", text};
+	h[1] = (dsql_sigv4_header) {"X-Amz-Date", "20251129T095320Z"};
+	h[2] = (dsql_sigv4_header) {"content-type", text};
+	r = (dsql_sigv4_request) {"POST", "/", NULL, 0, h, 3, a.signed_headers, DSQL_SIGV4_EMPTY_SHA256};
+	(void) dsql_sigv4_verify_request(&r, &a, "20251129T095320Z", "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY");
+}
+
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	dsql_token_status st = dsql_token_parse((const char *) data, size, &token);
+	dsql_token_status st;
+
+	fuzz_authorization(data, size);
+	st = dsql_token_parse((const char *) data, size, &token);
 
 	if ((int) st < 0 || st >= DSQL_TOKEN_STATUS_COUNT)
 		abort();

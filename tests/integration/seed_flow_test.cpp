@@ -496,7 +496,7 @@ TEST_CASE("P11: a missing, corrupt, foreign, FIFO or locked IAM state file refus
   const row rows[] = {
       {(c.dir / "missing.sqlite").string(), "cannot open the IAM state file"},
       {corrupt.string(), "cannot read the IAM state file"},
-      {foreign.string(), "has schema version 7, this dsql_iam reads version " + std::to_string(dsql::aws::schema_version)},
+      {foreign.string(), "has schema version 7, this dsql_iam reads versions 2 to " + std::to_string(dsql::aws::schema_version)},
       {fifo.string(), "is not a regular file"},
   };
   for (const auto& r : rows) {

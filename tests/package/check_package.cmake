@@ -46,5 +46,22 @@ step(${WORK}/consumer-pc)
 if(NOT step_output MATCHES "\nAWS IAM GRANT \"api\" TO 'arn:aws:iam::123456789012:role/ApiRole';\n")
   message(FATAL_ERROR "the pkg-config consumer printed an unexpected bootstrap:\n${step_output}")
 endif()
+
+# 3. The application side: find_package(dsql_client) -> dsql::client, built and run.
+step(${CMAKE_COMMAND} --install ${BUILD_DIR} --prefix ${prefix} --component dsql_client)
+foreach(f include/dsql/client.hpp include/dsql/client/pool.hpp include/dsql-companions/iam/credentials.hpp
+          lib/cmake/dsql_client/dsql_clientConfig.cmake)
+  if(NOT EXISTS ${prefix}/${f})
+    message(FATAL_ERROR "not installed: ${f}")
+  endif()
+endforeach()
+file(WRITE ${WORK}/ca.pem "not read: the consumer only builds a connection string\n")
+step(${CMAKE_COMMAND} -S ${SOURCE_DIR}/tests/package/client_consumer -B ${WORK}/client-build
+     -DCMAKE_PREFIX_PATH=${prefix} -DCMAKE_CXX_COMPILER=${CXX})
+step(${CMAKE_COMMAND} --build ${WORK}/client-build)
+step(${WORK}/client-build/client_consumer ${WORK}/ca.pem)
+if(NOT step_output STREQUAL "region eu-west-1\nverify-full\ntoken\n")
+  message(FATAL_ERROR "the dsql_client consumer printed:\n${step_output}")
+endif()
 file(REMOVE_RECURSE ${WORK})
-message(STATUS "installed package consumed through find_package(dsql_roles) and pkg-config")
+message(STATUS "installed packages consumed through find_package(dsql_roles), pkg-config and find_package(dsql_client)")
