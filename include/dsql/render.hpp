@@ -40,6 +40,7 @@
 #include "name.hpp"
 #include "privilege.hpp"
 #include "role.hpp"
+#include "sql.hpp"
 #include "target.hpp"
 #include "validate.hpp"
 
@@ -187,103 +188,45 @@ constexpr std::string membership_exists(std::string_view group, std::string_view
   return q;
 }
 
-// std::to_string is not constexpr in C++20.
-constexpr std::string decimal(long long v) {
-  char buf[24]{};
-  std::size_t pos = sizeof buf;
-  const bool negative = v < 0;
-  unsigned long long u = negative ? 0ULL - static_cast<unsigned long long>(v) : static_cast<unsigned long long>(v);
-  do {
-    buf[--pos] = static_cast<char>('0' + u % 10);
-    u /= 10;
-  } while (u != 0);
-  if (negative) buf[--pos] = '-';
-  std::string out;
-  out.append(buf + pos, sizeof buf - pos);
-  return out;
-}
+using sql::decimal;
+using sql::qualified;
 
-// "schema"."name"
-constexpr std::string qualified(std::string_view schema, std::string_view name) {
-  std::string s;
-  append_identifier(s, schema);
-  s += '.';
-  append_identifier(s, name);
-  return s;
-}
-
-constexpr std::string privilege_sql(const std::vector<privilege_kind>& ps) {
-  std::string s;
-  for (std::size_t i = 0; i < ps.size(); ++i) {
-    if (i) s += ", ";
-    s += sql_keyword(ps[i]);
-  }
-  return s;
-}
+constexpr std::string privilege_sql(const std::vector<privilege_kind>& ps) { return sql::privilege_list(ps); }
 
 constexpr bool is_named_object(object_kind k) noexcept {
   return k == object_kind::table || k == object_kind::columns || k == object_kind::sequence ||
          k == object_kind::function;
 }
 
-// The privileges and the `ON ...` part of a GRANT/REVOKE.
-constexpr std::string privileges_on(const model::grant& g) {
-  std::string s;
-  if (g.on == object_kind::columns) {
-    std::string cols = " (";
-    for (std::size_t i = 0; i < g.columns.size(); ++i) {
-      if (i) cols += ", ";
-      append_identifier(cols, g.columns[i]);
-    }
-    cols += ')';
-    for (std::size_t i = 0; i < g.privileges.size(); ++i) {
-      if (i) s += ", ";
-      s += sql_keyword(g.privileges[i]);
-      s += cols;
-    }
+// A declared grant (or revoke) as the one statement builder's value: one object, one grantee.
+constexpr sql::privilege_statement statement_of(const model::grant& g, bool revoke) {
+  sql::privilege_statement st;
+  st.revoke = revoke;
+  st.privileges = g.privileges;
+  st.columns = g.columns;
+  st.on = g.on;
+  sql::object_ref o;
+  if (g.on == object_kind::database) {
+    o.name = "dsql_database";  // the psql variable the bootstrap sets from current_database()
+    o.psql_variable = true;
+  } else if (g.on == object_kind::schema) {
+    o.name = g.schema;
   } else {
-    s = privilege_sql(g.privileges);
+    o.schema = g.schema;
+    o.name = g.object;
+    o.arguments = g.arguments;
   }
-  switch (g.on) {
-    case object_kind::schema: s += " ON SCHEMA "; append_identifier(s, g.schema); break;
-    case object_kind::all_tables_in_schema: s += " ON ALL TABLES IN SCHEMA "; append_identifier(s, g.schema); break;
-    case object_kind::all_sequences_in_schema:
-      s += " ON ALL SEQUENCES IN SCHEMA ";
-      append_identifier(s, g.schema);
-      break;
-    case object_kind::all_functions_in_schema:
-      s += " ON ALL FUNCTIONS IN SCHEMA ";
-      append_identifier(s, g.schema);
-      break;
-    case object_kind::table:
-    case object_kind::columns: s += " ON TABLE " + qualified(g.schema, g.object); break;
-    case object_kind::sequence: s += " ON SEQUENCE " + qualified(g.schema, g.object); break;
-    case object_kind::function:
-      s += " ON FUNCTION " + qualified(g.schema, g.object) + "(" + g.arguments + ")";
-      break;
-  }
-  return s;
+  st.objects.push_back(std::move(o));
+  sql::grantee who;  // (no ?: of two strings: GCC 12, constant evaluation)
+  if (g.to_public) who.is_public = true;
+  else who.name = g.grantee;
+  st.grantees.push_back(std::move(who));
+  st.with_grant_option = !revoke && g.with_grant_option;
+  return st;
 }
 
-constexpr void append_grantee(std::string& s, const std::string& grantee, bool to_public) {
-  if (to_public) s += "PUBLIC";
-  else append_identifier(s, grantee);
-}
-
-constexpr std::string grant_statement(const model::grant& g) {
-  std::string s = "GRANT " + privileges_on(g) + " TO ";
-  append_grantee(s, g.grantee, g.to_public);
-  if (g.with_grant_option) s += " WITH GRANT OPTION";
-  s += ';';
-  return s;
-}
-
-constexpr std::string revoke_statement(const model::grant& g) {
-  std::string s = "REVOKE " + privileges_on(g) + " FROM ";
-  append_grantee(s, g.grantee, g.to_public);
-  s += ';';
-  return s;
-}
+constexpr std::string grant_statement(const model::grant& g) { return sql::render(statement_of(g, false)); }
+constexpr std::string revoke_statement(const model::grant& g) { return sql::render(statement_of(g, true)); }
 
 // The condition under which a statement on a named object can run: the object exists
 // (and, for columns, every column).
@@ -310,48 +253,23 @@ constexpr std::string object_present(const model::grant& g) {
   return q;
 }
 
-constexpr std::string_view default_object_keyword(object_kind k) noexcept {
-  switch (k) {
-    case object_kind::all_sequences_in_schema: return "SEQUENCES";
-    case object_kind::all_functions_in_schema: return "FUNCTIONS";
-    default: return "TABLES";
-  }
-}
-
 constexpr std::string default_privilege_statement(const model::default_privilege& d, bool grant) {
-  std::string s = "ALTER DEFAULT PRIVILEGES FOR ROLE ";
-  append_identifier(s, d.creator);
-  s += " IN SCHEMA ";
-  append_identifier(s, d.schema);
-  s += grant ? " GRANT " : " REVOKE ";
-  if (grant) s += privilege_sql(d.privileges);  // (no ?: of two strings: GCC 12, constant evaluation)
-  else s += "ALL";
-  s += " ON ";
-  s += default_object_keyword(d.on);
-  s += grant ? " TO " : " FROM ";
-  append_grantee(s, d.grantee, d.to_public);
-  if (grant && d.with_grant_option) s += " WITH GRANT OPTION";
-  s += ';';
-  return s;
+  sql::default_privilege_statement st;
+  st.revoke = !grant;
+  st.creator = d.creator;
+  st.schema = d.schema;
+  if (grant) st.privileges = d.privileges;  // revoke: ALL
+  st.objtype = sql::default_object_type(d.on);
+  sql::grantee who;
+  if (d.to_public) who.is_public = true;
+  else who.name = d.grantee;
+  st.grantees.push_back(std::move(who));
+  st.with_grant_option = grant && d.with_grant_option;
+  return sql::render(st);
 }
 
-// AWS IAM GRANT/REVOKE (aurora_dsql) or the extension's procedure (postgres_local).
 constexpr std::string iam_statement(target t, bool grant, std::string_view role, std::string_view arn) {
-  std::string s;
-  if (t == target::aurora_dsql) {
-    s = grant ? "AWS IAM GRANT " : "AWS IAM REVOKE ";
-    append_identifier(s, role);
-    s += grant ? " TO " : " FROM ";
-    append_literal(s, arn);
-  } else {
-    s = grant ? "CALL sys.aws_iam_grant(" : "CALL sys.aws_iam_revoke(";
-    append_literal(s, role);
-    s += ", ";
-    append_literal(s, arn);
-    s += ')';
-  }
-  s += ';';
-  return s;
+  return sql::iam_mapping(t, grant, role, arn);
 }
 
 constexpr bool has_principals(const model::cluster& c) noexcept {
