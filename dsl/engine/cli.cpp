@@ -13,7 +13,10 @@
 #include <optional>
 #include <sstream>
 
+#include <dsql/validate.hpp>
+
 #include "engine/iam_connect.hpp"
+#include "engine/model_json.hpp"
 
 namespace dsql::engine::cli {
 
@@ -24,14 +27,18 @@ bool is_engine_command(std::string_view w) noexcept {
 std::string usage(std::string_view program, bool builtin) {
   const std::string p(program);
   std::string spec_opt = builtin ? "" : " --spec FILE";
-  return "usage: " + p + " plan" + spec_opt + " [connection] [--target T] [--format text|json] [--prune] [--exit-code]\n" +
-         "       " + p + " apply" + spec_opt + " [connection] [--target T] [--format text|json] [--prune]\n" +
-         "       " + p + " inspect [connection] [--target T] [--format text|json|cpp]\n" +
+  return "usage: " + p + " plan" + spec_opt +
+         " [connection] [--target T] [--format text|json] [--prune] [--prune-undeclared] [--exit-code]\n" +
+         "       " + p + " apply" + spec_opt +
+         " [connection] [--target T] [--format text|json] [--prune] [--prune-undeclared] [--set-passwords]\n" +
+         "       " + p + " inspect [connection] [--target T] [--format text|json|cpp [--role R]... [--schema S]...]\n" +
          (builtin ? "       " + p + " spec [--account-id ID]\n" : std::string()) +
-         "  plan      the ordered change from the live database to the spec (nothing is changed)\n"
+         "  plan      the ordered change from the live database to the spec, and the drift it does\n"
+         "            not remove (nothing is changed)\n"
          "  apply     plan, execute, inspect again; fails when the database did not converge\n"
          "  inspect   the live roles, memberships, privileges, default privileges, IAM mappings;\n"
-         "            --format cpp writes them as DSL code (namespace adopted) to adopt an existing database\n" +
+         "            --format cpp writes them as DSL code (namespace adopted) to adopt an existing\n"
+         "            database; --role R / --schema S (repeatable) adopt only those\n" +
          (builtin ? "  spec      the spec as JSON (input of dsqlctl plan --spec)\n" : "") +
          "connection: --conninfo STR (libpq), else the PG* environment variables;\n"
          "            or --dir DIR [--user USER]: a cluster made by `dsqlctl local up` (user admin)\n"
@@ -51,10 +58,17 @@ std::string usage(std::string_view program, bool builtin) {
          "  --target T         aurora_dsql or postgres_local (default postgres_local; aurora_dsql\n"
          "                     when the host name contains .dsql.)\n"
          "  --format F         text (default) or json\n"
-         "  --prune            also revoke what managed roles have beyond the spec\n"
-         "  --exit-code        plan: exit 3 when changes are pending\n"
-         "  --account-id ID    AWS account of the spec's IAM principals (default 123456789012)\n"
-         "exit status: 0 ok, 1 error, 2 usage, 3 changes pending (plan --exit-code)\n";
+         "  --prune            also revoke what declared roles hold beyond the spec, and what\n"
+         "                     any declared role or PUBLIC holds on a sensitive schema it is not listed on\n"
+         "  --prune-undeclared also revoke what undeclared roles hold on managed objects (the\n"
+         "                     declared schemas and what is in them)\n"
+         "  --set-passwords    apply: set the password of every role declared with\n"
+         "                     password_from_env (postgres_local; a password cannot be compared)\n"
+         "  --exit-code        plan: exit 3 when anything the spec manages differs (steps\n"
+         "                     pending or drift reported)\n"
+         "  --account-id ID    AWS account of the spec's IAM principals when the spec binds none\n"
+         "                     (default 123456789012)\n"
+         "exit status: 0 ok, 1 error, 2 usage, 3 drift (plan --exit-code)\n";
 }
 
 namespace {
@@ -67,7 +81,9 @@ struct options {
   std::string command;
   std::string spec_file, conninfo, dir, user = "admin", format = "text", account_id = "123456789012";
   std::optional<target> on;
-  bool prune = false, exit_code = false, have_conninfo = false;
+  bool exit_code = false, have_conninfo = false;
+  diff_options diff;
+  cpp_filter filter;
   iam_connect::token_options token;
 };
 
@@ -121,7 +137,11 @@ options parse(const std::vector<std::string>& a, bool builtin) {
       else if (arg == "--principal") o.token.principal = take();
       else if (arg == "--expires-in") o.token.expires_in = seconds_of(arg, take());
     }
-    else if (arg == "--prune" && (o.command == "plan" || o.command == "apply")) o.prune = true;
+    else if (arg == "--prune" && (o.command == "plan" || o.command == "apply")) o.diff.prune = true;
+    else if (arg == "--prune-undeclared" && (o.command == "plan" || o.command == "apply")) o.diff.prune_undeclared = true;
+    else if (arg == "--set-passwords" && o.command == "apply") o.diff.set_passwords = true;
+    else if (arg == "--role" && o.command == "inspect") o.filter.roles.push_back(take());
+    else if (arg == "--schema" && o.command == "inspect") o.filter.schemas.push_back(take());
     else if (arg == "--exit-code" && o.command == "plan") o.exit_code = true;
     else if (arg == "--help" || arg == "-h") o.command = "help";
     else throw usage_error("unknown option or argument " + arg);
@@ -146,6 +166,13 @@ std::string read_file(const std::string& f) {
 // DSQL token as the password when one is asked for or the host is Aurora DSQL's.
 std::string conninfo_of(const options& o) {
   return iam_connect::connection_string(o.token, o.conninfo, o.dir, o.user);
+}
+
+// The spec with the principals' account: the spec's own, else --account-id.
+model::cluster spec_of(const options& o, const spec_factory& factory) {
+  model::cluster s = factory ? factory() : model_from_json(read_file(o.spec_file));
+  if (s.account_id.empty()) s.account_id = o.account_id;
+  return s;
 }
 
 target target_of(const options& o, pqxx::connection& c) {
@@ -176,48 +203,65 @@ int run(const std::vector<std::string>& args, const spec_factory& factory, std::
   try {
     if (o.command == "spec") {
       if (!builtin) throw engine_error("spec is a command of spec programs (dsql::main)");
-      std::cout << to_json(factory(o.account_id));
+      std::cout << model_to_json(spec_of(o, factory));
       return exit_ok;
     }
-    std::optional<spec> s;
-    if (o.command != "inspect") s = builtin ? factory(o.account_id) : spec_from_json(read_file(o.spec_file));
-    if (s) validate(*s);  // before connecting: a 64-byte name never reaches the server
+    std::optional<model::cluster> s;
+    if (o.command != "inspect") {
+      s = spec_of(o, factory);
+      dsql::validate(*s);  // before connecting: a 64-byte name, a cycle never reach the server
+    }
     pqxx::connection c(conninfo_of(o));
     const target t = target_of(o, c);
+    if (s) dsql::validate_for(*s, t);
     const bool json = o.format == "json";
     if (o.command == "inspect") {
       const state st = inspect(c, t);
-      std::cout << (o.format == "cpp" ? to_cpp(st, "adopted") : json ? to_json(st) : to_text(st));
+      std::cout << (o.format == "cpp" ? to_cpp(st, "adopted", o.filter) : json ? to_json(st) : to_text(st));
       return exit_ok;
     }
     if (o.command == "plan") {
-      const plan p = diff(*s, inspect(c, t), {o.prune});
+      const plan p = diff(*s, inspect(c, t, &*s), o.diff);
       std::cout << (json ? to_json(p) : to_text(p));
-      return o.exit_code && !p.empty() ? exit_changes : exit_ok;
+      return o.exit_code && p.drift() ? exit_changes : exit_ok;
     }
     apply_options ao;
     ao.on = t;
-    ao.prune = o.prune;
+    ao.diff = o.diff;
     ao.progress = isatty(STDERR_FILENO) != 0;
     try {
       const apply_result r = apply(c, *s, ao);
+      plan left;
+      left.on = t;
+      left.spec_name = s->name;
+      left.findings = r.findings;
       if (json) {
         std::cout << "{\"applied\": " << to_json(r.applied) << ", \"retries\": " << r.retries
-                  << ", \"rounds\": " << r.rounds << ", \"converged\": true}\n";
+                  << ", \"rounds\": " << r.rounds << ", \"transactions\": " << r.transactions
+                  << ", \"converged\": true, \"left\": " << to_json(left) << "}\n";
       } else if (r.applied.empty()) {
-        std::cout << "No changes. The database matches the spec \"" << printable(s->name) << "\".\n";
+        std::cout << to_text(left);
       } else {
         std::cout << "Applied:\n" << to_text(r.applied) << "\nApply complete: " << r.applied.steps.size()
-                  << " step(s), " << r.retries << " retried conflict(s); the plan is now empty.\n";
+                  << " step(s) in " << r.transactions << " transaction(s), " << r.retries
+                  << " retried conflict(s); the plan is now empty.\n";
+        if (left.drift() || !left.findings.empty()) std::cout << to_text(left);
       }
+      // steps cannot remove what the target cannot change in place: the spec is not reached
+      for (const auto& f : left.findings)
+        if (f.what == finding::kind::cannot_alter) return exit_error;
       return exit_ok;
     } catch (const convergence_error& e) {
       if (json) std::cout << "{\"converged\": false, \"remaining\": " << to_json(e.remaining()) << "}\n";
-      std::cerr << program << ": " << printable(e.what()) << "\n";
+      std::cerr << program << ": " << printable_message(e.what()) << "\n";
+      return exit_error;
+    } catch (const apply_error& e) {
+      if (json) std::cout << "{\"converged\": false, \"committed\": " << to_json(e.committed()) << "}\n";
+      std::cerr << program << ": " << printable_message(e.what()) << "\n";
       return exit_error;
     }
   } catch (const std::exception& e) {
-    std::cerr << program << ": " << printable(e.what()) << "\n";
+    std::cerr << program << ": " << printable_message(e.what()) << "\n";
     return exit_error;
   }
 }

@@ -45,6 +45,21 @@ enum class object_kind {
   database,  // the current database (appended: values are only ever appended)
 };
 
+constexpr std::string_view to_string(object_kind k) noexcept {
+  switch (k) {
+    case object_kind::schema: return "schema";
+    case object_kind::all_tables_in_schema: return "all_tables_in_schema";
+    case object_kind::table: return "table";
+    case object_kind::columns: return "columns";
+    case object_kind::sequence: return "sequence";
+    case object_kind::all_sequences_in_schema: return "all_sequences_in_schema";
+    case object_kind::function: return "function";
+    case object_kind::all_functions_in_schema: return "all_functions_in_schema";
+    case object_kind::database: return "database";
+  }
+  return {};
+}
+
 constexpr std::string_view sql_keyword(privilege_kind p) noexcept {
   switch (p) {
     case privilege_kind::usage: return "USAGE";

@@ -30,12 +30,15 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <variant>
 #include <vector>
 
 #include "error.hpp"
 #include "name.hpp"
 #include "privilege.hpp"
 #include "target.hpp"
+
+#include <type_traits>
 
 namespace dsql::sql {
 
@@ -72,6 +75,7 @@ struct privilege_statement {
   bool with_grant_option = false;           // GRANT only
   std::string granted_by{};                 // empty: no GRANTED BY clause
   bool cascade = false;                     // REVOKE only
+  bool procedure = false;                   // on == function: ON PROCEDURE (a prokind 'p' routine)
   constexpr bool operator==(const privilege_statement&) const = default;
 };
 
@@ -159,7 +163,7 @@ constexpr std::string privileges_on(const privilege_statement& g) {
   } else {
     s = privilege_list(g.privileges);
   }
-  s += on_keyword(g.on);
+  s += g.on == object_kind::function && g.procedure ? std::string_view(" ON PROCEDURE ") : on_keyword(g.on);
   for (std::size_t i = 0; i < g.objects.size(); ++i) {
     if (i) s += ", ";
     append_object(s, g.on, g.objects[i]);
@@ -403,6 +407,64 @@ constexpr std::string set_local_role(std::string_view role) {
   return s;
 }
 inline constexpr std::string_view reset_role = "RESET ROLE;";
+
+// ---- statements as values ----------------------------------------------------------------
+// What a plan step carries: the statement as typed fields, rendered when it is printed or
+// executed (the engine's steps hold these; the renderers build the same values).
+
+struct role_statement {
+  bool alter = false;  // ALTER ROLE instead of CREATE ROLE
+  std::string role{};
+  role_attributes attributes{};
+  constexpr bool operator==(const role_statement&) const = default;
+};
+struct schema_statement {
+  bool alter_owner = false;  // ALTER SCHEMA ... OWNER TO instead of CREATE SCHEMA
+  std::string schema{};
+  std::string owner{};       // CREATE: empty for no AUTHORIZATION clause
+  constexpr bool operator==(const schema_statement&) const = default;
+};
+struct iam_statement {
+  bool grant = true;
+  std::string role{};
+  std::string arn{};
+  constexpr bool operator==(const iam_statement&) const = default;
+};
+struct owned_statement {
+  enum class action { reassign_owned, drop_owned, drop_role };
+  action what = action::drop_role;
+  std::string role{};
+  std::string to{};  // reassign: empty for CURRENT_USER
+  constexpr bool operator==(const owned_statement&) const = default;
+};
+
+using statement = std::variant<privilege_statement, membership_statement, default_privilege_statement, role_statement,
+                               schema_statement, iam_statement, owned_statement>;
+
+constexpr std::string render(const role_statement& r) {
+  return r.alter ? alter_role(r.role, r.attributes) : create_role(r.role, r.attributes);
+}
+constexpr std::string render(const schema_statement& s) {
+  return s.alter_owner ? alter_schema_owner(s.schema, s.owner) : create_schema(s.schema, s.owner);
+}
+constexpr std::string render(const owned_statement& o) {
+  switch (o.what) {
+    case owned_statement::action::reassign_owned: return reassign_owned(o.role, o.to);
+    case owned_statement::action::drop_owned: return drop_owned(o.role);
+    case owned_statement::action::drop_role: return drop_role(o.role);
+  }
+  return {};
+}
+// Any statement for a target (only the IAM mapping's text depends on it).
+constexpr std::string render(const statement& st, target t) {
+  if (const auto* m = std::get_if<iam_statement>(&st)) return iam_mapping(t, m->grant, m->role, m->arn);
+  return std::visit(
+      [](const auto& x) -> std::string {
+        if constexpr (std::is_same_v<std::decay_t<decltype(x)>, iam_statement>) return {};
+        else return render(x);
+      },
+      st);
+}
 
 }  // namespace dsql::sql
 

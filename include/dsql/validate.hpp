@@ -24,6 +24,10 @@
 #include "target.hpp"
 
 namespace dsql {
+namespace messages {
+inline constexpr std::string_view role_declared_and_retired =
+    "A role is either declared or retired, never both (a retired role is dropped by the engine).";
+}  // namespace messages
 namespace detail {
 
 [[noreturn]] inline void fail(std::string_view message) { throw error(std::string(message)); }
@@ -110,8 +114,9 @@ constexpr void validate(const model::cluster& c) {
       if (g.grantee == "admin" || is_reserved_role_name(g.grantee)) fail(assert_grantee_not_reserved_t::message);
       if (!roles.contains(g.grantee)) fail(assert_grantee_declared_t::message);
     }
-    const model::schema* s = find_schema(g.schema);
-    if (!s) fail(assert_grant_schema_declared_t::message);
+    const model::schema* s = g.on == object_kind::database ? nullptr : find_schema(g.schema);
+    if (!s && g.on != object_kind::database) fail(assert_grant_schema_declared_t::message);
+    if (g.on == object_kind::database && (!g.schema.empty() || !g.object.empty())) fail(assert_grant_shape_t::message);
     detail::check_privileges<void>(g.privileges, g.on);
     const bool named = g.on == object_kind::table || g.on == object_kind::sequence ||
                        g.on == object_kind::function || g.on == object_kind::columns;
@@ -132,7 +137,7 @@ constexpr void validate(const model::cluster& c) {
   };
   for (const auto& g : c.grants) {
     const model::schema* s = check_grant(g);
-    if (!sensitive_ok(*s, g.grantee, g.to_public)) fail(assert_sensitive_schema_reader_t::message);
+    if (s && !sensitive_ok(*s, g.grantee, g.to_public)) fail(assert_sensitive_schema_reader_t::message);
   }
   for (const auto& g : c.revokes) check_grant(g);
   for (const auto& d : c.default_privileges) {
@@ -180,6 +185,11 @@ constexpr void validate(const model::cluster& c) {
     for (const auto& m : c.mappings) used = used || m.who == p;
     for (const auto& a : c.admins) used = used || a == p;
     if (!used) fail(assert_principal_mapped_t::message);
+  }
+  for (const auto& r : c.retired_roles) {
+    detail::check_name_or_fail(r);
+    if (is_reserved_role_name(r)) fail(assert_role_name_not_reserved_t::message);
+    if (roles.contains(r)) fail(messages::role_declared_and_retired);
   }
   if (!c.account_id.empty() && !is_valid_account_id(c.account_id)) fail(account_id_message(c.account_id));
   if (!c.region.empty() && !detail::is_valid_region(c.region)) fail(assert_aws_region_valid_t::message);
