@@ -643,8 +643,10 @@ struct builder {
         const bool listed = !sensitive.empty() && !a.is_public && readers[sensitive].count(a.grantee);
         const bool declared_grantee = !a.is_public && is_managed(a.grantee);
         if (!sensitive.empty() && !listed) {
-          // not listed on a sensitive schema: drift, whoever holds it
-          const bool may = (o.prune && (declared_grantee || a.is_public)) ||
+          // not listed on a sensitive schema: drift, whoever holds it. PUBLIC gets nothing
+          // there (sensitive<> declares it; the bootstrap revokes it too), a declared role
+          // is revoked with prune, an undeclared one with prune_undeclared.
+          const bool may = a.is_public || (o.prune && declared_grantee) ||
                            (o.prune_undeclared && !declared_grantee && !a.is_public);
           if (may && !(dsql_target() && is_public_schema(key.object))) {
             revoke(who, a, left, false,
@@ -653,7 +655,7 @@ struct builder {
             note(finding::kind::sensitive, who, what,
                  grantee_text(a.grantee, a.is_public) + " holds " + privilege_list(left) + " on " + what +
                      " but is not listed on sensitive schema " + quote_identifier(sensitive) +
-                     (declared_grantee || a.is_public ? " (prune revokes it)" : " (prune_undeclared revokes it)"));
+                     (declared_grantee ? " (prune revokes it)" : " (prune_undeclared revokes it)"));
           }
           continue;
         }

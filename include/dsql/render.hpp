@@ -76,6 +76,8 @@ inline constexpr std::string_view cluster_id_differs =
     "The cluster id given at render time differs from the one the cluster binds with dsql::cluster_id.";
 inline constexpr std::string_view unknown_role = "The role to revoke is not declared in the cluster.";
 inline constexpr std::string_view reserved_role = assert_role_name_not_reserved_t::message;
+inline constexpr std::string_view retired_roles_not_rendered =
+    "Retired roles are removed by the plan/apply engine (dsqlctl apply), not by the static bootstrap script.";
 }  // namespace messages
 
 namespace detail {
@@ -272,6 +274,83 @@ constexpr std::string iam_statement(target t, bool grant, std::string_view role,
   return sql::iam_mapping(t, grant, role, arn);
 }
 
+// A grant or revoke on schema public itself (not on the objects in it).
+constexpr bool is_dsql_public(const model::grant& g) noexcept {
+  return g.on == object_kind::schema && g.schema == "public";
+}
+
+// psql's \warn with a single-quoted argument: quotes and backslashes escaped, control
+// bytes made '?', so no name can end the argument, run a command (backquotes) or fake a line.
+constexpr void warn(script& s, std::string_view message) {
+  std::string line = "\\warn '";
+  for (char ch : message) {
+    const auto u = static_cast<unsigned char>(ch);
+    if (ch == '\'' || ch == '\\') line += ch;
+    line += (u < 0x20U || u == 0x7FU) ? '?' : ch;
+  }
+  line += '\'';
+  s.line(line);
+}
+
+// A GRANT or REVOKE ON ALL ... IN SCHEMA written per object from the catalog: psql's
+// \gexec runs each generated statement on its own (autocommit: one per transaction). Aurora
+// DSQL treats schema public as a system entity, so its tables, sequences and functions are
+// granted one by one. The text is the one builder's, with the object's name as a hole that
+// format() fills (%I; %s for a function's identity arguments).
+constexpr void per_object(script& s, const model::grant& g, bool revoke) {
+  constexpr std::string_view name_hole = "\x01", args_hole = "\x02";
+  model::grant one = g;
+  std::string_view from, where;
+  switch (g.on) {
+    case object_kind::all_sequences_in_schema:
+      one.on = object_kind::sequence;
+      from = " FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace";
+      where = " AND c.relkind = 'S'";
+      break;
+    case object_kind::all_functions_in_schema:
+      one.on = object_kind::function;
+      from = " FROM pg_catalog.pg_proc c JOIN pg_catalog.pg_namespace n ON n.oid = c.pronamespace";
+      where = " AND c.prokind IN ('f', 'a', 'w')";
+      break;
+    default:
+      one.on = object_kind::table;
+      from = " FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace";
+      where = " AND c.relkind IN ('r', 'p', 'v', 'm', 'f')";
+      break;
+  }
+  one.object = std::string(name_hole);
+  one.arguments = std::string(args_hole);
+  const std::string text = sql::render(statement_of(one, revoke));
+  std::string tmpl;  // the statement as a format() template
+  std::string hole = "\"";
+  hole += name_hole;
+  hole += '"';
+  for (std::size_t i = 0; i < text.size();) {
+    if (text.compare(i, hole.size(), hole) == 0) {
+      tmpl += "%I";
+      i += hole.size();
+    } else if (text.compare(i, args_hole.size(), args_hole) == 0) {
+      tmpl += "%s";
+      i += args_hole.size();
+    } else {
+      if (text[i] == '%') tmpl += '%';
+      tmpl += text[i++];
+    }
+  }
+  std::string q = "SELECT pg_catalog.format(";
+  append_literal(q, tmpl);
+  q += one.on == object_kind::function ? ", c.proname, pg_catalog.pg_get_function_identity_arguments(c.oid))"
+                                       : ", c.relname)";
+  q += from;
+  q += " WHERE n.nspname = ";
+  append_literal(q, g.schema);
+  q += where;
+  q += one.on == object_kind::function ? " ORDER BY c.proname, c.oid \\gexec" : " ORDER BY c.relname \\gexec";
+  s.comment({"one statement per object of schema \"", g.schema,
+             "\" (Aurora DSQL refuses ON ALL ... IN SCHEMA public), each in its own transaction:"});
+  s.line(q);
+}
+
 constexpr bool has_principals(const model::cluster& c) noexcept {
   return !c.mappings.empty() || !c.admins.empty() || !c.principals.empty();
 }
@@ -301,6 +380,7 @@ constexpr bool contains(const std::vector<std::string_view>& v, std::string_view
 
 constexpr std::string render_bootstrap(const model::cluster& c, target t, const render_options& o = {}) {
   validate_for(c, t);
+  if (!c.retired_roles.empty()) detail::fail(messages::retired_roles_not_rendered);
   std::string account;  // (not a ?: of two strings: GCC 12 rejects that in constant evaluation)
   if (detail::has_principals(c)) account = detail::resolve_account(c, o);
   const bool local = t == target::postgres_local;
@@ -310,18 +390,33 @@ constexpr std::string render_bootstrap(const model::cluster& c, target t, const 
   s.comment({"dsql-roles bootstrap of cluster \"", c.name, "\" for target ", to_string(t), "."});
   s.line("-- Generated from the C++ declaration. Run it with psql as the admin role; running it");
   s.line("-- again prints no error and changes nothing.");
-  s.line("--   1. roles              CREATE ROLE when missing, then the declared attributes (LOGIN or");
-  s.line("--                         NOLOGIN, INHERIT, CONNECTION LIMIT) when they differ");
+  if (local) {
+    s.line("--   1. roles              CREATE ROLE when missing, then the declared attributes (LOGIN or");
+    s.line("--                         NOLOGIN, INHERIT, CONNECTION LIMIT) when they differ");
+  } else {
+    s.line("--   1. roles              CREATE ROLE when missing, with the declared attributes (LOGIN,");
+    s.line("--                         INHERIT, CONNECTION LIMIT); Aurora DSQL refuses ALTER ROLE ... WITH,");
+    s.line("--                         so a role that differs is reported (\\warn) with the way out");
+  }
   s.line("--   2. memberships        GRANT role TO role when missing, ADMIN OPTION as declared; the");
   s.line("--                         runner joins schema owners and default-privilege creators, as");
   s.line("--                         PostgreSQL requires");
   s.line("--   3. schemas            CREATE SCHEMA when missing (an existing schema is only used),");
   s.line("--                         ALTER SCHEMA ... OWNER TO when the owner differs");
-  s.line("--   4. schema privileges  GRANT USAGE/CREATE ON SCHEMA, re-run every time");
+  if (local) {
+    s.line("--   4. schema privileges  GRANT USAGE/CREATE ON SCHEMA (and CONNECT, CREATE, TEMPORARY on the");
+    s.line("--                         database), re-run every time");
+  } else {
+    s.line("--   4. schema privileges  GRANT USAGE/CREATE ON SCHEMA, re-run every time; schema public is a");
+    s.line("--                         system entity on Aurora DSQL (every role has USAGE through PUBLIC):");
+    s.line("--                         grants on it are listed, not run, and its objects are granted one by");
+    s.line("--                         one from the catalog (\\gexec)");
+  }
   s.line("--   5. table privileges   GRANT ... ON ALL TABLES (SEQUENCES, FUNCTIONS) IN SCHEMA, re-run");
   s.line("--                         every time so that objects created since the last run are");
   s.line("--                         reached; grants on named objects run when the object exists");
-  s.line("--   6. revokes            REVOKE ... FROM PUBLIC (or a role), re-run every time");
+  s.line("--   6. revokes            REVOKE ... FROM PUBLIC (or a role), re-run every time; PUBLIC gets");
+  s.line("--                         nothing on a sensitive schema and the objects in it");
   if (local) {
     s.line("--   7. default privileges ALTER DEFAULT PRIVILEGES FOR ROLE creator: objects that role");
     s.line("--                         creates later get the privileges");
@@ -340,30 +435,36 @@ constexpr std::string render_bootstrap(const model::cluster& c, target t, const 
   s.blank();
   s.line("-- 1. roles");
   for (const auto& r : c.roles) {
-    std::string attrs = r.login ? " WITH LOGIN" : " WITH NOLOGIN";
+    const sql::role_attributes attrs{r.login, r.inherit, r.connection_limit};
     std::string differs = r.login ? "NOT rolcanlogin" : "rolcanlogin";
     bool extra = false;
     if (r.inherit) {
-      attrs += *r.inherit ? " INHERIT" : " NOINHERIT";
       differs += *r.inherit ? " OR NOT rolinherit" : " OR rolinherit";
       extra = true;
     }
     if (r.connection_limit) {
-      attrs += " CONNECTION LIMIT " + detail::decimal(*r.connection_limit);
       differs += " OR rolconnlimit <> " + detail::decimal(*r.connection_limit);
       extra = true;
     }
-    std::string create = "CREATE ROLE ";
-    append_identifier(create, r.name);
-    create += attrs + ";";
-    s.guarded("NOT " + detail::role_exists(r.name), "dsql_missing", create);
-    std::string alter = "ALTER ROLE ";
-    append_identifier(alter, r.name);
-    alter += attrs + ";";
+    s.guarded("NOT " + detail::role_exists(r.name), "dsql_missing", sql::create_role(r.name, attrs));
     std::string condition = " AND ";  // (no ?: of two strings: GCC 12 rejects it in constant evaluation)
     if (extra) condition += "(" + differs + ")";
     else condition += differs;
-    s.guarded(detail::role_exists(r.name, condition), "dsql_differs", alter);
+    if (local) {
+      s.guarded(detail::role_exists(r.name, condition), "dsql_differs", sql::alter_role(r.name, attrs));
+    } else {
+      // Aurora DSQL refuses ALTER ROLE ... WITH: the attributes are set at CREATE ROLE, and
+      // a role that differs is reported with the way out
+      s.open_if(detail::role_exists(r.name, condition), "dsql_differs");
+      std::string warning = "role \"";
+      warning += r.name;
+      warning += "\" exists with other attributes than declared (";
+      warning += sql::attribute_clause(attrs).substr(6);
+      warning += "); Aurora DSQL cannot alter them: revoke its IAM mappings, drop the role (the revoke script "
+                 "with drop) and run this script again to create it as declared";
+      detail::warn(s, warning);
+      s.line("\\endif");
+    }
     if (local && !r.password_env.empty()) {
       s.comment({"password of \"", r.name, "\" from the environment variable ", r.password_env,
                  " (set on every run; left as it is when the variable is unset)"});
@@ -372,10 +473,7 @@ constexpr std::string render_bootstrap(const model::cluster& c, target t, const 
       get += r.password_env;
       s.line(get);
       s.line("\\if :{?dsql_password}");
-      std::string pw = "ALTER ROLE ";
-      append_identifier(pw, r.name);
-      pw += " WITH PASSWORD :'dsql_password';";
-      s.transaction(pw);
+      s.transaction(sql::alter_role_password(r.name, ":'dsql_password'"));
       s.line("\\unset dsql_password");
       s.line("\\endif");
     }
@@ -384,20 +482,15 @@ constexpr std::string render_bootstrap(const model::cluster& c, target t, const 
   s.blank();
   s.line("-- 2. memberships");
   for (const auto& m : c.memberships) {
-    std::string st = "GRANT ";
-    append_identifier(st, m.group);
-    st += " TO ";
-    append_identifier(st, m.member);
-    if (m.admin_option) st += " WITH ADMIN OPTION";
-    st += ';';
-    s.guarded("NOT " + detail::membership_exists(m.group, m.member, m.admin_option), "dsql_missing", st);
-    if (!m.admin_option) {  // declared without: an ADMIN OPTION granted by hand is taken back
-      std::string revoke = "REVOKE ADMIN OPTION FOR ";
-      append_identifier(revoke, m.group);
-      revoke += " FROM ";
-      append_identifier(revoke, m.member);
-      revoke += ';';
-      s.guarded(detail::membership_exists(m.group, m.member, true), "dsql_differs", revoke);
+    sql::membership_statement st;
+    st.group = m.group;
+    st.member = m.member;
+    st.admin_option = m.admin_option;
+    s.guarded("NOT " + detail::membership_exists(m.group, m.member, m.admin_option), "dsql_missing", sql::render(st));
+    if (!m.admin_option && local) {  // declared without: an ADMIN OPTION granted by hand is taken back
+      st.revoke = true;
+      st.admin_option = true;
+      s.guarded(detail::membership_exists(m.group, m.member, true), "dsql_differs", sql::render(st));
     }
   }
   std::vector<std::string_view> acting;  // roles the runner acts for
@@ -411,51 +504,70 @@ constexpr std::string render_bootstrap(const model::cluster& c, target t, const 
   s.blank();
   s.line("-- 3. schemas");
   for (const auto& sc : c.schemas) {
-    if (!sc.create) {
-      s.comment({"schema \"", sc.name, "\" exists already: it is used, not created"});
-    } else {
-      std::string create = "CREATE SCHEMA ";
-      append_identifier(create, sc.name);
-      if (!sc.owner.empty()) {
-        create += " AUTHORIZATION ";
-        append_identifier(create, sc.owner);
-      }
-      create += ';';
-      s.guarded("NOT " + detail::schema_exists(sc.name), "dsql_missing", create);
-    }
+    if (!sc.create) s.comment({"schema \"", sc.name, "\" exists already: it is used, not created"});
+    else s.guarded("NOT " + detail::schema_exists(sc.name), "dsql_missing", sql::create_schema(sc.name, sc.owner));
     if (!sc.owner.empty()) {
       std::string cond = "EXISTS (SELECT 1 FROM pg_catalog.pg_namespace WHERE nspname = ";
       append_literal(cond, sc.name);
       cond += " AND pg_catalog.pg_get_userbyid(nspowner) <> ";
       append_literal(cond, sc.owner);
       cond += ')';
-      std::string alter = "ALTER SCHEMA ";
-      append_identifier(alter, sc.name);
-      alter += " OWNER TO ";
-      append_identifier(alter, sc.owner);
-      alter += ';';
-      s.guarded(cond, "dsql_differs", alter);
+      s.guarded(cond, "dsql_differs", sql::alter_schema_owner(sc.name, sc.owner));
     }
+  }
+
+  bool database_grants = false;
+  for (const auto& g : c.grants) database_grants = database_grants || g.on == object_kind::database;
+  for (const auto& g : c.revokes) database_grants = database_grants || g.on == object_kind::database;
+  if (database_grants) {
+    s.blank();
+    s.line("-- the database privileges below name the database this script runs in");
+    s.line("SELECT pg_catalog.current_database() AS dsql_database \\gset");
   }
 
   s.blank();
   s.line("-- 4. schema privileges");
-  for (const auto& g : c.grants)
-    if (g.on == object_kind::schema) s.transaction(detail::grant_statement(g));
+  for (const auto& g : c.grants) {
+    if (g.on != object_kind::schema && g.on != object_kind::database) continue;
+    if (!local && detail::is_dsql_public(g)) {  // USAGE only (the target rule): PUBLIC holds it there
+      s.comment({"on Aurora DSQL every role has USAGE on schema public through PUBLIC, and a GRANT on that "
+                 "system entity is refused: ", detail::grant_statement(g)});
+      continue;
+    }
+    s.transaction(detail::grant_statement(g));
+  }
 
   s.blank();
   s.line("-- 5. table privileges");
   for (const auto& g : c.grants) {
-    if (g.on == object_kind::schema) continue;
+    if (g.on == object_kind::schema || g.on == object_kind::database) continue;
     if (detail::is_named_object(g.on)) s.guarded(detail::object_present(g), "dsql_present", detail::grant_statement(g));
+    else if (!local && g.schema == "public") detail::per_object(s, g, false);
     else s.transaction(detail::grant_statement(g));
   }
 
   s.blank();
   s.line("-- 6. revokes");
   for (const auto& g : c.revokes) {
+    if (!local && detail::is_dsql_public(g)) {  // CREATE from PUBLIC only (the target rule): never held there
+      s.comment({"on Aurora DSQL only admin creates in schema public, and a REVOKE on that system entity is "
+                 "refused: ", detail::revoke_statement(g)});
+      continue;
+    }
     if (detail::is_named_object(g.on)) s.guarded(detail::object_present(g), "dsql_present", detail::revoke_statement(g));
+    else if (!local && g.schema == "public" && g.on != object_kind::database) detail::per_object(s, g, true);
     else s.transaction(detail::revoke_statement(g));
+  }
+  for (const auto& sc : c.schemas) {
+    if (!sc.sensitive) continue;
+    for (object_kind k : {object_kind::schema, object_kind::all_tables_in_schema, object_kind::all_sequences_in_schema,
+                          object_kind::all_functions_in_schema}) {
+      model::grant g;  // privileges empty: REVOKE ALL
+      g.on = k;
+      g.schema = sc.name;
+      g.to_public = true;
+      s.transaction(detail::revoke_statement(g));
+    }
   }
 
   s.blank();
@@ -517,16 +629,16 @@ constexpr void revoke_role(script& s, const model::cluster& c, std::string_view 
         seq = seq || g.on == object_kind::all_sequences_in_schema || g.on == object_kind::sequence;
         fn = fn || g.on == object_kind::all_functions_in_schema || g.on == object_kind::function;
       }
-    for (std::string_view kind : {std::string_view("TABLES"), std::string_view("SEQUENCES"), std::string_view("FUNCTIONS")}) {
-      if ((kind == "SEQUENCES" && !seq) || (kind == "FUNCTIONS" && !fn)) continue;
-      std::string st = "REVOKE ALL ON ALL ";
-      st += kind;
-      st += " IN SCHEMA ";
-      append_identifier(st, sc);
-      st += " FROM ";
-      append_identifier(st, role);
-      st += ';';
-      s.transaction(st);
+    for (object_kind kind : {object_kind::all_tables_in_schema, object_kind::all_sequences_in_schema,
+                             object_kind::all_functions_in_schema}) {
+      if ((kind == object_kind::all_sequences_in_schema && !seq) || (kind == object_kind::all_functions_in_schema && !fn))
+        continue;
+      model::grant all;  // privileges empty: REVOKE ALL
+      all.on = kind;
+      all.schema = std::string(sc);
+      all.grantee = std::string(role);
+      if (!local && sc == "public") per_object(s, all, true);
+      else s.transaction(revoke_statement(all));
     }
   }
   for (const auto& g : c.grants)
@@ -545,21 +657,25 @@ constexpr void revoke_role(script& s, const model::cluster& c, std::string_view 
     }
   s.line("-- 2. schema privileges");
   for (auto sc : schemas) {
-    std::string st = "REVOKE USAGE, CREATE ON SCHEMA ";
-    append_identifier(st, sc);
-    st += " FROM ";
-    append_identifier(st, role);
-    st += ';';
-    s.transaction(st);
+    model::grant all;
+    all.on = object_kind::schema;
+    all.schema = std::string(sc);
+    all.grantee = std::string(role);
+    all.privileges = {privilege_kind::usage, privilege_kind::create};
+    if (!local && sc == "public") {
+      s.comment({"schema public is a system entity on Aurora DSQL (a REVOKE on it is refused); the role holds "
+                 "nothing there but through PUBLIC"});
+      continue;
+    }
+    s.transaction(revoke_statement(all));
   }
   for (const auto& m : c.memberships)
     if (m.member == role) {
-      std::string st = "REVOKE ";
-      append_identifier(st, m.group);
-      st += " FROM ";
-      append_identifier(st, role);
-      st += ';';
-      s.guarded(membership_exists(m.group, role, false), "dsql_present", st);
+      sql::membership_statement st;
+      st.revoke = true;
+      st.group = m.group;
+      st.member = std::string(role);
+      s.guarded(membership_exists(m.group, role, false), "dsql_present", sql::render(st));
     }
   s.line("-- 3. IAM mappings");
   for (const auto& m : c.mappings)
@@ -570,18 +686,9 @@ constexpr void revoke_role(script& s, const model::cluster& c, std::string_view 
   if (ro.drop) {
     s.line("-- 4. drop");
     runner_member_of(s, role);
-    std::string reassign = "REASSIGN OWNED BY ";
-    append_identifier(reassign, role);
-    reassign += " TO CURRENT_USER;";
-    s.transaction(reassign);
-    std::string drop_owned = "DROP OWNED BY ";
-    append_identifier(drop_owned, role);
-    drop_owned += ';';
-    s.transaction(drop_owned);
-    std::string drop = "DROP ROLE ";
-    append_identifier(drop, role);
-    drop += ';';
-    s.transaction(drop);
+    s.transaction(sql::reassign_owned(role));
+    s.transaction(sql::drop_owned(role));
+    s.transaction(sql::drop_role(role));
   }
   s.line("\\endif");
 }

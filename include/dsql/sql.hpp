@@ -67,7 +67,7 @@ struct object_ref {
 struct privilege_statement {
   bool revoke = false;
   bool grant_option_for = false;            // REVOKE GRANT OPTION FOR
-  std::vector<privilege_kind> privileges{};  // written in this order
+  std::vector<privilege_kind> privileges{};  // written in this order; empty: ALL
   std::vector<std::string> columns{};       // on == columns: each privilege applies to these
   object_kind on = object_kind::schema;
   std::vector<object_ref> objects{};
@@ -160,6 +160,8 @@ constexpr std::string privileges_on(const privilege_statement& g) {
       s += sql_keyword(g.privileges[i]);
       s += cols;
     }
+  } else if (g.privileges.empty()) {
+    s = "ALL";
   } else {
     s = privilege_list(g.privileges);
   }
@@ -226,10 +228,12 @@ constexpr std::string attribute_clause(const role_attributes& a) {
 
 // CREATE ROLE "r" WITH ...; (Aurora DSQL refuses ALTER ROLE ... WITH, so a role's
 // attributes are set here, at creation.)
+// (A role without LOGIN or other attributes is a plain CREATE ROLE "r": the default,
+// the form every server accepts.)
 constexpr std::string create_role(std::string_view role, const role_attributes& a) {
   std::string s = "CREATE ROLE ";
   append_identifier(s, role);
-  s += attribute_clause(a);
+  if (a.login || a.inherit || a.connection_limit) s += attribute_clause(a);
   s += ';';
   return s;
 }

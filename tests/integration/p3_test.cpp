@@ -73,7 +73,7 @@ p3_cluster& cluster() {
 }
 
 const std::string local_bootstrap = dsql::render_bootstrap<p3::spec>(dsql::target::postgres_local);
-const std::string dsql_bootstrap = dsql::render_bootstrap<p3::spec>(dsql::target::aurora_dsql);
+const std::string dsql_bootstrap = dsql::render_bootstrap<p3::dsql_spec>(dsql::target::aurora_dsql);
 
 constexpr const char* objects_sql = R"sql(BEGIN;
 CREATE TABLE "a.b"."t one" (id int, "Col A" text, "quote""col" text);

@@ -8,11 +8,13 @@
 --                         PostgreSQL requires
 --   3. schemas            CREATE SCHEMA when missing (an existing schema is only used),
 --                         ALTER SCHEMA ... OWNER TO when the owner differs
---   4. schema privileges  GRANT USAGE/CREATE ON SCHEMA, re-run every time
+--   4. schema privileges  GRANT USAGE/CREATE ON SCHEMA (and CONNECT, CREATE, TEMPORARY on the
+--                         database), re-run every time
 --   5. table privileges   GRANT ... ON ALL TABLES (SEQUENCES, FUNCTIONS) IN SCHEMA, re-run
 --                         every time so that objects created since the last run are
 --                         reached; grants on named objects run when the object exists
---   6. revokes            REVOKE ... FROM PUBLIC (or a role), re-run every time
+--   6. revokes            REVOKE ... FROM PUBLIC (or a role), re-run every time; PUBLIC gets
+--                         nothing on a sensitive schema and the objects in it
 --   7. default privileges ALTER DEFAULT PRIVILEGES FOR ROLE creator: objects that role
 --                         creates later get the privileges
 --   8. IAM mappings       CALL sys.aws_iam_grant (extension dsql_iam) when missing
@@ -49,7 +51,7 @@ COMMIT;
 SELECT NOT EXISTS (SELECT 1 FROM pg_catalog.pg_roles WHERE rolname = 'with space') AS dsql_missing \gset
 \if :dsql_missing
 BEGIN;
-CREATE ROLE "with space" WITH NOLOGIN;
+CREATE ROLE "with space";
 COMMIT;
 \endif
 SELECT EXISTS (SELECT 1 FROM pg_catalog.pg_roles WHERE rolname = 'with space' AND rolcanlogin) AS dsql_differs \gset
@@ -270,6 +272,18 @@ BEGIN;
 REVOKE EXECUTE ON FUNCTION "a.b"."fn x"(integer, text) FROM PUBLIC;
 COMMIT;
 \endif
+BEGIN;
+REVOKE ALL ON SCHEMA "quote""s" FROM PUBLIC;
+COMMIT;
+BEGIN;
+REVOKE ALL ON ALL TABLES IN SCHEMA "quote""s" FROM PUBLIC;
+COMMIT;
+BEGIN;
+REVOKE ALL ON ALL SEQUENCES IN SCHEMA "quote""s" FROM PUBLIC;
+COMMIT;
+BEGIN;
+REVOKE ALL ON ALL FUNCTIONS IN SCHEMA "quote""s" FROM PUBLIC;
+COMMIT;
 
 -- 7. default privileges
 BEGIN;
