@@ -28,7 +28,7 @@ const char* const dir_help =
 
 struct spec {
     bool port = false, quiet = false, keep_data = false, user = false, print = false, file = false,
-         passthrough = false;
+         passthrough = false, dbname = false;
 };
 
 int parse_port(const std::string& v, const std::string& topic) {
@@ -79,6 +79,9 @@ void parse_options(const std::vector<std::string>& a, std::size_t i, const spec&
         } else if (s.user && (arg == "--user" || arg == "-U")) {
             c.user = take();
             if (c.user.empty()) throw usage_error("--user needs a non-empty value", c.topic);
+        } else if (s.dbname && (arg == "--dbname" || arg == "-d")) {
+            c.dbname = take();
+            if (c.dbname.empty()) throw usage_error("--dbname needs a non-empty value", c.topic);
         } else if (s.print && arg == "--print") {
             no_value();
             c.print = true;
@@ -145,7 +148,7 @@ command parse_args(const std::vector<std::string>& a) {
         c.kind = command_kind::sql;
         c.topic = "sql";
         spec s;
-        s.user = s.print = s.file = true;
+        s.user = s.print = s.file = s.dbname = true;
         parse_options(a, 1, s, c);
         return c;
     }
@@ -180,10 +183,11 @@ std::string usage(std::string_view topic) {
                            "  Run psql -X on the cluster's socket, database postgres.\n") +
                dir_help + "  --user, -U USER  database user (default admin)\n";
     if (topic == "sql")
-        return std::string("usage: dsqlctl sql FILE|- [--dir DIR] [--user USER] [--print]\n"
+        return std::string("usage: dsqlctl sql FILE|- [--dir DIR] [--user USER] [--dbname DB] [--print]\n"
                            "  Rewrite the DSQL dialect (AWS IAM GRANT/REVOKE) of a psql script into calls of\n"
-                           "  sys.aws_iam_grant/sys.aws_iam_revoke and run it with psql -X -q -v ON_ERROR_STOP=1;\n"
-                           "  the exit status is psql's.\n") +
+                           "  sys.aws_iam_grant/sys.aws_iam_revoke and run it with psql -X -q -v ON_ERROR_STOP=1\n"
+                           "  in database DB (default postgres); psql's messages name FILE and its line; the\n"
+                           "  exit status is psql's.\n") +
                dir_help +
                "  --user, -U USER  database user (default admin)\n"
                "  --print          print the rewritten script instead of running it (no cluster needed)\n";
