@@ -9,8 +9,9 @@
 //                   mixed with DML); 40001 (OCC) retried with bounded jittered backoff; no
 //                   advisory lock and no SET ROLE (DSQL has neither).
 // A step that fails because another applier won a race (the object exists already, or
-// is gone) ends the round; the next round inspects and plans again. After the last round
-// the database is inspected once more: a non-empty plan is a convergence_error. Any other
+// is gone) ends the round; every round is followed by another inspection and plan, until
+// one is empty (a schema created in a round shows its ACL only to the next): a plan still
+// not empty after the last round is a convergence_error. Any other
 // failure is an apply_error that says how many steps were committed and which one failed
 // (a re-run plans from what was committed and converges).
 #include <pqxx/pqxx>
@@ -82,11 +83,18 @@ std::string statement(const step& st, target t) {
   } else {
     sql = dsql::sql::render(st.what, t);
   }
-  if (st.act_as.empty() || t == target::aurora_dsql) return sql;
+  if (t == target::aurora_dsql || (st.act_as.empty() && st.lend.empty())) return sql;
   std::string out;
+  dsql::sql::membership_statement lend;  // the membership lent for the step (see step::lend)
+  lend.group = st.lend;
+  lend.member_is_current_user = true;
+  if (!st.lend.empty()) out += dsql::sql::render(lend) + " ";
   for (const auto& b : st.before) out += dsql::sql::render(b) + " ";
-  out += dsql::sql::set_local_role(st.act_as) + " " + sql + " " + std::string(dsql::sql::reset_role);
+  if (st.act_as.empty()) out += sql;
+  else out += dsql::sql::set_local_role(st.act_as) + " " + sql + " " + std::string(dsql::sql::reset_role);
   for (const auto& a : st.after) out += " " + dsql::sql::render(a);
+  lend.revoke = true;
+  if (!st.lend.empty()) out += " " + dsql::sql::render(lend);
   return out;
 }
 
@@ -199,12 +207,16 @@ apply_result apply(pqxx::connection& c, const model::cluster& s, const apply_opt
   result.applied.spec_name = s.name;
   advisory_lock lock(c, o.on == target::postgres_local);
   executor ex{c, o, result, std::mt19937{std::random_device{}()}, {}};
-  for (int round = 1; round <= std::max(o.max_rounds, 1); ++round) {
+  // Plan, run, and plan again: a round ends early when another applier won a race, and
+  // objects created in a round (a schema) show their ACLs only to the next one. Done when
+  // a plan is empty; after max_rounds the last plan is what remains.
+  plan remaining;
+  for (int round = 1;; ++round) {
+    remaining = diff(s, inspect(c, o.on, &s), o.diff);
+    if (remaining.empty() || round > std::max(o.max_rounds, 1)) break;
     result.rounds = round;
-    const plan p = diff(s, inspect(c, o.on, &s), o.diff);
-    if (p.empty() || ex.run(p)) break;
+    ex.run(remaining);
   }
-  plan remaining = diff(s, inspect(c, o.on, &s), o.diff);
   result.findings = remaining.findings;
   if (!remaining.empty()) {
     std::string what = "the database did not converge: after applying, the plan still has " +

@@ -13,6 +13,7 @@
 #include <optional>
 #include <sstream>
 
+#include <dsql/render.hpp>
 #include <dsql/validate.hpp>
 
 #include "engine/iam_connect.hpp"
@@ -21,7 +22,11 @@
 namespace dsql::engine::cli {
 
 bool is_engine_command(std::string_view w) noexcept {
-  return w == "plan" || w == "apply" || w == "inspect" || w == "spec";
+  return w == "plan" || w == "apply" || w == "inspect" || w == "spec" || is_render_command(w);
+}
+
+bool is_render_command(std::string_view w) noexcept {
+  return w == "bootstrap" || w == "revoke" || w == "policies" || w == "policy" || w == "matrix";
 }
 
 std::string usage(std::string_view program, bool builtin) {
@@ -33,6 +38,11 @@ std::string usage(std::string_view program, bool builtin) {
          " [connection] [--target T] [--format text|json] [--prune] [--prune-undeclared] [--set-passwords]\n" +
          "       " + p + " inspect [connection] [--target T] [--format text|json|cpp [--role R]... [--schema S]...]\n" +
          (builtin ? "       " + p + " spec [--account-id ID]\n" : std::string()) +
+         "       " + p + " bootstrap" + spec_opt + " --target T [--account-id ID]\n" +
+         "       " + p + " revoke" + spec_opt + " (--role ROLE | --all) --target T [--drop] [--account-id ID]\n" +
+         "       " + p + " policies" + spec_opt + " [--account-id ID] [--region R] [--cluster-id ID]\n" +
+         "       " + p + " policy" + spec_opt + " --principal ARN [--account-id ID] [--region R] [--cluster-id ID]\n" +
+         "       " + p + " matrix" + spec_opt + " [--account-id ID]\n" +
          "  plan      the ordered change from the live database to the spec, and the drift it does\n"
          "            not remove (nothing is changed)\n"
          "  apply     plan, execute, inspect again; fails when the database did not converge\n"
@@ -40,6 +50,12 @@ std::string usage(std::string_view program, bool builtin) {
          "            --format cpp writes them as DSL code (namespace adopted) to adopt an existing\n"
          "            database; --role R / --schema S (repeatable) adopt only those\n" +
          (builtin ? "  spec      the spec as JSON (input of dsqlctl plan --spec)\n" : "") +
+         "  bootstrap the idempotent psql script for the target (dsql::render_bootstrap): run it with psql,\n"
+         "            or with `dsqlctl sql` on a local cluster\n"
+         "  revoke    the offboarding script of one role or of all (with --drop: REASSIGN OWNED, DROP OWNED,\n"
+         "            DROP ROLE)\n"
+         "  policies  the IAM policy of every principal (JSON, ARN -> document); policy: one principal's\n"
+         "  matrix    the access matrix in Markdown\n" +
          "connection: --conninfo STR (libpq), else the PG* environment variables;\n"
          "            or --dir DIR [--user USER]: a cluster made by `dsqlctl local up` (user admin)\n"
          "  --iam-token        connect with an Aurora DSQL IAM token as the password, as DSQL's\n"
@@ -79,6 +95,9 @@ struct usage_error : std::runtime_error {
 
 struct options {
   std::string command;
+  // render commands
+  std::optional<std::string> role, region, cluster_id, principal_arn;
+  bool all = false, drop = false, account_given = false;
   std::string spec_file, conninfo, dir, user = "admin", format = "text", account_id = "123456789012";
   std::optional<target> on;
   bool exit_code = false, have_conninfo = false;
@@ -128,8 +147,19 @@ options parse(const std::vector<std::string>& a, bool builtin) {
       const std::string t = take();
       o.on = parse_target(t);
       if (!o.on) throw usage_error("--target must be aurora_dsql or postgres_local, not '" + t + "'");
-    } else if (arg == "--account-id") o.account_id = take();
-    else if (arg == "--iam-token" || arg == "--region" || arg == "--profile" || arg == "--principal" ||
+    } else if (arg == "--account-id") {
+      o.account_id = take();
+      o.account_given = true;
+    } else if (is_render_command(o.command)) {
+      if (arg == "--role" && o.command == "revoke") o.role = take();
+      else if (arg == "--all" && o.command == "revoke") o.all = true;
+      else if (arg == "--drop" && o.command == "revoke") o.drop = true;
+      else if (arg == "--region" && (o.command == "policies" || o.command == "policy")) o.region = take();
+      else if (arg == "--cluster-id" && (o.command == "policies" || o.command == "policy")) o.cluster_id = take();
+      else if (arg == "--principal" && o.command == "policy") o.principal_arn = take();
+      else if (arg == "--help" || arg == "-h") o.command = "help";
+      else throw usage_error("unknown option or argument " + arg + " for " + o.command);
+    } else if (arg == "--iam-token" || arg == "--region" || arg == "--profile" || arg == "--principal" ||
              arg == "--expires-in") {
       o.token.requested = true;  // each token option asks for token authentication
       if (arg == "--region") o.token.region = take();
@@ -148,8 +178,12 @@ options parse(const std::vector<std::string>& a, bool builtin) {
   }
   if (o.have_conninfo && !o.dir.empty()) throw usage_error("give --conninfo or --dir, not both");
   if (o.token.principal && o.token.profile) throw usage_error("--principal and --profile exclude each other");
-  if (!builtin && o.spec_file.empty() && (o.command == "plan" || o.command == "apply"))
+  if (!builtin && o.spec_file.empty() && o.command != "inspect" && o.command != "help")
     throw usage_error(o.command + " needs --spec FILE (a spec as JSON, e.g. from `seed-spec spec`)");
+  if ((o.command == "bootstrap" || o.command == "revoke") && !o.on)
+    throw usage_error(o.command + " needs --target aurora_dsql|postgres_local");
+  if (o.command == "revoke" && !o.role == !o.all) throw usage_error("revoke needs --role ROLE or --all");
+  if (o.command == "policy" && !o.principal_arn) throw usage_error("policy needs --principal ARN");
   return o;
 }
 
@@ -173,6 +207,24 @@ model::cluster spec_of(const options& o, const spec_factory& factory) {
   model::cluster s = factory ? factory() : model_from_json(read_file(o.spec_file));
   if (s.account_id.empty()) s.account_id = o.account_id;
   return s;
+}
+
+// The static outputs of the spec (the DSL's renderers), for people and for psql.
+std::string render(const options& o, const model::cluster& s, std::string_view program) {
+  dsql::render_options ro;
+  ro.account_id = s.account_id;
+  if (!o.account_given && o.command != "matrix" && !s.mappings.empty())
+    std::cerr << program << ": no --account-id, using " << o.account_id << " for the IAM principals\n";
+  if (o.region) ro.region = *o.region;
+  if (o.cluster_id) ro.cluster_id = *o.cluster_id;
+  if (o.command == "bootstrap") return dsql::render_bootstrap(s, *o.on, ro);
+  if (o.command == "revoke") {
+    const dsql::revoke_options rv{.drop = o.drop};
+    return o.all ? dsql::render_revoke_all(s, *o.on, ro, rv) : dsql::render_revoke(s, *o.role, *o.on, ro, rv);
+  }
+  if (o.command == "policies") return dsql::render_policies(s, ro);
+  if (o.command == "policy") return dsql::render_policy(s, *o.principal_arn, ro);
+  return dsql::render_matrix(s, ro);
 }
 
 target target_of(const options& o, pqxx::connection& c) {
@@ -204,6 +256,10 @@ int run(const std::vector<std::string>& args, const spec_factory& factory, std::
     if (o.command == "spec") {
       if (!builtin) throw engine_error("spec is a command of spec programs (dsql::main)");
       std::cout << model_to_json(spec_of(o, factory));
+      return exit_ok;
+    }
+    if (is_render_command(o.command)) {
+      std::cout << render(o, spec_of(o, factory), program);
       return exit_ok;
     }
     std::optional<model::cluster> s;

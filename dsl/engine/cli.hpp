@@ -11,6 +11,8 @@
 //   inspect [--format cpp [--role R]... [--schema S]...]
 //                                     the live state as the engine reads it
 //   spec                              the spec as JSON (what `dsqlctl --spec` reads)
+//   bootstrap --target T | revoke (--role R | --all) --target T [--drop] | policies |
+//   policy --principal ARN | matrix   the DSL's static outputs of the spec
 // Connection: --conninfo STR (libpq), else the PG* environment; or --dir DIR for a
 // cluster made by `dsqlctl local up` (--user, default admin). --target aurora_dsql |
 // postgres_local (default: postgres_local, aurora_dsql when the host is *.dsql.*).
@@ -31,8 +33,10 @@ namespace dsql::engine::cli {
 
 inline constexpr int exit_ok = 0, exit_error = 1, exit_usage = 2, exit_changes = 3;
 
-// plan, apply, inspect, spec
+// plan, apply, inspect, spec, and the render commands
 bool is_engine_command(std::string_view word) noexcept;
+// bootstrap, revoke, policies, policy, matrix: the DSL's renderers on the spec
+bool is_render_command(std::string_view word) noexcept;
 
 // Builds the spec (the DSL's model).
 using spec_factory = std::function<model::cluster()>;

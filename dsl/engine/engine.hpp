@@ -115,6 +115,9 @@ struct live_mapping {
 struct resolved_function {
   std::string schema, name, declared_args, identity_args;
   bool exists = false;
+  // without USAGE on the function's schema: the declared types one by one
+  // (format_type(to_regtype(t))), joined as identity arguments are; empty when unknown
+  std::string canonical_args;
 };
 
 struct state {
@@ -171,6 +174,12 @@ struct step {
   sql::statement what;        // the statement, rendered by dsql::sql::render(what, target)
   std::string reason;
   std::string act_as;         // postgres_local: SET LOCAL ROLE to this role first (grantor, owner)
+  // postgres_local: the current user is made a member of this role for the step only
+  // (GRANT before, REVOKE after, in the step's transaction): to act as it, to set its
+  // default privileges, to give a schema to it, to reassign what it owns. The runner never
+  // keeps memberships: they would make it inherit the roles' privileges (a sensitive
+  // schema's included) and make PostgreSQL pick those roles as the grantor of its grants.
+  std::string lend;
   // postgres_local, same transaction: before SET LOCAL ROLE / after RESET ROLE (a grantor
   // without USAGE on the schema or without the grant option gets it for the step only)
   std::vector<sql::privilege_statement> before, after;

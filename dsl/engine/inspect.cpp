@@ -140,8 +140,10 @@ struct reader {
 
 namespace {
 // The spec's functions as the server resolves them. to_regprocedure raises an error for an
-// unknown argument type (PostgreSQL 15), so it runs only when a function of that name
-// exists in that schema (CASE evaluates lazily; to_regprocedure is STABLE, never folded).
+// unknown argument type (PostgreSQL 15) and for a schema the current user cannot use, so
+// it runs only when a function of that name exists in a schema it may use (CASE
+// evaluates lazily; to_regprocedure is STABLE, never folded). Unresolved, the declared
+// argument types are compared as written (intent.cpp).
 std::string function_query(const std::vector<resolved_function>& fs) {
   std::string values;
   for (std::size_t i = 0; i < fs.size(); ++i) {
@@ -151,10 +153,31 @@ std::string function_query(const std::vector<resolved_function>& fs) {
               dsql::quote_literal(f.declared_args) + ")";
   }
   return "SELECT pg_catalog.pg_get_function_identity_arguments(CASE WHEN EXISTS (SELECT 1 FROM pg_catalog.pg_proc p "
-         "JOIN pg_catalog.pg_namespace n ON n.oid = p.pronamespace WHERE n.nspname = d.s AND p.proname = d.f) THEN "
+         "JOIN pg_catalog.pg_namespace n ON n.oid = p.pronamespace WHERE n.nspname = d.s AND p.proname = d.f AND "
+         "pg_catalog.has_schema_privilege(n.oid, 'USAGE')) THEN "
          "pg_catalog.to_regprocedure(pg_catalog.quote_ident(d.s) || '.' || pg_catalog.quote_ident(d.f) || '(' || d.a || "
          "')') END), d.i FROM (VALUES " + values + ") d(i, s, f, a) ORDER BY d.i";
 }
+// "integer, numeric(10,2)" -> {"integer", "numeric(10,2)"}: commas inside parentheses stay.
+std::vector<std::string> split_arguments(std::string_view args) {
+  std::vector<std::string> out;
+  std::string cur;
+  int depth = 0;
+  auto flush = [&] {
+    const auto b = cur.find_first_not_of(' '), e = cur.find_last_not_of(' ');
+    if (b != std::string::npos) out.push_back(cur.substr(b, e - b + 1));
+    cur.clear();
+  };
+  for (char ch : args) {
+    if (ch == '(') ++depth;
+    if (ch == ')') --depth;
+    if (ch == ',' && depth == 0) flush();
+    else cur += ch;
+  }
+  flush();
+  return out;
+}
+
 }  // namespace
 
 state inspect(pqxx::connection& c, target t, const model::cluster* spec) {
@@ -269,7 +292,7 @@ state inspect(pqxx::connection& c, target t, const model::cluster* spec) {
       if (g.on != object_kind::function) return;
       for (const auto& f : st.functions)
         if (f.schema == g.schema && f.name == g.object && f.declared_args == g.arguments) return;
-      st.functions.push_back({g.schema, g.object, g.arguments, {}, false});
+      st.functions.push_back({g.schema, g.object, g.arguments, {}, false, {}});
     };
     for (const auto& g : spec->grants) note(g);
     for (const auto& g : spec->revokes) note(g);
@@ -278,6 +301,33 @@ state inspect(pqxx::connection& c, target t, const model::cluster* spec) {
         auto& f = st.functions.at(row[1].as<std::size_t>());
         f.exists = !row[0].is_null();
         if (f.exists) f.identity_args = row[0].c_str();
+      }
+      // Not resolved (a schema the current user may not use, or no such function): the
+      // declared types one by one, as identity arguments print them. A type named in
+      // another schema is left as written (to_regtype would need USAGE there too).
+      std::string values;
+      std::vector<std::vector<std::string>> parts(st.functions.size());
+      for (std::size_t i = 0; i < st.functions.size(); ++i) {
+        if (st.functions[i].exists) continue;
+        parts[i] = split_arguments(st.functions[i].declared_args);
+        for (std::size_t j = 0; j < parts[i].size(); ++j)
+          if (parts[i][j].find('.') == std::string::npos)
+            values += (values.empty() ? "(" : ", (") + std::to_string(i) + ", " + std::to_string(j) + ", " +
+                      dsql::quote_literal(parts[i][j]) + ")";
+      }
+      if (!values.empty()) {
+        for (const auto& row : exec("SELECT d.i, d.j, pg_catalog.format_type(pg_catalog.to_regtype(d.t), NULL) FROM (VALUES " +
+                                    values + ") d(i, j, t)"))
+          if (!row[2].is_null()) parts.at(row[0].as<std::size_t>()).at(row[1].as<std::size_t>()) = "\x01" + std::string(row[2].c_str());
+        for (std::size_t i = 0; i < parts.size(); ++i) {
+          std::string joined;
+          bool all = !parts[i].empty() || st.functions[i].declared_args.empty();
+          for (const auto& p : parts[i]) {
+            all = all && p.starts_with('\x01');
+            joined += (joined.empty() ? "" : ", ") + (p.starts_with('\x01') ? p.substr(1) : p);
+          }
+          if (all && !st.functions[i].exists) st.functions[i].canonical_args = joined;
+        }
       }
     }
   }

@@ -51,13 +51,14 @@ struct expander {
     return nullptr;
   }
   const live_object* find_function(const model::grant& g) const {
+    std::string args = g.arguments;  // unresolved: as written
     for (const auto& f : live.functions)
       if (f.schema == g.schema && f.name == g.object && f.declared_args == g.arguments) {
-        if (!f.exists) return nullptr;
-        for (const auto& x : live.objects)
-          if (x.kind == object_kind::function && x.schema == g.schema && x.name == g.object && x.args == f.identity_args)
-            return &x;
+        if (f.exists) args = f.identity_args;
+        else if (!f.canonical_args.empty()) args = f.canonical_args;
       }
+    for (const auto& x : live.objects)
+      if (x.kind == object_kind::function && x.schema == g.schema && x.name == g.object && x.args == args) return &x;
     return nullptr;
   }
   void missing(const model::grant& g, bool revoke) {

@@ -8,6 +8,7 @@
 #pragma once
 
 #include <dsql/model.hpp>
+#include <dsql/validate.hpp>
 
 #include <string>
 #include <vector>

@@ -137,7 +137,7 @@ sql::privilege_statement statement_on(const object_key& k, const std::string& co
     case object_kind::sequence: st.on = object_kind::sequence; o.schema = schema; o.name = name; break;
     case object_kind::function:
       st.on = object_kind::function;
-      st.procedure = prokind == 'p';
+      st.routine = prokind == 'p';  // a procedure: ON ROUTINE
       o.schema = schema;
       o.name = name;
       o.arguments = args;
@@ -236,21 +236,38 @@ struct builder {
 
   bool can_act_as(const std::string& role) const { return role == live.current_user || acting.count(role); }
   // postgres_local: PostgreSQL 15 accepts GRANTED BY only for the current user, and only
-  // an owner grants on its objects; to act as `role` the current user needs membership
-  // (admin, with CREATEROLE, may grant it to itself; not for a superuser role).
-  // aurora_dsql has no SET ROLE: false when the current user is not `role` or a member.
-  bool ensure_can_act_as(const std::string& role, const std::string& why) {
-    if (can_act_as(role)) return true;
-    if (dsql_target()) return false;
+  // an owner grants on its objects; to act as `role` the current user needs membership,
+  // which admin (CREATEROLE) lends itself for the step (not for a superuser or pg_ role).
+  // Returns the role to lend ("" when the current user is a member already); nullopt when
+  // the current user cannot act as it (aurora_dsql has no SET ROLE).
+  std::optional<std::string> act_as_lend(const std::string& role) const {
+    if (can_act_as(role)) return std::string();
+    if (dsql_target()) return std::nullopt;
     const live_role* r = live.find_role(role);
-    if (!r || r->superuser || role.starts_with("pg_")) return false;
-    sql::membership_statement m;
-    m.group = role;
-    m.member = live.current_user;
-    add(step_kind::grant_membership, '~', role,
-        "membership of " + quote_identifier(live.current_user) + " in role " + quote_identifier(role), m, why);
-    acting.insert(role);
-    return true;
+    if (r && (r->superuser || role.starts_with("pg_"))) return std::nullopt;
+    if (!r && !is_managed(role)) return std::nullopt;
+    return role;
+  }
+
+  // The role whose membership the current user needs to name objects in `schema` (USAGE
+  // on it), after the plan's schema steps: its owner, when that is someone else and the
+  // current user has no USAGE there of its own or through PUBLIC; "" when none is needed.
+  std::string schema_lend_for(const std::string& schema) {
+    if (schema.empty() || live.current_is_superuser || dsql_target()) return {};
+    const live_object* x = schema_object(schema);
+    std::string owner = x ? x->owner : std::string();
+    for (const auto& sc : s.schemas)
+      if (sc.name == schema && !sc.owner.empty()) owner = sc.owner;
+    if (owner.empty() || owner == live.current_user || can_act_as(owner)) return {};
+    if (x)
+      for (std::size_t j : cascade.entries_of(static_cast<std::size_t>(x - live.objects.data()))) {
+        const auto& a = live.acls[j];
+        if (!a.is_public && a.grantee == x->owner) continue;  // the old owner's: goes with ALTER ... OWNER TO
+        if (a.column.empty() && (a.is_public || a.grantee == live.current_user) &&
+            cascade.surviving(a).has(privilege_kind::usage))
+          return {};
+      }
+    return owner;
   }
 
   // ---- revokes of live ACL entries -----------------------------------------------------------
@@ -280,12 +297,13 @@ struct builder {
     st.grantees = {{a.is_public ? std::string() : a.grantee, a.is_public}};
     if (!dsql_target()) st.granted_by = grantor;
     st.cascade = !(a.grantable & privs).empty();
-    if (other)
-      ensure_can_act_as(grantor, "to revoke what " + quote_identifier(grantor) +
-                                     " granted the current user acts as it (GRANTED BY takes only the current user)");
+    std::string lend;
+    if (other)  // acting as the grantor: GRANTED BY takes only the current user
+      lend = act_as_lend(grantor).value_or(std::string());
     std::string what = object_text(x) + (a.column.empty() ? std::string() : " column " + quote_identifier(a.column));
     step& stp = add(step_kind::revoke, '-', group, what, st,
                     reason + " (granted by " + quote_identifier(grantor) + ")", other ? grantor : std::string());
+    stp.lend = lend.empty() && !other ? schema_lend_for(x.schema) : lend;
     if (!other) return;
     // Acting as the grantor needs USAGE on the object's schema to name the object: a
     // grantor without it gets it for this step only (granted and revoked in the step's
@@ -413,17 +431,6 @@ struct builder {
                            "\", a superuser: superuser memberships are never granted");
       want[{m.group, m.member}] = {m.admin_option, "declared in the spec"};
     }
-    // The runner (the current user) acts for schema owners and, on postgres_local, for
-    // the creators of default privileges: PostgreSQL requires membership (the bootstrap
-    // script grants the same).
-    auto runner_in = [&](const std::string& role, const std::string& why) {
-      if (role.empty() || role == live.current_user || want.count({role, live.current_user})) return;
-      want[{role, live.current_user}] = {false, why};
-    };
-    for (const auto& sc : s.schemas) runner_in(sc.owner, "the runner acts for the owner of schema " + quote_identifier(sc.name));
-    if (!dsql_target())
-      for (const auto& d : s.default_privileges)
-        runner_in(d.creator, "ALTER DEFAULT PRIVILEGES FOR ROLE " + quote_identifier(d.creator) + " needs membership");
     auto declared = [&](const std::string& group, const std::string& member) -> const wanted_membership* {
       auto it = want.find({group, member});
       return it == want.end() ? nullptr : &it->second;
@@ -491,7 +498,8 @@ struct builder {
         continue;
       }
       const bool member_managed = is_managed(m.member) && !retired.count(m.role);
-      const std::string sensitive_at = sensitive_reach(m.role, m.member);
+      // (the runner acts for schema owners and creators: its memberships are the tool's)
+      const std::string sensitive_at = m.member == live.current_user ? std::string() : sensitive_reach(m.role, m.member);
       if (!reversed && !member_managed) {
         if (!sensitive_at.empty()) {
           if (o.prune_undeclared && !is_reserved_role_name(m.member)) {
@@ -562,13 +570,16 @@ struct builder {
       const std::string q = quote_identifier(sc.name);
       if (!x) {
         if (!sc.create) throw engine_error("schema \"" + sc.name + "\" is declared as existing, but the server has none");
+        // giving a schema to another role needs membership in it
         add(step_kind::create_schema, '+', "", "schema " + q, sql::schema_statement{false, sc.name, sc.owner},
-            "declared in the spec, missing");
+            "declared in the spec, missing")
+            .lend = sc.owner.empty() || live.current_is_superuser ? std::string() : act_as_lend(sc.owner).value_or("");
         continue;
       }
       if (!sc.owner.empty() && x->owner != sc.owner)
         add(step_kind::alter_schema_owner, '~', "", "schema " + q, sql::schema_statement{true, sc.name, sc.owner},
-            "declared owner " + quote_identifier(sc.owner) + ", owned by " + quote_identifier(x->owner));
+            "declared owner " + quote_identifier(sc.owner) + ", owned by " + quote_identifier(x->owner))
+            .lend = live.current_is_superuser ? std::string() : act_as_lend(sc.owner).value_or("");
     }
   }
 
@@ -609,10 +620,16 @@ struct builder {
         const bool delegated = a.grantor != x.owner && a.grantor != live.current_user;
         const bool container = x.kind == object_kind::schema || x.kind == object_kind::database;
         if (delegated != (pass % 2 == 0) || container != (pass >= 2)) continue;
-        if (!a.is_public && x.owner == a.grantee) continue;  // ownership, not a grant (P2)
         const privilege_set cur = cascade.current(a);
         if (cur.empty()) continue;
         const acl_key key{detail::key_of(x), a.column, a.is_public ? std::string() : a.grantee, a.is_public};
+        if (!a.is_public && x.owner == a.grantee) {  // ownership, not a grant (P2)...
+          // ...but a revoke the spec declares from the owner is run as declared (the
+          // bootstrap runs it too; an owner may take privileges from itself)
+          if (auto it = in.revokes.find(key); it != in.revokes.end() && !(cur & it->second.privileges).empty())
+            revoke(a.grantee, a, cur & it->second.privileges, false, it->second.why);
+          continue;
+        }
         const std::string who = a.is_public ? "PUBLIC" : a.grantee;
         const std::string what = object_text(x) + (a.column.empty() ? std::string() : " column " + quote_identifier(a.column));
         // 1. declared revokes hold, whatever the grantor (a table-level one covers columns too)
@@ -720,19 +737,27 @@ struct builder {
       if (missing.empty() && missing_option.empty()) continue;
       // Only the owner (or a member of it) may grant on an object: act as the owner
       // when the current user is a member (admin cannot grant on others' objects).
-      std::string act_as;
-      if (it != objects.end() && !live.current_is_superuser && it->second->owner != live.current_user) {
-        const std::string& owner = it->second->owner;
-        const bool can = ensure_can_act_as(owner, "only the owner grants on its objects: the current user acts as " +
-                                                      quote_identifier(owner));
-        if (!can && dsql_target()) {
+      std::string act_as, lend;
+      // the owner after the plan: a schema's declared owner (ALTER SCHEMA ... OWNER TO above)
+      std::string owner_after = it != objects.end() ? it->second->owner : std::string();
+      if (std::get<0>(key.object) == object_kind::schema)
+        for (const auto& sc : s.schemas)
+          if (sc.name == std::get<2>(key.object) && !sc.owner.empty()) owner_after = sc.owner;
+      if (!key.is_public && owner_after == key.grantee) continue;  // the owner has it (P2)
+      if (!owner_after.empty() && !live.current_is_superuser && owner_after != live.current_user) {
+        const std::string& owner = owner_after;
+        const auto how = act_as_lend(owner);  // only the owner grants on its objects: act as it
+        if (!how && dsql_target()) {
           note(finding::kind::cannot_alter, grantee_text(key.grantee, key.is_public), object_text(key.object),
                w.why + ": " + object_text(key.object) + " is owned by " + quote_identifier(owner) +
                    ", and Aurora DSQL's admin cannot grant on objects other roles created - connect as " +
                    quote_identifier(owner) + " to grant it, or create the object as admin");
           continue;
         }
-        if (can && !dsql_target()) act_as = owner;
+        if (how && !dsql_target()) {
+          act_as = owner;
+          lend = *how;
+        }
       }
       if (std::get<0>(key.object) == object_kind::schema && missing.has(privilege_kind::usage) && !key.is_public)
         usage_granted.emplace(key.grantee, std::get<2>(key.object));
@@ -744,7 +769,8 @@ struct builder {
         st.with_grant_option = option;
         std::string what = object_text(key.object) + (key.column.empty() ? std::string() : " column " + quote_identifier(key.column));
         add(step_kind::grant, '+', key.is_public ? "PUBLIC" : key.grantee, what, st,
-            w.why + (cur.empty() ? std::string() : "; has " + privilege_list(cur)), act_as);
+            w.why + (cur.empty() ? std::string() : "; has " + privilege_list(cur)), act_as)
+            .lend = lend.empty() && act_as.empty() ? schema_lend_for(std::get<1>(key.object)) : lend;
       };
       const privilege_set plain = missing.minus(w.grantable);
       const privilege_set with_option = missing_option | (missing & w.grantable);
@@ -807,18 +833,19 @@ struct builder {
                  std::string(sql::default_object_keyword(d.objtype)) + " beyond the spec (prune revokes it)");
         continue;
       }
-      if (!live.current_is_superuser)
-        ensure_can_act_as(d.for_role, "ALTER DEFAULT PRIVILEGES FOR ROLE needs membership in that role");
+      // ALTER DEFAULT PRIVILEGES FOR ROLE needs membership in that role
+      const std::string lend = live.current_is_superuser ? std::string() : act_as_lend(d.for_role).value_or(std::string());
       sql::default_privilege_statement st = statement(k);
       st.revoke = true;
       if (!extra.empty()) {
         st.privileges = extra.list();
-        add(step_kind::revoke_default, '-', d.is_public ? "PUBLIC" : d.grantee, what, st, "not in the spec (prune)");
+        add(step_kind::revoke_default, '-', d.is_public ? "PUBLIC" : d.grantee, what, st, "not in the spec (prune)").lend = lend;
       }
       if (!extra_option.empty()) {
         st.grant_option_for = true;
         st.privileges = extra_option.list();
-        add(step_kind::revoke_default, '-', d.is_public ? "PUBLIC" : d.grantee, what, st, "grant option not in the spec (prune)");
+        add(step_kind::revoke_default, '-', d.is_public ? "PUBLIC" : d.grantee, what, st,
+            "grant option not in the spec (prune)").lend = lend;
       }
     }
     for (const auto& [k, w] : want) {
@@ -828,8 +855,8 @@ struct builder {
       const privilege_set missing = w.privileges.minus(cur);
       const privilege_set missing_option = w.grantable.minus(cur_option);
       if (missing.empty() && missing_option.empty()) continue;
-      if (!live.current_is_superuser)
-        ensure_can_act_as(creator, "ALTER DEFAULT PRIVILEGES FOR ROLE needs membership in that role");
+      // ALTER DEFAULT PRIVILEGES FOR ROLE needs membership in that role
+      const std::string lend = live.current_is_superuser ? std::string() : act_as_lend(creator).value_or(std::string());
       const std::string what = "default privileges of " + quote_identifier(creator) + " in schema " + quote_identifier(schema);
       const std::string why = "declared: " + std::string(sql::default_object_keyword(t)) + " that " +
                               quote_identifier(creator) + " creates in schema " + quote_identifier(schema) + " get " +
@@ -842,7 +869,7 @@ struct builder {
         sql::default_privilege_statement st = statement(k);
         st.privileges = privs.list();
         st.with_grant_option = pass == 1;
-        add(step_kind::grant_default, '+', pub ? "PUBLIC" : grantee, what, st, why);
+        add(step_kind::grant_default, '+', pub ? "PUBLIC" : grantee, what, st, why).lend = lend;
       }
     }
   }
@@ -881,7 +908,8 @@ struct builder {
       if (!lr) continue;
       if (lr->superuser) throw engine_error("role \"" + name + "\" is a superuser: never dropped by the engine");
       const std::string q = quote_identifier(name);
-      ensure_can_act_as(name, "REASSIGN OWNED and ALTER DEFAULT PRIVILEGES FOR ROLE need the privileges of the retired role");
+      // REASSIGN OWNED, DROP OWNED and ALTER DEFAULT PRIVILEGES FOR ROLE need its privileges
+      const std::string lend = live.current_is_superuser ? std::string() : act_as_lend(name).value_or(std::string());
       for (const auto& d : live.default_acls) {
         if (d.for_role != name && d.grantee != name) continue;
         if (dropped.count(d.for_role) || (!d.is_public && dropped.count(d.grantee))) continue;
@@ -892,7 +920,10 @@ struct builder {
         st.objtype = d.objtype;
         st.grantees = {{d.is_public ? std::string() : d.grantee, d.is_public}};
         add(step_kind::revoke_default, '-', name, "default privileges of " + quote_identifier(d.for_role), st,
-            "the role is retired");
+                "the role is retired")
+            .lend = d.for_role == name ? lend
+                    : live.current_is_superuser ? std::string()
+                                                : act_as_lend(d.for_role).value_or(std::string());
       }
       // DROP OWNED only revokes what the owner granted to the role; what others granted
       // it, and what it granted (even to itself), are revoked one by one, delegated first
@@ -907,10 +938,13 @@ struct builder {
                  a.grantor == name ? "the role is retired: what it granted goes with it" : "the role is retired");
         }
       using action = sql::owned_statement::action;
-      add(step_kind::reassign_owned, '~', name, "objects owned by " + q, sql::owned_statement{action::reassign_owned, name, live.current_user},
-          "the role is retired: its objects go to " + quote_identifier(live.current_user));
+      add(step_kind::reassign_owned, '~', name, "objects owned by " + q,
+          sql::owned_statement{action::reassign_owned, name, live.current_user},
+          "the role is retired: its objects go to " + quote_identifier(live.current_user))
+          .lend = lend;
       add(step_kind::drop_owned, '-', name, "privileges of " + q, sql::owned_statement{action::drop_owned, name, {}},
-          "the role is retired: its privileges and default privileges go");
+          "the role is retired: its privileges and default privileges go")
+          .lend = lend;
       for (const auto& m : live.mappings)
         if (m.role == name)
           add(step_kind::iam_revoke, '-', name, "IAM mapping " + quote_literal(m.arn), sql::iam_statement{false, name, m.arn},
@@ -940,7 +974,7 @@ struct builder {
       }
       sql::privilege_statement sig = *g;
       sig.objects.clear();
-      const std::string key = sql::render(sig) + '\0' + st.act_as;
+      const std::string key = sql::render(sig) + '\0' + st.act_as + '\0' + st.lend;
       if (auto it = open.find(key); it != open.end()) {
         auto& mg = std::get<sql::privilege_statement>(out[it->second].what);
         if (mg.objects.size() < max_objects) {

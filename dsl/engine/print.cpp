@@ -90,9 +90,13 @@ std::string to_text(const plan& p) {
       std::string n = std::to_string(i + 1);
       n.insert(0, width - n.size(), ' ');
       out += "  " + std::string(1, st.action) + " " + n + ". " + printable(statement_text(st, p.on)) + "\n";
-      if (!st.act_as.empty())
-        out += std::string(width + 7, ' ') + "(as " + printable(quote_identifier(st.act_as)) +
-               (st.before.empty() ? ")\n" : ", with privileges lent for this step only)\n");
+      if (!st.act_as.empty() || !st.lend.empty())
+        out += std::string(width + 7, ' ') + "(" +
+               (st.act_as.empty() ? std::string() : "as " + printable(quote_identifier(st.act_as))) +
+               (st.lend.empty() ? std::string()
+                                : std::string(st.act_as.empty() ? "" : ", ") + "membership in " +
+                                      printable(quote_identifier(st.lend)) + " lent for this step") +
+               (st.before.empty() ? ")\n" : ", with privileges lent for this step)\n");
       out += std::string(width + 7, ' ') + "# " + printable(st.reason) + "\n";
     }
   }
@@ -112,6 +116,7 @@ std::string to_json(const plan& p) {
     json e{{"n", i + 1}, {"kind", to_string(st.kind)}, {"action", std::string(1, st.action)}, {"role", st.role},
            {"object", st.object}, {"sql", statement_text(st, p.on)}, {"reason", st.reason}};
     if (!st.act_as.empty()) e["act_as"] = st.act_as;
+    if (!st.lend.empty()) e["lend"] = st.lend;
     for (const auto& b : st.before) e["before"].push_back(sql::render(b));
     for (const auto& a : st.after) e["after"].push_back(sql::render(a));
     j["steps"].push_back(std::move(e));

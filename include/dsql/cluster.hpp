@@ -77,6 +77,9 @@ DSQL_RULE(assert_membership_acyclic_t,
 DSQL_RULE(assert_sensitive_schema_reader_t,
           "A sensitive schema may be granted on only to the roles its dsql::sensitive<...> lists, never to "
           "PUBLIC, and a listed role's members must be listed too, because they inherit its access.");
+DSQL_RULE(assert_revoke_not_from_schema_owner_t,
+          "A revoke on a schema must not name the schema's owner (dsql::owned_by), because PostgreSQL would then "
+          "refuse the owner its own schema while it can grant itself the privileges back at any time.");
 DSQL_RULE(assert_principal_mapped_t,
           "Every IAM principal declared in dsql::iam<...> must be mapped to a role with dsql::iam_grant or "
           "be an admin identity with dsql::iam_admin.");
@@ -231,6 +234,13 @@ inline constexpr bool membership_leaks_sensitive<membership<Group, Member, O...>
       !schema_traits<S>::template allows<Member>) ||
      ...);
 
+// A revoke on schema S from S's declared owner.
+template <class G>
+inline constexpr bool revokes_from_schema_owner = false;
+template <class P, class S, class... R>
+inline constexpr bool revokes_from_schema_owner<revoke<P, on_schema<S>, R...>> =
+    !std::is_void_v<typename schema_traits<S>::owner> && one_of<typename schema_traits<S>::owner, R...>;
+
 template <class S, class... R>
 inline constexpr bool owner_declared =
     std::is_void_v<typename schema_traits<S>::owner> || one_of<typename schema_traits<S>::owner, R...>;
@@ -257,6 +267,7 @@ struct cluster_check<ShapeOk, bindings<B...>, roles<R...>, schemas<S...>, grants
       rule_if_t<memberships_cycle<G...>(), assert_membership_acyclic_t>,
       rule_if_t<!(grant_traits<G>::sensitive_ok && ...) || (membership_leaks_sensitive<G, S...> || ...),
                 assert_sensitive_schema_reader_t>,
+      rule_if_t<(revokes_from_schema_owner<G> || ...), assert_revoke_not_from_schema_owner_t>,
       rule_if_t<!((!iam_entry_traits<E>::is_mapping || one_of<typename iam_entry_traits<E>::role, R...>) && ...),
                 assert_mapped_role_declared_t>,
       rule_if_t<((iam_entry_traits<E>::is_admin &&

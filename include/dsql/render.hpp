@@ -297,7 +297,8 @@ constexpr void warn(script& s, std::string_view message) {
 // DSQL treats schema public as a system entity, so its tables, sequences and functions are
 // granted one by one. The text is the one builder's, with the object's name as a hole that
 // format() fills (%I; %s for a function's identity arguments).
-constexpr void per_object(script& s, const model::grant& g, bool revoke) {
+constexpr void per_object(script& s, const model::grant& g, bool revoke, std::string_view extra_where = {},
+                          std::string_view why = {}) {
   constexpr std::string_view name_hole = "\x01", args_hole = "\x02";
   model::grant one = g;
   std::string_view from, where;
@@ -345,27 +346,186 @@ constexpr void per_object(script& s, const model::grant& g, bool revoke) {
   q += " WHERE n.nspname = ";
   append_literal(q, g.schema);
   q += where;
+  q += extra_where;
   q += one.on == object_kind::function ? " ORDER BY c.proname, c.oid \\gexec" : " ORDER BY c.relname \\gexec";
-  s.comment({"one statement per object of schema \"", g.schema,
-             "\" (Aurora DSQL refuses ON ALL ... IN SCHEMA public), each in its own transaction:"});
+  if (why.empty())
+    s.comment({"one statement per object of schema \"", g.schema,
+               "\" (Aurora DSQL refuses ON ALL ... IN SCHEMA public), each in its own transaction:"});
+  else
+    s.comment({why});
   s.line(q);
+}
+
+// "(the grantee holds fewer than all of privs WITH GRANT OPTION)", on the object's ACL:
+// `acl` names its ACL column, `owner` its owner's (acl_kind: acldefault's kind), or for
+// a column, owner empty: a NULL column ACL grants nothing.
+constexpr std::string lacks_grant_option(std::string_view grantee, const std::vector<privilege_kind>& privs,
+                                         std::string_view acl, std::string_view owner, char acl_kind) {
+  std::string q;
+  if (owner.empty()) {  // (aclexplode refuses an empty array)
+    q = "(";
+    q += acl;
+    q += " IS NULL OR (SELECT count(DISTINCT a.privilege_type) FROM pg_catalog.aclexplode(";
+    q += acl;
+  } else {
+    q = "((SELECT count(DISTINCT a.privilege_type) FROM pg_catalog.aclexplode(coalesce(";
+    q += acl;
+    q += ", pg_catalog.acldefault('";
+    q += acl_kind;
+    q += "', ";
+    q += owner;
+    q += "))";
+  }
+  q += ") a WHERE a.is_grantable AND a.grantee = (SELECT oid FROM pg_catalog.pg_roles WHERE rolname = ";
+  append_literal(q, grantee);
+  q += ") AND a.privilege_type IN (";
+  for (std::size_t i = 0; i < privs.size(); ++i) {
+    if (i) q += ", ";
+    append_literal(q, sql_keyword(privs[i]));
+  }
+  q += ")) < " + decimal(static_cast<long long>(privs.size())) + ")";
+  return q;
+}
+
+// A GRANT ... WITH GRANT OPTION to a role the runner is a member of (a schema owner, a
+// default-privilege creator) where the role holds the option already: PostgreSQL then
+// picks the grantee itself as the "best grantor" and refuses ("grant options cannot be
+// granted back to your own grantor"), so such a grant runs only where it is missing.
+constexpr void grant_option_to_acting_role(script& s, const model::grant& g) {
+  const std::string& r = g.grantee;
+  switch (g.on) {
+    case object_kind::all_tables_in_schema:
+    case object_kind::all_sequences_in_schema:
+    case object_kind::all_functions_in_schema: {
+      const bool fn = g.on == object_kind::all_functions_in_schema;
+      const char kind = fn ? 'f' : (g.on == object_kind::all_sequences_in_schema ? 's' : 'r');
+      std::string where = " AND ";
+      where += lacks_grant_option(r, g.privileges, fn ? "c.proacl" : "c.relacl", fn ? "c.proowner" : "c.relowner", kind);
+      per_object(s, g, false, where,
+                 "where the grantee lacks the grant option (the runner is a member of it: see the header), one "
+                 "statement per object:");
+      return;
+    }
+    case object_kind::schema: {
+      std::string cond = "(SELECT ";
+      cond += lacks_grant_option(r, g.privileges, "n.nspacl", "n.nspowner", 'n');
+      cond += " FROM pg_catalog.pg_namespace n WHERE n.nspname = ";
+      append_literal(cond, g.schema);
+      cond += ')';
+      s.guarded(cond, "dsql_missing", grant_statement(g));
+      return;
+    }
+    case object_kind::database: {
+      std::string cond = "(SELECT ";
+      cond += lacks_grant_option(r, g.privileges, "d.datacl", "d.datdba", 'd');
+      cond += " FROM pg_catalog.pg_database d WHERE d.datname = pg_catalog.current_database())";
+      s.guarded(cond, "dsql_missing", grant_statement(g));
+      return;
+    }
+    case object_kind::function: {
+      std::string cond = object_present(g) + " AND (SELECT ";
+      cond += lacks_grant_option(r, g.privileges, "p.proacl", "p.proowner", 'f');
+      cond += " FROM pg_catalog.pg_proc p WHERE p.oid = pg_catalog.to_regprocedure(";
+      append_literal(cond, qualified(g.schema, g.object) + "(" + g.arguments + ")");
+      cond += "))";
+      s.guarded(cond, "dsql_present", grant_statement(g));
+      return;
+    }
+    case object_kind::table:
+    case object_kind::sequence: {
+      std::string cond = object_present(g) + " AND (SELECT ";
+      cond += lacks_grant_option(r, g.privileges, "c.relacl", "c.relowner", g.on == object_kind::sequence ? 's' : 'r');
+      cond += " FROM pg_catalog.pg_class c WHERE c.oid = pg_catalog.to_regclass(";
+      append_literal(cond, qualified(g.schema, g.object));
+      cond += "))";
+      s.guarded(cond, "dsql_present", grant_statement(g));
+      return;
+    }
+    case object_kind::columns: {
+      // column ACLs have no default: NULL means nothing is granted
+      std::string cond = object_present(g);
+      for (const auto& col : g.columns) {
+        cond += " AND (SELECT ";
+        std::string acl = "t.attacl";
+        cond += lacks_grant_option(r, g.privileges, acl, {}, 'c');
+        cond += " FROM pg_catalog.pg_attribute t WHERE t.attrelid = pg_catalog.to_regclass(";
+        append_literal(cond, qualified(g.schema, g.object));
+        cond += ") AND t.attname = ";
+        append_literal(cond, col);
+        cond += ')';
+      }
+      s.guarded(cond, "dsql_present", grant_statement(g));
+      return;
+    }
+  }
 }
 
 constexpr bool has_principals(const model::cluster& c) noexcept {
   return !c.mappings.empty() || !c.admins.empty() || !c.principals.empty();
 }
 
-// Makes the script's runner a member of `role` when it is not: PostgreSQL requires it to
-// create a schema for another owner, to set default privileges FOR ROLE and to reassign
-// or drop what a role owns.
-constexpr void runner_member_of(script& s, std::string_view role) {
-  std::string cond = "NOT pg_catalog.pg_has_role(";
-  append_literal(cond, role);
-  cond += ", 'MEMBER')";
-  std::string st = "GRANT ";
-  append_identifier(st, role);
-  st += " TO CURRENT_USER;";
-  s.guarded(cond, "dsql_missing", st);
+// Membership lent to the script's runner while statements need it (postgres_local):
+// PostgreSQL requires membership in a role to create a schema for it or give it one, to
+// set default privileges FOR it, to grant on what it owns, to reassign or drop what it
+// owns. The runner is made a member only when it is not one already (pg_has_role), and
+// only until those statements ran: it keeps no membership, so it never inherits the
+// roles' privileges (a sensitive schema's included) and PostgreSQL never picks one of
+// them as the grantor of its later grants.
+struct lending {
+  std::vector<std::string> roles;  // lent now
+  constexpr void to(script& s, const std::vector<std::string>& rs) {
+    if (roles == rs) return;
+    close(s);
+    for (std::size_t i = 0; i < rs.size(); ++i) {
+      // (a role that does not exist, say dropped by a revoke script, is not lent)
+      std::string cond = "CASE WHEN " + role_exists(rs[i]) + " THEN NOT pg_catalog.pg_has_role(";
+      append_literal(cond, rs[i]);
+      cond += ", 'MEMBER') ELSE false END";
+      sql::membership_statement m;
+      m.group = rs[i];
+      m.member_is_current_user = true;
+      s.open_if(cond, "dsql_lent_" + decimal(static_cast<long long>(i)));
+      s.comment({"lend the runner membership in \"", rs[i], "\" for the statements below"});
+      s.transaction(sql::render(m));
+      s.line("\\endif");
+    }
+    roles = rs;
+  }
+  constexpr void to(script& s, std::string_view r) {
+    std::vector<std::string> one;
+    if (!r.empty()) one.emplace_back(r);
+    to(s, one);
+  }
+  constexpr void close(script& s) {
+    for (std::size_t i = 0; i < roles.size(); ++i) {
+      sql::membership_statement m;
+      m.revoke = true;
+      m.group = roles[i];
+      m.member_is_current_user = true;
+      s.line("\\if :dsql_lent_" + decimal(static_cast<long long>(i)));
+      s.transaction(sql::render(m));
+      s.line("\\endif");
+    }
+    roles.clear();
+  }
+};
+
+// The roles whose membership the runner needs for statements on schema `name` and what
+// is in it: its declared owner, and (postgres_local) the creators of default privileges
+// there, whose objects the grants on all tables reach.
+constexpr std::vector<std::string> acting_for(const model::cluster& c, std::string_view name, bool local) {
+  std::vector<std::string> out;
+  auto add = [&out](const std::string& r) {
+    for (const auto& x : out)
+      if (x == r) return;
+    out.push_back(r);
+  };
+  for (const auto& s : c.schemas)
+    if (s.name == name && !s.owner.empty()) add(s.owner);
+  if (local)
+    for (const auto& d : c.default_privileges)
+      if (d.schema == name) add(d.creator);
+  return out;
 }
 
 constexpr bool contains(const std::vector<std::string_view>& v, std::string_view x) noexcept {
@@ -493,17 +653,21 @@ constexpr std::string render_bootstrap(const model::cluster& c, target t, const 
       s.guarded(detail::membership_exists(m.group, m.member, true), "dsql_differs", sql::render(st));
     }
   }
-  std::vector<std::string_view> acting;  // roles the runner acts for
+  std::vector<std::string_view> acting;  // roles the runner is lent membership in
   for (const auto& sc : c.schemas)
     if (!sc.owner.empty() && !detail::contains(acting, sc.owner)) acting.push_back(sc.owner);
   if (local)
     for (const auto& d : c.default_privileges)
       if (!detail::contains(acting, d.creator)) acting.push_back(d.creator);
-  for (auto r : acting) detail::runner_member_of(s, r);
+  detail::lending lend;  // postgres_local: see detail::lending
+  auto lend_for = [&](std::string_view schema) {
+    if (local) lend.to(s, detail::acting_for(c, schema, local));
+  };
 
   s.blank();
   s.line("-- 3. schemas");
   for (const auto& sc : c.schemas) {
+    lend_for(sc.name);
     if (!sc.create) s.comment({"schema \"", sc.name, "\" exists already: it is used, not created"});
     else s.guarded("NOT " + detail::schema_exists(sc.name), "dsql_missing", sql::create_schema(sc.name, sc.owner));
     if (!sc.owner.empty()) {
@@ -515,6 +679,7 @@ constexpr std::string render_bootstrap(const model::cluster& c, target t, const 
       s.guarded(cond, "dsql_differs", sql::alter_schema_owner(sc.name, sc.owner));
     }
   }
+  lend.close(s);
 
   bool database_grants = false;
   for (const auto& g : c.grants) database_grants = database_grants || g.on == object_kind::database;
@@ -525,10 +690,27 @@ constexpr std::string render_bootstrap(const model::cluster& c, target t, const 
     s.line("SELECT pg_catalog.current_database() AS dsql_database \\gset");
   }
 
+  // grants WITH GRANT OPTION to a role the runner is a member of run only where missing
+  auto acting_option = [&](const model::grant& g) {
+    return local && g.with_grant_option && !g.to_public && detail::contains(acting, g.grantee);
+  };
+
   s.blank();
   s.line("-- 4. schema privileges");
   for (const auto& g : c.grants) {
     if (g.on != object_kind::schema && g.on != object_kind::database) continue;
+    if (g.on == object_kind::schema && !g.to_public && !g.grantee.empty() &&
+        detail::acting_for(c, g.schema, false) == std::vector<std::string>{g.grantee}) {
+      // the owner holds every privilege on its schema as its owner (a GRANT would only
+      // write the owner's own entry into the ACL: the same privileges, another catalog)
+      s.comment({"held by the schema's owner as its owner: ", detail::grant_statement(g)});
+      continue;
+    }
+    lend_for(g.schema);
+    if (acting_option(g)) {
+      detail::grant_option_to_acting_role(s, g);
+      continue;
+    }
     if (!local && detail::is_dsql_public(g)) {  // USAGE only (the target rule): PUBLIC holds it there
       s.comment({"on Aurora DSQL every role has USAGE on schema public through PUBLIC, and a GRANT on that "
                  "system entity is refused: ", detail::grant_statement(g)});
@@ -536,19 +718,24 @@ constexpr std::string render_bootstrap(const model::cluster& c, target t, const 
     }
     s.transaction(detail::grant_statement(g));
   }
+  lend.close(s);
 
   s.blank();
   s.line("-- 5. table privileges");
   for (const auto& g : c.grants) {
     if (g.on == object_kind::schema || g.on == object_kind::database) continue;
-    if (detail::is_named_object(g.on)) s.guarded(detail::object_present(g), "dsql_present", detail::grant_statement(g));
+    lend_for(g.schema);
+    if (acting_option(g)) detail::grant_option_to_acting_role(s, g);
+    else if (detail::is_named_object(g.on)) s.guarded(detail::object_present(g), "dsql_present", detail::grant_statement(g));
     else if (!local && g.schema == "public") detail::per_object(s, g, false);
     else s.transaction(detail::grant_statement(g));
   }
+  lend.close(s);
 
   s.blank();
   s.line("-- 6. revokes");
   for (const auto& g : c.revokes) {
+    lend_for(g.schema);
     if (!local && detail::is_dsql_public(g)) {  // CREATE from PUBLIC only (the target rule): never held there
       s.comment({"on Aurora DSQL only admin creates in schema public, and a REVOKE on that system entity is "
                  "refused: ", detail::revoke_statement(g)});
@@ -560,22 +747,31 @@ constexpr std::string render_bootstrap(const model::cluster& c, target t, const 
   }
   for (const auto& sc : c.schemas) {
     if (!sc.sensitive) continue;
+    lend_for(sc.name);
     for (object_kind k : {object_kind::schema, object_kind::all_tables_in_schema, object_kind::all_sequences_in_schema,
                           object_kind::all_functions_in_schema}) {
       model::grant g;  // privileges empty: REVOKE ALL
       g.on = k;
       g.schema = sc.name;
       g.to_public = true;
-      s.transaction(detail::revoke_statement(g));
+      sql::privilege_statement st = detail::statement_of(g, true);
+      st.routine = local;  // postgres_local: procedures too (ALL ROUTINES); Aurora DSQL has none
+      s.transaction(sql::render(st));
     }
   }
+  lend.close(s);
 
   s.blank();
   s.line("-- 7. default privileges");
   for (const auto& d : c.default_privileges) {
-    if (local) s.transaction(detail::default_privilege_statement(d, true));
-    else s.comment({"not on aurora_dsql (re-run after migrations): ", detail::default_privilege_statement(d, true)});
+    if (!local) {
+      s.comment({"not on aurora_dsql (re-run after migrations): ", detail::default_privilege_statement(d, true)});
+      continue;
+    }
+    lend.to(s, d.creator);  // ALTER DEFAULT PRIVILEGES FOR ROLE needs membership in it
+    s.transaction(detail::default_privilege_statement(d, true));
   }
+  lend.close(s);
 
   s.blank();
   s.line("-- 8. IAM mappings");
@@ -619,10 +815,15 @@ constexpr void revoke_role(script& s, const model::cluster& c, std::string_view 
     for (const auto& d : c.default_privileges) any = any || (d.grantee == role && d.schema == sc.name);
     if (any) schemas.push_back(sc.name);
   }
+  lending lend;  // postgres_local: membership in a schema's owner or a creator, for its statements
+  auto lend_for = [&](std::string_view schema) {
+    if (local) lend.to(s, acting_for(c, schema, local));
+  };
   s.comment({"role \"", role, "\""});
   s.open_if(role_exists(role), "dsql_role");
   s.line("-- 1. table privileges");
   for (auto sc : schemas) {
+    lend_for(sc);
     bool seq = false, fn = false;
     for (const auto& g : c.grants)
       if (g.grantee == role && g.schema == sc) {
@@ -643,6 +844,7 @@ constexpr void revoke_role(script& s, const model::cluster& c, std::string_view 
   }
   for (const auto& g : c.grants)
     if (g.grantee == role && !g.to_public && is_named_object(g.on)) {
+      lend_for(g.schema);
       model::grant all = g;
       if (g.on != object_kind::columns) {  // columns: exactly what was granted
         auto set = privileges_of(g.on);
@@ -650,13 +852,22 @@ constexpr void revoke_role(script& s, const model::cluster& c, std::string_view 
       }
       s.guarded(object_present(g), "dsql_present", revoke_statement(all));
     }
+  lend.close(s);
   for (const auto& d : c.default_privileges)
     if (d.grantee == role && !d.to_public) {
-      if (local) s.guarded(role_exists(d.creator), "dsql_present", default_privilege_statement(d, false));
-      else s.comment({"not on aurora_dsql: ", default_privilege_statement(d, false)});
+      if (!local) {
+        s.comment({"not on aurora_dsql: ", default_privilege_statement(d, false)});
+        continue;
+      }
+      s.open_if(role_exists(d.creator), "dsql_present");
+      lend.to(s, d.creator);  // ALTER DEFAULT PRIVILEGES FOR ROLE needs membership in it
+      s.transaction(default_privilege_statement(d, false));
+      lend.close(s);
+      s.line("\\endif");
     }
   s.line("-- 2. schema privileges");
   for (auto sc : schemas) {
+    lend_for(sc);
     model::grant all;
     all.on = object_kind::schema;
     all.schema = std::string(sc);
@@ -669,6 +880,7 @@ constexpr void revoke_role(script& s, const model::cluster& c, std::string_view 
     }
     s.transaction(revoke_statement(all));
   }
+  lend.close(s);
   for (const auto& m : c.memberships)
     if (m.member == role) {
       sql::membership_statement st;
@@ -685,9 +897,10 @@ constexpr void revoke_role(script& s, const model::cluster& c, std::string_view 
     }
   if (ro.drop) {
     s.line("-- 4. drop");
-    runner_member_of(s, role);
+    lend.to(s, role);  // REASSIGN OWNED and DROP OWNED need membership in it
     s.transaction(sql::reassign_owned(role));
     s.transaction(sql::drop_owned(role));
+    lend.close(s);
     s.transaction(sql::drop_role(role));
   }
   s.line("\\endif");

@@ -75,7 +75,8 @@ struct privilege_statement {
   bool with_grant_option = false;           // GRANT only
   std::string granted_by{};                 // empty: no GRANTED BY clause
   bool cascade = false;                     // REVOKE only
-  bool procedure = false;                   // on == function: ON PROCEDURE (a prokind 'p' routine)
+  // ON ROUTINE / ON ALL ROUTINES IN SCHEMA instead of FUNCTION(S): procedures too
+  bool routine = false;
   constexpr bool operator==(const privilege_statement&) const = default;
 };
 
@@ -165,7 +166,9 @@ constexpr std::string privileges_on(const privilege_statement& g) {
   } else {
     s = privilege_list(g.privileges);
   }
-  s += g.on == object_kind::function && g.procedure ? std::string_view(" ON PROCEDURE ") : on_keyword(g.on);
+  if (g.routine && g.on == object_kind::function) s += " ON ROUTINE ";
+  else if (g.routine && g.on == object_kind::all_functions_in_schema) s += " ON ALL ROUTINES IN SCHEMA ";
+  else s += on_keyword(g.on);
   for (std::size_t i = 0; i < g.objects.size(); ++i) {
     if (i) s += ", ";
     append_object(s, g.on, g.objects[i]);

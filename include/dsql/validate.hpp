@@ -139,7 +139,11 @@ constexpr void validate(const model::cluster& c) {
     const model::schema* s = check_grant(g);
     if (s && !sensitive_ok(*s, g.grantee, g.to_public)) fail(assert_sensitive_schema_reader_t::message);
   }
-  for (const auto& g : c.revokes) check_grant(g);
+  for (const auto& g : c.revokes) {
+    const model::schema* s = check_grant(g);
+    if (s && g.on == object_kind::schema && !g.to_public && !s->owner.empty() && g.grantee == s->owner)
+      fail(assert_revoke_not_from_schema_owner_t::message);
+  }
   for (const auto& d : c.default_privileges) {
     if (!detail::is_object_kind_all(d.on)) fail(assert_default_privileges_shape_t::message);
     if (!roles.contains(d.creator)) fail(assert_creator_declared_t::message);

@@ -140,8 +140,15 @@ COMMIT;
 
 static_assert(dsql::render_bootstrap<small, dsql::target::aurora_dsql>() == small_aurora);
 static_assert(dsql::render_bootstrap<small>(dsql::target::postgres_local)
-                  .ends_with("-- 7. default privileges\nBEGIN;\nALTER DEFAULT PRIVILEGES FOR ROLE \"owner\" IN SCHEMA "
-                             "\"app\" GRANT SELECT ON TABLES TO \"ro\";\nCOMMIT;\n\n-- 8. IAM mappings\n"));
+                  .ends_with("-- 7. default privileges\n"
+                             "SELECT CASE WHEN EXISTS (SELECT 1 FROM pg_catalog.pg_roles WHERE rolname = 'owner') THEN NOT "
+                             "pg_catalog.pg_has_role('owner', 'MEMBER') ELSE false END AS dsql_lent_0 \\gset\n\\if :dsql_lent_0\n"
+                             "-- lend the runner membership in \"owner\" for the statements below\n"
+                             "BEGIN;\nGRANT \"owner\" TO CURRENT_USER;\nCOMMIT;\n\\endif\n"
+                             "BEGIN;\nALTER DEFAULT PRIVILEGES FOR ROLE \"owner\" IN SCHEMA "
+                             "\"app\" GRANT SELECT ON TABLES TO \"ro\";\nCOMMIT;\n"
+                             "\\if :dsql_lent_0\nBEGIN;\nREVOKE \"owner\" FROM CURRENT_USER;\nCOMMIT;\n\\endif\n"
+                             "\n-- 8. IAM mappings\n"));
 static_assert(dsql::render_revoke<small, ro>(dsql::target::postgres_local)
                   .ends_with("-- 3. IAM mappings\n\\endif\n"));
 static_assert(dsql::render_matrix<small>() ==

@@ -156,24 +156,26 @@ TEST_CASE("P5: ON ALL TABLES does not reach future tables: the drift names them,
   c.sql("SET ROLE app_owner; CREATE TABLE app.t_new(id int);", "postgres");
   plan p = c.plan_for(s);
   INFO(to_text(p));
-  // app_owner's table: only its owner grants on it, so admin (CREATEROLE) takes membership
-  // in app_owner and acts as it
-  REQUIRE(p.steps.size() == 2);
-  CHECK(sql(p, 0) == "GRANT \"app_owner\" TO \"admin\";");
-  CHECK(p.steps[1].object == "table \"app\".\"t_new\"");
-  CHECK(sql(p, 1) == "GRANT SELECT ON TABLE \"app\".\"t_new\" TO \"app_ro\";");
-  CHECK(p.steps[1].act_as == "app_owner");
+  // app_owner's table: only its owner grants on it, so admin (CREATEROLE) is lent
+  // membership in app_owner for the step and acts as it; it keeps no membership
+  REQUIRE(p.steps.size() == 1);
+  CHECK(p.steps[0].object == "table \"app\".\"t_new\"");
+  CHECK(sql(p, 0) == "GRANT SELECT ON TABLE \"app\".\"t_new\" TO \"app_ro\";");
+  CHECK(p.steps[0].act_as == "app_owner");
+  CHECK(p.steps[0].lend == "app_owner");
   c.apply_spec(s);
   CHECK(c.one("SELECT has_table_privilege('app_ro', 'app.t_new', 'SELECT')") == "t");
+  CHECK(c.one("SELECT pg_has_role('admin', 'app_owner', 'MEMBER')") == "f");
   CHECK(c.plan_for(s, true).empty());
 
   // where the target allows it: default privileges FOR ROLE app_owner IN SCHEMA app
   s.default_privileges = {default_on_tables("app_owner", "app", pk::select, "app_ro")};
   p = c.plan_for(s);
   INFO(to_text(p));
-  REQUIRE(p.steps.size() == 1);  // FOR ROLE app_owner: admin is a member already
+  REQUIRE(p.steps.size() == 1);  // FOR ROLE app_owner: membership lent for the step
   CHECK(sql(p, 0) ==
         "ALTER DEFAULT PRIVILEGES FOR ROLE \"app_owner\" IN SCHEMA \"app\" GRANT SELECT ON TABLES TO \"app_ro\";");
+  CHECK(p.steps[0].lend == "app_owner");
   c.apply_spec(s);
   c.sql("SET ROLE app_owner; CREATE TABLE app.t_later(id int);", "postgres");
   CHECK(c.one("SELECT has_table_privilege('app_ro', 'app.t_later', 'SELECT')") == "t");
@@ -204,6 +206,7 @@ TEST_CASE("P6: default privileges only cover the FOR ROLE creator: the engine ne
   p = c.plan_for(s);
   REQUIRE(p.steps.size() == 2);
   CHECK(p.steps[1].act_as == "app_owner");
+  CHECK(p.steps[1].lend.empty());  // a member already: nothing lent
   c.apply_spec(s);
   CHECK(c.one("SELECT has_table_privilege('app_ro', 'app.t3', 'SELECT')") == "t");
   CHECK(c.plan_for(s).empty());
@@ -227,15 +230,16 @@ TEST_CASE("P7: a role is removed in one apply, in order", "[integration][P7]") {
   plan p = c.plan_for(s);
   INFO(to_text(p));
   const auto k = kinds(p);
-  // membership for admin (PG 15: REASSIGN OWNED needs it), default-privilege revokes,
-  // what others granted it (DROP OWNED only revokes the owner's grants), REASSIGN OWNED,
-  // DROP OWNED, AWS IAM REVOKE, DROP ROLE
-  CHECK(k == std::vector<step_kind>{step_kind::grant_membership, step_kind::revoke_default, step_kind::revoke_default,
-                                    step_kind::revoke, step_kind::revoke, step_kind::reassign_owned,
-                                    step_kind::drop_owned, step_kind::iam_revoke, step_kind::drop_role});
+  // default-privilege revokes, what others granted it (DROP OWNED only revokes the owner's
+  // grants), REASSIGN OWNED, DROP OWNED (admin lent membership in it, as PG 15 needs),
+  // AWS IAM REVOKE, DROP ROLE
+  CHECK(k == std::vector<step_kind>{step_kind::revoke_default, step_kind::revoke_default, step_kind::revoke,
+                                    step_kind::revoke, step_kind::reassign_owned, step_kind::drop_owned,
+                                    step_kind::iam_revoke, step_kind::drop_role});
+  CHECK(p.steps[4].lend == "gone");
   CHECK(statement_text(p.steps.back(), p.on) == "DROP ROLE \"gone\";");
   const auto r = c.apply_spec(s);
-  CHECK(r.applied.steps.size() == 9);
+  CHECK(r.applied.steps.size() == 8);
   CHECK(c.one("SELECT count(*) FROM pg_roles WHERE rolname = 'gone'") == "0");
   CHECK(c.one("SELECT tableowner FROM pg_tables WHERE schemaname = 'app' AND tablename = 't_owned'") == "admin");
   CHECK(c.one("SELECT count(*) FROM sys.iam_pg_role_mappings WHERE arn LIKE '%GoneRole'") == "0");
@@ -278,7 +282,7 @@ TEST_CASE("P9: revoking from PUBLIC follows the live ACL", "[integration][P9]") 
   plan p = c.plan_for(s);
   INFO(to_text(p));
   // fresh PG 15: =U/pg_database_owner only
-  CHECK(sqls(p) == "CREATE ROLE \"probe\" WITH NOLOGIN;\n"
+  CHECK(sqls(p) == "CREATE ROLE \"probe\";\n"
                    "REVOKE USAGE ON SCHEMA \"public\" FROM PUBLIC GRANTED BY \"pg_database_owner\";\n");
   // someone grants CREATE to PUBLIC by hand: the next plan sees it
   c.sql("GRANT CREATE ON SCHEMA public TO PUBLIC");

@@ -152,20 +152,22 @@ BEGIN;
 REVOKE ADMIN OPTION FOR "with space" FROM "n23456789012345678901234567890123456789012345678901234567890123";
 COMMIT;
 \endif
-SELECT NOT pg_catalog.pg_has_role('with space', 'MEMBER') AS dsql_missing \gset
-\if :dsql_missing
+
+-- 3. schemas
+SELECT CASE WHEN EXISTS (SELECT 1 FROM pg_catalog.pg_roles WHERE rolname = 'with space') THEN NOT pg_catalog.pg_has_role('with space', 'MEMBER') ELSE false END AS dsql_lent_0 \gset
+\if :dsql_lent_0
+-- lend the runner membership in "with space" for the statements below
 BEGIN;
 GRANT "with space" TO CURRENT_USER;
 COMMIT;
 \endif
-SELECT NOT pg_catalog.pg_has_role('quote"inside', 'MEMBER') AS dsql_missing \gset
-\if :dsql_missing
+SELECT CASE WHEN EXISTS (SELECT 1 FROM pg_catalog.pg_roles WHERE rolname = 'quote"inside') THEN NOT pg_catalog.pg_has_role('quote"inside', 'MEMBER') ELSE false END AS dsql_lent_1 \gset
+\if :dsql_lent_1
+-- lend the runner membership in "quote"inside" for the statements below
 BEGIN;
 GRANT "quote""inside" TO CURRENT_USER;
 COMMIT;
 \endif
-
--- 3. schemas
 SELECT NOT EXISTS (SELECT 1 FROM pg_catalog.pg_namespace WHERE nspname = 'a.b') AS dsql_missing \gset
 \if :dsql_missing
 BEGIN;
@@ -178,15 +180,51 @@ BEGIN;
 ALTER SCHEMA "a.b" OWNER TO "with space";
 COMMIT;
 \endif
+\if :dsql_lent_0
+BEGIN;
+REVOKE "with space" FROM CURRENT_USER;
+COMMIT;
+\endif
+\if :dsql_lent_1
+BEGIN;
+REVOKE "quote""inside" FROM CURRENT_USER;
+COMMIT;
+\endif
+SELECT CASE WHEN EXISTS (SELECT 1 FROM pg_catalog.pg_roles WHERE rolname = 'quote"inside') THEN NOT pg_catalog.pg_has_role('quote"inside', 'MEMBER') ELSE false END AS dsql_lent_0 \gset
+\if :dsql_lent_0
+-- lend the runner membership in "quote"inside" for the statements below
+BEGIN;
+GRANT "quote""inside" TO CURRENT_USER;
+COMMIT;
+\endif
 SELECT NOT EXISTS (SELECT 1 FROM pg_catalog.pg_namespace WHERE nspname = 'quote"s') AS dsql_missing \gset
 \if :dsql_missing
 BEGIN;
 CREATE SCHEMA "quote""s";
 COMMIT;
 \endif
+\if :dsql_lent_0
+BEGIN;
+REVOKE "quote""inside" FROM CURRENT_USER;
+COMMIT;
+\endif
 -- schema "public" exists already: it is used, not created
 
 -- 4. schema privileges
+SELECT CASE WHEN EXISTS (SELECT 1 FROM pg_catalog.pg_roles WHERE rolname = 'with space') THEN NOT pg_catalog.pg_has_role('with space', 'MEMBER') ELSE false END AS dsql_lent_0 \gset
+\if :dsql_lent_0
+-- lend the runner membership in "with space" for the statements below
+BEGIN;
+GRANT "with space" TO CURRENT_USER;
+COMMIT;
+\endif
+SELECT CASE WHEN EXISTS (SELECT 1 FROM pg_catalog.pg_roles WHERE rolname = 'quote"inside') THEN NOT pg_catalog.pg_has_role('quote"inside', 'MEMBER') ELSE false END AS dsql_lent_1 \gset
+\if :dsql_lent_1
+-- lend the runner membership in "quote"inside" for the statements below
+BEGIN;
+GRANT "quote""inside" TO CURRENT_USER;
+COMMIT;
+\endif
 BEGIN;
 GRANT USAGE ON SCHEMA "a.b" TO "Mixed";
 COMMIT;
@@ -208,6 +246,23 @@ COMMIT;
 BEGIN;
 GRANT CREATE ON SCHEMA "a.b" TO "quote""inside";
 COMMIT;
+\if :dsql_lent_0
+BEGIN;
+REVOKE "with space" FROM CURRENT_USER;
+COMMIT;
+\endif
+\if :dsql_lent_1
+BEGIN;
+REVOKE "quote""inside" FROM CURRENT_USER;
+COMMIT;
+\endif
+SELECT CASE WHEN EXISTS (SELECT 1 FROM pg_catalog.pg_roles WHERE rolname = 'quote"inside') THEN NOT pg_catalog.pg_has_role('quote"inside', 'MEMBER') ELSE false END AS dsql_lent_0 \gset
+\if :dsql_lent_0
+-- lend the runner membership in "quote"inside" for the statements below
+BEGIN;
+GRANT "quote""inside" TO CURRENT_USER;
+COMMIT;
+\endif
 BEGIN;
 GRANT USAGE, CREATE ON SCHEMA "quote""s" TO "rôle_ü";
 COMMIT;
@@ -217,8 +272,27 @@ COMMIT;
 BEGIN;
 GRANT USAGE ON SCHEMA "quote""s" TO "PUBLIC";
 COMMIT;
+\if :dsql_lent_0
+BEGIN;
+REVOKE "quote""inside" FROM CURRENT_USER;
+COMMIT;
+\endif
 
 -- 5. table privileges
+SELECT CASE WHEN EXISTS (SELECT 1 FROM pg_catalog.pg_roles WHERE rolname = 'with space') THEN NOT pg_catalog.pg_has_role('with space', 'MEMBER') ELSE false END AS dsql_lent_0 \gset
+\if :dsql_lent_0
+-- lend the runner membership in "with space" for the statements below
+BEGIN;
+GRANT "with space" TO CURRENT_USER;
+COMMIT;
+\endif
+SELECT CASE WHEN EXISTS (SELECT 1 FROM pg_catalog.pg_roles WHERE rolname = 'quote"inside') THEN NOT pg_catalog.pg_has_role('quote"inside', 'MEMBER') ELSE false END AS dsql_lent_1 \gset
+\if :dsql_lent_1
+-- lend the runner membership in "quote"inside" for the statements below
+BEGIN;
+GRANT "quote""inside" TO CURRENT_USER;
+COMMIT;
+\endif
 SELECT pg_catalog.to_regclass('"a.b"."t one"') IS NOT NULL AS dsql_present \gset
 \if :dsql_present
 BEGIN;
@@ -252,13 +326,59 @@ COMMIT;
 BEGIN;
 GRANT EXECUTE ON ALL FUNCTIONS IN SCHEMA "a.b" TO "n23456789012345678901234567890123456789012345678901234567890123";
 COMMIT;
+\if :dsql_lent_0
+BEGIN;
+REVOKE "with space" FROM CURRENT_USER;
+COMMIT;
+\endif
+\if :dsql_lent_1
+BEGIN;
+REVOKE "quote""inside" FROM CURRENT_USER;
+COMMIT;
+\endif
+SELECT CASE WHEN EXISTS (SELECT 1 FROM pg_catalog.pg_roles WHERE rolname = 'quote"inside') THEN NOT pg_catalog.pg_has_role('quote"inside', 'MEMBER') ELSE false END AS dsql_lent_0 \gset
+\if :dsql_lent_0
+-- lend the runner membership in "quote"inside" for the statements below
+BEGIN;
+GRANT "quote""inside" TO CURRENT_USER;
+COMMIT;
+\endif
 BEGIN;
 GRANT SELECT, INSERT ON ALL TABLES IN SCHEMA "quote""s" TO "rôle_ü";
 COMMIT;
+\if :dsql_lent_0
+BEGIN;
+REVOKE "quote""inside" FROM CURRENT_USER;
+COMMIT;
+\endif
+SELECT CASE WHEN EXISTS (SELECT 1 FROM pg_catalog.pg_roles WHERE rolname = 'with space') THEN NOT pg_catalog.pg_has_role('with space', 'MEMBER') ELSE false END AS dsql_lent_0 \gset
+\if :dsql_lent_0
+-- lend the runner membership in "with space" for the statements below
+BEGIN;
+GRANT "with space" TO CURRENT_USER;
+COMMIT;
+\endif
+SELECT CASE WHEN EXISTS (SELECT 1 FROM pg_catalog.pg_roles WHERE rolname = 'quote"inside') THEN NOT pg_catalog.pg_has_role('quote"inside', 'MEMBER') ELSE false END AS dsql_lent_1 \gset
+\if :dsql_lent_1
+-- lend the runner membership in "quote"inside" for the statements below
+BEGIN;
+GRANT "quote""inside" TO CURRENT_USER;
+COMMIT;
+\endif
 SELECT pg_catalog.to_regclass('"a.b"."t one"') IS NOT NULL AS dsql_present \gset
 \if :dsql_present
 BEGIN;
 GRANT SELECT ON TABLE "a.b"."t one" TO PUBLIC;
+COMMIT;
+\endif
+\if :dsql_lent_0
+BEGIN;
+REVOKE "with space" FROM CURRENT_USER;
+COMMIT;
+\endif
+\if :dsql_lent_1
+BEGIN;
+REVOKE "quote""inside" FROM CURRENT_USER;
 COMMIT;
 \endif
 
@@ -266,10 +386,41 @@ COMMIT;
 BEGIN;
 REVOKE CREATE ON SCHEMA "public" FROM PUBLIC;
 COMMIT;
+SELECT CASE WHEN EXISTS (SELECT 1 FROM pg_catalog.pg_roles WHERE rolname = 'with space') THEN NOT pg_catalog.pg_has_role('with space', 'MEMBER') ELSE false END AS dsql_lent_0 \gset
+\if :dsql_lent_0
+-- lend the runner membership in "with space" for the statements below
+BEGIN;
+GRANT "with space" TO CURRENT_USER;
+COMMIT;
+\endif
+SELECT CASE WHEN EXISTS (SELECT 1 FROM pg_catalog.pg_roles WHERE rolname = 'quote"inside') THEN NOT pg_catalog.pg_has_role('quote"inside', 'MEMBER') ELSE false END AS dsql_lent_1 \gset
+\if :dsql_lent_1
+-- lend the runner membership in "quote"inside" for the statements below
+BEGIN;
+GRANT "quote""inside" TO CURRENT_USER;
+COMMIT;
+\endif
 SELECT pg_catalog.to_regprocedure('"a.b"."fn x"(integer, text)') IS NOT NULL AS dsql_present \gset
 \if :dsql_present
 BEGIN;
 REVOKE EXECUTE ON FUNCTION "a.b"."fn x"(integer, text) FROM PUBLIC;
+COMMIT;
+\endif
+\if :dsql_lent_0
+BEGIN;
+REVOKE "with space" FROM CURRENT_USER;
+COMMIT;
+\endif
+\if :dsql_lent_1
+BEGIN;
+REVOKE "quote""inside" FROM CURRENT_USER;
+COMMIT;
+\endif
+SELECT CASE WHEN EXISTS (SELECT 1 FROM pg_catalog.pg_roles WHERE rolname = 'quote"inside') THEN NOT pg_catalog.pg_has_role('quote"inside', 'MEMBER') ELSE false END AS dsql_lent_0 \gset
+\if :dsql_lent_0
+-- lend the runner membership in "quote"inside" for the statements below
+BEGIN;
+GRANT "quote""inside" TO CURRENT_USER;
 COMMIT;
 \endif
 BEGIN;
@@ -282,10 +433,22 @@ BEGIN;
 REVOKE ALL ON ALL SEQUENCES IN SCHEMA "quote""s" FROM PUBLIC;
 COMMIT;
 BEGIN;
-REVOKE ALL ON ALL FUNCTIONS IN SCHEMA "quote""s" FROM PUBLIC;
+REVOKE ALL ON ALL ROUTINES IN SCHEMA "quote""s" FROM PUBLIC;
 COMMIT;
+\if :dsql_lent_0
+BEGIN;
+REVOKE "quote""inside" FROM CURRENT_USER;
+COMMIT;
+\endif
 
 -- 7. default privileges
+SELECT CASE WHEN EXISTS (SELECT 1 FROM pg_catalog.pg_roles WHERE rolname = 'quote"inside') THEN NOT pg_catalog.pg_has_role('quote"inside', 'MEMBER') ELSE false END AS dsql_lent_0 \gset
+\if :dsql_lent_0
+-- lend the runner membership in "quote"inside" for the statements below
+BEGIN;
+GRANT "quote""inside" TO CURRENT_USER;
+COMMIT;
+\endif
 BEGIN;
 ALTER DEFAULT PRIVILEGES FOR ROLE "quote""inside" IN SCHEMA "a.b" GRANT SELECT ON TABLES TO "PUBLIC";
 COMMIT;
@@ -298,6 +461,11 @@ COMMIT;
 BEGIN;
 ALTER DEFAULT PRIVILEGES FOR ROLE "quote""inside" IN SCHEMA "quote""s" GRANT SELECT, INSERT ON TABLES TO "rôle_ü" WITH GRANT OPTION;
 COMMIT;
+\if :dsql_lent_0
+BEGIN;
+REVOKE "quote""inside" FROM CURRENT_USER;
+COMMIT;
+\endif
 
 -- 8. IAM mappings
 SELECT NOT EXISTS (SELECT 1 FROM sys.iam_pg_role_mappings WHERE pg_role_name = 'Mixed' AND arn = 'arn:aws:iam::123456789012:role/MixedRole') AS dsql_missing \gset
