@@ -92,19 +92,22 @@ TEST_CASE("aurora_dsql plans use AWS IAM GRANT/REVOKE, never SET ROLE nor GRANTE
 TEST_CASE("postgres_local plans act as the grantor of a delegated grant, and call the extension", "[engine][plan]") {
   const plan p = diff(app_spec(), seeded(target::postgres_local), prune());
   INFO(to_text(p));
-  REQUIRE(p.steps.size() == 7);
-  CHECK(statement_text(p.steps[1], p.on) == "GRANT \"delegate\" TO \"admin\";");
-  CHECK(p.steps[2].act_as == "delegate");
-  REQUIRE(p.steps[2].before.size() == 1);
-  CHECK(dsql::sql::render(p.steps[2].before[0]) == "GRANT USAGE ON SCHEMA \"app_s\" TO \"delegate\";");
-  CHECK(statement_text(p.steps[2], p.on) ==
+  REQUIRE(p.steps.size() == 6);
+  // the delegated grant is revoked acting as its grantor, admin lent membership in it and
+  // the grantor lent USAGE on the schema, both for the step only
+  CHECK(p.steps[1].act_as == "delegate");
+  CHECK(p.steps[1].lend == "delegate");
+  REQUIRE(p.steps[1].before.size() == 1);
+  CHECK(dsql::sql::render(p.steps[1].before[0]) == "GRANT USAGE ON SCHEMA \"app_s\" TO \"delegate\";");
+  CHECK(statement_text(p.steps[1], p.on) ==
         "REVOKE SELECT ON TABLE \"app_s\".\"t1\" FROM \"app\" GRANTED BY \"delegate\";");
-  CHECK(statement_text(p.steps[5], p.on) == "CALL sys.aws_iam_revoke('app', 'arn:aws:iam::123456789012:role/Old');");
+  CHECK(statement_text(p.steps[4], p.on) == "CALL sys.aws_iam_revoke('app', 'arn:aws:iam::123456789012:role/Old');");
   const auto j = nlohmann::json::parse(to_json(p));
-  CHECK(j["changes"] == 7);
-  CHECK(j["steps"][2]["act_as"] == "delegate");
+  CHECK(j["changes"] == 6);
+  CHECK(j["steps"][1]["act_as"] == "delegate");
+  CHECK(j["steps"][1]["lend"] == "delegate");
   const std::string text = to_text(p);
-  CHECK(text.find("Plan for spec \"unit\" on postgres_local: 4 to add, 1 to change, 2 to remove") == 0);
+  CHECK(text.find("Plan for spec \"unit\" on postgres_local: 4 to add, 0 to change, 2 to remove") == 0);
   CHECK(text.find("role \"web\"\n") != std::string::npos);
 }
 
@@ -176,7 +179,7 @@ TEST_CASE("plan text: names with CR, ESC, newlines or C1 cannot fake, hide or sp
   CHECK(no_raw_control(text));
   CHECK(text.find("Plan for spec \"evil\\x1b]0;title\\x07\"") == 0);
   CHECK(text.find("\nrole \"new\\nline\"\n") != std::string::npos);
-  CHECK(text.find("CREATE ROLE \"csi\\u009b2J\\x7f\" WITH NOLOGIN;") != std::string::npos);
+  CHECK(text.find("CREATE ROLE \"csi\\u009b2J\\x7f\";") != std::string::npos);
   CHECK(text.find("ON TABLE \"app_s\".\"t\\r  + 1. GRANT ALL ON TABLE x TO \"\"app\"\";\\x1b[2K\", \"app_s\".\"t1\" TO "
                   "\"new\\nline\";") != std::string::npos);
   // every line of the text is a line of the format: a header, a group, a step, an `as`, a reason
@@ -195,7 +198,7 @@ TEST_CASE("plan text: names with CR, ESC, newlines or C1 cannot fake, hide or sp
   CHECK(steps == p.steps.size());
   // the SQL executed is unchanged (quoted, raw bytes), and JSON escapes C0 itself and round-trips
   bool raw = false;
-  for (const auto& x : p.steps) raw = raw || statement_text(x, p.on) == "CREATE ROLE \"new\nline\" WITH NOLOGIN;";
+  for (const auto& x : p.steps) raw = raw || statement_text(x, p.on) == "CREATE ROLE \"new\nline\";";
   CHECK(raw);
   const std::string js = to_json(p);
   CHECK(std::none_of(js.begin(), js.end(), [](char ch) { return static_cast<unsigned char>(ch) < 0x20U && ch != '\n'; }));
