@@ -30,7 +30,7 @@ const char* const dir_help =
 
 struct spec {
     bool port = false, quiet = false, keep_data = false, user = false, print = false, file = false,
-         passthrough = false, no_strict = false, front = false, hosts = false;
+         passthrough = false, no_strict = false, front = false, hosts = false, dbname = false;
 };
 
 int parse_count(const std::string& arg, const std::string& v, const std::string& topic) {
@@ -110,6 +110,9 @@ void parse_options(const std::vector<std::string>& a, std::size_t i, const spec&
             no_value();
             (arg == "--add" ? c.hosts_add : c.hosts_remove) = true;
             if (c.hosts_add && c.hosts_remove) throw usage_error("give --add or --remove, not both", c.topic);
+        } else if (s.dbname && (arg == "--dbname" || arg == "-d")) {
+            c.dbname = take();
+            if (c.dbname.empty()) throw usage_error("--dbname needs a non-empty value", c.topic);
         } else if (s.print && arg == "--print") {
             no_value();
             c.print = true;
@@ -191,7 +194,7 @@ command parse_args(const std::vector<std::string>& a) {
         c.kind = command_kind::sql;
         c.topic = "sql";
         spec s;
-        s.user = s.print = s.file = true;
+        s.user = s.print = s.file = s.dbname = true;
         parse_options(a, 1, s, c);
         return c;
     }
@@ -256,10 +259,11 @@ std::string usage(std::string_view topic) {
                            "  $DSQL_HOSTS_FILE names another file.\n") +
                dir_help;
     if (topic == "sql")
-        return std::string("usage: dsqlctl sql FILE|- [--dir DIR] [--user USER] [--print]\n"
+        return std::string("usage: dsqlctl sql FILE|- [--dir DIR] [--user USER] [--dbname DB] [--print]\n"
                            "  Rewrite the DSQL dialect (AWS IAM GRANT/REVOKE) of a psql script into calls of\n"
-                           "  sys.aws_iam_grant/sys.aws_iam_revoke and run it with psql -X -q -v ON_ERROR_STOP=1;\n"
-                           "  the exit status is psql's.\n") +
+                           "  sys.aws_iam_grant/sys.aws_iam_revoke and run it with psql -X -q -v ON_ERROR_STOP=1\n"
+                           "  in database DB (default postgres); psql's messages name FILE and its line; the\n"
+                           "  exit status is psql's.\n") +
                dir_help +
                "  --user, -U USER  database user (default admin; postgres: search_path pinned to pg_catalog)\n"
                "  --print          print the rewritten script instead of running it (no cluster needed)\n";

@@ -22,6 +22,7 @@ struct command {
     bool strict = true;                  ///< local up: false with --no-strict; local strict on|off
     bool keep_data = false;              ///< local down --keep-data
     std::string user = "admin";          ///< local psql / sql --user
+    std::string dbname = "postgres";     ///< sql --dbname (-d)
     std::string file;                    ///< sql FILE ("-" = stdin)
     bool print = false;                  ///< sql --print
     std::vector<std::string> psql_args;  ///< local psql -- ARGS...

@@ -224,13 +224,23 @@ int run_command(const command& c) {
                 return exit_ok;
             }
             const auto info = require_running(c);
-            std::vector<std::string> argv = info.psql_argv(c.user);
+            std::vector<std::string> argv = info.psql_argv(c.user, c.dbname);
             argv.insert(argv.end(), {"-q", "-v", "ON_ERROR_STOP=1", "-f", "-"});
             std::cout.flush();
             local::run_options o;
             o.capture = false;
             o.input = std::move(rewritten);
             o.strip_pg_env = false;
+            // psql names the script <stdin>: its messages name the file instead (the
+            // rewriting keeps every line where it was, so the line numbers hold)
+            const std::string label = c.file == "-" ? "<stdin>" : c.file;
+            o.on_stderr_line = [&label](std::string_view line) {
+                constexpr std::string_view from = "psql:<stdin>:";
+                std::string out = line.starts_with(from) ? label + ":" + std::string(line.substr(from.size()))
+                                                         : std::string(line);
+                out += '\n';
+                std::cerr << out << std::flush;
+            };
             return local::run(argv, o).exit_code;
         }
     }

@@ -9,13 +9,18 @@
 //                   mixed with DML); 40001 (OCC) retried with bounded jittered backoff; no
 //                   advisory lock and no SET ROLE (DSQL has neither).
 // A step that fails because another applier won a race (the object exists already, or
-// is gone) ends the round; the next round inspects and plans again. After the last round
-// the database is inspected once more: a non-empty plan is a convergence_error.
+// is gone) ends the round; every round is followed by another inspection and plan, until
+// one is empty (a schema created in a round shows its ACL only to the next): a plan still
+// not empty after the last round is a convergence_error. Any other
+// failure is an apply_error that says how many steps were committed and which one failed
+// (a re-run plans from what was committed and converges).
 #include <pqxx/pqxx>
 
 #include <dsql/name.hpp>
+#include <dsql/validate.hpp>
 
 #include <chrono>
+#include <cstdlib>
 #include <cstdio>
 #include <random>
 #include <thread>
@@ -67,10 +72,30 @@ bool replan(const std::exception& e, const step& st) {
 
 std::string first_line(const std::string& s) { return s.substr(0, s.find('\n')); }
 
+// The text a step executes: its statement (a password from the environment, read now),
+// wrapped on postgres_local in SET LOCAL ROLE / RESET ROLE and the privileges lent for it.
 std::string statement(const step& st, target t) {
-  if (st.act_as.empty() || t == target::aurora_dsql) return st.sql;
-  return st.prologue + (st.prologue.empty() ? "" : " ") + "SET LOCAL ROLE " + dsql::quote_identifier(st.act_as) + "; " +
-         st.sql + " RESET ROLE;" + (st.epilogue.empty() ? "" : " ") + st.epilogue;
+  std::string sql;
+  if (st.kind == step_kind::set_password) {
+    const char* value = std::getenv(st.password_env.c_str());
+    if (!value) throw engine_error("the environment variable " + st.password_env + " is no longer set");
+    sql = dsql::sql::alter_role_password(std::get<dsql::sql::role_statement>(st.what).role, dsql::quote_literal(value));
+  } else {
+    sql = dsql::sql::render(st.what, t);
+  }
+  if (t == target::aurora_dsql || (st.act_as.empty() && st.lend.empty())) return sql;
+  std::string out;
+  dsql::sql::membership_statement lend;  // the membership lent for the step (see step::lend)
+  lend.group = st.lend;
+  lend.member_is_current_user = true;
+  if (!st.lend.empty()) out += dsql::sql::render(lend) + " ";
+  for (const auto& b : st.before) out += dsql::sql::render(b) + " ";
+  if (st.act_as.empty()) out += sql;
+  else out += dsql::sql::set_local_role(st.act_as) + " " + sql + " " + std::string(dsql::sql::reset_role);
+  for (const auto& a : st.after) out += " " + dsql::sql::render(a);
+  lend.revoke = true;
+  if (!st.lend.empty()) out += " " + dsql::sql::render(lend);
+  return out;
 }
 
 struct executor {
@@ -95,6 +120,7 @@ struct executor {
         pqxx::work tx(c, "dsql-apply");
         tx.exec(sql);
         tx.commit();
+        ++result.transactions;
         return;
       } catch (const std::exception& ex) {
         if (!retryable(ex) || attempt >= o.max_attempts) throw;
@@ -104,6 +130,16 @@ struct executor {
     }
   }
 
+  [[noreturn]] void fail(const plan& p, std::size_t i, const std::exception& ex) {
+    std::string what = "step " + std::to_string(i + 1) + " of " + std::to_string(p.steps.size()) +
+                       " failed: " + statement_text(p.steps[i], p.on) + "\n" + ex.what();
+    while (!what.empty() && what.back() == '\n') what.pop_back();
+    what += "\n" + std::to_string(result.applied.steps.size()) + " step(s) were committed before it (" +
+            std::to_string(result.transactions) + " transaction(s)); the failed step and those after it were not. "
+            "Fix the cause and apply again: the next plan starts from what was committed.";
+    throw apply_error(what, result.applied, i + 1);
+  }
+
   // Executes the plan; false when a step lost a race (the caller plans again).
   bool run(const plan& p) {
     const std::size_t n = p.steps.size();
@@ -111,12 +147,12 @@ struct executor {
     for (std::size_t b = 0; b < n; b += batch) {
       const std::size_t e = std::min(n, b + batch);
       if (o.progress)
-        std::fprintf(stderr, "dsql apply: [%zu/%zu] %s\n", e, n, printable(first_line(p.steps[e - 1].sql)).c_str());
+        std::fprintf(stderr, "dsql apply: [%zu/%zu] %s\n", e, n, printable(first_line(statement_text(p.steps[e - 1], p.on))).c_str());
       try {
         run_batch(p, b, e);
       } catch (const std::exception& ex) {
         if (e - b == 1 && replan(ex, p.steps[b])) {
-          last_replan = "step " + std::to_string(b + 1) + ": " + p.steps[b].sql + ": " + first_line(ex.what());
+          last_replan = "step " + std::to_string(b + 1) + ": " + statement_text(p.steps[b], p.on) + ": " + first_line(ex.what());
           return false;
         }
         if (e - b > 1 && !retryable(ex)) {
@@ -127,15 +163,15 @@ struct executor {
               result.applied.steps.push_back(p.steps[i]);
             } catch (const std::exception& one) {
               if (replan(one, p.steps[i])) {
-                last_replan = "step " + std::to_string(i + 1) + ": " + p.steps[i].sql + ": " + first_line(one.what());
+                last_replan = "step " + std::to_string(i + 1) + ": " + statement_text(p.steps[i], p.on) + ": " + first_line(one.what());
                 return false;
               }
-              throw engine_error("step " + std::to_string(i + 1) + " failed: " + p.steps[i].sql + "\n  " + one.what());
+              fail(p, i, one);
             }
           }
           continue;
         }
-        throw engine_error("step " + std::to_string(b + 1) + " failed: " + p.steps[b].sql + "\n  " + ex.what());
+        fail(p, b, ex);
       }
       for (std::size_t i = b; i < e; ++i) result.applied.steps.push_back(p.steps[i]);
     }
@@ -164,23 +200,28 @@ struct advisory_lock {
 
 }  // namespace
 
-apply_result apply(pqxx::connection& c, const spec& s, const apply_options& o) {
-  validate(s);
+apply_result apply(pqxx::connection& c, const model::cluster& s, const apply_options& o) {
+  dsql::validate_for(s, o.on);  // before any SQL: a spec error is refused whole
   apply_result result;
   result.applied.on = o.on;
   result.applied.spec_name = s.name;
   advisory_lock lock(c, o.on == target::postgres_local);
   executor ex{c, o, result, std::mt19937{std::random_device{}()}, {}};
-  for (int round = 1; round <= std::max(o.max_rounds, 1); ++round) {
+  // Plan, run, and plan again: a round ends early when another applier won a race, and
+  // objects created in a round (a schema) show their ACLs only to the next one. Done when
+  // a plan is empty; after max_rounds the last plan is what remains.
+  plan remaining;
+  for (int round = 1;; ++round) {
+    remaining = diff(s, inspect(c, o.on, &s), o.diff);
+    if (remaining.empty() || round > std::max(o.max_rounds, 1)) break;
     result.rounds = round;
-    const plan p = diff(s, inspect(c, o.on), {o.prune});
-    if (p.empty() || ex.run(p)) break;
+    ex.run(remaining);
   }
-  plan remaining = diff(s, inspect(c, o.on), {o.prune});
+  result.findings = remaining.findings;
   if (!remaining.empty()) {
     std::string what = "the database did not converge: after applying, the plan still has " +
                        std::to_string(remaining.steps.size()) + " step(s):";
-    for (const auto& st : remaining.steps) what += "\n  " + std::string(1, st.action) + " " + st.sql;
+    for (const auto& st : remaining.steps) what += "\n  " + std::string(1, st.action) + " " + statement_text(st, o.on);
     if (!ex.last_replan.empty()) what += "\n(the last round stopped at " + ex.last_replan + ")";
     throw convergence_error(what, std::move(remaining));
   }

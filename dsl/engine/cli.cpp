@@ -13,26 +13,49 @@
 #include <optional>
 #include <sstream>
 
+#include <dsql/render.hpp>
+#include <dsql/validate.hpp>
+
 #include "engine/iam_connect.hpp"
+#include "engine/model_json.hpp"
 
 namespace dsql::engine::cli {
 
 bool is_engine_command(std::string_view w) noexcept {
-  return w == "plan" || w == "apply" || w == "inspect" || w == "spec";
+  return w == "plan" || w == "apply" || w == "inspect" || w == "spec" || is_render_command(w);
+}
+
+bool is_render_command(std::string_view w) noexcept {
+  return w == "bootstrap" || w == "revoke" || w == "policies" || w == "policy" || w == "matrix";
 }
 
 std::string usage(std::string_view program, bool builtin) {
   const std::string p(program);
   std::string spec_opt = builtin ? "" : " --spec FILE";
-  return "usage: " + p + " plan" + spec_opt + " [connection] [--target T] [--format text|json] [--prune] [--exit-code]\n" +
-         "       " + p + " apply" + spec_opt + " [connection] [--target T] [--format text|json] [--prune]\n" +
-         "       " + p + " inspect [connection] [--target T] [--format text|json|cpp]\n" +
+  return "usage: " + p + " plan" + spec_opt +
+         " [connection] [--target T] [--format text|json] [--prune] [--prune-undeclared] [--exit-code]\n" +
+         "       " + p + " apply" + spec_opt +
+         " [connection] [--target T] [--format text|json] [--prune] [--prune-undeclared] [--set-passwords]\n" +
+         "       " + p + " inspect [connection] [--target T] [--format text|json|cpp [--role R]... [--schema S]...]\n" +
          (builtin ? "       " + p + " spec [--account-id ID]\n" : std::string()) +
-         "  plan      the ordered change from the live database to the spec (nothing is changed)\n"
+         "       " + p + " bootstrap" + spec_opt + " --target T [--account-id ID]\n" +
+         "       " + p + " revoke" + spec_opt + " (--role ROLE | --all) --target T [--drop] [--account-id ID]\n" +
+         "       " + p + " policies" + spec_opt + " [--account-id ID] [--region R] [--cluster-id ID]\n" +
+         "       " + p + " policy" + spec_opt + " --principal ARN [--account-id ID] [--region R] [--cluster-id ID]\n" +
+         "       " + p + " matrix" + spec_opt + " [--account-id ID]\n" +
+         "  plan      the ordered change from the live database to the spec, and the drift it does\n"
+         "            not remove (nothing is changed)\n"
          "  apply     plan, execute, inspect again; fails when the database did not converge\n"
          "  inspect   the live roles, memberships, privileges, default privileges, IAM mappings;\n"
-         "            --format cpp writes them as DSL code (namespace adopted) to adopt an existing database\n" +
+         "            --format cpp writes them as DSL code (namespace adopted) to adopt an existing\n"
+         "            database; --role R / --schema S (repeatable) adopt only those\n" +
          (builtin ? "  spec      the spec as JSON (input of dsqlctl plan --spec)\n" : "") +
+         "  bootstrap the idempotent psql script for the target (dsql::render_bootstrap): run it with psql,\n"
+         "            or with `dsqlctl sql` on a local cluster\n"
+         "  revoke    the offboarding script of one role or of all (with --drop: REASSIGN OWNED, DROP OWNED,\n"
+         "            DROP ROLE)\n"
+         "  policies  the IAM policy of every principal (JSON, ARN -> document); policy: one principal's\n"
+         "  matrix    the access matrix in Markdown\n" +
          "connection: --conninfo STR (libpq), else the PG* environment variables;\n"
          "            or --dir DIR [--user USER]: a cluster made by `dsqlctl local up` (user admin)\n"
          "  --iam-token        connect with an Aurora DSQL IAM token as the password, as DSQL's\n"
@@ -56,10 +79,17 @@ std::string usage(std::string_view program, bool builtin) {
          "  --target T         aurora_dsql or postgres_local (default postgres_local; aurora_dsql\n"
          "                     when the host name contains .dsql.)\n"
          "  --format F         text (default) or json\n"
-         "  --prune            also revoke what managed roles have beyond the spec\n"
-         "  --exit-code        plan: exit 3 when changes are pending\n"
-         "  --account-id ID    AWS account of the spec's IAM principals (default 123456789012)\n"
-         "exit status: 0 ok, 1 error, 2 usage, 3 changes pending (plan --exit-code)\n";
+         "  --prune            also revoke what declared roles hold beyond the spec, and what\n"
+         "                     any declared role or PUBLIC holds on a sensitive schema it is not listed on\n"
+         "  --prune-undeclared also revoke what undeclared roles hold on managed objects (the\n"
+         "                     declared schemas and what is in them)\n"
+         "  --set-passwords    apply: set the password of every role declared with\n"
+         "                     password_from_env (postgres_local; a password cannot be compared)\n"
+         "  --exit-code        plan: exit 3 when anything the spec manages differs (steps\n"
+         "                     pending or drift reported)\n"
+         "  --account-id ID    AWS account of the spec's IAM principals when the spec binds none\n"
+         "                     (default 123456789012)\n"
+         "exit status: 0 ok, 1 error, 2 usage, 3 drift (plan --exit-code)\n";
 }
 
 namespace {
@@ -70,9 +100,14 @@ struct usage_error : std::runtime_error {
 
 struct options {
   std::string command;
+  // render commands
+  std::optional<std::string> role, region, cluster_id, principal_arn;
+  bool all = false, drop = false, account_given = false;
   std::string spec_file, conninfo, dir, user = "admin", format = "text", account_id = "123456789012";
   std::optional<target> on;
-  bool prune = false, exit_code = false, have_conninfo = false;
+  bool exit_code = false, have_conninfo = false;
+  diff_options diff;
+  cpp_filter filter;
   iam_connect::token_options token;
 };
 
@@ -117,8 +152,19 @@ options parse(const std::vector<std::string>& a, bool builtin) {
       const std::string t = take();
       o.on = parse_target(t);
       if (!o.on) throw usage_error("--target must be aurora_dsql or postgres_local, not '" + t + "'");
-    } else if (arg == "--account-id") o.account_id = take();
-    else if (arg == "--iam-token" || arg == "--region" || arg == "--profile" || arg == "--principal" ||
+    } else if (arg == "--account-id") {
+      o.account_id = take();
+      o.account_given = true;
+    } else if (is_render_command(o.command)) {
+      if (arg == "--role" && o.command == "revoke") o.role = take();
+      else if (arg == "--all" && o.command == "revoke") o.all = true;
+      else if (arg == "--drop" && o.command == "revoke") o.drop = true;
+      else if (arg == "--region" && (o.command == "policies" || o.command == "policy")) o.region = take();
+      else if (arg == "--cluster-id" && (o.command == "policies" || o.command == "policy")) o.cluster_id = take();
+      else if (arg == "--principal" && o.command == "policy") o.principal_arn = take();
+      else if (arg == "--help" || arg == "-h") o.command = "help";
+      else throw usage_error("unknown option or argument " + arg + " for " + o.command);
+    } else if (arg == "--iam-token" || arg == "--region" || arg == "--profile" || arg == "--principal" ||
              arg == "--expires-in" || arg == "--insecure-unverified-tls-for-tests") {
       o.token.requested = true;  // each token option asks for token authentication
       if (arg == "--insecure-unverified-tls-for-tests") o.token.insecure_tls = true;
@@ -127,15 +173,23 @@ options parse(const std::vector<std::string>& a, bool builtin) {
       else if (arg == "--principal") o.token.principal = take();
       else if (arg == "--expires-in") o.token.expires_in = seconds_of(arg, take());
     }
-    else if (arg == "--prune" && (o.command == "plan" || o.command == "apply")) o.prune = true;
+    else if (arg == "--prune" && (o.command == "plan" || o.command == "apply")) o.diff.prune = true;
+    else if (arg == "--prune-undeclared" && (o.command == "plan" || o.command == "apply")) o.diff.prune_undeclared = true;
+    else if (arg == "--set-passwords" && o.command == "apply") o.diff.set_passwords = true;
+    else if (arg == "--role" && o.command == "inspect") o.filter.roles.push_back(take());
+    else if (arg == "--schema" && o.command == "inspect") o.filter.schemas.push_back(take());
     else if (arg == "--exit-code" && o.command == "plan") o.exit_code = true;
     else if (arg == "--help" || arg == "-h") o.command = "help";
     else throw usage_error("unknown option or argument " + arg);
   }
   if (o.have_conninfo && !o.dir.empty()) throw usage_error("give --conninfo or --dir, not both");
   if (o.token.principal && o.token.profile) throw usage_error("--principal and --profile exclude each other");
-  if (!builtin && o.spec_file.empty() && (o.command == "plan" || o.command == "apply"))
+  if (!builtin && o.spec_file.empty() && o.command != "inspect" && o.command != "help")
     throw usage_error(o.command + " needs --spec FILE (a spec as JSON, e.g. from `seed-spec spec`)");
+  if ((o.command == "bootstrap" || o.command == "revoke") && !o.on)
+    throw usage_error(o.command + " needs --target aurora_dsql|postgres_local");
+  if (o.command == "revoke" && !o.role == !o.all) throw usage_error("revoke needs --role ROLE or --all");
+  if (o.command == "policy" && !o.principal_arn) throw usage_error("policy needs --principal ARN");
   return o;
 }
 
@@ -152,6 +206,31 @@ std::string read_file(const std::string& f) {
 // DSQL token as the password when one is asked for or the host is Aurora DSQL's.
 std::string conninfo_of(const options& o) {
   return iam_connect::connection_string(o.token, o.conninfo, o.dir, o.user);
+}
+
+// The spec with the principals' account: the spec's own, else --account-id.
+model::cluster spec_of(const options& o, const spec_factory& factory) {
+  model::cluster s = factory ? factory() : model_from_json(read_file(o.spec_file));
+  if (s.account_id.empty()) s.account_id = o.account_id;
+  return s;
+}
+
+// The static outputs of the spec (the DSL's renderers), for people and for psql.
+std::string render(const options& o, const model::cluster& s, std::string_view program) {
+  dsql::render_options ro;
+  ro.account_id = s.account_id;
+  if (!o.account_given && o.command != "matrix" && !s.mappings.empty())
+    std::cerr << program << ": no --account-id, using " << o.account_id << " for the IAM principals\n";
+  if (o.region) ro.region = *o.region;
+  if (o.cluster_id) ro.cluster_id = *o.cluster_id;
+  if (o.command == "bootstrap") return dsql::render_bootstrap(s, *o.on, ro);
+  if (o.command == "revoke") {
+    const dsql::revoke_options rv{.drop = o.drop};
+    return o.all ? dsql::render_revoke_all(s, *o.on, ro, rv) : dsql::render_revoke(s, *o.role, *o.on, ro, rv);
+  }
+  if (o.command == "policies") return dsql::render_policies(s, ro);
+  if (o.command == "policy") return dsql::render_policy(s, *o.principal_arn, ro);
+  return dsql::render_matrix(s, ro);
 }
 
 target target_of(const options& o, pqxx::connection& c) {
@@ -182,48 +261,69 @@ int run(const std::vector<std::string>& args, const spec_factory& factory, std::
   try {
     if (o.command == "spec") {
       if (!builtin) throw engine_error("spec is a command of spec programs (dsql::main)");
-      std::cout << to_json(factory(o.account_id));
+      std::cout << model_to_json(spec_of(o, factory));
       return exit_ok;
     }
-    std::optional<spec> s;
-    if (o.command != "inspect") s = builtin ? factory(o.account_id) : spec_from_json(read_file(o.spec_file));
-    if (s) validate(*s);  // before connecting: a 64-byte name never reaches the server
+    if (is_render_command(o.command)) {
+      std::cout << render(o, spec_of(o, factory), program);
+      return exit_ok;
+    }
+    std::optional<model::cluster> s;
+    if (o.command != "inspect") {
+      s = spec_of(o, factory);
+      dsql::validate(*s);  // before connecting: a 64-byte name, a cycle never reach the server
+    }
     pqxx::connection c(conninfo_of(o));
     const target t = target_of(o, c);
+    if (s) dsql::validate_for(*s, t);
     const bool json = o.format == "json";
     if (o.command == "inspect") {
       const state st = inspect(c, t);
-      std::cout << (o.format == "cpp" ? to_cpp(st, "adopted") : json ? to_json(st) : to_text(st));
+      std::cout << (o.format == "cpp" ? to_cpp(st, "adopted", o.filter) : json ? to_json(st) : to_text(st));
       return exit_ok;
     }
     if (o.command == "plan") {
-      const plan p = diff(*s, inspect(c, t), {o.prune});
+      const plan p = diff(*s, inspect(c, t, &*s), o.diff);
       std::cout << (json ? to_json(p) : to_text(p));
-      return o.exit_code && !p.empty() ? exit_changes : exit_ok;
+      return o.exit_code && p.drift() ? exit_changes : exit_ok;
     }
     apply_options ao;
     ao.on = t;
-    ao.prune = o.prune;
+    ao.diff = o.diff;
     ao.progress = isatty(STDERR_FILENO) != 0;
     try {
       const apply_result r = apply(c, *s, ao);
+      plan left;
+      left.on = t;
+      left.spec_name = s->name;
+      left.findings = r.findings;
       if (json) {
         std::cout << "{\"applied\": " << to_json(r.applied) << ", \"retries\": " << r.retries
-                  << ", \"rounds\": " << r.rounds << ", \"converged\": true}\n";
+                  << ", \"rounds\": " << r.rounds << ", \"transactions\": " << r.transactions
+                  << ", \"converged\": true, \"left\": " << to_json(left) << "}\n";
       } else if (r.applied.empty()) {
-        std::cout << "No changes. The database matches the spec \"" << printable(s->name) << "\".\n";
+        std::cout << to_text(left);
       } else {
         std::cout << "Applied:\n" << to_text(r.applied) << "\nApply complete: " << r.applied.steps.size()
-                  << " step(s), " << r.retries << " retried conflict(s); the plan is now empty.\n";
+                  << " step(s) in " << r.transactions << " transaction(s), " << r.retries
+                  << " retried conflict(s); the plan is now empty.\n";
+        if (left.drift() || !left.findings.empty()) std::cout << to_text(left);
       }
+      // steps cannot remove what the target cannot change in place: the spec is not reached
+      for (const auto& f : left.findings)
+        if (f.what == finding::kind::cannot_alter) return exit_error;
       return exit_ok;
     } catch (const convergence_error& e) {
       if (json) std::cout << "{\"converged\": false, \"remaining\": " << to_json(e.remaining()) << "}\n";
-      std::cerr << program << ": " << printable(e.what()) << "\n";
+      std::cerr << program << ": " << printable_message(e.what()) << "\n";
+      return exit_error;
+    } catch (const apply_error& e) {
+      if (json) std::cout << "{\"converged\": false, \"committed\": " << to_json(e.committed()) << "}\n";
+      std::cerr << program << ": " << printable_message(e.what()) << "\n";
       return exit_error;
     }
   } catch (const std::exception& e) {
-    std::cerr << program << ": " << printable(e.what()) << "\n";
+    std::cerr << program << ": " << printable_message(e.what()) << "\n";
     return exit_error;
   }
 }

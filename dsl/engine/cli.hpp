@@ -2,11 +2,17 @@
 // FILE, JSON) and by every spec program through dsql::main<Spec>(argc, argv) (spec
 // built in; see engine/main.hpp).
 //
-//   plan    [--exit-code] [--prune]   the ordered change, text or JSON; --exit-code: 3 when
-//                                     changes are pending (a CI drift gate)
-//   apply   [--prune]                 plan and execute, then inspect again (convergence)
-//   inspect                           the live state as the engine reads it
+//   plan    [--exit-code] [--prune] [--prune-undeclared]
+//                                     the ordered change and the drift it does not remove,
+//                                     text or JSON; --exit-code: 3 when anything the spec
+//                                     manages differs (a CI drift gate)
+//   apply   [--prune] [--prune-undeclared] [--set-passwords]
+//                                     plan and execute, then inspect again (convergence)
+//   inspect [--format cpp [--role R]... [--schema S]...]
+//                                     the live state as the engine reads it
 //   spec                              the spec as JSON (what `dsqlctl --spec` reads)
+//   bootstrap --target T | revoke (--role R | --all) --target T [--drop] | policies |
+//   policy --principal ARN | matrix   the DSL's static outputs of the spec
 // Connection: --conninfo STR (libpq), else the PG* environment; or --dir DIR for a
 // cluster made by `dsqlctl local up` (--user, default admin). --target aurora_dsql |
 // postgres_local (default: postgres_local, aurora_dsql when the host is *.dsql.*).
@@ -27,11 +33,13 @@ namespace dsql::engine::cli {
 
 inline constexpr int exit_ok = 0, exit_error = 1, exit_usage = 2, exit_changes = 3;
 
-// plan, apply, inspect, spec
+// plan, apply, inspect, spec, and the render commands
 bool is_engine_command(std::string_view word) noexcept;
+// bootstrap, revoke, policies, policy, matrix: the DSL's renderers on the spec
+bool is_render_command(std::string_view word) noexcept;
 
-// Builds the spec; gets the --account-id value (default 123456789012).
-using spec_factory = std::function<spec(const std::string& account_id)>;
+// Builds the spec (the DSL's model).
+using spec_factory = std::function<model::cluster()>;
 
 // args: the words after the program name, starting with the command. With no factory
 // the spec comes from --spec FILE. program: the name used in messages.

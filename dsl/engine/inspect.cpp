@@ -27,7 +27,8 @@ namespace {
 
 // roles, with what the session is (one row of facts joined to every role row)
 constexpr const char* q_roles =
-    "SELECT r.oid, r.rolname, r.rolsuper, r.rolcanlogin, r.rolcreaterole, r.rolcreatedb, s.* "
+    "SELECT r.oid, r.rolname, r.rolsuper, r.rolcanlogin, r.rolcreaterole, r.rolcreatedb, r.rolinherit, "
+    "r.rolconnlimit, s.* "
     "FROM pg_catalog.pg_roles r CROSS JOIN (SELECT current_user::text AS me, "
     "pg_catalog.current_setting('server_version_num')::int AS version, "
     "(SELECT rolsuper FROM pg_catalog.pg_roles WHERE rolname = current_user) AS super, "
@@ -70,10 +71,10 @@ const std::string q_columns = std::string(
 
 const std::string q_functions = std::string(
     "SELECT n.nspname, p.proname, pg_catalog.pg_get_function_identity_arguments(p.oid), p.proowner, "
-    "a.grantee, a.grantor, " DSQL_ACL_AGG
+    "a.grantee, a.grantor, " DSQL_ACL_AGG ", p.prokind"
     " FROM pg_catalog.pg_proc p JOIN pg_catalog.pg_namespace n ON n.oid = p.pronamespace LEFT JOIN LATERAL "
     "pg_catalog.aclexplode(coalesce(p.proacl, pg_catalog.acldefault('f', p.proowner))) a ON true WHERE ") +
-    system_schemas + " GROUP BY p.oid, 1, 2, 3, 4, 5, 6 ORDER BY p.oid";
+    system_schemas + " GROUP BY p.oid, 1, 2, 3, 4, 5, 6, 8 ORDER BY p.oid";
 
 constexpr const char* q_default_acls =
     "SELECT d.defaclrole, coalesce(n.nspname, ''), d.defaclobjtype, a.grantee, a.grantor, " DSQL_ACL_AGG
@@ -102,17 +103,18 @@ struct reader {
   }
 
   // privileges "SELECT*,INSERT" -> (all, grantable)
-  static std::pair<privset, privset> privs(const pqxx::field& f) {
-    privset all = 0, grantable = 0;
+  static std::pair<privilege_set, privilege_set> privs(const pqxx::field& f) {
+    privilege_set all, grantable;
     std::string_view s = f.is_null() ? std::string_view() : std::string_view(f.c_str());
     while (!s.empty()) {
       auto comma = s.find(',');
       std::string_view item = s.substr(0, comma);
       bool g = !item.empty() && item.back() == '*';
       if (g) item.remove_suffix(1);
-      const privset b = privilege_of(item);
-      all |= b;
-      if (g) grantable |= b;
+      if (const auto b = dsql::privilege_of_keyword(item)) {  // (PG 17's MAINTAIN is not modelled)
+        all |= *b;
+        if (g) grantable |= *b;
+      }
       if (comma == std::string_view::npos) break;
       s.remove_prefix(comma + 1);
     }
@@ -136,7 +138,49 @@ struct reader {
 
 }  // namespace
 
-state inspect(pqxx::connection& c, target t) {
+namespace {
+// The spec's functions as the server resolves them. to_regprocedure raises an error for an
+// unknown argument type (PostgreSQL 15) and for a schema the current user cannot use, so
+// it runs only when a function of that name exists in a schema it may use (CASE
+// evaluates lazily; to_regprocedure is STABLE, never folded). Unresolved, the declared
+// argument types are compared as written (intent.cpp).
+std::string function_query(const std::vector<resolved_function>& fs) {
+  std::string values;
+  for (std::size_t i = 0; i < fs.size(); ++i) {
+    const auto& f = fs[i];
+    if (!values.empty()) values += ", ";
+    values += "(" + std::to_string(i) + ", " + dsql::quote_literal(f.schema) + ", " + dsql::quote_literal(f.name) + ", " +
+              dsql::quote_literal(f.declared_args) + ")";
+  }
+  return "SELECT pg_catalog.pg_get_function_identity_arguments(CASE WHEN EXISTS (SELECT 1 FROM pg_catalog.pg_proc p "
+         "JOIN pg_catalog.pg_namespace n ON n.oid = p.pronamespace WHERE n.nspname = d.s AND p.proname = d.f AND "
+         "pg_catalog.has_schema_privilege(n.oid, 'USAGE')) THEN "
+         "pg_catalog.to_regprocedure(pg_catalog.quote_ident(d.s) || '.' || pg_catalog.quote_ident(d.f) || '(' || d.a || "
+         "')') END), d.i FROM (VALUES " + values + ") d(i, s, f, a) ORDER BY d.i";
+}
+// "integer, numeric(10,2)" -> {"integer", "numeric(10,2)"}: commas inside parentheses stay.
+std::vector<std::string> split_arguments(std::string_view args) {
+  std::vector<std::string> out;
+  std::string cur;
+  int depth = 0;
+  auto flush = [&] {
+    const auto b = cur.find_first_not_of(' '), e = cur.find_last_not_of(' ');
+    if (b != std::string::npos) out.push_back(cur.substr(b, e - b + 1));
+    cur.clear();
+  };
+  for (char ch : args) {
+    if (ch == '(') ++depth;
+    if (ch == ')') --depth;
+    if (ch == ',' && depth == 0) flush();
+    else cur += ch;
+  }
+  flush();
+  return out;
+}
+
+}  // namespace
+
+state inspect(pqxx::connection& c, target t, const model::cluster* spec) {
   state st;
   st.on = t;
   // One snapshot (REPEATABLE READ READ ONLY); BEGIN travels with the first query and
@@ -147,7 +191,8 @@ state inspect(pqxx::connection& c, target t) {
     ++st.round_trips;
     if (begun) return tx.exec(q);
     begun = true;
-    return tx.exec("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY; " + q);
+    // Aurora DSQL's transactions are snapshots already (and it refuses isolation settings)
+    return tx.exec(std::string(t == target::aurora_dsql ? "BEGIN READ ONLY; " : "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY; ") + q);
   };
   struct end_snapshot {
     pqxx::nontransaction& tx;
@@ -163,12 +208,12 @@ state inspect(pqxx::connection& c, target t) {
   reader rd;
   for (const auto& row : exec(q_roles)) {
     if (st.current_user.empty()) {
-      st.current_user = row[6].c_str();
-      st.server_version = row[7].as<int>();
-      st.current_is_superuser = !row[8].is_null() && row[8].as<bool>();
-      st.database = row[9].c_str();
-      st.has_mapping_view = row[10].as<bool>();
-      auto arr = row[11].as_array();
+      st.current_user = row[8].c_str();
+      st.server_version = row[9].as<int>();
+      st.current_is_superuser = !row[10].is_null() && row[10].as<bool>();
+      st.database = row[11].c_str();
+      st.has_mapping_view = row[12].as<bool>();
+      auto arr = row[13].as_array();
       for (auto e = arr.get_next(); e.first != pqxx::array_parser::done; e = arr.get_next())
         if (e.first == pqxx::array_parser::string_value) st.can_act_as.push_back(e.second);
     }
@@ -178,6 +223,8 @@ state inspect(pqxx::connection& c, target t) {
     r.login = row[3].as<bool>();
     r.createrole = row[4].as<bool>();
     r.createdb = row[5].as<bool>();
+    r.inherit = row[6].as<bool>();
+    r.connection_limit = row[7].as<int>();
     rd.names.emplace(row[0].as<unsigned>(), r.name);
     st.roles.push_back(std::move(r));
   }
@@ -189,7 +236,7 @@ state inspect(pqxx::connection& c, target t) {
   for (const auto& row : exec(q_schemas)) {
     const std::string name = row[0].c_str();
     auto [it, fresh] = schema_index.emplace(name, st.objects.size());
-    if (fresh) st.objects.push_back({object_kind::schema, {}, name, {}, rd.name(row[1]), 0});
+    if (fresh) st.objects.push_back({object_kind::schema, {}, name, {}, rd.name(row[1]), 0, 0});
     rd.acl(st, it->second, row, 2);
   }
   std::unordered_map<unsigned, std::size_t> rel_index;
@@ -199,7 +246,7 @@ state inspect(pqxx::connection& c, target t) {
     if (fresh) {
       const char kind = row[3].c_str()[0];
       st.objects.push_back({kind == 'S' ? object_kind::sequence : object_kind::table, row[1].c_str(), row[2].c_str(),
-                            {}, rd.name(row[4]), kind});
+                            {}, rd.name(row[4]), kind, 0});
     }
     rd.acl(st, it->second, row, 5);
   }
@@ -212,7 +259,8 @@ state inspect(pqxx::connection& c, target t) {
     for (const auto& row : exec(q_functions)) {
       std::string key = std::string(row[0].c_str()) + '\0' + row[1].c_str() + '\0' + row[2].c_str();
       if (key != last) {
-        st.objects.push_back({object_kind::function, row[0].c_str(), row[1].c_str(), row[2].c_str(), rd.name(row[3]), 0});
+        st.objects.push_back(
+            {object_kind::function, row[0].c_str(), row[1].c_str(), row[2].c_str(), rd.name(row[3]), 0, row[7].c_str()[0]});
         last = std::move(key);
       }
       rd.acl(st, st.objects.size() - 1, row, 4);
@@ -226,111 +274,67 @@ state inspect(pqxx::connection& c, target t) {
     d.is_public = row[3].as<unsigned>() == 0;
     if (!d.is_public) d.grantee = rd.name(row[3]);
     d.grantor = rd.name(row[4]);
-    d.privileges = reader::privs(row[5]).first;
+    std::tie(d.privileges, d.grantable) = reader::privs(row[5]);
     st.default_acls.push_back(std::move(d));
   }
   if (t == target::postgres_local) {
     bool first = true;
     for (const auto& row : exec(q_database)) {
-      if (first) st.objects.push_back({object_kind::database, {}, row[0].c_str(), {}, rd.name(row[1]), 0});
+      if (first) st.objects.push_back({object_kind::database, {}, row[0].c_str(), {}, rd.name(row[1]), 0, 0});
       first = false;
       rd.acl(st, st.objects.size() - 1, row, 2);
     }
   }
   if (st.has_mapping_view)
     for (const auto& row : exec(q_mappings)) st.mappings.push_back({row[0].c_str(), row[1].c_str(), row[2].c_str()});
+  if (spec) {
+    auto note = [&](const model::grant& g) {
+      if (g.on != object_kind::function) return;
+      for (const auto& f : st.functions)
+        if (f.schema == g.schema && f.name == g.object && f.declared_args == g.arguments) return;
+      st.functions.push_back({g.schema, g.object, g.arguments, {}, false, {}});
+    };
+    for (const auto& g : spec->grants) note(g);
+    for (const auto& g : spec->revokes) note(g);
+    if (!st.functions.empty()) {
+      for (const auto& row : exec(function_query(st.functions))) {
+        auto& f = st.functions.at(row[1].as<std::size_t>());
+        f.exists = !row[0].is_null();
+        if (f.exists) f.identity_args = row[0].c_str();
+      }
+      // Not resolved (a schema the current user may not use, or no such function): the
+      // declared types one by one, as identity arguments print them. A type named in
+      // another schema is left as written (to_regtype would need USAGE there too).
+      std::string values;
+      std::vector<std::vector<std::string>> parts(st.functions.size());
+      for (std::size_t i = 0; i < st.functions.size(); ++i) {
+        if (st.functions[i].exists) continue;
+        parts[i] = split_arguments(st.functions[i].declared_args);
+        for (std::size_t j = 0; j < parts[i].size(); ++j)
+          if (parts[i][j].find('.') == std::string::npos)
+            values += (values.empty() ? "(" : ", (") + std::to_string(i) + ", " + std::to_string(j) + ", " +
+                      dsql::quote_literal(parts[i][j]) + ")";
+      }
+      if (!values.empty()) {
+        for (const auto& row : exec("SELECT d.i, d.j, pg_catalog.format_type(pg_catalog.to_regtype(d.t), NULL) FROM (VALUES " +
+                                    values + ") d(i, j, t)"))
+          if (!row[2].is_null()) parts.at(row[0].as<std::size_t>()).at(row[1].as<std::size_t>()) = "\x01" + std::string(row[2].c_str());
+        for (std::size_t i = 0; i < parts.size(); ++i) {
+          std::string joined;
+          bool all = !parts[i].empty() || st.functions[i].declared_args.empty();
+          for (const auto& p : parts[i]) {
+            all = all && p.starts_with('\x01');
+            joined += (joined.empty() ? "" : ", ") + (p.starts_with('\x01') ? p.substr(1) : p);
+          }
+          if (all && !st.functions[i].exists) st.functions[i].canonical_args = joined;
+        }
+      }
+    }
+  }
   ++st.round_trips;
   tx.exec("COMMIT");
   guard.ok = true;
   return st;
-}
-
-// ---- printing the state ------------------------------------------------------------------
-
-namespace {
-// names for people: quoted, control characters escaped (printable())
-std::string shown(std::string_view n) { return printable(dsql::quote_identifier(n)); }
-std::string shown_literal(std::string_view n) { return printable(dsql::quote_literal(n)); }
-std::string object_name(const live_object& o) {
-  std::string s;
-  if (!o.schema.empty()) s = shown(o.schema) + ".";
-  s += shown(o.name);
-  if (o.kind == object_kind::function) s += "(" + printable(o.args) + ")";
-  return s;
-}
-std::string grantee_name(const std::string& g, bool pub) { return pub ? "PUBLIC" : shown(g); }
-}  // namespace
-
-std::string to_text(const state& s) {
-  std::string out = "-- live state of database " + shown(s.database) + " as " +
-                    shown(s.current_user) + " (server " + std::to_string(s.server_version) +
-                    ", target " + std::string(to_string(s.on)) + ", " + std::to_string(s.round_trips) +
-                    " round trips)\n";
-  out += "roles:\n";
-  for (const auto& r : s.roles) {
-    if (r.name.starts_with("pg_")) continue;
-    out += "  " + shown(r.name) + (r.login ? " LOGIN" : " NOLOGIN") + (r.superuser ? " SUPERUSER" : "") +
-           (r.createrole ? " CREATEROLE" : "") + "\n";
-  }
-  out += "memberships:\n";
-  for (const auto& m : s.memberships)
-    out += "  " + shown(m.member) + " in " + shown(m.role) + " (granted by " +
-           shown(m.grantor) + (m.admin_option ? ", with admin option)\n" : ")\n");
-  out += "privileges:\n";
-  for (const auto& a : s.acls) {
-    const auto& o = s.objects[a.object];
-    out += "  " + std::string(to_string(o.kind)) + " " + object_name(o) +
-           (a.column.empty() ? "" : " column " + shown(a.column)) + ": " +
-           grantee_name(a.grantee, a.is_public) + " " + privilege_list(a.privileges) +
-           (a.grantable ? " (grantable: " + privilege_list(a.grantable) + ")" : "") + " from " +
-           shown(a.grantor) + (a.grantee == o.owner && !a.is_public ? " [owner]" : "") + "\n";
-  }
-  out += "default privileges:\n";
-  for (const auto& d : s.default_acls)
-    out += "  for role " + shown(d.for_role) +
-           (d.schema.empty() ? std::string(" (all schemas)") : " in schema " + shown(d.schema)) +
-           " on type " + std::string(1, d.objtype) + ": " + grantee_name(d.grantee, d.is_public) + " " +
-           privilege_list(d.privileges) + "\n";
-  out += "IAM mappings:\n";
-  for (const auto& m : s.mappings)
-    out += "  " + shown(m.role) + " <- " + shown_literal(m.arn) + " (granted by " +
-           shown(m.grantor) + ")\n";
-  return out;
-}
-
-std::string to_json(const state& s) {
-  using json = nlohmann::json;
-  json j;
-  j["target"] = to_string(s.on);
-  j["database"] = s.database;
-  j["current_user"] = s.current_user;
-  j["server_version"] = s.server_version;
-  j["round_trips"] = s.round_trips;
-  j["roles"] = json::array();
-  for (const auto& r : s.roles)
-    j["roles"].push_back({{"name", r.name}, {"login", r.login}, {"superuser", r.superuser}, {"createrole", r.createrole}});
-  j["memberships"] = json::array();
-  for (const auto& m : s.memberships)
-    j["memberships"].push_back({{"role", m.role}, {"member", m.member}, {"grantor", m.grantor}, {"admin_option", m.admin_option}});
-  j["privileges"] = json::array();
-  for (const auto& a : s.acls) {
-    const auto& o = s.objects[a.object];
-    json e{{"kind", to_string(o.kind)}, {"schema", o.schema}, {"name", o.name}, {"owner", o.owner},
-           {"grantee", a.is_public ? json(nullptr) : json(a.grantee)}, {"public", a.is_public},
-           {"grantor", a.grantor}, {"privileges", privilege_names(a.privileges)},
-           {"grantable", privilege_names(a.grantable)}};
-    if (o.kind == object_kind::function) e["args"] = o.args;
-    if (!a.column.empty()) e["column"] = a.column;
-    j["privileges"].push_back(std::move(e));
-  }
-  j["default_privileges"] = json::array();
-  for (const auto& d : s.default_acls)
-    j["default_privileges"].push_back({{"for_role", d.for_role}, {"schema", d.schema}, {"objtype", std::string(1, d.objtype)},
-                                       {"grantee", d.is_public ? json(nullptr) : json(d.grantee)}, {"public", d.is_public},
-                                       {"privileges", privilege_names(d.privileges)}});
-  j["mappings"] = json::array();
-  for (const auto& m : s.mappings) j["mappings"].push_back({{"role", m.role}, {"arn", m.arn}, {"grantor", m.grantor}});
-  return j.dump(2) + "\n";
 }
 
 }  // namespace dsql::engine

@@ -1,13 +1,18 @@
 // inspect --format cpp: DSL code for an existing database, so a team adopts the tool
-// without rewriting its roles by hand. What the DSL cannot say (a privilege on some
-// tables of a schema only, TRUNCATE and the like, memberships, default privileges) is
-// listed in comments for review.
+// without rewriting its roles by hand: roles with their attributes, schemas (owner),
+// grants on the database, schemas, all tables / sequences of a schema (when uniform) or
+// each table, sequence, function and column, grant options, memberships, default
+// privileges, IAM mappings. What the DSL cannot say (procedures, global default
+// privileges, memberships in roles not adopted, ...) is listed in comments for review.
 #include <dsql/name.hpp>
+#include <dsql/grant.hpp>
 #include <dsql/role.hpp>
 
 #include <algorithm>
 #include <array>
 #include <map>
+#include <optional>
+#include <tuple>
 #include <set>
 
 #include "engine/engine.hpp"
@@ -68,14 +73,25 @@ struct namer {
   }
 };
 
-std::string dsl_privileges(privset p) {
+// dsql::select, or dsql::privileges<dsql::select, dsql::insert>
+std::string dsl_privileges(privilege_set p) {
   std::vector<std::string> names;
-  if (p & p_usage) names.push_back("dsql::usage");
-  if (p & p_create) names.push_back("dsql::create");
-  if (p & p_select) names.push_back("dsql::select");
-  if (p & p_insert) names.push_back("dsql::insert");
-  if (p & p_update) names.push_back("dsql::update");
-  if (p & p_delete) names.push_back("dsql::delete_");
+  for (auto k : p.list()) {
+    switch (k) {
+      case privilege_kind::usage: names.push_back("dsql::usage"); break;
+      case privilege_kind::create: names.push_back("dsql::create"); break;
+      case privilege_kind::select: names.push_back("dsql::select"); break;
+      case privilege_kind::insert: names.push_back("dsql::insert"); break;
+      case privilege_kind::update: names.push_back("dsql::update"); break;
+      case privilege_kind::delete_: names.push_back("dsql::delete_"); break;
+      case privilege_kind::truncate: names.push_back("dsql::truncate"); break;
+      case privilege_kind::references: names.push_back("dsql::references"); break;
+      case privilege_kind::trigger: names.push_back("dsql::trigger"); break;
+      case privilege_kind::execute: names.push_back("dsql::execute"); break;
+      case privilege_kind::connect: names.push_back("dsql::connect_"); break;
+      case privilege_kind::temporary: names.push_back("dsql::temporary"); break;
+    }
+  }
   if (names.size() == 1) return names[0];
   std::string s = "dsql::privileges<";
   for (std::size_t i = 0; i < names.size(); ++i) s += (i ? ", " : "") + names[i];
@@ -84,79 +100,148 @@ std::string dsl_privileges(privset p) {
 
 bool system_schema(const std::string& n) { return n == "sys" || n.starts_with("pg_") || n == "information_schema"; }
 
+bool kept(const std::vector<std::string>& filter, const std::string& name) {
+  return filter.empty() || std::find(filter.begin(), filter.end(), name) != filter.end();
+}
+
 }  // namespace
 
-std::string to_cpp(const state& st, std::string_view ns) {
+std::string to_cpp(const state& st, std::string_view ns, const cpp_filter& f) {
   namer id;
   std::map<std::string, std::string> role_id, schema_id;
   std::vector<const live_role*> roles;
   for (const auto& r : st.roles)
     if (!r.superuser && !dsql::is_reserved_role_name(r.name) &&  // the DSL refuses those names
-        dsql::check_name(r.name) == dsql::name_status::ok) {
+        dsql::check_name(r.name) == dsql::name_status::ok && kept(f.roles, r.name)) {
       roles.push_back(&r);
       role_id[r.name] = id(r.name, "");
     }
   std::vector<std::string> schemas;
+  std::map<std::string, std::string> schema_owner;
   for (const auto& o : st.objects)
-    if (o.kind == object_kind::schema && !system_schema(o.name)) {
+    if (o.kind == object_kind::schema && !system_schema(o.name) && kept(f.schemas, o.name)) {
       schemas.push_back(o.name);
+      schema_owner[o.name] = o.owner;
       schema_id[o.name] = o.name == "public" ? "dsql::public_schema" : id(o.name, "schema_");
     }
   std::sort(schemas.begin(), schemas.end());
+  std::vector<std::string> notes, grants;
+  auto with_option = [](bool g) { return g ? std::string(", dsql::with_grant_option") : std::string(); };
+  auto grant = [&](privilege_set p, const std::string& on, const std::string& role, bool option) {
+    if (p.empty()) return;
+    grants.push_back("dsql::grant<" + dsl_privileges(p) + ", " + on + ", " + role_id[role] + with_option(option) + ">");
+  };
+  // A grant for every privilege set, split by grant option.
+  auto grant_split = [&](privilege_set p, privilege_set g, const std::string& on, const std::string& role) {
+    grant(p.minus(g), on, role, false);
+    grant(p & g, on, role, true);
+  };
 
-  // per (role, schema): schema privileges; table privileges on every table of the schema
-  std::map<std::pair<std::string, std::string>, privset> on_schema, on_tables;
-  std::map<std::string, int> tables_in;  // schema -> number of tables
-  std::map<std::pair<std::string, std::size_t>, privset> per_table;  // (role, object)
-  for (std::size_t i = 0; i < st.objects.size(); ++i)
-    if (st.objects[i].kind == object_kind::table) ++tables_in[st.objects[i].schema];
-  std::vector<std::string> notes;
+  // per (role, object): privileges and grant options (any grantor); columns apart
+  using holding = std::pair<privilege_set, privilege_set>;
+  std::map<std::pair<std::string, std::size_t>, holding> held;
+  std::map<std::tuple<std::string, std::size_t, std::string>, holding> held_column;
   for (const auto& a : st.acls) {
     const auto& x = st.objects[a.object];
     if (a.is_public || !role_id.count(a.grantee) || x.owner == a.grantee) continue;
-    if (!a.column.empty()) {
-      notes.push_back("column privileges " + privilege_list(a.privileges) + " of " + a.grantee + " on " + x.schema + "." +
-                      x.name + "." + a.column);
-    } else if (x.kind == object_kind::schema && schema_id.count(x.name)) {
-      on_schema[{a.grantee, x.name}] |= a.privileges & (p_usage | p_create);
-    } else if (x.kind == object_kind::table && schema_id.count(x.schema)) {
-      per_table[{a.grantee, a.object}] |= a.privileges;
-    } else if (!system_schema(x.schema)) {
-      notes.push_back(std::string(to_string(x.kind)) + " privileges " + privilege_list(a.privileges) + " of " + a.grantee +
-                      " on " + (x.schema.empty() ? "" : x.schema + ".") + x.name);
-    }
+    const std::string& sc = x.kind == object_kind::schema ? x.name : x.schema;
+    if (x.kind != object_kind::database && !schema_id.count(sc)) continue;
+    auto& h = a.column.empty() ? held[{a.grantee, a.object}] : held_column[{a.grantee, a.object, a.column}];
+    h.first |= a.privileges;
+    h.second |= a.grantable;
   }
-  constexpr privset dml = p_select | p_insert | p_update | p_delete;
-  for (const auto* r : roles)
+  for (const auto* r : roles) {
+    const std::string& rn = r->name;
+    for (std::size_t i = 0; i < st.objects.size(); ++i)
+      if (st.objects[i].kind == object_kind::database)
+        if (auto it = held.find({rn, i}); it != held.end()) grant_split(it->second.first, it->second.second, "dsql::on_database", rn);
     for (const auto& s : schemas) {
-      if (!tables_in[s]) continue;
-      privset all = dml;
-      bool any = false;
+      const std::string sid = schema_id[s];
+      for (std::size_t i = 0; i < st.objects.size(); ++i)
+        if (st.objects[i].kind == object_kind::schema && st.objects[i].name == s)
+          if (auto it = held.find({rn, i}); it != held.end())
+            grant_split(it->second.first, it->second.second, "dsql::on_schema<" + sid + ">", rn);
+      // tables and sequences: ON ALL ... IN SCHEMA when the role holds the same on every
+      // one (owned ones count as holding everything), else one grant per object
+      for (object_kind kind : {object_kind::table, object_kind::sequence}) {
+        std::vector<std::size_t> objs;
+        for (std::size_t i = 0; i < st.objects.size(); ++i)
+          if (st.objects[i].kind == kind && st.objects[i].schema == s) objs.push_back(i);
+        if (objs.empty()) continue;
+        std::optional<holding> same;
+        bool uniform = true, any = false;
+        for (std::size_t i : objs) {
+          holding h{};
+          if (auto it = held.find({rn, i}); it != held.end()) h = it->second, any = true;
+          else if (st.objects[i].owner == rn) continue;
+          if (!same) same = h;
+          else if (*same != h) uniform = false;
+        }
+        if (!any) continue;
+        const std::string all_on = kind == object_kind::table ? "dsql::on_all_tables_in<" : "dsql::on_all_sequences_in<";
+        if (uniform && same && !same->first.empty()) {
+          grant_split(same->first, same->second, all_on + sid + ">", rn);
+          continue;
+        }
+        for (std::size_t i : objs)
+          if (auto it = held.find({rn, i}); it != held.end())
+            grant_split(it->second.first, it->second.second,
+                        std::string(kind == object_kind::table ? "dsql::on_table<" : "dsql::on_sequence<") + sid + ", " +
+                            literal(st.objects[i].name) + ">",
+                        rn);
+      }
       for (std::size_t i = 0; i < st.objects.size(); ++i) {
         const auto& x = st.objects[i];
-        if (x.kind != object_kind::table || x.schema != s) continue;
-        privset p = 0;
-        if (auto it = per_table.find({r->name, i}); it != per_table.end()) p = it->second;
-        else if (x.owner == r->name) p = dml;
-        any = any || p != 0;
-        all &= p;
-      }
-      if (all) on_tables[{r->name, s}] = all;
-      if (any)
-        for (std::size_t i = 0; i < st.objects.size(); ++i) {
-          const auto& x = st.objects[i];
-          auto it = per_table.find({r->name, i});
-          if (x.kind == object_kind::table && x.schema == s && it != per_table.end() && (it->second & ~all))
-            notes.push_back("privileges " + privilege_list(it->second & ~all) + " of " + r->name + " on table " + s + "." +
-                            x.name + " only");
+        if (x.kind != object_kind::function || x.schema != s) continue;
+        auto it = held.find({rn, i});
+        if (it == held.end()) continue;
+        if (!dsql::is_valid_function_arguments(x.args) || x.prokind == 'p') {
+          notes.push_back("EXECUTE of " + rn + " on " + s + "." + x.name + "(" + x.args + ")");
+          continue;
         }
+        grant_split(it->second.first, it->second.second,
+                    "dsql::on_function<" + sid + ", " + literal(x.name) + ", " + literal(x.args) + ">", rn);
+      }
     }
-  for (const auto& m : st.memberships)
-    if (role_id.count(m.member)) notes.push_back("membership of " + m.member + " in " + m.role);
-  for (const auto& d : st.default_acls)
-    if (role_id.count(d.grantee) || role_id.count(d.for_role))
+    // columns: one grant per (table, privileges, grant option)
+    std::map<std::tuple<std::size_t, std::uint32_t, std::uint32_t>, std::vector<std::string>> cols;
+    for (const auto& [k, h] : held_column)
+      if (std::get<0>(k) == rn) cols[{std::get<1>(k), h.first.bits, h.second.bits}].push_back(std::get<2>(k));
+    for (const auto& [k, names] : cols) {
+      const auto& x = st.objects[std::get<0>(k)];
+      std::string on = "dsql::on_columns<" + schema_id[x.schema] + ", " + literal(x.name);
+      for (const auto& c : names) on += ", " + literal(c);
+      on += ">";
+      grant_split(privilege_set::from_bits(std::get<1>(k)), privilege_set::from_bits(std::get<2>(k)), on, rn);
+    }
+  }
+  for (const auto& m : st.memberships) {
+    if (!role_id.count(m.member)) continue;
+    if (!role_id.count(m.role)) {
+      notes.push_back("membership of " + m.member + " in " + m.role);
+      continue;
+    }
+    grants.push_back("dsql::membership<" + role_id[m.role] + ", " + role_id[m.member] +
+                     (m.admin_option ? ", dsql::with_admin_option>" : ">"));
+  }
+  for (const auto& d : st.default_acls) {
+    const bool grantee_in = d.is_public || role_id.count(d.grantee);
+    if (!grantee_in && !role_id.count(d.for_role)) continue;
+    const char* on = d.objtype == 'r' ? "dsql::on_all_tables_in<" : d.objtype == 'S' ? "dsql::on_all_sequences_in<"
+                     : d.objtype == 'f' ? "dsql::on_all_functions_in<" : nullptr;
+    if (!on || d.schema.empty() || !schema_id.count(d.schema) || !role_id.count(d.for_role) || !grantee_in) {
       notes.push_back("default privileges for role " + d.for_role + (d.schema.empty() ? "" : " in schema " + d.schema) +
                       ": " + privilege_list(d.privileges) + " to " + (d.is_public ? "PUBLIC" : d.grantee));
+      continue;
+    }
+    const std::string who = d.is_public ? "dsql::public_" : role_id[d.grantee];
+    for (int pass = 0; pass < 2; ++pass) {
+      const privilege_set p = pass == 0 ? d.privileges.minus(d.grantable) : d.grantable;
+      if (p.empty()) continue;
+      grants.push_back("dsql::default_privileges<dsql::for_role<" + role_id[d.for_role] + ">, " + dsl_privileges(p) + ", " +
+                       on + schema_id[d.schema] + ">, " + who + with_option(pass == 1) + ">");
+    }
+  }
 
   // IAM mappings: arn:aws:iam::<account>:role/<name> or :user/<name>
   std::set<std::string> accounts;
@@ -186,9 +271,15 @@ std::string to_cpp(const state& st, std::string_view ns) {
                   "// whatever the lines at the end list (not expressible in the DSL) would be revoked.\n"
                   "#include <dsql/roles.hpp>\n\nnamespace " + std::string(ns) + " {\n\n";
   for (const auto* r : roles)
-    o += "using " + role_id[r->name] + " = dsql::role<" + literal(r->name) + (r->login ? ", dsql::login" : "") + ">;\n";
+    o += "using " + role_id[r->name] + " = dsql::role<" + literal(r->name) + (r->login ? ", dsql::login" : "") +
+         (r->inherit ? "" : ", dsql::noinherit") +
+         (r->connection_limit >= 0 ? ", dsql::connection_limit<" + std::to_string(r->connection_limit) + ">" : "") + ">;\n";
   for (const auto& s : schemas)
-    if (s != "public") o += "using " + schema_id[s] + " = dsql::schema<" + literal(s) + ">;\n";
+    if (s != "public") {
+      const std::string& owner = schema_owner[s];
+      o += "using " + schema_id[s] + " = dsql::schema<" + literal(s) +
+           (role_id.count(owner) ? ", dsql::owned_by<" + role_id[owner] + ">" : "") + ">;\n";
+    }
   o += "\nusing spec = dsql::cluster<\n    " + literal(ns);
   if (accounts.size() == 1) o += ",\n    dsql::aws_account<" + literal(*accounts.begin()) + ">";
   else if (accounts.size() > 1) notes.push_back("IAM principals of several AWS accounts: bind none, give --account-id");
@@ -197,17 +288,7 @@ std::string to_cpp(const state& st, std::string_view ns) {
   o += ">,\n    dsql::schemas<";
   for (std::size_t i = 0; i < schemas.size(); ++i) o += (i ? ", " : "") + schema_id[schemas[i]];
   o += ">,\n    dsql::grants<";
-  bool first = true;
-  for (const auto* r : roles)
-    for (const auto& s : schemas) {
-      for (auto [map, on] : {std::pair{&on_schema, "dsql::on_schema<"}, std::pair{&on_tables, "dsql::on_all_tables_in<"}}) {
-        auto it = map->find({r->name, s});
-        if (it == map->end() || !it->second) continue;
-        o += std::string(first ? "\n" : ",\n") + "        dsql::grant<" + dsl_privileges(it->second) + ", " + on +
-             schema_id[s] + ">, " + role_id[r->name] + ">";
-        first = false;
-      }
-    }
+  for (std::size_t i = 0; i < grants.size(); ++i) o += std::string(i ? ",\n" : "\n") + "        " + grants[i];
   o += ">,\n    dsql::iam<";
   for (std::size_t i = 0; i < iam.size(); ++i) o += std::string(i ? ",\n" : "\n") + "        " + iam[i];
   o += ">>;\n\n}  // namespace " + std::string(ns) + "\n";

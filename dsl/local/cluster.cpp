@@ -578,7 +578,7 @@ void remove_contents(const fs::path& dir, const os_user& user) {
     if (const auto as = as_for(user)) {
         std::vector<std::string> argv{"/bin/rm", "-rf", "--one-file-system", "--"};
         argv.insert(argv.end(), paths.begin(), paths.end());
-        check_run(argv, run_options{as, "/", true, std::nullopt, true});
+        check_run(argv, run_options{as, "/", true, std::nullopt, true, {}});
     } else {
         for (const auto& p : paths) fs::remove_all(p);
     }
@@ -587,7 +587,7 @@ void remove_contents(const fs::path& dir, const os_user& user) {
 // A path removed as the run user when we are root (see remove_contents).
 void remove_as(const fs::path& path, const os_user& user) {
     if (const auto as = as_for(user)) check_run({"/bin/rm", "-rf", "--one-file-system", "--", path.string()},
-                                                run_options{as, "/", true, std::nullopt, true});
+                                                run_options{as, "/", true, std::nullopt, true, {}});
     else fs::remove_all(path);
 }
 
@@ -857,7 +857,7 @@ std::string superuser_conninfo(const cluster_info& info) { return info.conninfo(
 void pg_ctl_stop(const cluster_info& info, const os_user& user, const char* mode, int timeout_s) {
     run({tool(info.pg_bindir, "pg_ctl").string(), "-D", info.data_dir.string(), "-m", mode, "-w", "-t",
          std::to_string(timeout_s), "-s", "stop"},
-        run_options{as_for(user), info.dir, true, std::nullopt, true});
+        run_options{as_for(user), info.dir, true, std::nullopt, true, {}});
 }
 
 }  // namespace
@@ -1101,7 +1101,7 @@ cluster_info up(const cluster_options& options) {
     write_file(dir / state_file_name, state_text, 0644);
 
     cluster_info info = make_info(dir, st, user.name);
-    const run_options as_user{as_for(user), dir, true, std::nullopt, true};
+    const run_options as_user{as_for(user), dir, true, std::nullopt, true, {}};
 
     struct stat vst {};
     if (lstat((info.data_dir / "PG_VERSION").c_str(), &vst) != 0) {

@@ -114,6 +114,10 @@ run_result run(const std::vector<std::string>& argv, const run_options& options)
     if (options.input && pipe2(in, O_CLOEXEC) != 0)
         throw cluster_error("pipe: " + errno_text(errno));
 
+    int err[2] = {-1, -1};
+    const bool filter = !options.capture && static_cast<bool>(options.on_stderr_line);
+    if (filter && pipe2(err, O_CLOEXEC) != 0) throw cluster_error("pipe: " + errno_text(errno));
+
     int report[2] = {-1, -1};
     if (pipe2(report, O_CLOEXEC) != 0) throw cluster_error("pipe: " + errno_text(errno));
 
@@ -130,6 +134,7 @@ run_result run(const std::vector<std::string>& argv, const run_options& options)
         if (options.capture) {
             if (dup2(out[1], 1) < 0 || dup2(out[1], 2) < 0) child_fail(rfd, stage_stdio, errno);
         }
+        if (filter && dup2(err[1], 2) < 0) child_fail(rfd, stage_stdio, errno);
         if (options.as) become(rfd, *options.as);
         if (!cwd.empty() && chdir(cwd.c_str()) != 0) child_fail(rfd, stage_cwd, errno);
         signal(SIGPIPE, SIG_DFL);
@@ -155,6 +160,7 @@ run_result run(const std::vector<std::string>& argv, const run_options& options)
         }
         if (options.capture) { close(out[0]); close(out[1]); }
         if (options.input) { close(in[0]); close(in[1]); }
+        if (filter) { close(err[0]); close(err[1]); }
         const std::string why = errno_text(report_msg[1]);
         switch (report_msg[0]) {
             case stage_user:
@@ -168,15 +174,18 @@ run_result run(const std::vector<std::string>& argv, const run_options& options)
     run_result result;
     if (options.capture) close(out[1]);
     if (options.input) close(in[0]);
+    if (filter) close(err[1]);
     // Ignore SIGPIPE while we write to the child (it may exit early).
     struct sigaction ign {}, old {};
     ign.sa_handler = SIG_IGN;
     sigaction(SIGPIPE, &ign, &old);
-    if (options.input && !options.capture) {
+    if (options.input && !options.capture && !filter) {
         write_all_ignoring_epipe(in[1], *options.input);
         close(in[1]);
-    } else if (options.capture) {
+    } else if (options.capture || filter) {
         // Read output and feed input together so neither pipe can fill up and block.
+        const int read_fd = filter ? err[0] : out[0];
+        std::string line;  // filter: the line being read
         std::string_view pending = options.input ? std::string_view(*options.input) : std::string_view();
         int in_fd = options.input ? in[1] : -1;
         if (in_fd >= 0 && pending.empty()) {
@@ -187,16 +196,20 @@ run_result run(const std::vector<std::string>& argv, const run_options& options)
         bool out_open = true;
         char buf[8192];
         while (out_open) {
-            pollfd fds[2] = {{out[0], POLLIN, 0}, {in_fd, POLLOUT, 0}};
+            pollfd fds[2] = {{read_fd, POLLIN, 0}, {in_fd, POLLOUT, 0}};
             const nfds_t nfds = in_fd >= 0 ? 2 : 1;
             if (poll(fds, nfds, -1) < 0) {
                 if (errno == EINTR) continue;
                 break;
             }
             if (fds[0].revents != 0) {
-                const ssize_t n = read(out[0], buf, sizeof buf);
-                if (n > 0) result.output.append(buf, static_cast<std::size_t>(n));
-                else if (n == 0 || errno != EINTR) out_open = false;
+                const ssize_t n = read(read_fd, buf, sizeof buf);
+                if (n > 0 && !filter) result.output.append(buf, static_cast<std::size_t>(n));
+                else if (n > 0) {
+                    line.append(buf, static_cast<std::size_t>(n));
+                    for (std::size_t nl; (nl = line.find('\n')) != std::string::npos; line.erase(0, nl + 1))
+                        options.on_stderr_line(std::string_view(line).substr(0, nl));
+                } else if (n == 0 || errno != EINTR) out_open = false;
             }
             if (in_fd >= 0 && fds[1].revents != 0) {
                 const ssize_t n = write(in_fd, pending.data(), pending.size());
@@ -208,7 +221,8 @@ run_result run(const std::vector<std::string>& argv, const run_options& options)
             }
         }
         if (in_fd >= 0) close(in_fd);
-        close(out[0]);
+        close(read_fd);
+        if (filter && !line.empty()) options.on_stderr_line(line);
     }
     sigaction(SIGPIPE, &old, nullptr);
 

@@ -5,9 +5,11 @@
 #include <sys/types.h>
 
 #include <filesystem>
+#include <functional>
 #include <optional>
 #include <stdexcept>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace dsql::local {
@@ -46,6 +48,9 @@ struct run_options {
     /// Remove PG* variables (PGDATA, PGPORT, PGHOST, PGOPTIONS, ...) from the child's
     /// environment so they cannot redirect the server tools.
     bool strip_pg_env = true;
+    /// Without capture: the child's stderr, line by line (a last unterminated line too), to
+    /// this function instead of ours - e.g. to label psql's messages with a file name.
+    std::function<void(std::string_view line)> on_stderr_line;
 };
 
 struct run_result {

@@ -12,10 +12,12 @@
 // in code (otherwise they are render options). dsql::grants<...> holds grants, revokes,
 // default privileges and memberships.
 //
-// Rules that depend on the target (no password on aurora_dsql, DSQL's 10-schema limit)
-// are checked by dsql::verify_for<Spec, target>() and the target-templated renderers
-// (render_bootstrap<Spec, dsql::target::aurora_dsql>()); the run-time renderers throw the
-// same sentences. A cluster is checked when it is
+// Rules that depend on the target (aurora_dsql: no password, at most 10 schemas, no
+// owned_by, no WITH ADMIN OPTION, no database privileges, only USAGE and per-object
+// grants on schema public) are one constexpr validator in validate.hpp, used by
+// dsql::verify_for<Spec, target>(), the target-templated renderers
+// (render_bootstrap<Spec, dsql::target::aurora_dsql>()) and, throwing the same sentences,
+// by dsql::validate_for at run time. A cluster is checked when it is
 // rendered or instantiated: its own rules (declared, unique, ...) after the rules of
 // every element, the first broken rule reported with its one sentence.
 #ifndef DSQL_CLUSTER_HPP
@@ -75,6 +77,9 @@ DSQL_RULE(assert_membership_acyclic_t,
 DSQL_RULE(assert_sensitive_schema_reader_t,
           "A sensitive schema may be granted on only to the roles its dsql::sensitive<...> lists, never to "
           "PUBLIC, and a listed role's members must be listed too, because they inherit its access.");
+DSQL_RULE(assert_revoke_not_from_schema_owner_t,
+          "A revoke on a schema must not name the schema's owner (dsql::owned_by), because PostgreSQL would then "
+          "refuse the owner its own schema while it can grant itself the privileges back at any time.");
 DSQL_RULE(assert_principal_mapped_t,
           "Every IAM principal declared in dsql::iam<...> must be mapped to a role with dsql::iam_grant or "
           "be an admin identity with dsql::iam_admin.");
@@ -84,6 +89,21 @@ DSQL_RULE(assert_no_password_on_dsql_t,
 DSQL_RULE(assert_dsql_schema_limit_t,
           "Aurora DSQL allows at most 10 schemas per database, so a spec rendered for aurora_dsql must "
           "declare 10 schemas or fewer.");
+DSQL_RULE(assert_dsql_schema_owner_t,
+          "Aurora DSQL was seen setting a schema's owner only to the current user (AUTHORIZATION CURRENT_USER), "
+          "so a spec rendered for aurora_dsql must not declare dsql::owned_by: let admin own the schema and grant "
+          "CREATE on it to the role that creates the objects.");
+DSQL_RULE(assert_dsql_admin_option_t,
+          "Aurora DSQL was seen accepting GRANT role TO role only without WITH ADMIN OPTION, so a spec rendered "
+          "for aurora_dsql must not declare dsql::with_admin_option: let admin grant the membership.");
+DSQL_RULE(assert_dsql_database_privileges_t,
+          "Aurora DSQL has one database whose privileges its admin manages, so a spec rendered for aurora_dsql "
+          "must not declare dsql::on_database: grant on schemas and their objects instead.");
+DSQL_RULE(assert_dsql_public_schema_t,
+          "Aurora DSQL refuses grants and revokes on schema public, a system entity where every role has USAGE "
+          "through PUBLIC and no other role creates, so a spec rendered for aurora_dsql may only grant USAGE on "
+          "it, revoke CREATE on it from PUBLIC, and grant on the tables, sequences and functions in it: use a "
+          "schema of your own for anything more.");
 #include "detail/rule_undef.hpp"
 
 namespace detail {
@@ -214,6 +234,13 @@ inline constexpr bool membership_leaks_sensitive<membership<Group, Member, O...>
       !schema_traits<S>::template allows<Member>) ||
      ...);
 
+// A revoke on schema S from S's declared owner.
+template <class G>
+inline constexpr bool revokes_from_schema_owner = false;
+template <class P, class S, class... R>
+inline constexpr bool revokes_from_schema_owner<revoke<P, on_schema<S>, R...>> =
+    !std::is_void_v<typename schema_traits<S>::owner> && one_of<typename schema_traits<S>::owner, R...>;
+
 template <class S, class... R>
 inline constexpr bool owner_declared =
     std::is_void_v<typename schema_traits<S>::owner> || one_of<typename schema_traits<S>::owner, R...>;
@@ -240,6 +267,7 @@ struct cluster_check<ShapeOk, bindings<B...>, roles<R...>, schemas<S...>, grants
       rule_if_t<memberships_cycle<G...>(), assert_membership_acyclic_t>,
       rule_if_t<!(grant_traits<G>::sensitive_ok && ...) || (membership_leaks_sensitive<G, S...> || ...),
                 assert_sensitive_schema_reader_t>,
+      rule_if_t<(revokes_from_schema_owner<G> || ...), assert_revoke_not_from_schema_owner_t>,
       rule_if_t<!((!iam_entry_traits<E>::is_mapping || one_of<typename iam_entry_traits<E>::role, R...>) && ...),
                 assert_mapped_role_declared_t>,
       rule_if_t<((iam_entry_traits<E>::is_admin &&
@@ -289,17 +317,6 @@ inline constexpr bool role_among = false;
 template <class Role, class... R>
 inline constexpr bool role_among<Role, roles<R...>> = one_of<Role, R...>;
 
-// Rules that depend on the target.
-template <class Roles, class Schemas, target T>
-struct target_check;
-template <class... R, class... S, target T>
-struct target_check<roles<R...>, schemas<S...>, T> {
-  static constexpr bool dsql = T == target::aurora_dsql;
-  using type = first_failure_t<
-      rule_if_t<dsql && ((!role_traits<R>::password_env.empty()) || ...), assert_no_password_on_dsql_t>,
-      rule_if_t<dsql && (sizeof...(S) > dsql_max_schemas), assert_dsql_schema_limit_t>>;
-};
-
 }  // namespace detail
 
 template <fixed_string Name, class... Parts>
@@ -324,25 +341,6 @@ concept cannot_declare = detail::declaration<T> && !check_t<T>::ok;
 // Which rule T breaks: dsql::fails_with<T, dsql::assert_grantee_declared_t>.
 template <class T, class Rule>
 inline constexpr bool fails_with = std::is_same_v<check_t<T>, Rule>;
-
-// The check of Spec for target T: its own rules first, then the target's.
-template <class Spec, target T>
-  requires detail::cluster_traits<Spec>::is_cluster
-using check_for_t = detail::first_failure_t<
-    check_t<Spec>, typename detail::target_check<typename detail::cluster_traits<Spec>::roles,
-                                                 typename detail::cluster_traits<Spec>::schemas, T>::type>;
-
-// Fires the static_assert of the first rule Spec breaks for target T, if any.
-template <class Spec, target T>
-constexpr bool verify_for() noexcept {
-  return check_for_t<Spec, T>::template verify<Spec>();
-}
-
-// Negative-test concept: Spec cannot be rendered for target T.
-template <class Spec, target T>
-concept cannot_target = detail::cluster_traits<Spec>::is_cluster && !check_for_t<Spec, T>::ok;
-template <class Spec, target T, class Rule>
-inline constexpr bool fails_for_with = std::is_same_v<check_for_t<Spec, T>, Rule>;
 
 // Role is one of the roles declared in Spec.
 template <class Spec, class Role>

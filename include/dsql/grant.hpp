@@ -14,7 +14,7 @@
 //   dsql::membership<readers, alice>                                       // GRANT readers TO alice
 //   dsql::membership<readers, alice, dsql::with_admin_option>
 //
-// Objects: on_schema<S>; on_all_tables_in<S>, on_all_sequences_in<S>, on_all_functions_in<S>
+// Objects: on_database (the current database); on_schema<S>; on_all_tables_in<S>, on_all_sequences_in<S>, on_all_functions_in<S>
 // (every object of that kind in S when the grant runs); on_table<S, "t">,
 // on_sequence<S, "q">, on_function<S, "f", "argument types">, on_columns<S, "t", "c"...>.
 // GRANT is idempotent in PostgreSQL, so the bootstrap re-runs every grant; a grant ON ALL
@@ -38,6 +38,7 @@
 namespace dsql {
 
 // What a grant is on.
+struct on_database {};  // the database the script or the engine runs in
 template <class Schema>
 struct on_schema {};
 template <class Schema>
@@ -82,7 +83,8 @@ DSQL_RULE(assert_grant_shape_t,
 DSQL_RULE(assert_privilege_fits_object_t,
           "Each privilege must be one PostgreSQL grants on the object: USAGE, CREATE on schemas; SELECT, "
           "INSERT, UPDATE, DELETE, TRUNCATE, REFERENCES, TRIGGER on tables; SELECT, INSERT, UPDATE, "
-          "REFERENCES on columns; USAGE, SELECT, UPDATE on sequences; EXECUTE on functions.");
+          "REFERENCES on columns; USAGE, SELECT, UPDATE on sequences; EXECUTE on functions; CREATE, CONNECT, "
+          "TEMPORARY on the database.");
 DSQL_RULE(assert_grantee_not_reserved_t,
           "A grant must not name admin or a reserved role (postgres, pg_*, rds*, sys), because applications "
           "never act as them and their privileges are the server's.");
@@ -140,6 +142,10 @@ struct object_base {
   static constexpr std::array<std::string_view, 0> columns{};
 };
 
+template <>
+struct object_traits<on_database> : object_base<void, object_kind::database, false> {
+  static constexpr bool well_formed = true;
+};
 template <class S>
 struct object_traits<on_schema<S>> : object_base<S, object_kind::schema, false> {};
 template <class S>
@@ -234,7 +240,7 @@ struct privilege_grant_traits {
   template <class... Roles>
   static constexpr bool grantees_among = grantees::template among<Roles...>;
   template <class... Schemas>
-  static constexpr bool schemas_among = one_of<schema, Schemas...>;
+  static constexpr bool schemas_among = std::is_void_v<schema> || one_of<schema, Schemas...>;
   template <class... Roles>
   static constexpr bool creators_among = true;
   static constexpr bool sensitive_ok = grantees::template allowed_by<schema_traits<schema>>;

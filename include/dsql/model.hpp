@@ -112,6 +112,10 @@ struct cluster {
   std::vector<default_privilege> default_privileges{};
   std::vector<membership> memberships{};
   std::vector<principal> principals{};  // declared bare in dsql::iam<...>
+  // Added for the plan/apply engine: roles that must not exist, removed in one apply
+  // (privilege-bugs P7). A DSL spec lists what it has, so model_of never fills it; JSON
+  // specs do. The static bootstrap refuses a model with retired roles (the engine's job).
+  std::vector<std::string> retired_roles{};
 
   constexpr const role* find_role(std::string_view n) const {
     auto it = std::find_if(roles.begin(), roles.end(), [n](const role& r) { return r.name == n; });

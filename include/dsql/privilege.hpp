@@ -5,24 +5,32 @@
 // Column:             dsql::select, insert, update, references
 // Sequence:           dsql::usage, select, update
 // Function:           dsql::execute
+// Database:           dsql::create, dsql::connect_, dsql::temporary (the current database)
 // Any of the above:   dsql::all, which expands to the exact PostgreSQL 15 set of the
 //                     object's kind (the same set in PostgreSQL 16, DSQL's base).
 // Several at once:    dsql::privileges<dsql::select, dsql::insert>.
-// (`delete` is a C++ keyword, hence the underscore.)
+// (`delete` is a C++ keyword, hence the underscore; `connect` names the application's
+// dsql::connect<Spec, Role>, hence the underscore of the privilege.)
 #ifndef DSQL_PRIVILEGE_HPP
 #define DSQL_PRIVILEGE_HPP
 
 #include <array>
 #include <cstddef>
+#include <cstdint>
+#include <optional>
 #include <span>
 #include <string_view>
+#include <vector>
 
 #include "detail/rule.hpp"
 
 namespace dsql {
 
-// The first six keep their values from the first cut (the engine stores them).
-enum class privilege_kind { usage, create, select, insert, update, delete_, truncate, references, trigger, execute };
+// Values are only ever appended (serialised models and the engine's bit sets use them).
+enum class privilege_kind {
+  usage, create, select, insert, update, delete_, truncate, references, trigger, execute, connect, temporary
+};
+inline constexpr std::size_t privilege_kind_count = 12;
 
 // What a privilege is granted on. The first two keep their values from the first cut.
 enum class object_kind {
@@ -34,7 +42,23 @@ enum class object_kind {
   all_sequences_in_schema,
   function,
   all_functions_in_schema,
+  database,  // the current database (appended: values are only ever appended)
 };
+
+constexpr std::string_view to_string(object_kind k) noexcept {
+  switch (k) {
+    case object_kind::schema: return "schema";
+    case object_kind::all_tables_in_schema: return "all_tables_in_schema";
+    case object_kind::table: return "table";
+    case object_kind::columns: return "columns";
+    case object_kind::sequence: return "sequence";
+    case object_kind::all_sequences_in_schema: return "all_sequences_in_schema";
+    case object_kind::function: return "function";
+    case object_kind::all_functions_in_schema: return "all_functions_in_schema";
+    case object_kind::database: return "database";
+  }
+  return {};
+}
 
 constexpr std::string_view sql_keyword(privilege_kind p) noexcept {
   switch (p) {
@@ -48,8 +72,18 @@ constexpr std::string_view sql_keyword(privilege_kind p) noexcept {
     case privilege_kind::references: return "REFERENCES";
     case privilege_kind::trigger: return "TRIGGER";
     case privilege_kind::execute: return "EXECUTE";
+    case privilege_kind::connect: return "CONNECT";
+    case privilege_kind::temporary: return "TEMPORARY";
   }
   return {};
+}
+
+// "SELECT" -> select; TEMP is TEMPORARY's other spelling. nullopt for anything else.
+constexpr std::optional<privilege_kind> privilege_of_keyword(std::string_view k) noexcept {
+  for (std::size_t i = 0; i < privilege_kind_count; ++i)
+    if (sql_keyword(static_cast<privilege_kind>(i)) == k) return static_cast<privilege_kind>(i);
+  if (k == "TEMP") return privilege_kind::temporary;
+  return std::nullopt;
 }
 
 // The privileges PostgreSQL 15 accepts on each kind of object, in its own order; `ALL`
@@ -65,6 +99,8 @@ inline constexpr privilege_kind column_set[] = {privilege_kind::select, privileg
 inline constexpr privilege_kind sequence_set[] = {privilege_kind::usage, privilege_kind::select,
                                                   privilege_kind::update};
 inline constexpr privilege_kind function_set[] = {privilege_kind::execute};
+inline constexpr privilege_kind database_set[] = {privilege_kind::create, privilege_kind::connect,
+                                                  privilege_kind::temporary};
 }  // namespace detail
 
 constexpr std::span<const privilege_kind> privileges_of(object_kind k) noexcept {
@@ -77,15 +113,62 @@ constexpr std::span<const privilege_kind> privileges_of(object_kind k) noexcept 
     case object_kind::all_sequences_in_schema: return detail::sequence_set;
     case object_kind::function:
     case object_kind::all_functions_in_schema: return detail::function_set;
+    case object_kind::database: return detail::database_set;
   }
   return {};
 }
+
+// A set of privileges, one bit per privilege_kind: what an ACL entry holds (aclitem's
+// letters arwdDxtXUCcT), what a plan grants or revokes. Listed in canonical_privileges
+// order, the order the engine writes them in.
+inline constexpr privilege_kind canonical_privileges[] = {
+    privilege_kind::select,  privilege_kind::insert,     privilege_kind::update,  privilege_kind::delete_,
+    privilege_kind::truncate, privilege_kind::references, privilege_kind::trigger, privilege_kind::execute,
+    privilege_kind::usage,   privilege_kind::create,     privilege_kind::connect, privilege_kind::temporary};
+
+struct privilege_set {
+  std::uint32_t bits = 0;
+
+  constexpr privilege_set() noexcept = default;
+  constexpr privilege_set(privilege_kind p) noexcept : bits(1U << static_cast<unsigned>(p)) {}  // NOLINT: implicit on purpose
+  template <class Range>
+  static constexpr privilege_set of(const Range& kinds) noexcept {
+    privilege_set s;
+    for (privilege_kind p : kinds) s |= p;
+    return s;
+  }
+  constexpr bool has(privilege_kind p) const noexcept { return (bits & privilege_set(p).bits) != 0; }
+  constexpr bool empty() const noexcept { return bits == 0; }
+  explicit constexpr operator bool() const noexcept { return bits != 0; }
+  constexpr privilege_set operator|(privilege_set o) const noexcept { return from_bits(bits | o.bits); }
+  constexpr privilege_set operator&(privilege_set o) const noexcept { return from_bits(bits & o.bits); }
+  // what this set has and o has not
+  constexpr privilege_set minus(privilege_set o) const noexcept { return from_bits(bits & ~o.bits); }
+  constexpr privilege_set& operator|=(privilege_set o) noexcept { bits |= o.bits; return *this; }
+  constexpr privilege_set& operator&=(privilege_set o) noexcept { bits &= o.bits; return *this; }
+  constexpr bool operator==(const privilege_set&) const noexcept = default;
+  // the members in canonical order
+  constexpr std::vector<privilege_kind> list() const {
+    std::vector<privilege_kind> out;
+    for (privilege_kind p : canonical_privileges)
+      if (has(p)) out.push_back(p);
+    return out;
+  }
+  static constexpr privilege_set from_bits(std::uint32_t b) noexcept {
+    privilege_set s;
+    s.bits = b;
+    return s;
+  }
+};
 
 constexpr bool privilege_applies(privilege_kind p, object_kind k) noexcept {
   for (auto q : privileges_of(k))
     if (q == p) return true;
   return false;
 }
+
+// Every privilege of the object's kind (what ALL means there).
+constexpr privilege_set all_privileges(object_kind k) noexcept { return privilege_set::of(privileges_of(k)); }
 
 // The first cut's question, kept for its callers: the kind of object a schema-level
 // privilege goes with (usage/create: schema; the others: all tables in schema).
@@ -111,12 +194,15 @@ struct truncate : detail::privilege_tag<privilege_kind::truncate> {};
 struct references : detail::privilege_tag<privilege_kind::references> {};
 struct trigger : detail::privilege_tag<privilege_kind::trigger> {};
 struct execute : detail::privilege_tag<privilege_kind::execute> {};
+struct connect_ : detail::privilege_tag<privilege_kind::connect> {};
+struct temporary : detail::privilege_tag<privilege_kind::temporary> {};
 // Every privilege of the object's kind (expanded when the grant is modelled).
 struct all {};
 
 template <class T>
 concept privilege =
-    detail::one_of<T, usage, create, select, insert, update, delete_, truncate, references, trigger, execute>;
+    detail::one_of<T, usage, create, select, insert, update, delete_, truncate, references, trigger, execute, connect_,
+                   temporary>;
 
 // A list of privileges granted together.
 template <class... P>

@@ -40,6 +40,7 @@
 #include "name.hpp"
 #include "privilege.hpp"
 #include "role.hpp"
+#include "sql.hpp"
 #include "target.hpp"
 #include "validate.hpp"
 
@@ -75,6 +76,8 @@ inline constexpr std::string_view cluster_id_differs =
     "The cluster id given at render time differs from the one the cluster binds with dsql::cluster_id.";
 inline constexpr std::string_view unknown_role = "The role to revoke is not declared in the cluster.";
 inline constexpr std::string_view reserved_role = assert_role_name_not_reserved_t::message;
+inline constexpr std::string_view retired_roles_not_rendered =
+    "Retired roles are removed by the plan/apply engine (dsqlctl apply), not by the static bootstrap script.";
 }  // namespace messages
 
 namespace detail {
@@ -187,103 +190,45 @@ constexpr std::string membership_exists(std::string_view group, std::string_view
   return q;
 }
 
-// std::to_string is not constexpr in C++20.
-constexpr std::string decimal(long long v) {
-  char buf[24]{};
-  std::size_t pos = sizeof buf;
-  const bool negative = v < 0;
-  unsigned long long u = negative ? 0ULL - static_cast<unsigned long long>(v) : static_cast<unsigned long long>(v);
-  do {
-    buf[--pos] = static_cast<char>('0' + u % 10);
-    u /= 10;
-  } while (u != 0);
-  if (negative) buf[--pos] = '-';
-  std::string out;
-  out.append(buf + pos, sizeof buf - pos);
-  return out;
-}
+using sql::decimal;
+using sql::qualified;
 
-// "schema"."name"
-constexpr std::string qualified(std::string_view schema, std::string_view name) {
-  std::string s;
-  append_identifier(s, schema);
-  s += '.';
-  append_identifier(s, name);
-  return s;
-}
-
-constexpr std::string privilege_sql(const std::vector<privilege_kind>& ps) {
-  std::string s;
-  for (std::size_t i = 0; i < ps.size(); ++i) {
-    if (i) s += ", ";
-    s += sql_keyword(ps[i]);
-  }
-  return s;
-}
+constexpr std::string privilege_sql(const std::vector<privilege_kind>& ps) { return sql::privilege_list(ps); }
 
 constexpr bool is_named_object(object_kind k) noexcept {
   return k == object_kind::table || k == object_kind::columns || k == object_kind::sequence ||
          k == object_kind::function;
 }
 
-// The privileges and the `ON ...` part of a GRANT/REVOKE.
-constexpr std::string privileges_on(const model::grant& g) {
-  std::string s;
-  if (g.on == object_kind::columns) {
-    std::string cols = " (";
-    for (std::size_t i = 0; i < g.columns.size(); ++i) {
-      if (i) cols += ", ";
-      append_identifier(cols, g.columns[i]);
-    }
-    cols += ')';
-    for (std::size_t i = 0; i < g.privileges.size(); ++i) {
-      if (i) s += ", ";
-      s += sql_keyword(g.privileges[i]);
-      s += cols;
-    }
+// A declared grant (or revoke) as the one statement builder's value: one object, one grantee.
+constexpr sql::privilege_statement statement_of(const model::grant& g, bool revoke) {
+  sql::privilege_statement st;
+  st.revoke = revoke;
+  st.privileges = g.privileges;
+  st.columns = g.columns;
+  st.on = g.on;
+  sql::object_ref o;
+  if (g.on == object_kind::database) {
+    o.name = "dsql_database";  // the psql variable the bootstrap sets from current_database()
+    o.psql_variable = true;
+  } else if (g.on == object_kind::schema) {
+    o.name = g.schema;
   } else {
-    s = privilege_sql(g.privileges);
+    o.schema = g.schema;
+    o.name = g.object;
+    o.arguments = g.arguments;
   }
-  switch (g.on) {
-    case object_kind::schema: s += " ON SCHEMA "; append_identifier(s, g.schema); break;
-    case object_kind::all_tables_in_schema: s += " ON ALL TABLES IN SCHEMA "; append_identifier(s, g.schema); break;
-    case object_kind::all_sequences_in_schema:
-      s += " ON ALL SEQUENCES IN SCHEMA ";
-      append_identifier(s, g.schema);
-      break;
-    case object_kind::all_functions_in_schema:
-      s += " ON ALL FUNCTIONS IN SCHEMA ";
-      append_identifier(s, g.schema);
-      break;
-    case object_kind::table:
-    case object_kind::columns: s += " ON TABLE " + qualified(g.schema, g.object); break;
-    case object_kind::sequence: s += " ON SEQUENCE " + qualified(g.schema, g.object); break;
-    case object_kind::function:
-      s += " ON FUNCTION " + qualified(g.schema, g.object) + "(" + g.arguments + ")";
-      break;
-  }
-  return s;
+  st.objects.push_back(std::move(o));
+  sql::grantee who;  // (no ?: of two strings: GCC 12, constant evaluation)
+  if (g.to_public) who.is_public = true;
+  else who.name = g.grantee;
+  st.grantees.push_back(std::move(who));
+  st.with_grant_option = !revoke && g.with_grant_option;
+  return st;
 }
 
-constexpr void append_grantee(std::string& s, const std::string& grantee, bool to_public) {
-  if (to_public) s += "PUBLIC";
-  else append_identifier(s, grantee);
-}
-
-constexpr std::string grant_statement(const model::grant& g) {
-  std::string s = "GRANT " + privileges_on(g) + " TO ";
-  append_grantee(s, g.grantee, g.to_public);
-  if (g.with_grant_option) s += " WITH GRANT OPTION";
-  s += ';';
-  return s;
-}
-
-constexpr std::string revoke_statement(const model::grant& g) {
-  std::string s = "REVOKE " + privileges_on(g) + " FROM ";
-  append_grantee(s, g.grantee, g.to_public);
-  s += ';';
-  return s;
-}
+constexpr std::string grant_statement(const model::grant& g) { return sql::render(statement_of(g, false)); }
+constexpr std::string revoke_statement(const model::grant& g) { return sql::render(statement_of(g, true)); }
 
 // The condition under which a statement on a named object can run: the object exists
 // (and, for columns, every column).
@@ -310,65 +255,277 @@ constexpr std::string object_present(const model::grant& g) {
   return q;
 }
 
-constexpr std::string_view default_object_keyword(object_kind k) noexcept {
-  switch (k) {
-    case object_kind::all_sequences_in_schema: return "SEQUENCES";
-    case object_kind::all_functions_in_schema: return "FUNCTIONS";
-    default: return "TABLES";
-  }
-}
-
 constexpr std::string default_privilege_statement(const model::default_privilege& d, bool grant) {
-  std::string s = "ALTER DEFAULT PRIVILEGES FOR ROLE ";
-  append_identifier(s, d.creator);
-  s += " IN SCHEMA ";
-  append_identifier(s, d.schema);
-  s += grant ? " GRANT " : " REVOKE ";
-  if (grant) s += privilege_sql(d.privileges);  // (no ?: of two strings: GCC 12, constant evaluation)
-  else s += "ALL";
-  s += " ON ";
-  s += default_object_keyword(d.on);
-  s += grant ? " TO " : " FROM ";
-  append_grantee(s, d.grantee, d.to_public);
-  if (grant && d.with_grant_option) s += " WITH GRANT OPTION";
-  s += ';';
-  return s;
+  sql::default_privilege_statement st;
+  st.revoke = !grant;
+  st.creator = d.creator;
+  st.schema = d.schema;
+  if (grant) st.privileges = d.privileges;  // revoke: ALL
+  st.objtype = sql::default_object_type(d.on);
+  sql::grantee who;
+  if (d.to_public) who.is_public = true;
+  else who.name = d.grantee;
+  st.grantees.push_back(std::move(who));
+  st.with_grant_option = grant && d.with_grant_option;
+  return sql::render(st);
 }
 
-// AWS IAM GRANT/REVOKE (aurora_dsql) or the extension's procedure (postgres_local).
 constexpr std::string iam_statement(target t, bool grant, std::string_view role, std::string_view arn) {
-  std::string s;
-  if (t == target::aurora_dsql) {
-    s = grant ? "AWS IAM GRANT " : "AWS IAM REVOKE ";
-    append_identifier(s, role);
-    s += grant ? " TO " : " FROM ";
-    append_literal(s, arn);
-  } else {
-    s = grant ? "CALL sys.aws_iam_grant(" : "CALL sys.aws_iam_revoke(";
-    append_literal(s, role);
-    s += ", ";
-    append_literal(s, arn);
-    s += ')';
+  return sql::iam_mapping(t, grant, role, arn);
+}
+
+// A grant or revoke on schema public itself (not on the objects in it).
+constexpr bool is_dsql_public(const model::grant& g) noexcept {
+  return g.on == object_kind::schema && g.schema == "public";
+}
+
+// psql's \warn with a single-quoted argument: quotes and backslashes escaped, control
+// bytes made '?', so no name can end the argument, run a command (backquotes) or fake a line.
+constexpr void warn(script& s, std::string_view message) {
+  std::string line = "\\warn '";
+  for (char ch : message) {
+    const auto u = static_cast<unsigned char>(ch);
+    if (ch == '\'' || ch == '\\') line += ch;
+    line += (u < 0x20U || u == 0x7FU) ? '?' : ch;
   }
-  s += ';';
-  return s;
+  line += '\'';
+  s.line(line);
+}
+
+// A GRANT or REVOKE ON ALL ... IN SCHEMA written per object from the catalog: psql's
+// \gexec runs each generated statement on its own (autocommit: one per transaction). Aurora
+// DSQL treats schema public as a system entity, so its tables, sequences and functions are
+// granted one by one. The text is the one builder's, with the object's name as a hole that
+// format() fills (%I; %s for a function's identity arguments).
+constexpr void per_object(script& s, const model::grant& g, bool revoke, std::string_view extra_where = {},
+                          std::string_view why = {}) {
+  constexpr std::string_view name_hole = "\x01", args_hole = "\x02";
+  model::grant one = g;
+  std::string_view from, where;
+  switch (g.on) {
+    case object_kind::all_sequences_in_schema:
+      one.on = object_kind::sequence;
+      from = " FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace";
+      where = " AND c.relkind = 'S'";
+      break;
+    case object_kind::all_functions_in_schema:
+      one.on = object_kind::function;
+      from = " FROM pg_catalog.pg_proc c JOIN pg_catalog.pg_namespace n ON n.oid = c.pronamespace";
+      where = " AND c.prokind IN ('f', 'a', 'w')";
+      break;
+    default:
+      one.on = object_kind::table;
+      from = " FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace";
+      where = " AND c.relkind IN ('r', 'p', 'v', 'm', 'f')";
+      break;
+  }
+  one.object = std::string(name_hole);
+  one.arguments = std::string(args_hole);
+  const std::string text = sql::render(statement_of(one, revoke));
+  std::string tmpl;  // the statement as a format() template
+  std::string hole = "\"";
+  hole += name_hole;
+  hole += '"';
+  for (std::size_t i = 0; i < text.size();) {
+    if (text.compare(i, hole.size(), hole) == 0) {
+      tmpl += "%I";
+      i += hole.size();
+    } else if (text.compare(i, args_hole.size(), args_hole) == 0) {
+      tmpl += "%s";
+      i += args_hole.size();
+    } else {
+      if (text[i] == '%') tmpl += '%';
+      tmpl += text[i++];
+    }
+  }
+  std::string q = "SELECT pg_catalog.format(";
+  append_literal(q, tmpl);
+  q += one.on == object_kind::function ? ", c.proname, pg_catalog.pg_get_function_identity_arguments(c.oid))"
+                                       : ", c.relname)";
+  q += from;
+  q += " WHERE n.nspname = ";
+  append_literal(q, g.schema);
+  q += where;
+  q += extra_where;
+  q += one.on == object_kind::function ? " ORDER BY c.proname, c.oid \\gexec" : " ORDER BY c.relname \\gexec";
+  if (why.empty())
+    s.comment({"one statement per object of schema \"", g.schema,
+               "\" (Aurora DSQL refuses ON ALL ... IN SCHEMA public), each in its own transaction:"});
+  else
+    s.comment({why});
+  s.line(q);
+}
+
+// "(the grantee holds fewer than all of privs WITH GRANT OPTION)", on the object's ACL:
+// `acl` names its ACL column, `owner` its owner's (acl_kind: acldefault's kind), or for
+// a column, owner empty: a NULL column ACL grants nothing.
+constexpr std::string lacks_grant_option(std::string_view grantee, const std::vector<privilege_kind>& privs,
+                                         std::string_view acl, std::string_view owner, char acl_kind) {
+  std::string q;
+  if (owner.empty()) {  // (aclexplode refuses an empty array)
+    q = "(";
+    q += acl;
+    q += " IS NULL OR (SELECT count(DISTINCT a.privilege_type) FROM pg_catalog.aclexplode(";
+    q += acl;
+  } else {
+    q = "((SELECT count(DISTINCT a.privilege_type) FROM pg_catalog.aclexplode(coalesce(";
+    q += acl;
+    q += ", pg_catalog.acldefault('";
+    q += acl_kind;
+    q += "', ";
+    q += owner;
+    q += "))";
+  }
+  q += ") a WHERE a.is_grantable AND a.grantee = (SELECT oid FROM pg_catalog.pg_roles WHERE rolname = ";
+  append_literal(q, grantee);
+  q += ") AND a.privilege_type IN (";
+  for (std::size_t i = 0; i < privs.size(); ++i) {
+    if (i) q += ", ";
+    append_literal(q, sql_keyword(privs[i]));
+  }
+  q += ")) < " + decimal(static_cast<long long>(privs.size())) + ")";
+  return q;
+}
+
+// A GRANT ... WITH GRANT OPTION to a role the runner is a member of (a schema owner, a
+// default-privilege creator) where the role holds the option already: PostgreSQL then
+// picks the grantee itself as the "best grantor" and refuses ("grant options cannot be
+// granted back to your own grantor"), so such a grant runs only where it is missing.
+constexpr void grant_option_to_acting_role(script& s, const model::grant& g) {
+  const std::string& r = g.grantee;
+  switch (g.on) {
+    case object_kind::all_tables_in_schema:
+    case object_kind::all_sequences_in_schema:
+    case object_kind::all_functions_in_schema: {
+      const bool fn = g.on == object_kind::all_functions_in_schema;
+      const char kind = fn ? 'f' : (g.on == object_kind::all_sequences_in_schema ? 's' : 'r');
+      std::string where = " AND ";
+      where += lacks_grant_option(r, g.privileges, fn ? "c.proacl" : "c.relacl", fn ? "c.proowner" : "c.relowner", kind);
+      per_object(s, g, false, where,
+                 "where the grantee lacks the grant option (the runner is a member of it: see the header), one "
+                 "statement per object:");
+      return;
+    }
+    case object_kind::schema: {
+      std::string cond = "(SELECT ";
+      cond += lacks_grant_option(r, g.privileges, "n.nspacl", "n.nspowner", 'n');
+      cond += " FROM pg_catalog.pg_namespace n WHERE n.nspname = ";
+      append_literal(cond, g.schema);
+      cond += ')';
+      s.guarded(cond, "dsql_missing", grant_statement(g));
+      return;
+    }
+    case object_kind::database: {
+      std::string cond = "(SELECT ";
+      cond += lacks_grant_option(r, g.privileges, "d.datacl", "d.datdba", 'd');
+      cond += " FROM pg_catalog.pg_database d WHERE d.datname = pg_catalog.current_database())";
+      s.guarded(cond, "dsql_missing", grant_statement(g));
+      return;
+    }
+    case object_kind::function: {
+      std::string cond = object_present(g) + " AND (SELECT ";
+      cond += lacks_grant_option(r, g.privileges, "p.proacl", "p.proowner", 'f');
+      cond += " FROM pg_catalog.pg_proc p WHERE p.oid = pg_catalog.to_regprocedure(";
+      append_literal(cond, qualified(g.schema, g.object) + "(" + g.arguments + ")");
+      cond += "))";
+      s.guarded(cond, "dsql_present", grant_statement(g));
+      return;
+    }
+    case object_kind::table:
+    case object_kind::sequence: {
+      std::string cond = object_present(g) + " AND (SELECT ";
+      cond += lacks_grant_option(r, g.privileges, "c.relacl", "c.relowner", g.on == object_kind::sequence ? 's' : 'r');
+      cond += " FROM pg_catalog.pg_class c WHERE c.oid = pg_catalog.to_regclass(";
+      append_literal(cond, qualified(g.schema, g.object));
+      cond += "))";
+      s.guarded(cond, "dsql_present", grant_statement(g));
+      return;
+    }
+    case object_kind::columns: {
+      // column ACLs have no default: NULL means nothing is granted
+      std::string cond = object_present(g);
+      for (const auto& col : g.columns) {
+        cond += " AND (SELECT ";
+        std::string acl = "t.attacl";
+        cond += lacks_grant_option(r, g.privileges, acl, {}, 'c');
+        cond += " FROM pg_catalog.pg_attribute t WHERE t.attrelid = pg_catalog.to_regclass(";
+        append_literal(cond, qualified(g.schema, g.object));
+        cond += ") AND t.attname = ";
+        append_literal(cond, col);
+        cond += ')';
+      }
+      s.guarded(cond, "dsql_present", grant_statement(g));
+      return;
+    }
+  }
 }
 
 constexpr bool has_principals(const model::cluster& c) noexcept {
   return !c.mappings.empty() || !c.admins.empty() || !c.principals.empty();
 }
 
-// Makes the script's runner a member of `role` when it is not: PostgreSQL requires it to
-// create a schema for another owner, to set default privileges FOR ROLE and to reassign
-// or drop what a role owns.
-constexpr void runner_member_of(script& s, std::string_view role) {
-  std::string cond = "NOT pg_catalog.pg_has_role(";
-  append_literal(cond, role);
-  cond += ", 'MEMBER')";
-  std::string st = "GRANT ";
-  append_identifier(st, role);
-  st += " TO CURRENT_USER;";
-  s.guarded(cond, "dsql_missing", st);
+// Membership lent to the script's runner while statements need it (postgres_local):
+// PostgreSQL requires membership in a role to create a schema for it or give it one, to
+// set default privileges FOR it, to grant on what it owns, to reassign or drop what it
+// owns. The runner is made a member only when it is not one already (pg_has_role), and
+// only until those statements ran: it keeps no membership, so it never inherits the
+// roles' privileges (a sensitive schema's included) and PostgreSQL never picks one of
+// them as the grantor of its later grants.
+struct lending {
+  std::vector<std::string> roles;  // lent now
+  constexpr void to(script& s, const std::vector<std::string>& rs) {
+    if (roles == rs) return;
+    close(s);
+    for (std::size_t i = 0; i < rs.size(); ++i) {
+      // (a role that does not exist, say dropped by a revoke script, is not lent)
+      std::string cond = "CASE WHEN " + role_exists(rs[i]) + " THEN NOT pg_catalog.pg_has_role(";
+      append_literal(cond, rs[i]);
+      cond += ", 'MEMBER') ELSE false END";
+      sql::membership_statement m;
+      m.group = rs[i];
+      m.member_is_current_user = true;
+      s.open_if(cond, "dsql_lent_" + decimal(static_cast<long long>(i)));
+      s.comment({"lend the runner membership in \"", rs[i], "\" for the statements below"});
+      s.transaction(sql::render(m));
+      s.line("\\endif");
+    }
+    roles = rs;
+  }
+  constexpr void to(script& s, std::string_view r) {
+    std::vector<std::string> one;
+    if (!r.empty()) one.emplace_back(r);
+    to(s, one);
+  }
+  constexpr void close(script& s) {
+    for (std::size_t i = 0; i < roles.size(); ++i) {
+      sql::membership_statement m;
+      m.revoke = true;
+      m.group = roles[i];
+      m.member_is_current_user = true;
+      s.line("\\if :dsql_lent_" + decimal(static_cast<long long>(i)));
+      s.transaction(sql::render(m));
+      s.line("\\endif");
+    }
+    roles.clear();
+  }
+};
+
+// The roles whose membership the runner needs for statements on schema `name` and what
+// is in it: its declared owner, and (postgres_local) the creators of default privileges
+// there, whose objects the grants on all tables reach.
+constexpr std::vector<std::string> acting_for(const model::cluster& c, std::string_view name, bool local) {
+  std::vector<std::string> out;
+  auto add = [&out](const std::string& r) {
+    for (const auto& x : out)
+      if (x == r) return;
+    out.push_back(r);
+  };
+  for (const auto& s : c.schemas)
+    if (s.name == name && !s.owner.empty()) add(s.owner);
+  if (local)
+    for (const auto& d : c.default_privileges)
+      if (d.schema == name) add(d.creator);
+  return out;
 }
 
 constexpr bool contains(const std::vector<std::string_view>& v, std::string_view x) noexcept {
@@ -383,6 +540,7 @@ constexpr bool contains(const std::vector<std::string_view>& v, std::string_view
 
 constexpr std::string render_bootstrap(const model::cluster& c, target t, const render_options& o = {}) {
   validate_for(c, t);
+  if (!c.retired_roles.empty()) detail::fail(messages::retired_roles_not_rendered);
   std::string account;  // (not a ?: of two strings: GCC 12 rejects that in constant evaluation)
   if (detail::has_principals(c)) account = detail::resolve_account(c, o);
   const bool local = t == target::postgres_local;
@@ -392,18 +550,33 @@ constexpr std::string render_bootstrap(const model::cluster& c, target t, const 
   s.comment({"dsql-roles bootstrap of cluster \"", c.name, "\" for target ", to_string(t), "."});
   s.line("-- Generated from the C++ declaration. Run it with psql as the admin role; running it");
   s.line("-- again prints no error and changes nothing.");
-  s.line("--   1. roles              CREATE ROLE when missing, then the declared attributes (LOGIN or");
-  s.line("--                         NOLOGIN, INHERIT, CONNECTION LIMIT) when they differ");
+  if (local) {
+    s.line("--   1. roles              CREATE ROLE when missing, then the declared attributes (LOGIN or");
+    s.line("--                         NOLOGIN, INHERIT, CONNECTION LIMIT) when they differ");
+  } else {
+    s.line("--   1. roles              CREATE ROLE when missing, with the declared attributes (LOGIN,");
+    s.line("--                         INHERIT, CONNECTION LIMIT); Aurora DSQL refuses ALTER ROLE ... WITH,");
+    s.line("--                         so a role that differs is reported (\\warn) with the way out");
+  }
   s.line("--   2. memberships        GRANT role TO role when missing, ADMIN OPTION as declared; the");
   s.line("--                         runner joins schema owners and default-privilege creators, as");
   s.line("--                         PostgreSQL requires");
   s.line("--   3. schemas            CREATE SCHEMA when missing (an existing schema is only used),");
   s.line("--                         ALTER SCHEMA ... OWNER TO when the owner differs");
-  s.line("--   4. schema privileges  GRANT USAGE/CREATE ON SCHEMA, re-run every time");
+  if (local) {
+    s.line("--   4. schema privileges  GRANT USAGE/CREATE ON SCHEMA (and CONNECT, CREATE, TEMPORARY on the");
+    s.line("--                         database), re-run every time");
+  } else {
+    s.line("--   4. schema privileges  GRANT USAGE/CREATE ON SCHEMA, re-run every time; schema public is a");
+    s.line("--                         system entity on Aurora DSQL (every role has USAGE through PUBLIC):");
+    s.line("--                         grants on it are listed, not run, and its objects are granted one by");
+    s.line("--                         one from the catalog (\\gexec)");
+  }
   s.line("--   5. table privileges   GRANT ... ON ALL TABLES (SEQUENCES, FUNCTIONS) IN SCHEMA, re-run");
   s.line("--                         every time so that objects created since the last run are");
   s.line("--                         reached; grants on named objects run when the object exists");
-  s.line("--   6. revokes            REVOKE ... FROM PUBLIC (or a role), re-run every time");
+  s.line("--   6. revokes            REVOKE ... FROM PUBLIC (or a role), re-run every time; PUBLIC gets");
+  s.line("--                         nothing on a sensitive schema and the objects in it");
   if (local) {
     s.line("--   7. default privileges ALTER DEFAULT PRIVILEGES FOR ROLE creator: objects that role");
     s.line("--                         creates later get the privileges");
@@ -422,30 +595,36 @@ constexpr std::string render_bootstrap(const model::cluster& c, target t, const 
   s.blank();
   s.line("-- 1. roles");
   for (const auto& r : c.roles) {
-    std::string attrs = r.login ? " WITH LOGIN" : " WITH NOLOGIN";
+    const sql::role_attributes attrs{r.login, r.inherit, r.connection_limit};
     std::string differs = r.login ? "NOT rolcanlogin" : "rolcanlogin";
     bool extra = false;
     if (r.inherit) {
-      attrs += *r.inherit ? " INHERIT" : " NOINHERIT";
       differs += *r.inherit ? " OR NOT rolinherit" : " OR rolinherit";
       extra = true;
     }
     if (r.connection_limit) {
-      attrs += " CONNECTION LIMIT " + detail::decimal(*r.connection_limit);
       differs += " OR rolconnlimit <> " + detail::decimal(*r.connection_limit);
       extra = true;
     }
-    std::string create = "CREATE ROLE ";
-    append_identifier(create, r.name);
-    create += attrs + ";";
-    s.guarded("NOT " + detail::role_exists(r.name), "dsql_missing", create);
-    std::string alter = "ALTER ROLE ";
-    append_identifier(alter, r.name);
-    alter += attrs + ";";
+    s.guarded("NOT " + detail::role_exists(r.name), "dsql_missing", sql::create_role(r.name, attrs));
     std::string condition = " AND ";  // (no ?: of two strings: GCC 12 rejects it in constant evaluation)
     if (extra) condition += "(" + differs + ")";
     else condition += differs;
-    s.guarded(detail::role_exists(r.name, condition), "dsql_differs", alter);
+    if (local) {
+      s.guarded(detail::role_exists(r.name, condition), "dsql_differs", sql::alter_role(r.name, attrs));
+    } else {
+      // Aurora DSQL refuses ALTER ROLE ... WITH: the attributes are set at CREATE ROLE, and
+      // a role that differs is reported with the way out
+      s.open_if(detail::role_exists(r.name, condition), "dsql_differs");
+      std::string warning = "role \"";
+      warning += r.name;
+      warning += "\" exists with other attributes than declared (";
+      warning += sql::attribute_clause(attrs).substr(6);
+      warning += "); Aurora DSQL cannot alter them: revoke its IAM mappings, drop the role (the revoke script "
+                 "with drop) and run this script again to create it as declared";
+      detail::warn(s, warning);
+      s.line("\\endif");
+    }
     if (local && !r.password_env.empty()) {
       s.comment({"password of \"", r.name, "\" from the environment variable ", r.password_env,
                  " (set on every run; left as it is when the variable is unset)"});
@@ -454,10 +633,7 @@ constexpr std::string render_bootstrap(const model::cluster& c, target t, const 
       get += r.password_env;
       s.line(get);
       s.line("\\if :{?dsql_password}");
-      std::string pw = "ALTER ROLE ";
-      append_identifier(pw, r.name);
-      pw += " WITH PASSWORD :'dsql_password';";
-      s.transaction(pw);
+      s.transaction(sql::alter_role_password(r.name, ":'dsql_password'"));
       s.line("\\unset dsql_password");
       s.line("\\endif");
     }
@@ -466,86 +642,136 @@ constexpr std::string render_bootstrap(const model::cluster& c, target t, const 
   s.blank();
   s.line("-- 2. memberships");
   for (const auto& m : c.memberships) {
-    std::string st = "GRANT ";
-    append_identifier(st, m.group);
-    st += " TO ";
-    append_identifier(st, m.member);
-    if (m.admin_option) st += " WITH ADMIN OPTION";
-    st += ';';
-    s.guarded("NOT " + detail::membership_exists(m.group, m.member, m.admin_option), "dsql_missing", st);
-    if (!m.admin_option) {  // declared without: an ADMIN OPTION granted by hand is taken back
-      std::string revoke = "REVOKE ADMIN OPTION FOR ";
-      append_identifier(revoke, m.group);
-      revoke += " FROM ";
-      append_identifier(revoke, m.member);
-      revoke += ';';
-      s.guarded(detail::membership_exists(m.group, m.member, true), "dsql_differs", revoke);
+    sql::membership_statement st;
+    st.group = m.group;
+    st.member = m.member;
+    st.admin_option = m.admin_option;
+    s.guarded("NOT " + detail::membership_exists(m.group, m.member, m.admin_option), "dsql_missing", sql::render(st));
+    if (!m.admin_option && local) {  // declared without: an ADMIN OPTION granted by hand is taken back
+      st.revoke = true;
+      st.admin_option = true;
+      s.guarded(detail::membership_exists(m.group, m.member, true), "dsql_differs", sql::render(st));
     }
   }
-  std::vector<std::string_view> acting;  // roles the runner acts for
+  std::vector<std::string_view> acting;  // roles the runner is lent membership in
   for (const auto& sc : c.schemas)
     if (!sc.owner.empty() && !detail::contains(acting, sc.owner)) acting.push_back(sc.owner);
   if (local)
     for (const auto& d : c.default_privileges)
       if (!detail::contains(acting, d.creator)) acting.push_back(d.creator);
-  for (auto r : acting) detail::runner_member_of(s, r);
+  detail::lending lend;  // postgres_local: see detail::lending
+  auto lend_for = [&](std::string_view schema) {
+    if (local) lend.to(s, detail::acting_for(c, schema, local));
+  };
 
   s.blank();
   s.line("-- 3. schemas");
   for (const auto& sc : c.schemas) {
-    if (!sc.create) {
-      s.comment({"schema \"", sc.name, "\" exists already: it is used, not created"});
-    } else {
-      std::string create = "CREATE SCHEMA ";
-      append_identifier(create, sc.name);
-      if (!sc.owner.empty()) {
-        create += " AUTHORIZATION ";
-        append_identifier(create, sc.owner);
-      }
-      create += ';';
-      s.guarded("NOT " + detail::schema_exists(sc.name), "dsql_missing", create);
-    }
+    lend_for(sc.name);
+    if (!sc.create) s.comment({"schema \"", sc.name, "\" exists already: it is used, not created"});
+    else s.guarded("NOT " + detail::schema_exists(sc.name), "dsql_missing", sql::create_schema(sc.name, sc.owner));
     if (!sc.owner.empty()) {
       std::string cond = "EXISTS (SELECT 1 FROM pg_catalog.pg_namespace WHERE nspname = ";
       append_literal(cond, sc.name);
       cond += " AND pg_catalog.pg_get_userbyid(nspowner) <> ";
       append_literal(cond, sc.owner);
       cond += ')';
-      std::string alter = "ALTER SCHEMA ";
-      append_identifier(alter, sc.name);
-      alter += " OWNER TO ";
-      append_identifier(alter, sc.owner);
-      alter += ';';
-      s.guarded(cond, "dsql_differs", alter);
+      s.guarded(cond, "dsql_differs", sql::alter_schema_owner(sc.name, sc.owner));
     }
   }
+  lend.close(s);
+
+  bool database_grants = false;
+  for (const auto& g : c.grants) database_grants = database_grants || g.on == object_kind::database;
+  for (const auto& g : c.revokes) database_grants = database_grants || g.on == object_kind::database;
+  if (database_grants) {
+    s.blank();
+    s.line("-- the database privileges below name the database this script runs in");
+    s.line("SELECT pg_catalog.current_database() AS dsql_database \\gset");
+  }
+
+  // grants WITH GRANT OPTION to a role the runner is a member of run only where missing
+  auto acting_option = [&](const model::grant& g) {
+    return local && g.with_grant_option && !g.to_public && detail::contains(acting, g.grantee);
+  };
 
   s.blank();
   s.line("-- 4. schema privileges");
-  for (const auto& g : c.grants)
-    if (g.on == object_kind::schema) s.transaction(detail::grant_statement(g));
+  for (const auto& g : c.grants) {
+    if (g.on != object_kind::schema && g.on != object_kind::database) continue;
+    if (g.on == object_kind::schema && !g.to_public && !g.grantee.empty() &&
+        detail::acting_for(c, g.schema, false) == std::vector<std::string>{g.grantee}) {
+      // the owner holds every privilege on its schema as its owner (a GRANT would only
+      // write the owner's own entry into the ACL: the same privileges, another catalog)
+      s.comment({"held by the schema's owner as its owner: ", detail::grant_statement(g)});
+      continue;
+    }
+    lend_for(g.schema);
+    if (acting_option(g)) {
+      detail::grant_option_to_acting_role(s, g);
+      continue;
+    }
+    if (!local && detail::is_dsql_public(g)) {  // USAGE only (the target rule): PUBLIC holds it there
+      s.comment({"on Aurora DSQL every role has USAGE on schema public through PUBLIC, and a GRANT on that "
+                 "system entity is refused: ", detail::grant_statement(g)});
+      continue;
+    }
+    s.transaction(detail::grant_statement(g));
+  }
+  lend.close(s);
 
   s.blank();
   s.line("-- 5. table privileges");
   for (const auto& g : c.grants) {
-    if (g.on == object_kind::schema) continue;
-    if (detail::is_named_object(g.on)) s.guarded(detail::object_present(g), "dsql_present", detail::grant_statement(g));
+    if (g.on == object_kind::schema || g.on == object_kind::database) continue;
+    lend_for(g.schema);
+    if (acting_option(g)) detail::grant_option_to_acting_role(s, g);
+    else if (detail::is_named_object(g.on)) s.guarded(detail::object_present(g), "dsql_present", detail::grant_statement(g));
+    else if (!local && g.schema == "public") detail::per_object(s, g, false);
     else s.transaction(detail::grant_statement(g));
   }
+  lend.close(s);
 
   s.blank();
   s.line("-- 6. revokes");
   for (const auto& g : c.revokes) {
+    lend_for(g.schema);
+    if (!local && detail::is_dsql_public(g)) {  // CREATE from PUBLIC only (the target rule): never held there
+      s.comment({"on Aurora DSQL only admin creates in schema public, and a REVOKE on that system entity is "
+                 "refused: ", detail::revoke_statement(g)});
+      continue;
+    }
     if (detail::is_named_object(g.on)) s.guarded(detail::object_present(g), "dsql_present", detail::revoke_statement(g));
+    else if (!local && g.schema == "public" && g.on != object_kind::database) detail::per_object(s, g, true);
     else s.transaction(detail::revoke_statement(g));
   }
+  for (const auto& sc : c.schemas) {
+    if (!sc.sensitive) continue;
+    lend_for(sc.name);
+    for (object_kind k : {object_kind::schema, object_kind::all_tables_in_schema, object_kind::all_sequences_in_schema,
+                          object_kind::all_functions_in_schema}) {
+      model::grant g;  // privileges empty: REVOKE ALL
+      g.on = k;
+      g.schema = sc.name;
+      g.to_public = true;
+      sql::privilege_statement st = detail::statement_of(g, true);
+      st.routine = local;  // postgres_local: procedures too (ALL ROUTINES); Aurora DSQL has none
+      s.transaction(sql::render(st));
+    }
+  }
+  lend.close(s);
 
   s.blank();
   s.line("-- 7. default privileges");
   for (const auto& d : c.default_privileges) {
-    if (local) s.transaction(detail::default_privilege_statement(d, true));
-    else s.comment({"not on aurora_dsql (re-run after migrations): ", detail::default_privilege_statement(d, true)});
+    if (!local) {
+      s.comment({"not on aurora_dsql (re-run after migrations): ", detail::default_privilege_statement(d, true)});
+      continue;
+    }
+    lend.to(s, d.creator);  // ALTER DEFAULT PRIVILEGES FOR ROLE needs membership in it
+    s.transaction(detail::default_privilege_statement(d, true));
   }
+  lend.close(s);
 
   s.blank();
   s.line("-- 8. IAM mappings");
@@ -589,30 +815,36 @@ constexpr void revoke_role(script& s, const model::cluster& c, std::string_view 
     for (const auto& d : c.default_privileges) any = any || (d.grantee == role && d.schema == sc.name);
     if (any) schemas.push_back(sc.name);
   }
+  lending lend;  // postgres_local: membership in a schema's owner or a creator, for its statements
+  auto lend_for = [&](std::string_view schema) {
+    if (local) lend.to(s, acting_for(c, schema, local));
+  };
   s.comment({"role \"", role, "\""});
   s.open_if(role_exists(role), "dsql_role");
   s.line("-- 1. table privileges");
   for (auto sc : schemas) {
+    lend_for(sc);
     bool seq = false, fn = false;
     for (const auto& g : c.grants)
       if (g.grantee == role && g.schema == sc) {
         seq = seq || g.on == object_kind::all_sequences_in_schema || g.on == object_kind::sequence;
         fn = fn || g.on == object_kind::all_functions_in_schema || g.on == object_kind::function;
       }
-    for (std::string_view kind : {std::string_view("TABLES"), std::string_view("SEQUENCES"), std::string_view("FUNCTIONS")}) {
-      if ((kind == "SEQUENCES" && !seq) || (kind == "FUNCTIONS" && !fn)) continue;
-      std::string st = "REVOKE ALL ON ALL ";
-      st += kind;
-      st += " IN SCHEMA ";
-      append_identifier(st, sc);
-      st += " FROM ";
-      append_identifier(st, role);
-      st += ';';
-      s.transaction(st);
+    for (object_kind kind : {object_kind::all_tables_in_schema, object_kind::all_sequences_in_schema,
+                             object_kind::all_functions_in_schema}) {
+      if ((kind == object_kind::all_sequences_in_schema && !seq) || (kind == object_kind::all_functions_in_schema && !fn))
+        continue;
+      model::grant all;  // privileges empty: REVOKE ALL
+      all.on = kind;
+      all.schema = std::string(sc);
+      all.grantee = std::string(role);
+      if (!local && sc == "public") per_object(s, all, true);
+      else s.transaction(revoke_statement(all));
     }
   }
   for (const auto& g : c.grants)
     if (g.grantee == role && !g.to_public && is_named_object(g.on)) {
+      lend_for(g.schema);
       model::grant all = g;
       if (g.on != object_kind::columns) {  // columns: exactly what was granted
         auto set = privileges_of(g.on);
@@ -620,28 +852,42 @@ constexpr void revoke_role(script& s, const model::cluster& c, std::string_view 
       }
       s.guarded(object_present(g), "dsql_present", revoke_statement(all));
     }
+  lend.close(s);
   for (const auto& d : c.default_privileges)
     if (d.grantee == role && !d.to_public) {
-      if (local) s.guarded(role_exists(d.creator), "dsql_present", default_privilege_statement(d, false));
-      else s.comment({"not on aurora_dsql: ", default_privilege_statement(d, false)});
+      if (!local) {
+        s.comment({"not on aurora_dsql: ", default_privilege_statement(d, false)});
+        continue;
+      }
+      s.open_if(role_exists(d.creator), "dsql_present");
+      lend.to(s, d.creator);  // ALTER DEFAULT PRIVILEGES FOR ROLE needs membership in it
+      s.transaction(default_privilege_statement(d, false));
+      lend.close(s);
+      s.line("\\endif");
     }
   s.line("-- 2. schema privileges");
   for (auto sc : schemas) {
-    std::string st = "REVOKE USAGE, CREATE ON SCHEMA ";
-    append_identifier(st, sc);
-    st += " FROM ";
-    append_identifier(st, role);
-    st += ';';
-    s.transaction(st);
+    lend_for(sc);
+    model::grant all;
+    all.on = object_kind::schema;
+    all.schema = std::string(sc);
+    all.grantee = std::string(role);
+    all.privileges = {privilege_kind::usage, privilege_kind::create};
+    if (!local && sc == "public") {
+      s.comment({"schema public is a system entity on Aurora DSQL (a REVOKE on it is refused); the role holds "
+                 "nothing there but through PUBLIC"});
+      continue;
+    }
+    s.transaction(revoke_statement(all));
   }
+  lend.close(s);
   for (const auto& m : c.memberships)
     if (m.member == role) {
-      std::string st = "REVOKE ";
-      append_identifier(st, m.group);
-      st += " FROM ";
-      append_identifier(st, role);
-      st += ';';
-      s.guarded(membership_exists(m.group, role, false), "dsql_present", st);
+      sql::membership_statement st;
+      st.revoke = true;
+      st.group = m.group;
+      st.member = std::string(role);
+      s.guarded(membership_exists(m.group, role, false), "dsql_present", sql::render(st));
     }
   s.line("-- 3. IAM mappings");
   for (const auto& m : c.mappings)
@@ -651,19 +897,11 @@ constexpr void revoke_role(script& s, const model::cluster& c, std::string_view 
     }
   if (ro.drop) {
     s.line("-- 4. drop");
-    runner_member_of(s, role);
-    std::string reassign = "REASSIGN OWNED BY ";
-    append_identifier(reassign, role);
-    reassign += " TO CURRENT_USER;";
-    s.transaction(reassign);
-    std::string drop_owned = "DROP OWNED BY ";
-    append_identifier(drop_owned, role);
-    drop_owned += ';';
-    s.transaction(drop_owned);
-    std::string drop = "DROP ROLE ";
-    append_identifier(drop, role);
-    drop += ';';
-    s.transaction(drop);
+    lend.to(s, role);  // REASSIGN OWNED and DROP OWNED need membership in it
+    s.transaction(sql::reassign_owned(role));
+    s.transaction(sql::drop_owned(role));
+    lend.close(s);
+    s.transaction(sql::drop_role(role));
   }
   s.line("\\endif");
 }

@@ -13,6 +13,7 @@
 //   iam.hpp           dsql::iam_role, iam_user, iam_arn, iam_grant, iam_admin, aws_account,
 //                     aws_region, cluster_id
 //   target.hpp        dsql::target (aurora_dsql, postgres_local)
+//   sql.hpp           dsql::sql: the one set of statement builders (renderers and engine)
 //   cluster.hpp       dsql::cluster and its parts; concepts valid, cannot_declare, fails_with,
 //                     cannot_target
 //   model.hpp         dsql::model_of<Spec>(): the run-time model (plain values)
@@ -32,6 +33,7 @@
 #include "grant.hpp"
 #include "iam.hpp"
 #include "target.hpp"
+#include "sql.hpp"
 #include "cluster.hpp"
 #include "model.hpp"
 #include "validate.hpp"

@@ -24,6 +24,10 @@
 #include "target.hpp"
 
 namespace dsql {
+namespace messages {
+inline constexpr std::string_view role_declared_and_retired =
+    "A role is either declared or retired, never both (a retired role is dropped by the engine).";
+}  // namespace messages
 namespace detail {
 
 [[noreturn]] inline void fail(std::string_view message) { throw error(std::string(message)); }
@@ -110,8 +114,9 @@ constexpr void validate(const model::cluster& c) {
       if (g.grantee == "admin" || is_reserved_role_name(g.grantee)) fail(assert_grantee_not_reserved_t::message);
       if (!roles.contains(g.grantee)) fail(assert_grantee_declared_t::message);
     }
-    const model::schema* s = find_schema(g.schema);
-    if (!s) fail(assert_grant_schema_declared_t::message);
+    const model::schema* s = g.on == object_kind::database ? nullptr : find_schema(g.schema);
+    if (!s && g.on != object_kind::database) fail(assert_grant_schema_declared_t::message);
+    if (g.on == object_kind::database && (!g.schema.empty() || !g.object.empty())) fail(assert_grant_shape_t::message);
     detail::check_privileges<void>(g.privileges, g.on);
     const bool named = g.on == object_kind::table || g.on == object_kind::sequence ||
                        g.on == object_kind::function || g.on == object_kind::columns;
@@ -132,9 +137,13 @@ constexpr void validate(const model::cluster& c) {
   };
   for (const auto& g : c.grants) {
     const model::schema* s = check_grant(g);
-    if (!sensitive_ok(*s, g.grantee, g.to_public)) fail(assert_sensitive_schema_reader_t::message);
+    if (s && !sensitive_ok(*s, g.grantee, g.to_public)) fail(assert_sensitive_schema_reader_t::message);
   }
-  for (const auto& g : c.revokes) check_grant(g);
+  for (const auto& g : c.revokes) {
+    const model::schema* s = check_grant(g);
+    if (s && g.on == object_kind::schema && !g.to_public && !s->owner.empty() && g.grantee == s->owner)
+      fail(assert_revoke_not_from_schema_owner_t::message);
+  }
   for (const auto& d : c.default_privileges) {
     if (!detail::is_object_kind_all(d.on)) fail(assert_default_privileges_shape_t::message);
     if (!roles.contains(d.creator)) fail(assert_creator_declared_t::message);
@@ -181,20 +190,99 @@ constexpr void validate(const model::cluster& c) {
     for (const auto& a : c.admins) used = used || a == p;
     if (!used) fail(assert_principal_mapped_t::message);
   }
+  for (const auto& r : c.retired_roles) {
+    detail::check_name_or_fail(r);
+    if (is_reserved_role_name(r)) fail(assert_role_name_not_reserved_t::message);
+    if (roles.contains(r)) fail(messages::role_declared_and_retired);
+  }
   if (!c.account_id.empty() && !is_valid_account_id(c.account_id)) fail(account_id_message(c.account_id));
   if (!c.region.empty() && !detail::is_valid_region(c.region)) fail(assert_aws_region_valid_t::message);
   if (!c.cluster_id.empty() && !detail::is_valid_cluster_id(c.cluster_id)) fail(assert_cluster_id_valid_t::message);
 }
 
+// The rules of a target, once: the first one model c breaks for target t (ok_t's index 0
+// when none). Compile time (check_for_t, below) and run time (validate_for) both ask it.
+enum class target_rule {
+  ok, no_password_on_dsql, dsql_schema_limit, dsql_schema_owner, dsql_admin_option, dsql_database_privileges,
+  dsql_public_schema,
+};
+template <target_rule R>
+using target_rule_t =
+    detail::type_at_t<static_cast<std::size_t>(R), ok_t, assert_no_password_on_dsql_t, assert_dsql_schema_limit_t,
+                      assert_dsql_schema_owner_t, assert_dsql_admin_option_t, assert_dsql_database_privileges_t,
+                      assert_dsql_public_schema_t>;
+
+constexpr std::string_view target_rule_message(target_rule r) noexcept {
+  switch (r) {
+    case target_rule::ok: return {};
+    case target_rule::no_password_on_dsql: return assert_no_password_on_dsql_t::message;
+    case target_rule::dsql_schema_limit: return assert_dsql_schema_limit_t::message;
+    case target_rule::dsql_schema_owner: return assert_dsql_schema_owner_t::message;
+    case target_rule::dsql_admin_option: return assert_dsql_admin_option_t::message;
+    case target_rule::dsql_database_privileges: return assert_dsql_database_privileges_t::message;
+    case target_rule::dsql_public_schema: return assert_dsql_public_schema_t::message;
+  }
+  return {};
+}
+
+constexpr target_rule first_target_rule(const model::cluster& c, target t) {
+  if (t != target::aurora_dsql) return target_rule::ok;
+  for (const auto& r : c.roles)
+    if (!r.password_env.empty()) return target_rule::no_password_on_dsql;
+  if (c.schemas.size() > dsql_max_schemas) return target_rule::dsql_schema_limit;
+  for (const auto& s : c.schemas)
+    if (!s.owner.empty()) return target_rule::dsql_schema_owner;
+  for (const auto& m : c.memberships)
+    if (m.admin_option) return target_rule::dsql_admin_option;
+  for (const auto& g : c.grants)
+    if (g.on == object_kind::database) return target_rule::dsql_database_privileges;
+  for (const auto& g : c.revokes)
+    if (g.on == object_kind::database) return target_rule::dsql_database_privileges;
+  // schema public: USAGE granted to a role or PUBLIC (which holds it there already), CREATE
+  // revoked from PUBLIC (which never held it there); grants on the objects in it are fine
+  for (const auto& g : c.grants)
+    if (g.on == object_kind::schema && g.schema == "public")
+      for (auto p : g.privileges)
+        if (p != privilege_kind::usage || g.with_grant_option) return target_rule::dsql_public_schema;
+  for (const auto& g : c.revokes)
+    if (g.on == object_kind::schema && g.schema == "public")
+      for (auto p : g.privileges)
+        if (p != privilege_kind::create || !g.to_public) return target_rule::dsql_public_schema;
+  for (const auto& s : c.schemas)
+    if (s.name == "public" && s.sensitive) return target_rule::dsql_public_schema;
+  return target_rule::ok;
+}
+
 // validate(c), then the rules of target t.
 constexpr void validate_for(const model::cluster& c, target t) {
   validate(c);
-  if (t == target::aurora_dsql) {
-    for (const auto& r : c.roles)
-      if (!r.password_env.empty()) detail::fail(assert_no_password_on_dsql_t::message);
-    if (c.schemas.size() > dsql_max_schemas) detail::fail(assert_dsql_schema_limit_t::message);
-  }
+  if (const target_rule r = first_target_rule(c, t); r != target_rule::ok) detail::fail(target_rule_message(r));
 }
+
+namespace detail {
+template <class Spec, target T>
+consteval target_rule target_rule_of() {
+  if constexpr (!check_t<Spec>::ok) return target_rule::ok;  // the spec's own rule is reported first
+  else return first_target_rule(model_of<Spec>(), T);
+}
+}  // namespace detail
+
+// The check of Spec for target T: its own rules first, then the target's.
+template <class Spec, target T>
+  requires detail::cluster_traits<Spec>::is_cluster
+using check_for_t = detail::first_failure_t<check_t<Spec>, target_rule_t<detail::target_rule_of<Spec, T>()>>;
+
+// Fires the static_assert of the first rule Spec breaks for target T, if any.
+template <class Spec, target T>
+constexpr bool verify_for() noexcept {
+  return check_for_t<Spec, T>::template verify<Spec>();
+}
+
+// Negative-test concept: Spec cannot be rendered for target T.
+template <class Spec, target T>
+concept cannot_target = detail::cluster_traits<Spec>::is_cluster && !check_for_t<Spec, T>::ok;
+template <class Spec, target T, class Rule>
+inline constexpr bool fails_for_with = std::is_same_v<check_for_t<Spec, T>, Rule>;
 
 // A full principal ARN given at run time: the compile-time rule's sentence when wrong.
 inline void validate_principal_arn(std::string_view arn) {

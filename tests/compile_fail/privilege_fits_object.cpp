@@ -1,5 +1,5 @@
 // Compile-fail case: privilege fits object.
-// expect: Each privilege must be one PostgreSQL grants on the object: USAGE, CREATE on schemas; SELECT, INSERT, UPDATE, DELETE, TRUNCATE, REFERENCES, TRIGGER on tables; SELECT, INSERT, UPDATE, REFERENCES on columns; USAGE, SELECT, UPDATE on sequences; EXECUTE on functions.
+// expect: Each privilege must be one PostgreSQL grants on the object: USAGE, CREATE on schemas; SELECT, INSERT, UPDATE, DELETE, TRUNCATE, REFERENCES, TRIGGER on tables; SELECT, INSERT, UPDATE, REFERENCES on columns; USAGE, SELECT, UPDATE on sequences; EXECUTE on functions; CREATE, CONNECT, TEMPORARY on the database.
 #include <dsql/roles.hpp>
 
 #include <string>

@@ -20,18 +20,23 @@ const dsql::render_options account{.account_id = "123456789012"};
 constexpr std::string_view seed_bootstrap_aurora = R"sql(-- dsql-roles bootstrap of cluster "seed" for target aurora_dsql.
 -- Generated from the C++ declaration. Run it with psql as the admin role; running it
 -- again prints no error and changes nothing.
---   1. roles              CREATE ROLE when missing, then the declared attributes (LOGIN or
---                         NOLOGIN, INHERIT, CONNECTION LIMIT) when they differ
+--   1. roles              CREATE ROLE when missing, with the declared attributes (LOGIN,
+--                         INHERIT, CONNECTION LIMIT); Aurora DSQL refuses ALTER ROLE ... WITH,
+--                         so a role that differs is reported (\warn) with the way out
 --   2. memberships        GRANT role TO role when missing, ADMIN OPTION as declared; the
 --                         runner joins schema owners and default-privilege creators, as
 --                         PostgreSQL requires
 --   3. schemas            CREATE SCHEMA when missing (an existing schema is only used),
 --                         ALTER SCHEMA ... OWNER TO when the owner differs
---   4. schema privileges  GRANT USAGE/CREATE ON SCHEMA, re-run every time
+--   4. schema privileges  GRANT USAGE/CREATE ON SCHEMA, re-run every time; schema public is a
+--                         system entity on Aurora DSQL (every role has USAGE through PUBLIC):
+--                         grants on it are listed, not run, and its objects are granted one by
+--                         one from the catalog (\gexec)
 --   5. table privileges   GRANT ... ON ALL TABLES (SEQUENCES, FUNCTIONS) IN SCHEMA, re-run
 --                         every time so that objects created since the last run are
 --                         reached; grants on named objects run when the object exists
---   6. revokes            REVOKE ... FROM PUBLIC (or a role), re-run every time
+--   6. revokes            REVOKE ... FROM PUBLIC (or a role), re-run every time; PUBLIC gets
+--                         nothing on a sensitive schema and the objects in it
 --   7. default privileges not set: Aurora DSQL refuses ALTER DEFAULT PRIVILEGES FOR another
 --                         role, so run this script again after every migration (section 5
 --                         then reaches the new objects); the intended ones are listed
@@ -50,9 +55,7 @@ COMMIT;
 \endif
 SELECT EXISTS (SELECT 1 FROM pg_catalog.pg_roles WHERE rolname = 'app_readonly' AND NOT rolcanlogin) AS dsql_differs \gset
 \if :dsql_differs
-BEGIN;
-ALTER ROLE "app_readonly" WITH LOGIN;
-COMMIT;
+\warn 'role "app_readonly" exists with other attributes than declared (LOGIN); Aurora DSQL cannot alter them: revoke its IAM mappings, drop the role (the revoke script with drop) and run this script again to create it as declared'
 \endif
 SELECT NOT EXISTS (SELECT 1 FROM pg_catalog.pg_roles WHERE rolname = 'app_readwrite') AS dsql_missing \gset
 \if :dsql_missing
@@ -62,9 +65,7 @@ COMMIT;
 \endif
 SELECT EXISTS (SELECT 1 FROM pg_catalog.pg_roles WHERE rolname = 'app_readwrite' AND NOT rolcanlogin) AS dsql_differs \gset
 \if :dsql_differs
-BEGIN;
-ALTER ROLE "app_readwrite" WITH LOGIN;
-COMMIT;
+\warn 'role "app_readwrite" exists with other attributes than declared (LOGIN); Aurora DSQL cannot alter them: revoke its IAM mappings, drop the role (the revoke script with drop) and run this script again to create it as declared'
 \endif
 SELECT NOT EXISTS (SELECT 1 FROM pg_catalog.pg_roles WHERE rolname = 'user_service') AS dsql_missing \gset
 \if :dsql_missing
@@ -74,9 +75,7 @@ COMMIT;
 \endif
 SELECT EXISTS (SELECT 1 FROM pg_catalog.pg_roles WHERE rolname = 'user_service' AND NOT rolcanlogin) AS dsql_differs \gset
 \if :dsql_differs
-BEGIN;
-ALTER ROLE "user_service" WITH LOGIN;
-COMMIT;
+\warn 'role "user_service" exists with other attributes than declared (LOGIN); Aurora DSQL cannot alter them: revoke its IAM mappings, drop the role (the revoke script with drop) and run this script again to create it as declared'
 \endif
 SELECT NOT EXISTS (SELECT 1 FROM pg_catalog.pg_roles WHERE rolname = 'reporting_readonly') AS dsql_missing \gset
 \if :dsql_missing
@@ -86,9 +85,7 @@ COMMIT;
 \endif
 SELECT EXISTS (SELECT 1 FROM pg_catalog.pg_roles WHERE rolname = 'reporting_readonly' AND NOT rolcanlogin) AS dsql_differs \gset
 \if :dsql_differs
-BEGIN;
-ALTER ROLE "reporting_readonly" WITH LOGIN;
-COMMIT;
+\warn 'role "reporting_readonly" exists with other attributes than declared (LOGIN); Aurora DSQL cannot alter them: revoke its IAM mappings, drop the role (the revoke script with drop) and run this script again to create it as declared'
 \endif
 
 -- 2. memberships
@@ -103,48 +100,46 @@ COMMIT;
 \endif
 
 -- 4. schema privileges
-BEGIN;
-GRANT USAGE ON SCHEMA "public" TO "app_readonly";
-COMMIT;
-BEGIN;
-GRANT USAGE ON SCHEMA "public" TO "app_readwrite";
-COMMIT;
+-- on Aurora DSQL every role has USAGE on schema public through PUBLIC, and a GRANT on that system entity is refused: GRANT USAGE ON SCHEMA "public" TO "app_readonly";
+-- on Aurora DSQL every role has USAGE on schema public through PUBLIC, and a GRANT on that system entity is refused: GRANT USAGE ON SCHEMA "public" TO "app_readwrite";
 BEGIN;
 GRANT USAGE, CREATE ON SCHEMA "users_schema" TO "user_service";
 COMMIT;
-BEGIN;
-GRANT USAGE ON SCHEMA "public" TO "user_service";
-COMMIT;
-BEGIN;
-GRANT USAGE ON SCHEMA "public" TO "reporting_readonly";
-COMMIT;
+-- on Aurora DSQL every role has USAGE on schema public through PUBLIC, and a GRANT on that system entity is refused: GRANT USAGE ON SCHEMA "public" TO "user_service";
+-- on Aurora DSQL every role has USAGE on schema public through PUBLIC, and a GRANT on that system entity is refused: GRANT USAGE ON SCHEMA "public" TO "reporting_readonly";
 BEGIN;
 GRANT USAGE ON SCHEMA "users_schema" TO "reporting_readonly";
 COMMIT;
 
 -- 5. table privileges
-BEGIN;
-GRANT SELECT ON ALL TABLES IN SCHEMA "public" TO "app_readonly";
-COMMIT;
-BEGIN;
-GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA "public" TO "app_readwrite";
-COMMIT;
+-- one statement per object of schema "public" (Aurora DSQL refuses ON ALL ... IN SCHEMA public), each in its own transaction:
+SELECT pg_catalog.format('GRANT SELECT ON TABLE "public".%I TO "app_readonly";', c.relname) FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = 'public' AND c.relkind IN ('r', 'p', 'v', 'm', 'f') ORDER BY c.relname \gexec
+-- one statement per object of schema "public" (Aurora DSQL refuses ON ALL ... IN SCHEMA public), each in its own transaction:
+SELECT pg_catalog.format('GRANT SELECT, INSERT, UPDATE, DELETE ON TABLE "public".%I TO "app_readwrite";', c.relname) FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = 'public' AND c.relkind IN ('r', 'p', 'v', 'm', 'f') ORDER BY c.relname \gexec
 BEGIN;
 GRANT SELECT, INSERT, UPDATE ON ALL TABLES IN SCHEMA "users_schema" TO "user_service";
 COMMIT;
-BEGIN;
-GRANT SELECT, INSERT, UPDATE ON ALL TABLES IN SCHEMA "public" TO "user_service";
-COMMIT;
-BEGIN;
-GRANT SELECT ON ALL TABLES IN SCHEMA "public" TO "reporting_readonly";
-COMMIT;
+-- one statement per object of schema "public" (Aurora DSQL refuses ON ALL ... IN SCHEMA public), each in its own transaction:
+SELECT pg_catalog.format('GRANT SELECT, INSERT, UPDATE ON TABLE "public".%I TO "user_service";', c.relname) FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = 'public' AND c.relkind IN ('r', 'p', 'v', 'm', 'f') ORDER BY c.relname \gexec
+-- one statement per object of schema "public" (Aurora DSQL refuses ON ALL ... IN SCHEMA public), each in its own transaction:
+SELECT pg_catalog.format('GRANT SELECT ON TABLE "public".%I TO "reporting_readonly";', c.relname) FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = 'public' AND c.relkind IN ('r', 'p', 'v', 'm', 'f') ORDER BY c.relname \gexec
 BEGIN;
 GRANT SELECT ON ALL TABLES IN SCHEMA "users_schema" TO "reporting_readonly";
 COMMIT;
 
 -- 6. revokes
+-- on Aurora DSQL only admin creates in schema public, and a REVOKE on that system entity is refused: REVOKE CREATE ON SCHEMA "public" FROM PUBLIC;
 BEGIN;
-REVOKE CREATE ON SCHEMA "public" FROM PUBLIC;
+REVOKE ALL ON SCHEMA "users_schema" FROM PUBLIC;
+COMMIT;
+BEGIN;
+REVOKE ALL ON ALL TABLES IN SCHEMA "users_schema" FROM PUBLIC;
+COMMIT;
+BEGIN;
+REVOKE ALL ON ALL SEQUENCES IN SCHEMA "users_schema" FROM PUBLIC;
+COMMIT;
+BEGIN;
+REVOKE ALL ON ALL FUNCTIONS IN SCHEMA "users_schema" FROM PUBLIC;
 COMMIT;
 
 -- 7. default privileges
@@ -188,11 +183,13 @@ constexpr std::string_view seed_bootstrap_local = R"sql(-- dsql-roles bootstrap 
 --                         PostgreSQL requires
 --   3. schemas            CREATE SCHEMA when missing (an existing schema is only used),
 --                         ALTER SCHEMA ... OWNER TO when the owner differs
---   4. schema privileges  GRANT USAGE/CREATE ON SCHEMA, re-run every time
+--   4. schema privileges  GRANT USAGE/CREATE ON SCHEMA (and CONNECT, CREATE, TEMPORARY on the
+--                         database), re-run every time
 --   5. table privileges   GRANT ... ON ALL TABLES (SEQUENCES, FUNCTIONS) IN SCHEMA, re-run
 --                         every time so that objects created since the last run are
 --                         reached; grants on named objects run when the object exists
---   6. revokes            REVOKE ... FROM PUBLIC (or a role), re-run every time
+--   6. revokes            REVOKE ... FROM PUBLIC (or a role), re-run every time; PUBLIC gets
+--                         nothing on a sensitive schema and the objects in it
 --   7. default privileges ALTER DEFAULT PRIVILEGES FOR ROLE creator: objects that role
 --                         creates later get the privileges
 --   8. IAM mappings       CALL sys.aws_iam_grant (extension dsql_iam) when missing
@@ -252,19 +249,25 @@ COMMIT;
 \endif
 
 -- 2. memberships
-SELECT NOT pg_catalog.pg_has_role('user_service', 'MEMBER') AS dsql_missing \gset
-\if :dsql_missing
+
+-- 3. schemas
+-- schema "public" exists already: it is used, not created
+SELECT CASE WHEN EXISTS (SELECT 1 FROM pg_catalog.pg_roles WHERE rolname = 'user_service') THEN NOT pg_catalog.pg_has_role('user_service', 'MEMBER') ELSE false END AS dsql_lent_0 \gset
+\if :dsql_lent_0
+-- lend the runner membership in "user_service" for the statements below
 BEGIN;
 GRANT "user_service" TO CURRENT_USER;
 COMMIT;
 \endif
-
--- 3. schemas
--- schema "public" exists already: it is used, not created
 SELECT NOT EXISTS (SELECT 1 FROM pg_catalog.pg_namespace WHERE nspname = 'users_schema') AS dsql_missing \gset
 \if :dsql_missing
 BEGIN;
 CREATE SCHEMA "users_schema";
+COMMIT;
+\endif
+\if :dsql_lent_0
+BEGIN;
+REVOKE "user_service" FROM CURRENT_USER;
 COMMIT;
 \endif
 
@@ -275,18 +278,42 @@ COMMIT;
 BEGIN;
 GRANT USAGE ON SCHEMA "public" TO "app_readwrite";
 COMMIT;
+SELECT CASE WHEN EXISTS (SELECT 1 FROM pg_catalog.pg_roles WHERE rolname = 'user_service') THEN NOT pg_catalog.pg_has_role('user_service', 'MEMBER') ELSE false END AS dsql_lent_0 \gset
+\if :dsql_lent_0
+-- lend the runner membership in "user_service" for the statements below
+BEGIN;
+GRANT "user_service" TO CURRENT_USER;
+COMMIT;
+\endif
 BEGIN;
 GRANT USAGE, CREATE ON SCHEMA "users_schema" TO "user_service";
 COMMIT;
+\if :dsql_lent_0
+BEGIN;
+REVOKE "user_service" FROM CURRENT_USER;
+COMMIT;
+\endif
 BEGIN;
 GRANT USAGE ON SCHEMA "public" TO "user_service";
 COMMIT;
 BEGIN;
 GRANT USAGE ON SCHEMA "public" TO "reporting_readonly";
 COMMIT;
+SELECT CASE WHEN EXISTS (SELECT 1 FROM pg_catalog.pg_roles WHERE rolname = 'user_service') THEN NOT pg_catalog.pg_has_role('user_service', 'MEMBER') ELSE false END AS dsql_lent_0 \gset
+\if :dsql_lent_0
+-- lend the runner membership in "user_service" for the statements below
+BEGIN;
+GRANT "user_service" TO CURRENT_USER;
+COMMIT;
+\endif
 BEGIN;
 GRANT USAGE ON SCHEMA "users_schema" TO "reporting_readonly";
 COMMIT;
+\if :dsql_lent_0
+BEGIN;
+REVOKE "user_service" FROM CURRENT_USER;
+COMMIT;
+\endif
 
 -- 5. table privileges
 BEGIN;
@@ -295,28 +322,88 @@ COMMIT;
 BEGIN;
 GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA "public" TO "app_readwrite";
 COMMIT;
+SELECT CASE WHEN EXISTS (SELECT 1 FROM pg_catalog.pg_roles WHERE rolname = 'user_service') THEN NOT pg_catalog.pg_has_role('user_service', 'MEMBER') ELSE false END AS dsql_lent_0 \gset
+\if :dsql_lent_0
+-- lend the runner membership in "user_service" for the statements below
+BEGIN;
+GRANT "user_service" TO CURRENT_USER;
+COMMIT;
+\endif
 BEGIN;
 GRANT SELECT, INSERT, UPDATE ON ALL TABLES IN SCHEMA "users_schema" TO "user_service";
 COMMIT;
+\if :dsql_lent_0
+BEGIN;
+REVOKE "user_service" FROM CURRENT_USER;
+COMMIT;
+\endif
 BEGIN;
 GRANT SELECT, INSERT, UPDATE ON ALL TABLES IN SCHEMA "public" TO "user_service";
 COMMIT;
 BEGIN;
 GRANT SELECT ON ALL TABLES IN SCHEMA "public" TO "reporting_readonly";
 COMMIT;
+SELECT CASE WHEN EXISTS (SELECT 1 FROM pg_catalog.pg_roles WHERE rolname = 'user_service') THEN NOT pg_catalog.pg_has_role('user_service', 'MEMBER') ELSE false END AS dsql_lent_0 \gset
+\if :dsql_lent_0
+-- lend the runner membership in "user_service" for the statements below
+BEGIN;
+GRANT "user_service" TO CURRENT_USER;
+COMMIT;
+\endif
 BEGIN;
 GRANT SELECT ON ALL TABLES IN SCHEMA "users_schema" TO "reporting_readonly";
 COMMIT;
+\if :dsql_lent_0
+BEGIN;
+REVOKE "user_service" FROM CURRENT_USER;
+COMMIT;
+\endif
 
 -- 6. revokes
 BEGIN;
 REVOKE CREATE ON SCHEMA "public" FROM PUBLIC;
 COMMIT;
+SELECT CASE WHEN EXISTS (SELECT 1 FROM pg_catalog.pg_roles WHERE rolname = 'user_service') THEN NOT pg_catalog.pg_has_role('user_service', 'MEMBER') ELSE false END AS dsql_lent_0 \gset
+\if :dsql_lent_0
+-- lend the runner membership in "user_service" for the statements below
+BEGIN;
+GRANT "user_service" TO CURRENT_USER;
+COMMIT;
+\endif
+BEGIN;
+REVOKE ALL ON SCHEMA "users_schema" FROM PUBLIC;
+COMMIT;
+BEGIN;
+REVOKE ALL ON ALL TABLES IN SCHEMA "users_schema" FROM PUBLIC;
+COMMIT;
+BEGIN;
+REVOKE ALL ON ALL SEQUENCES IN SCHEMA "users_schema" FROM PUBLIC;
+COMMIT;
+BEGIN;
+REVOKE ALL ON ALL ROUTINES IN SCHEMA "users_schema" FROM PUBLIC;
+COMMIT;
+\if :dsql_lent_0
+BEGIN;
+REVOKE "user_service" FROM CURRENT_USER;
+COMMIT;
+\endif
 
 -- 7. default privileges
+SELECT CASE WHEN EXISTS (SELECT 1 FROM pg_catalog.pg_roles WHERE rolname = 'user_service') THEN NOT pg_catalog.pg_has_role('user_service', 'MEMBER') ELSE false END AS dsql_lent_0 \gset
+\if :dsql_lent_0
+-- lend the runner membership in "user_service" for the statements below
+BEGIN;
+GRANT "user_service" TO CURRENT_USER;
+COMMIT;
+\endif
 BEGIN;
 ALTER DEFAULT PRIVILEGES FOR ROLE "user_service" IN SCHEMA "users_schema" GRANT SELECT ON TABLES TO "reporting_readonly";
 COMMIT;
+\if :dsql_lent_0
+BEGIN;
+REVOKE "user_service" FROM CURRENT_USER;
+COMMIT;
+\endif
 
 -- 8. IAM mappings
 SELECT NOT EXISTS (SELECT 1 FROM sys.iam_pg_role_mappings WHERE pg_role_name = 'app_readonly' AND arn = 'arn:aws:iam::123456789012:role/AppReadOnlyRole') AS dsql_missing \gset
@@ -362,16 +449,13 @@ constexpr std::string_view seed_revoke_user_service_aurora = R"sql(-- dsql-roles
 SELECT EXISTS (SELECT 1 FROM pg_catalog.pg_roles WHERE rolname = 'user_service') AS dsql_role \gset
 \if :dsql_role
 -- 1. table privileges
-BEGIN;
-REVOKE ALL ON ALL TABLES IN SCHEMA "public" FROM "user_service";
-COMMIT;
+-- one statement per object of schema "public" (Aurora DSQL refuses ON ALL ... IN SCHEMA public), each in its own transaction:
+SELECT pg_catalog.format('REVOKE ALL ON TABLE "public".%I FROM "user_service";', c.relname) FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = 'public' AND c.relkind IN ('r', 'p', 'v', 'm', 'f') ORDER BY c.relname \gexec
 BEGIN;
 REVOKE ALL ON ALL TABLES IN SCHEMA "users_schema" FROM "user_service";
 COMMIT;
 -- 2. schema privileges
-BEGIN;
-REVOKE USAGE, CREATE ON SCHEMA "public" FROM "user_service";
-COMMIT;
+-- schema public is a system entity on Aurora DSQL (a REVOKE on it is refused); the role holds nothing there but through PUBLIC
 BEGIN;
 REVOKE USAGE, CREATE ON SCHEMA "users_schema" FROM "user_service";
 COMMIT;
@@ -435,13 +519,10 @@ constexpr std::string_view seed_revoke_all_drop_aurora = R"sql(-- dsql-roles rev
 SELECT EXISTS (SELECT 1 FROM pg_catalog.pg_roles WHERE rolname = 'app_readonly') AS dsql_role \gset
 \if :dsql_role
 -- 1. table privileges
-BEGIN;
-REVOKE ALL ON ALL TABLES IN SCHEMA "public" FROM "app_readonly";
-COMMIT;
+-- one statement per object of schema "public" (Aurora DSQL refuses ON ALL ... IN SCHEMA public), each in its own transaction:
+SELECT pg_catalog.format('REVOKE ALL ON TABLE "public".%I FROM "app_readonly";', c.relname) FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = 'public' AND c.relkind IN ('r', 'p', 'v', 'm', 'f') ORDER BY c.relname \gexec
 -- 2. schema privileges
-BEGIN;
-REVOKE USAGE, CREATE ON SCHEMA "public" FROM "app_readonly";
-COMMIT;
+-- schema public is a system entity on Aurora DSQL (a REVOKE on it is refused); the role holds nothing there but through PUBLIC
 -- 3. IAM mappings
 SELECT EXISTS (SELECT 1 FROM sys.iam_pg_role_mappings WHERE pg_role_name = 'app_readonly' AND arn = 'arn:aws:iam::123456789012:role/AppReadOnlyRole') AS dsql_present \gset
 \if :dsql_present
@@ -450,8 +531,9 @@ AWS IAM REVOKE "app_readonly" FROM 'arn:aws:iam::123456789012:role/AppReadOnlyRo
 COMMIT;
 \endif
 -- 4. drop
-SELECT NOT pg_catalog.pg_has_role('app_readonly', 'MEMBER') AS dsql_missing \gset
-\if :dsql_missing
+SELECT CASE WHEN EXISTS (SELECT 1 FROM pg_catalog.pg_roles WHERE rolname = 'app_readonly') THEN NOT pg_catalog.pg_has_role('app_readonly', 'MEMBER') ELSE false END AS dsql_lent_0 \gset
+\if :dsql_lent_0
+-- lend the runner membership in "app_readonly" for the statements below
 BEGIN;
 GRANT "app_readonly" TO CURRENT_USER;
 COMMIT;
@@ -462,6 +544,11 @@ COMMIT;
 BEGIN;
 DROP OWNED BY "app_readonly";
 COMMIT;
+\if :dsql_lent_0
+BEGIN;
+REVOKE "app_readonly" FROM CURRENT_USER;
+COMMIT;
+\endif
 BEGIN;
 DROP ROLE "app_readonly";
 COMMIT;
@@ -471,13 +558,10 @@ COMMIT;
 SELECT EXISTS (SELECT 1 FROM pg_catalog.pg_roles WHERE rolname = 'app_readwrite') AS dsql_role \gset
 \if :dsql_role
 -- 1. table privileges
-BEGIN;
-REVOKE ALL ON ALL TABLES IN SCHEMA "public" FROM "app_readwrite";
-COMMIT;
+-- one statement per object of schema "public" (Aurora DSQL refuses ON ALL ... IN SCHEMA public), each in its own transaction:
+SELECT pg_catalog.format('REVOKE ALL ON TABLE "public".%I FROM "app_readwrite";', c.relname) FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = 'public' AND c.relkind IN ('r', 'p', 'v', 'm', 'f') ORDER BY c.relname \gexec
 -- 2. schema privileges
-BEGIN;
-REVOKE USAGE, CREATE ON SCHEMA "public" FROM "app_readwrite";
-COMMIT;
+-- schema public is a system entity on Aurora DSQL (a REVOKE on it is refused); the role holds nothing there but through PUBLIC
 -- 3. IAM mappings
 SELECT EXISTS (SELECT 1 FROM sys.iam_pg_role_mappings WHERE pg_role_name = 'app_readwrite' AND arn = 'arn:aws:iam::123456789012:role/AppReadWriteRole') AS dsql_present \gset
 \if :dsql_present
@@ -486,8 +570,9 @@ AWS IAM REVOKE "app_readwrite" FROM 'arn:aws:iam::123456789012:role/AppReadWrite
 COMMIT;
 \endif
 -- 4. drop
-SELECT NOT pg_catalog.pg_has_role('app_readwrite', 'MEMBER') AS dsql_missing \gset
-\if :dsql_missing
+SELECT CASE WHEN EXISTS (SELECT 1 FROM pg_catalog.pg_roles WHERE rolname = 'app_readwrite') THEN NOT pg_catalog.pg_has_role('app_readwrite', 'MEMBER') ELSE false END AS dsql_lent_0 \gset
+\if :dsql_lent_0
+-- lend the runner membership in "app_readwrite" for the statements below
 BEGIN;
 GRANT "app_readwrite" TO CURRENT_USER;
 COMMIT;
@@ -498,6 +583,11 @@ COMMIT;
 BEGIN;
 DROP OWNED BY "app_readwrite";
 COMMIT;
+\if :dsql_lent_0
+BEGIN;
+REVOKE "app_readwrite" FROM CURRENT_USER;
+COMMIT;
+\endif
 BEGIN;
 DROP ROLE "app_readwrite";
 COMMIT;
@@ -507,16 +597,13 @@ COMMIT;
 SELECT EXISTS (SELECT 1 FROM pg_catalog.pg_roles WHERE rolname = 'user_service') AS dsql_role \gset
 \if :dsql_role
 -- 1. table privileges
-BEGIN;
-REVOKE ALL ON ALL TABLES IN SCHEMA "public" FROM "user_service";
-COMMIT;
+-- one statement per object of schema "public" (Aurora DSQL refuses ON ALL ... IN SCHEMA public), each in its own transaction:
+SELECT pg_catalog.format('REVOKE ALL ON TABLE "public".%I FROM "user_service";', c.relname) FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = 'public' AND c.relkind IN ('r', 'p', 'v', 'm', 'f') ORDER BY c.relname \gexec
 BEGIN;
 REVOKE ALL ON ALL TABLES IN SCHEMA "users_schema" FROM "user_service";
 COMMIT;
 -- 2. schema privileges
-BEGIN;
-REVOKE USAGE, CREATE ON SCHEMA "public" FROM "user_service";
-COMMIT;
+-- schema public is a system entity on Aurora DSQL (a REVOKE on it is refused); the role holds nothing there but through PUBLIC
 BEGIN;
 REVOKE USAGE, CREATE ON SCHEMA "users_schema" FROM "user_service";
 COMMIT;
@@ -528,8 +615,9 @@ AWS IAM REVOKE "user_service" FROM 'arn:aws:iam::123456789012:role/UserServiceRo
 COMMIT;
 \endif
 -- 4. drop
-SELECT NOT pg_catalog.pg_has_role('user_service', 'MEMBER') AS dsql_missing \gset
-\if :dsql_missing
+SELECT CASE WHEN EXISTS (SELECT 1 FROM pg_catalog.pg_roles WHERE rolname = 'user_service') THEN NOT pg_catalog.pg_has_role('user_service', 'MEMBER') ELSE false END AS dsql_lent_0 \gset
+\if :dsql_lent_0
+-- lend the runner membership in "user_service" for the statements below
 BEGIN;
 GRANT "user_service" TO CURRENT_USER;
 COMMIT;
@@ -540,6 +628,11 @@ COMMIT;
 BEGIN;
 DROP OWNED BY "user_service";
 COMMIT;
+\if :dsql_lent_0
+BEGIN;
+REVOKE "user_service" FROM CURRENT_USER;
+COMMIT;
+\endif
 BEGIN;
 DROP ROLE "user_service";
 COMMIT;
@@ -549,17 +642,14 @@ COMMIT;
 SELECT EXISTS (SELECT 1 FROM pg_catalog.pg_roles WHERE rolname = 'reporting_readonly') AS dsql_role \gset
 \if :dsql_role
 -- 1. table privileges
-BEGIN;
-REVOKE ALL ON ALL TABLES IN SCHEMA "public" FROM "reporting_readonly";
-COMMIT;
+-- one statement per object of schema "public" (Aurora DSQL refuses ON ALL ... IN SCHEMA public), each in its own transaction:
+SELECT pg_catalog.format('REVOKE ALL ON TABLE "public".%I FROM "reporting_readonly";', c.relname) FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = 'public' AND c.relkind IN ('r', 'p', 'v', 'm', 'f') ORDER BY c.relname \gexec
 BEGIN;
 REVOKE ALL ON ALL TABLES IN SCHEMA "users_schema" FROM "reporting_readonly";
 COMMIT;
 -- not on aurora_dsql: ALTER DEFAULT PRIVILEGES FOR ROLE "user_service" IN SCHEMA "users_schema" REVOKE ALL ON TABLES FROM "reporting_readonly";
 -- 2. schema privileges
-BEGIN;
-REVOKE USAGE, CREATE ON SCHEMA "public" FROM "reporting_readonly";
-COMMIT;
+-- schema public is a system entity on Aurora DSQL (a REVOKE on it is refused); the role holds nothing there but through PUBLIC
 BEGIN;
 REVOKE USAGE, CREATE ON SCHEMA "users_schema" FROM "reporting_readonly";
 COMMIT;
@@ -571,8 +661,9 @@ AWS IAM REVOKE "reporting_readonly" FROM 'arn:aws:iam::123456789012:role/Reporti
 COMMIT;
 \endif
 -- 4. drop
-SELECT NOT pg_catalog.pg_has_role('reporting_readonly', 'MEMBER') AS dsql_missing \gset
-\if :dsql_missing
+SELECT CASE WHEN EXISTS (SELECT 1 FROM pg_catalog.pg_roles WHERE rolname = 'reporting_readonly') THEN NOT pg_catalog.pg_has_role('reporting_readonly', 'MEMBER') ELSE false END AS dsql_lent_0 \gset
+\if :dsql_lent_0
+-- lend the runner membership in "reporting_readonly" for the statements below
 BEGIN;
 GRANT "reporting_readonly" TO CURRENT_USER;
 COMMIT;
@@ -583,6 +674,11 @@ COMMIT;
 BEGIN;
 DROP OWNED BY "reporting_readonly";
 COMMIT;
+\if :dsql_lent_0
+BEGIN;
+REVOKE "reporting_readonly" FROM CURRENT_USER;
+COMMIT;
+\endif
 BEGIN;
 DROP ROLE "reporting_readonly";
 COMMIT;
@@ -672,7 +768,7 @@ TEST_CASE("The seed bootstrap for postgres_local is exactly the contract script"
   REQUIRE_SAME_TEXT(seed_bootstrap_local, dsql::render_bootstrap<seed::spec>(dsql::target::postgres_local, account));
 }
 
-TEST_CASE("The two targets differ in comments, IAM statements, and what postgres_local adds for default privileges",
+TEST_CASE("The two targets differ where Aurora DSQL differs: IAM statements, ALTER ROLE, schema public, default privileges",
           "[seed][bootstrap]") {
   std::string a = dsql::render_bootstrap<seed::spec>(dsql::target::aurora_dsql, account);
   std::string l = dsql::render_bootstrap<seed::spec>(dsql::target::postgres_local, account);
@@ -683,21 +779,37 @@ TEST_CASE("The two targets differ in comments, IAM statements, and what postgres
       if (!s.substr(start, nl - start).starts_with("-- ")) out.push_back(s.substr(start, nl - start));
     return out;
   };
+  // What aurora_dsql never sends: ALTER ROLE ... WITH, anything ON SCHEMA public or ON ALL
+  // TABLES IN SCHEMA public, ALTER DEFAULT PRIVILEGES, CALL sys.*
   auto la = code_lines(a), ll = code_lines(l);
-  // postgres_local adds the runner's membership of user_service (a guarded GRANT: 6 lines)
-  // and the default privileges (one transaction: 3 lines).
-  CHECK(la.size() + 6 + 3 == ll.size());
-  // Every aurora_dsql line appears in order in postgres_local, AWS IAM GRANT as CALL.
+  std::string code;
+  for (const auto& line : la) code += "\n" + line;
+  for (const char* refused : {"\nALTER ROLE ", "ON SCHEMA \"public\"", "ON ALL TABLES IN SCHEMA \"public\"",
+                              "\nALTER DEFAULT PRIVILEGES", "\nCALL sys."}) {
+    INFO(refused);
+    CHECK(code.find(refused) == std::string::npos);
+  }
+  // Every other aurora_dsql statement appears in order in postgres_local, AWS IAM GRANT as CALL.
   std::size_t j = 0;
-  int iam = 0;
+  int iam = 0, per_table = 0;
   for (const auto& line : la) {
+    if (line.starts_with("\\warn ") || line.ends_with("\\gexec")) {
+      per_table += line.ends_with("\\gexec") ? 1 : 0;
+      continue;
+    }
+    if (line == "BEGIN;" || line == "COMMIT;" || line == "\\endif" || line.starts_with("\\if ")) continue;
     const bool is_iam = line.starts_with("AWS IAM GRANT ");
-    while (j < ll.size() && !(is_iam ? ll[j].starts_with("CALL sys.aws_iam_grant(") : ll[j] == line)) ++j;
+    // sensitive schemas: postgres_local takes procedures from PUBLIC too (DSQL has none)
+    std::string same = line;
+    if (const auto at = same.find(" ON ALL FUNCTIONS IN SCHEMA "); at != std::string::npos && same.starts_with("REVOKE ALL"))
+      same.replace(at, 28, " ON ALL ROUTINES IN SCHEMA ");
+    while (j < ll.size() && !(is_iam ? ll[j].starts_with("CALL sys.aws_iam_grant(") : ll[j] == same)) ++j;
     CHECK(j < ll.size());
     iam += is_iam ? 1 : 0;
     ++j;
   }
   CHECK(iam == 4);
+  CHECK(per_table == 4);  // each role's SELECT... on public's tables, one statement per table
 }
 
 TEST_CASE("The seed bootstrap has the contract's structure", "[seed][bootstrap]") {
@@ -732,8 +844,13 @@ TEST_CASE("The seed bootstrap has the contract's structure", "[seed][bootstrap]"
   CHECK(count("\nBEGIN;\n") == statements);
   CHECK(count("\nCOMMIT;\n") == statements);
   CHECK(count("\\gset\n\\if :") == count("\n\\endif\n"));
-  CHECK(count("\nGRANT ") == 12);
-  CHECK(count("\nREVOKE CREATE ON SCHEMA \"public\" FROM PUBLIC;\n") == 1);
+  // users_schema's 4 grants as statements; public's: USAGE held through PUBLIC (comments), its
+  // tables one by one from the catalog (4 \\gexec queries, one per role)
+  CHECK(count("\nGRANT ") == 4);
+  CHECK(count(" \\gexec\n") == 4);
+  CHECK(count("-- on Aurora DSQL every role has USAGE on schema public through PUBLIC") == 4);
+  CHECK(count("-- on Aurora DSQL only admin creates in schema public, and a REVOKE on that system entity is refused: "
+              "REVOKE CREATE ON SCHEMA \"public\" FROM PUBLIC;\n") == 1);
   // aurora_dsql: default privileges are only named, in a comment, and the header says why.
   CHECK(count("\nALTER DEFAULT ") == 0);
   CHECK(count("-- not on aurora_dsql (re-run after migrations): ALTER DEFAULT PRIVILEGES FOR ROLE \"user_service\"") == 1);

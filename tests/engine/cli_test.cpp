@@ -7,6 +7,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "engine/model_json.hpp"
 #include "fixture.hpp"
 
 using namespace dsql::engine;
@@ -17,13 +18,13 @@ TEST_CASE("dsqlctl plan/apply/inspect: exit codes, JSON, a 64-byte name refused 
           "[integration][cli]") {
   auto& c = cluster();
   const std::string dir = c.dir.string();
-  spec s;
+  dsql::model::cluster s;
   s.name = "cli";
-  s.roles = {{"cli_app", true, {}}};
-  s.schemas = {{"public", false}};
-  s.grants = {{grant_on::schema, "public", {}, p_usage, "cli_app", false}};
+  s.roles = {dsql::engine::test::role("cli_app", true)};
+  s.schemas = {dsql::engine::test::schema("public", false)};
+  s.grants = {dsql::engine::test::on_schema("public", dsql::privilege_kind::usage, "cli_app")};
   const std::string file = (c.dir / "spec.json").string();
-  std::ofstream(file) << to_json(s);
+  std::ofstream(file) << model_to_json(s);
 
   auto plan = run({DSQLCTL, "plan", "--spec", file, "--dir", dir, "--exit-code"});
   INFO(plan.output);
@@ -43,20 +44,27 @@ TEST_CASE("dsqlctl plan/apply/inspect: exit codes, JSON, a 64-byte name refused 
   REQUIRE(inspect.status == 0);
   CHECK(nlohmann::json::parse(inspect.output)["round_trips"] == 10);
 
-  s.roles.push_back({std::string(64, 'z'), false, {}});
-  std::ofstream(file) << to_json(s);
+  s.roles.push_back(dsql::engine::test::role(std::string(64, 'z')));
+  std::ofstream(file) << model_to_json(s);
   auto bad = run({DSQLCTL, "plan", "--spec", file, "--conninfo", "host=/nonexistent"});
   CHECK(bad.status == 1);
   CHECK(bad.output.find("at most 63 bytes") != std::string::npos);
   // reserved names (the DSL's rule) and a membership in admin are refused at spec load
-  for (const char* json : {R"({"roles": [{"name": "app", "member_of": ["admin"]}]})", R"({"roles": [{"name": "rdsadmin"}]})",
-                           R"({"roles": [{"name": "public"}]})", R"({"retired_roles": ["sys"]})"}) {
+  for (const char* json : {R"({"roles": [{"name": "app"}], "memberships": [{"group": "admin", "member": "app"}]})",
+                           R"({"roles": [{"name": "rdsadmin"}]})", R"({"roles": [{"name": "public"}]})",
+                           R"({"retired_roles": ["sys"]})"}) {
     std::ofstream(file) << json;
     auto refused = run({DSQLCTL, "plan", "--spec", file, "--conninfo", "host=/nonexistent"});
     INFO(json << "\n" << refused.output);
     CHECK(refused.status == 1);
-    CHECK(refused.output.find("reserved") != std::string::npos);
+    CHECK((refused.output.find("reserved") != std::string::npos ||
+           refused.output.find("must be declared") != std::string::npos));
   }
+  // a broken spec file names the key's path, with real line breaks in the message
+  std::ofstream(file) << R"({"roles": [{"name": "a", "login": "yes"}]})";
+  auto typed = run({DSQLCTL, "plan", "--spec", file, "--conninfo", "host=/nonexistent"});
+  CHECK(typed.status == 1);
+  CHECK(typed.output.find("roles[0].login: must be true or false") != std::string::npos);
   CHECK(run({DSQLCTL, "plan", "--dir", dir}).status == 2);  // no --spec
   CHECK(run({DSQLCTL, "plan", "--spec", file, "--format", "yaml"}).status == 2);
 }
@@ -75,7 +83,7 @@ TEST_CASE("seed-spec plan/apply: a spec program is the engine's command line (ds
   CHECK(run({SEED_SPEC, "bootstrap", "--target", "aurora_dsql", "--account-id", "123456789012"}).status == 0);
   auto spec_json = run({SEED_SPEC, "spec"});
   REQUIRE(spec_json.status == 0);
-  CHECK(spec_from_json(spec_json.output).roles.size() == 4);
+  CHECK(model_from_json(spec_json.output).roles.size() == 4);
 }
 
 TEST_CASE("inspect --format cpp writes DSL code that compiles and declares what the database has",

@@ -9,9 +9,12 @@
 #include <filesystem>
 #include <string>
 
+#include <dsql/validate.hpp>
+
 #include "engine/engine.hpp"
 #include "local/cluster.hpp"
 #include "process.hpp"
+#include "spec_builder.hpp"
 
 namespace dsql::engine::test {
 
@@ -69,17 +72,19 @@ struct server {
     principals({"arn:aws:iam::123456789012:role/AppReadOnlyRole", "arn:aws:iam::123456789012:role/AppReadWriteRole",
                 "arn:aws:iam::123456789012:role/UserServiceRole", "arn:aws:iam::123456789012:role/ReportingRole"});
   }
-  plan plan_for(const spec& s, bool prune = false, const std::string& user = "admin",
+  plan plan_for(const model::cluster& s, bool prune = false, const std::string& user = "admin",
                 target t = target::postgres_local) const {
     pqxx::connection c(conninfo(user));
-    return diff(s, inspect(c, t), {prune});
+    diff_options o;
+    o.prune = prune;
+    return diff(s, inspect(c, t, &s), o);
   }
-  apply_result apply_spec(const spec& s, bool prune = false, const std::string& user = "admin",
+  apply_result apply_spec(const model::cluster& s, bool prune = false, const std::string& user = "admin",
                           target t = target::postgres_local) const {
     pqxx::connection c(conninfo(user));
     apply_options o;
     o.on = t;
-    o.prune = prune;
+    o.diff.prune = prune;
     return apply(c, s, o);
   }
 };
@@ -89,11 +94,5 @@ inline server& cluster() {
   return s;
 }
 
-inline grant_spec on_schema(std::string schema, privset p, std::string grantee) {
-  return {grant_on::schema, std::move(schema), {}, p, std::move(grantee), false};
-}
-inline grant_spec on_all_tables(std::string schema, privset p, std::string grantee) {
-  return {grant_on::all_tables, std::move(schema), {}, p, std::move(grantee), false};
-}
 
 }  // namespace dsql::engine::test

@@ -15,6 +15,8 @@
 #include <vector>
 
 #include "engine/engine.hpp"
+#include "engine/model_json.hpp"
+#include "spec_builder.hpp"
 #include "process.hpp"
 
 using dsql::test::run;
@@ -76,12 +78,12 @@ struct token_cluster {
     for (const auto& id : key_ids) CHECK(output.find(id) == std::string::npos);
   }
   std::string spec_file() const {
-    dsql::engine::spec s;
+    dsql::model::cluster s;
     s.name = "token";
-    s.roles = {{"token_app", true, {}}};
-    s.schemas = {{"public", false}};
+    s.roles = {dsql::engine::test::role("token_app", true)};
+    s.schemas = {dsql::engine::test::schema("public", false)};
     const std::string f = (dir / "spec.json").string();
-    std::ofstream(f) << dsql::engine::to_json(s);
+    std::ofstream(f) << dsql::engine::model_to_json(s);
     return f;
   }
 };

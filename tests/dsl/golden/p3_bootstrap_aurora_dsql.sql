@@ -1,18 +1,23 @@
 -- dsql-roles bootstrap of cluster "p3 "awkward"" for target aurora_dsql.
 -- Generated from the C++ declaration. Run it with psql as the admin role; running it
 -- again prints no error and changes nothing.
---   1. roles              CREATE ROLE when missing, then the declared attributes (LOGIN or
---                         NOLOGIN, INHERIT, CONNECTION LIMIT) when they differ
+--   1. roles              CREATE ROLE when missing, with the declared attributes (LOGIN,
+--                         INHERIT, CONNECTION LIMIT); Aurora DSQL refuses ALTER ROLE ... WITH,
+--                         so a role that differs is reported (\warn) with the way out
 --   2. memberships        GRANT role TO role when missing, ADMIN OPTION as declared; the
 --                         runner joins schema owners and default-privilege creators, as
 --                         PostgreSQL requires
 --   3. schemas            CREATE SCHEMA when missing (an existing schema is only used),
 --                         ALTER SCHEMA ... OWNER TO when the owner differs
---   4. schema privileges  GRANT USAGE/CREATE ON SCHEMA, re-run every time
+--   4. schema privileges  GRANT USAGE/CREATE ON SCHEMA, re-run every time; schema public is a
+--                         system entity on Aurora DSQL (every role has USAGE through PUBLIC):
+--                         grants on it are listed, not run, and its objects are granted one by
+--                         one from the catalog (\gexec)
 --   5. table privileges   GRANT ... ON ALL TABLES (SEQUENCES, FUNCTIONS) IN SCHEMA, re-run
 --                         every time so that objects created since the last run are
 --                         reached; grants on named objects run when the object exists
---   6. revokes            REVOKE ... FROM PUBLIC (or a role), re-run every time
+--   6. revokes            REVOKE ... FROM PUBLIC (or a role), re-run every time; PUBLIC gets
+--                         nothing on a sensitive schema and the objects in it
 --   7. default privileges not set: Aurora DSQL refuses ALTER DEFAULT PRIVILEGES FOR another
 --                         role, so run this script again after every migration (section 5
 --                         then reaches the new objects); the intended ones are listed
@@ -31,9 +36,7 @@ COMMIT;
 \endif
 SELECT EXISTS (SELECT 1 FROM pg_catalog.pg_roles WHERE rolname = 'Mixed' AND (NOT rolcanlogin OR rolinherit OR rolconnlimit <> 5)) AS dsql_differs \gset
 \if :dsql_differs
-BEGIN;
-ALTER ROLE "Mixed" WITH LOGIN NOINHERIT CONNECTION LIMIT 5;
-COMMIT;
+\warn 'role "Mixed" exists with other attributes than declared (LOGIN NOINHERIT CONNECTION LIMIT 5); Aurora DSQL cannot alter them: revoke its IAM mappings, drop the role (the revoke script with drop) and run this script again to create it as declared'
 \endif
 SELECT NOT EXISTS (SELECT 1 FROM pg_catalog.pg_roles WHERE rolname = 'with-dash') AS dsql_missing \gset
 \if :dsql_missing
@@ -43,21 +46,17 @@ COMMIT;
 \endif
 SELECT EXISTS (SELECT 1 FROM pg_catalog.pg_roles WHERE rolname = 'with-dash' AND (NOT rolcanlogin OR NOT rolinherit)) AS dsql_differs \gset
 \if :dsql_differs
-BEGIN;
-ALTER ROLE "with-dash" WITH LOGIN INHERIT;
-COMMIT;
+\warn 'role "with-dash" exists with other attributes than declared (LOGIN INHERIT); Aurora DSQL cannot alter them: revoke its IAM mappings, drop the role (the revoke script with drop) and run this script again to create it as declared'
 \endif
 SELECT NOT EXISTS (SELECT 1 FROM pg_catalog.pg_roles WHERE rolname = 'with space') AS dsql_missing \gset
 \if :dsql_missing
 BEGIN;
-CREATE ROLE "with space" WITH NOLOGIN;
+CREATE ROLE "with space";
 COMMIT;
 \endif
 SELECT EXISTS (SELECT 1 FROM pg_catalog.pg_roles WHERE rolname = 'with space' AND rolcanlogin) AS dsql_differs \gset
 \if :dsql_differs
-BEGIN;
-ALTER ROLE "with space" WITH NOLOGIN;
-COMMIT;
+\warn 'role "with space" exists with other attributes than declared (NOLOGIN); Aurora DSQL cannot alter them: revoke its IAM mappings, drop the role (the revoke script with drop) and run this script again to create it as declared'
 \endif
 SELECT NOT EXISTS (SELECT 1 FROM pg_catalog.pg_roles WHERE rolname = 'a.b') AS dsql_missing \gset
 \if :dsql_missing
@@ -67,9 +66,7 @@ COMMIT;
 \endif
 SELECT EXISTS (SELECT 1 FROM pg_catalog.pg_roles WHERE rolname = 'a.b' AND NOT rolcanlogin) AS dsql_differs \gset
 \if :dsql_differs
-BEGIN;
-ALTER ROLE "a.b" WITH LOGIN;
-COMMIT;
+\warn 'role "a.b" exists with other attributes than declared (LOGIN); Aurora DSQL cannot alter them: revoke its IAM mappings, drop the role (the revoke script with drop) and run this script again to create it as declared'
 \endif
 SELECT NOT EXISTS (SELECT 1 FROM pg_catalog.pg_roles WHERE rolname = 'quote"inside') AS dsql_missing \gset
 \if :dsql_missing
@@ -79,9 +76,7 @@ COMMIT;
 \endif
 SELECT EXISTS (SELECT 1 FROM pg_catalog.pg_roles WHERE rolname = 'quote"inside' AND NOT rolcanlogin) AS dsql_differs \gset
 \if :dsql_differs
-BEGIN;
-ALTER ROLE "quote""inside" WITH LOGIN;
-COMMIT;
+\warn 'role "quote"inside" exists with other attributes than declared (LOGIN); Aurora DSQL cannot alter them: revoke its IAM mappings, drop the role (the revoke script with drop) and run this script again to create it as declared'
 \endif
 SELECT NOT EXISTS (SELECT 1 FROM pg_catalog.pg_roles WHERE rolname = 'svc@x.iam') AS dsql_missing \gset
 \if :dsql_missing
@@ -91,9 +86,7 @@ COMMIT;
 \endif
 SELECT EXISTS (SELECT 1 FROM pg_catalog.pg_roles WHERE rolname = 'svc@x.iam' AND NOT rolcanlogin) AS dsql_differs \gset
 \if :dsql_differs
-BEGIN;
-ALTER ROLE "svc@x.iam" WITH LOGIN;
-COMMIT;
+\warn 'role "svc@x.iam" exists with other attributes than declared (LOGIN); Aurora DSQL cannot alter them: revoke its IAM mappings, drop the role (the revoke script with drop) and run this script again to create it as declared'
 \endif
 SELECT NOT EXISTS (SELECT 1 FROM pg_catalog.pg_roles WHERE rolname = 'PUBLIC') AS dsql_missing \gset
 \if :dsql_missing
@@ -103,9 +96,7 @@ COMMIT;
 \endif
 SELECT EXISTS (SELECT 1 FROM pg_catalog.pg_roles WHERE rolname = 'PUBLIC' AND NOT rolcanlogin) AS dsql_differs \gset
 \if :dsql_differs
-BEGIN;
-ALTER ROLE "PUBLIC" WITH LOGIN;
-COMMIT;
+\warn 'role "PUBLIC" exists with other attributes than declared (LOGIN); Aurora DSQL cannot alter them: revoke its IAM mappings, drop the role (the revoke script with drop) and run this script again to create it as declared'
 \endif
 SELECT NOT EXISTS (SELECT 1 FROM pg_catalog.pg_roles WHERE rolname = 'rôle_ü') AS dsql_missing \gset
 \if :dsql_missing
@@ -115,9 +106,7 @@ COMMIT;
 \endif
 SELECT EXISTS (SELECT 1 FROM pg_catalog.pg_roles WHERE rolname = 'rôle_ü' AND NOT rolcanlogin) AS dsql_differs \gset
 \if :dsql_differs
-BEGIN;
-ALTER ROLE "rôle_ü" WITH LOGIN;
-COMMIT;
+\warn 'role "rôle_ü" exists with other attributes than declared (LOGIN); Aurora DSQL cannot alter them: revoke its IAM mappings, drop the role (the revoke script with drop) and run this script again to create it as declared'
 \endif
 SELECT NOT EXISTS (SELECT 1 FROM pg_catalog.pg_roles WHERE rolname = 'n23456789012345678901234567890123456789012345678901234567890123') AS dsql_missing \gset
 \if :dsql_missing
@@ -127,16 +116,14 @@ COMMIT;
 \endif
 SELECT EXISTS (SELECT 1 FROM pg_catalog.pg_roles WHERE rolname = 'n23456789012345678901234567890123456789012345678901234567890123' AND NOT rolcanlogin) AS dsql_differs \gset
 \if :dsql_differs
-BEGIN;
-ALTER ROLE "n23456789012345678901234567890123456789012345678901234567890123" WITH LOGIN;
-COMMIT;
+\warn 'role "n23456789012345678901234567890123456789012345678901234567890123" exists with other attributes than declared (LOGIN); Aurora DSQL cannot alter them: revoke its IAM mappings, drop the role (the revoke script with drop) and run this script again to create it as declared'
 \endif
 
 -- 2. memberships
-SELECT NOT EXISTS (SELECT 1 FROM pg_catalog.pg_auth_members m JOIN pg_catalog.pg_roles g ON g.oid = m.roleid JOIN pg_catalog.pg_roles u ON u.oid = m.member WHERE g.rolname = 'with space' AND u.rolname = 'Mixed' AND m.admin_option) AS dsql_missing \gset
+SELECT NOT EXISTS (SELECT 1 FROM pg_catalog.pg_auth_members m JOIN pg_catalog.pg_roles g ON g.oid = m.roleid JOIN pg_catalog.pg_roles u ON u.oid = m.member WHERE g.rolname = 'with space' AND u.rolname = 'Mixed') AS dsql_missing \gset
 \if :dsql_missing
 BEGIN;
-GRANT "with space" TO "Mixed" WITH ADMIN OPTION;
+GRANT "with space" TO "Mixed";
 COMMIT;
 \endif
 SELECT NOT EXISTS (SELECT 1 FROM pg_catalog.pg_auth_members m JOIN pg_catalog.pg_roles g ON g.oid = m.roleid JOIN pg_catalog.pg_roles u ON u.oid = m.member WHERE g.rolname = 'with space' AND u.rolname = 'n23456789012345678901234567890123456789012345678901234567890123') AS dsql_missing \gset
@@ -145,30 +132,12 @@ BEGIN;
 GRANT "with space" TO "n23456789012345678901234567890123456789012345678901234567890123";
 COMMIT;
 \endif
-SELECT EXISTS (SELECT 1 FROM pg_catalog.pg_auth_members m JOIN pg_catalog.pg_roles g ON g.oid = m.roleid JOIN pg_catalog.pg_roles u ON u.oid = m.member WHERE g.rolname = 'with space' AND u.rolname = 'n23456789012345678901234567890123456789012345678901234567890123' AND m.admin_option) AS dsql_differs \gset
-\if :dsql_differs
-BEGIN;
-REVOKE ADMIN OPTION FOR "with space" FROM "n23456789012345678901234567890123456789012345678901234567890123";
-COMMIT;
-\endif
-SELECT NOT pg_catalog.pg_has_role('with space', 'MEMBER') AS dsql_missing \gset
-\if :dsql_missing
-BEGIN;
-GRANT "with space" TO CURRENT_USER;
-COMMIT;
-\endif
 
 -- 3. schemas
 SELECT NOT EXISTS (SELECT 1 FROM pg_catalog.pg_namespace WHERE nspname = 'a.b') AS dsql_missing \gset
 \if :dsql_missing
 BEGIN;
-CREATE SCHEMA "a.b" AUTHORIZATION "with space";
-COMMIT;
-\endif
-SELECT EXISTS (SELECT 1 FROM pg_catalog.pg_namespace WHERE nspname = 'a.b' AND pg_catalog.pg_get_userbyid(nspowner) <> 'with space') AS dsql_differs \gset
-\if :dsql_differs
-BEGIN;
-ALTER SCHEMA "a.b" OWNER TO "with space";
+CREATE SCHEMA "a.b";
 COMMIT;
 \endif
 SELECT NOT EXISTS (SELECT 1 FROM pg_catalog.pg_namespace WHERE nspname = 'quote"s') AS dsql_missing \gset
@@ -256,15 +225,25 @@ COMMIT;
 \endif
 
 -- 6. revokes
-BEGIN;
-REVOKE CREATE ON SCHEMA "public" FROM PUBLIC;
-COMMIT;
+-- on Aurora DSQL only admin creates in schema public, and a REVOKE on that system entity is refused: REVOKE CREATE ON SCHEMA "public" FROM PUBLIC;
 SELECT pg_catalog.to_regprocedure('"a.b"."fn x"(integer, text)') IS NOT NULL AS dsql_present \gset
 \if :dsql_present
 BEGIN;
 REVOKE EXECUTE ON FUNCTION "a.b"."fn x"(integer, text) FROM PUBLIC;
 COMMIT;
 \endif
+BEGIN;
+REVOKE ALL ON SCHEMA "quote""s" FROM PUBLIC;
+COMMIT;
+BEGIN;
+REVOKE ALL ON ALL TABLES IN SCHEMA "quote""s" FROM PUBLIC;
+COMMIT;
+BEGIN;
+REVOKE ALL ON ALL SEQUENCES IN SCHEMA "quote""s" FROM PUBLIC;
+COMMIT;
+BEGIN;
+REVOKE ALL ON ALL FUNCTIONS IN SCHEMA "quote""s" FROM PUBLIC;
+COMMIT;
 
 -- 7. default privileges
 -- not on aurora_dsql (re-run after migrations): ALTER DEFAULT PRIVILEGES FOR ROLE "quote""inside" IN SCHEMA "a.b" GRANT SELECT ON TABLES TO "PUBLIC";

@@ -8,11 +8,13 @@
 --                         PostgreSQL requires
 --   3. schemas            CREATE SCHEMA when missing (an existing schema is only used),
 --                         ALTER SCHEMA ... OWNER TO when the owner differs
---   4. schema privileges  GRANT USAGE/CREATE ON SCHEMA, re-run every time
+--   4. schema privileges  GRANT USAGE/CREATE ON SCHEMA (and CONNECT, CREATE, TEMPORARY on the
+--                         database), re-run every time
 --   5. table privileges   GRANT ... ON ALL TABLES (SEQUENCES, FUNCTIONS) IN SCHEMA, re-run
 --                         every time so that objects created since the last run are
 --                         reached; grants on named objects run when the object exists
---   6. revokes            REVOKE ... FROM PUBLIC (or a role), re-run every time
+--   6. revokes            REVOKE ... FROM PUBLIC (or a role), re-run every time; PUBLIC gets
+--                         nothing on a sensitive schema and the objects in it
 --   7. default privileges ALTER DEFAULT PRIVILEGES FOR ROLE creator: objects that role
 --                         creates later get the privileges
 --   8. IAM mappings       CALL sys.aws_iam_grant (extension dsql_iam) when missing
@@ -49,7 +51,7 @@ COMMIT;
 SELECT NOT EXISTS (SELECT 1 FROM pg_catalog.pg_roles WHERE rolname = 'with space') AS dsql_missing \gset
 \if :dsql_missing
 BEGIN;
-CREATE ROLE "with space" WITH NOLOGIN;
+CREATE ROLE "with space";
 COMMIT;
 \endif
 SELECT EXISTS (SELECT 1 FROM pg_catalog.pg_roles WHERE rolname = 'with space' AND rolcanlogin) AS dsql_differs \gset
@@ -150,20 +152,22 @@ BEGIN;
 REVOKE ADMIN OPTION FOR "with space" FROM "n23456789012345678901234567890123456789012345678901234567890123";
 COMMIT;
 \endif
-SELECT NOT pg_catalog.pg_has_role('with space', 'MEMBER') AS dsql_missing \gset
-\if :dsql_missing
+
+-- 3. schemas
+SELECT CASE WHEN EXISTS (SELECT 1 FROM pg_catalog.pg_roles WHERE rolname = 'with space') THEN NOT pg_catalog.pg_has_role('with space', 'MEMBER') ELSE false END AS dsql_lent_0 \gset
+\if :dsql_lent_0
+-- lend the runner membership in "with space" for the statements below
 BEGIN;
 GRANT "with space" TO CURRENT_USER;
 COMMIT;
 \endif
-SELECT NOT pg_catalog.pg_has_role('quote"inside', 'MEMBER') AS dsql_missing \gset
-\if :dsql_missing
+SELECT CASE WHEN EXISTS (SELECT 1 FROM pg_catalog.pg_roles WHERE rolname = 'quote"inside') THEN NOT pg_catalog.pg_has_role('quote"inside', 'MEMBER') ELSE false END AS dsql_lent_1 \gset
+\if :dsql_lent_1
+-- lend the runner membership in "quote"inside" for the statements below
 BEGIN;
 GRANT "quote""inside" TO CURRENT_USER;
 COMMIT;
 \endif
-
--- 3. schemas
 SELECT NOT EXISTS (SELECT 1 FROM pg_catalog.pg_namespace WHERE nspname = 'a.b') AS dsql_missing \gset
 \if :dsql_missing
 BEGIN;
@@ -176,15 +180,51 @@ BEGIN;
 ALTER SCHEMA "a.b" OWNER TO "with space";
 COMMIT;
 \endif
+\if :dsql_lent_0
+BEGIN;
+REVOKE "with space" FROM CURRENT_USER;
+COMMIT;
+\endif
+\if :dsql_lent_1
+BEGIN;
+REVOKE "quote""inside" FROM CURRENT_USER;
+COMMIT;
+\endif
+SELECT CASE WHEN EXISTS (SELECT 1 FROM pg_catalog.pg_roles WHERE rolname = 'quote"inside') THEN NOT pg_catalog.pg_has_role('quote"inside', 'MEMBER') ELSE false END AS dsql_lent_0 \gset
+\if :dsql_lent_0
+-- lend the runner membership in "quote"inside" for the statements below
+BEGIN;
+GRANT "quote""inside" TO CURRENT_USER;
+COMMIT;
+\endif
 SELECT NOT EXISTS (SELECT 1 FROM pg_catalog.pg_namespace WHERE nspname = 'quote"s') AS dsql_missing \gset
 \if :dsql_missing
 BEGIN;
 CREATE SCHEMA "quote""s";
 COMMIT;
 \endif
+\if :dsql_lent_0
+BEGIN;
+REVOKE "quote""inside" FROM CURRENT_USER;
+COMMIT;
+\endif
 -- schema "public" exists already: it is used, not created
 
 -- 4. schema privileges
+SELECT CASE WHEN EXISTS (SELECT 1 FROM pg_catalog.pg_roles WHERE rolname = 'with space') THEN NOT pg_catalog.pg_has_role('with space', 'MEMBER') ELSE false END AS dsql_lent_0 \gset
+\if :dsql_lent_0
+-- lend the runner membership in "with space" for the statements below
+BEGIN;
+GRANT "with space" TO CURRENT_USER;
+COMMIT;
+\endif
+SELECT CASE WHEN EXISTS (SELECT 1 FROM pg_catalog.pg_roles WHERE rolname = 'quote"inside') THEN NOT pg_catalog.pg_has_role('quote"inside', 'MEMBER') ELSE false END AS dsql_lent_1 \gset
+\if :dsql_lent_1
+-- lend the runner membership in "quote"inside" for the statements below
+BEGIN;
+GRANT "quote""inside" TO CURRENT_USER;
+COMMIT;
+\endif
 BEGIN;
 GRANT USAGE ON SCHEMA "a.b" TO "Mixed";
 COMMIT;
@@ -206,6 +246,23 @@ COMMIT;
 BEGIN;
 GRANT CREATE ON SCHEMA "a.b" TO "quote""inside";
 COMMIT;
+\if :dsql_lent_0
+BEGIN;
+REVOKE "with space" FROM CURRENT_USER;
+COMMIT;
+\endif
+\if :dsql_lent_1
+BEGIN;
+REVOKE "quote""inside" FROM CURRENT_USER;
+COMMIT;
+\endif
+SELECT CASE WHEN EXISTS (SELECT 1 FROM pg_catalog.pg_roles WHERE rolname = 'quote"inside') THEN NOT pg_catalog.pg_has_role('quote"inside', 'MEMBER') ELSE false END AS dsql_lent_0 \gset
+\if :dsql_lent_0
+-- lend the runner membership in "quote"inside" for the statements below
+BEGIN;
+GRANT "quote""inside" TO CURRENT_USER;
+COMMIT;
+\endif
 BEGIN;
 GRANT USAGE, CREATE ON SCHEMA "quote""s" TO "rôle_ü";
 COMMIT;
@@ -215,8 +272,27 @@ COMMIT;
 BEGIN;
 GRANT USAGE ON SCHEMA "quote""s" TO "PUBLIC";
 COMMIT;
+\if :dsql_lent_0
+BEGIN;
+REVOKE "quote""inside" FROM CURRENT_USER;
+COMMIT;
+\endif
 
 -- 5. table privileges
+SELECT CASE WHEN EXISTS (SELECT 1 FROM pg_catalog.pg_roles WHERE rolname = 'with space') THEN NOT pg_catalog.pg_has_role('with space', 'MEMBER') ELSE false END AS dsql_lent_0 \gset
+\if :dsql_lent_0
+-- lend the runner membership in "with space" for the statements below
+BEGIN;
+GRANT "with space" TO CURRENT_USER;
+COMMIT;
+\endif
+SELECT CASE WHEN EXISTS (SELECT 1 FROM pg_catalog.pg_roles WHERE rolname = 'quote"inside') THEN NOT pg_catalog.pg_has_role('quote"inside', 'MEMBER') ELSE false END AS dsql_lent_1 \gset
+\if :dsql_lent_1
+-- lend the runner membership in "quote"inside" for the statements below
+BEGIN;
+GRANT "quote""inside" TO CURRENT_USER;
+COMMIT;
+\endif
 SELECT pg_catalog.to_regclass('"a.b"."t one"') IS NOT NULL AS dsql_present \gset
 \if :dsql_present
 BEGIN;
@@ -250,13 +326,59 @@ COMMIT;
 BEGIN;
 GRANT EXECUTE ON ALL FUNCTIONS IN SCHEMA "a.b" TO "n23456789012345678901234567890123456789012345678901234567890123";
 COMMIT;
+\if :dsql_lent_0
+BEGIN;
+REVOKE "with space" FROM CURRENT_USER;
+COMMIT;
+\endif
+\if :dsql_lent_1
+BEGIN;
+REVOKE "quote""inside" FROM CURRENT_USER;
+COMMIT;
+\endif
+SELECT CASE WHEN EXISTS (SELECT 1 FROM pg_catalog.pg_roles WHERE rolname = 'quote"inside') THEN NOT pg_catalog.pg_has_role('quote"inside', 'MEMBER') ELSE false END AS dsql_lent_0 \gset
+\if :dsql_lent_0
+-- lend the runner membership in "quote"inside" for the statements below
+BEGIN;
+GRANT "quote""inside" TO CURRENT_USER;
+COMMIT;
+\endif
 BEGIN;
 GRANT SELECT, INSERT ON ALL TABLES IN SCHEMA "quote""s" TO "rôle_ü";
 COMMIT;
+\if :dsql_lent_0
+BEGIN;
+REVOKE "quote""inside" FROM CURRENT_USER;
+COMMIT;
+\endif
+SELECT CASE WHEN EXISTS (SELECT 1 FROM pg_catalog.pg_roles WHERE rolname = 'with space') THEN NOT pg_catalog.pg_has_role('with space', 'MEMBER') ELSE false END AS dsql_lent_0 \gset
+\if :dsql_lent_0
+-- lend the runner membership in "with space" for the statements below
+BEGIN;
+GRANT "with space" TO CURRENT_USER;
+COMMIT;
+\endif
+SELECT CASE WHEN EXISTS (SELECT 1 FROM pg_catalog.pg_roles WHERE rolname = 'quote"inside') THEN NOT pg_catalog.pg_has_role('quote"inside', 'MEMBER') ELSE false END AS dsql_lent_1 \gset
+\if :dsql_lent_1
+-- lend the runner membership in "quote"inside" for the statements below
+BEGIN;
+GRANT "quote""inside" TO CURRENT_USER;
+COMMIT;
+\endif
 SELECT pg_catalog.to_regclass('"a.b"."t one"') IS NOT NULL AS dsql_present \gset
 \if :dsql_present
 BEGIN;
 GRANT SELECT ON TABLE "a.b"."t one" TO PUBLIC;
+COMMIT;
+\endif
+\if :dsql_lent_0
+BEGIN;
+REVOKE "with space" FROM CURRENT_USER;
+COMMIT;
+\endif
+\if :dsql_lent_1
+BEGIN;
+REVOKE "quote""inside" FROM CURRENT_USER;
 COMMIT;
 \endif
 
@@ -264,14 +386,69 @@ COMMIT;
 BEGIN;
 REVOKE CREATE ON SCHEMA "public" FROM PUBLIC;
 COMMIT;
+SELECT CASE WHEN EXISTS (SELECT 1 FROM pg_catalog.pg_roles WHERE rolname = 'with space') THEN NOT pg_catalog.pg_has_role('with space', 'MEMBER') ELSE false END AS dsql_lent_0 \gset
+\if :dsql_lent_0
+-- lend the runner membership in "with space" for the statements below
+BEGIN;
+GRANT "with space" TO CURRENT_USER;
+COMMIT;
+\endif
+SELECT CASE WHEN EXISTS (SELECT 1 FROM pg_catalog.pg_roles WHERE rolname = 'quote"inside') THEN NOT pg_catalog.pg_has_role('quote"inside', 'MEMBER') ELSE false END AS dsql_lent_1 \gset
+\if :dsql_lent_1
+-- lend the runner membership in "quote"inside" for the statements below
+BEGIN;
+GRANT "quote""inside" TO CURRENT_USER;
+COMMIT;
+\endif
 SELECT pg_catalog.to_regprocedure('"a.b"."fn x"(integer, text)') IS NOT NULL AS dsql_present \gset
 \if :dsql_present
 BEGIN;
 REVOKE EXECUTE ON FUNCTION "a.b"."fn x"(integer, text) FROM PUBLIC;
 COMMIT;
 \endif
+\if :dsql_lent_0
+BEGIN;
+REVOKE "with space" FROM CURRENT_USER;
+COMMIT;
+\endif
+\if :dsql_lent_1
+BEGIN;
+REVOKE "quote""inside" FROM CURRENT_USER;
+COMMIT;
+\endif
+SELECT CASE WHEN EXISTS (SELECT 1 FROM pg_catalog.pg_roles WHERE rolname = 'quote"inside') THEN NOT pg_catalog.pg_has_role('quote"inside', 'MEMBER') ELSE false END AS dsql_lent_0 \gset
+\if :dsql_lent_0
+-- lend the runner membership in "quote"inside" for the statements below
+BEGIN;
+GRANT "quote""inside" TO CURRENT_USER;
+COMMIT;
+\endif
+BEGIN;
+REVOKE ALL ON SCHEMA "quote""s" FROM PUBLIC;
+COMMIT;
+BEGIN;
+REVOKE ALL ON ALL TABLES IN SCHEMA "quote""s" FROM PUBLIC;
+COMMIT;
+BEGIN;
+REVOKE ALL ON ALL SEQUENCES IN SCHEMA "quote""s" FROM PUBLIC;
+COMMIT;
+BEGIN;
+REVOKE ALL ON ALL ROUTINES IN SCHEMA "quote""s" FROM PUBLIC;
+COMMIT;
+\if :dsql_lent_0
+BEGIN;
+REVOKE "quote""inside" FROM CURRENT_USER;
+COMMIT;
+\endif
 
 -- 7. default privileges
+SELECT CASE WHEN EXISTS (SELECT 1 FROM pg_catalog.pg_roles WHERE rolname = 'quote"inside') THEN NOT pg_catalog.pg_has_role('quote"inside', 'MEMBER') ELSE false END AS dsql_lent_0 \gset
+\if :dsql_lent_0
+-- lend the runner membership in "quote"inside" for the statements below
+BEGIN;
+GRANT "quote""inside" TO CURRENT_USER;
+COMMIT;
+\endif
 BEGIN;
 ALTER DEFAULT PRIVILEGES FOR ROLE "quote""inside" IN SCHEMA "a.b" GRANT SELECT ON TABLES TO "PUBLIC";
 COMMIT;
@@ -284,6 +461,11 @@ COMMIT;
 BEGIN;
 ALTER DEFAULT PRIVILEGES FOR ROLE "quote""inside" IN SCHEMA "quote""s" GRANT SELECT, INSERT ON TABLES TO "rôle_ü" WITH GRANT OPTION;
 COMMIT;
+\if :dsql_lent_0
+BEGIN;
+REVOKE "quote""inside" FROM CURRENT_USER;
+COMMIT;
+\endif
 
 -- 8. IAM mappings
 SELECT NOT EXISTS (SELECT 1 FROM sys.iam_pg_role_mappings WHERE pg_role_name = 'Mixed' AND arn = 'arn:aws:iam::123456789012:role/MixedRole') AS dsql_missing \gset

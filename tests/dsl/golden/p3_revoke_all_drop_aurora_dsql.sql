@@ -42,8 +42,9 @@ AWS IAM REVOKE "Mixed" FROM 'arn:aws:iam::123456789012:role/MixedRole';
 COMMIT;
 \endif
 -- 4. drop
-SELECT NOT pg_catalog.pg_has_role('Mixed', 'MEMBER') AS dsql_missing \gset
-\if :dsql_missing
+SELECT CASE WHEN EXISTS (SELECT 1 FROM pg_catalog.pg_roles WHERE rolname = 'Mixed') THEN NOT pg_catalog.pg_has_role('Mixed', 'MEMBER') ELSE false END AS dsql_lent_0 \gset
+\if :dsql_lent_0
+-- lend the runner membership in "Mixed" for the statements below
 BEGIN;
 GRANT "Mixed" TO CURRENT_USER;
 COMMIT;
@@ -54,6 +55,11 @@ COMMIT;
 BEGIN;
 DROP OWNED BY "Mixed";
 COMMIT;
+\if :dsql_lent_0
+BEGIN;
+REVOKE "Mixed" FROM CURRENT_USER;
+COMMIT;
+\endif
 BEGIN;
 DROP ROLE "Mixed";
 COMMIT;
@@ -84,8 +90,9 @@ AWS IAM REVOKE "with-dash" FROM 'arn:aws:iam::123456789012:role/team/with-dash';
 COMMIT;
 \endif
 -- 4. drop
-SELECT NOT pg_catalog.pg_has_role('with-dash', 'MEMBER') AS dsql_missing \gset
-\if :dsql_missing
+SELECT CASE WHEN EXISTS (SELECT 1 FROM pg_catalog.pg_roles WHERE rolname = 'with-dash') THEN NOT pg_catalog.pg_has_role('with-dash', 'MEMBER') ELSE false END AS dsql_lent_0 \gset
+\if :dsql_lent_0
+-- lend the runner membership in "with-dash" for the statements below
 BEGIN;
 GRANT "with-dash" TO CURRENT_USER;
 COMMIT;
@@ -96,6 +103,11 @@ COMMIT;
 BEGIN;
 DROP OWNED BY "with-dash";
 COMMIT;
+\if :dsql_lent_0
+BEGIN;
+REVOKE "with-dash" FROM CURRENT_USER;
+COMMIT;
+\endif
 BEGIN;
 DROP ROLE "with-dash";
 COMMIT;
@@ -108,8 +120,9 @@ SELECT EXISTS (SELECT 1 FROM pg_catalog.pg_roles WHERE rolname = 'with space') A
 -- 2. schema privileges
 -- 3. IAM mappings
 -- 4. drop
-SELECT NOT pg_catalog.pg_has_role('with space', 'MEMBER') AS dsql_missing \gset
-\if :dsql_missing
+SELECT CASE WHEN EXISTS (SELECT 1 FROM pg_catalog.pg_roles WHERE rolname = 'with space') THEN NOT pg_catalog.pg_has_role('with space', 'MEMBER') ELSE false END AS dsql_lent_0 \gset
+\if :dsql_lent_0
+-- lend the runner membership in "with space" for the statements below
 BEGIN;
 GRANT "with space" TO CURRENT_USER;
 COMMIT;
@@ -120,6 +133,11 @@ COMMIT;
 BEGIN;
 DROP OWNED BY "with space";
 COMMIT;
+\if :dsql_lent_0
+BEGIN;
+REVOKE "with space" FROM CURRENT_USER;
+COMMIT;
+\endif
 BEGIN;
 DROP ROLE "with space";
 COMMIT;
@@ -154,8 +172,9 @@ AWS IAM REVOKE "a.b" FROM 'arn:aws:iam::123456789012:user/a.b@example';
 COMMIT;
 \endif
 -- 4. drop
-SELECT NOT pg_catalog.pg_has_role('a.b', 'MEMBER') AS dsql_missing \gset
-\if :dsql_missing
+SELECT CASE WHEN EXISTS (SELECT 1 FROM pg_catalog.pg_roles WHERE rolname = 'a.b') THEN NOT pg_catalog.pg_has_role('a.b', 'MEMBER') ELSE false END AS dsql_lent_0 \gset
+\if :dsql_lent_0
+-- lend the runner membership in "a.b" for the statements below
 BEGIN;
 GRANT "a.b" TO CURRENT_USER;
 COMMIT;
@@ -166,6 +185,11 @@ COMMIT;
 BEGIN;
 DROP OWNED BY "a.b";
 COMMIT;
+\if :dsql_lent_0
+BEGIN;
+REVOKE "a.b" FROM CURRENT_USER;
+COMMIT;
+\endif
 BEGIN;
 DROP ROLE "a.b";
 COMMIT;
@@ -196,8 +220,9 @@ AWS IAM REVOKE "quote""inside" FROM 'arn:aws:iam::123456789012:role/QuoteRole';
 COMMIT;
 \endif
 -- 4. drop
-SELECT NOT pg_catalog.pg_has_role('quote"inside', 'MEMBER') AS dsql_missing \gset
-\if :dsql_missing
+SELECT CASE WHEN EXISTS (SELECT 1 FROM pg_catalog.pg_roles WHERE rolname = 'quote"inside') THEN NOT pg_catalog.pg_has_role('quote"inside', 'MEMBER') ELSE false END AS dsql_lent_0 \gset
+\if :dsql_lent_0
+-- lend the runner membership in "quote"inside" for the statements below
 BEGIN;
 GRANT "quote""inside" TO CURRENT_USER;
 COMMIT;
@@ -208,6 +233,11 @@ COMMIT;
 BEGIN;
 DROP OWNED BY "quote""inside";
 COMMIT;
+\if :dsql_lent_0
+BEGIN;
+REVOKE "quote""inside" FROM CURRENT_USER;
+COMMIT;
+\endif
 BEGIN;
 DROP ROLE "quote""inside";
 COMMIT;
@@ -242,8 +272,9 @@ AWS IAM REVOKE "svc@x.iam" FROM 'arn:aws:iam::210987654321:role/svc-at';
 COMMIT;
 \endif
 -- 4. drop
-SELECT NOT pg_catalog.pg_has_role('svc@x.iam', 'MEMBER') AS dsql_missing \gset
-\if :dsql_missing
+SELECT CASE WHEN EXISTS (SELECT 1 FROM pg_catalog.pg_roles WHERE rolname = 'svc@x.iam') THEN NOT pg_catalog.pg_has_role('svc@x.iam', 'MEMBER') ELSE false END AS dsql_lent_0 \gset
+\if :dsql_lent_0
+-- lend the runner membership in "svc@x.iam" for the statements below
 BEGIN;
 GRANT "svc@x.iam" TO CURRENT_USER;
 COMMIT;
@@ -254,6 +285,11 @@ COMMIT;
 BEGIN;
 DROP OWNED BY "svc@x.iam";
 COMMIT;
+\if :dsql_lent_0
+BEGIN;
+REVOKE "svc@x.iam" FROM CURRENT_USER;
+COMMIT;
+\endif
 BEGIN;
 DROP ROLE "svc@x.iam";
 COMMIT;
@@ -285,8 +321,9 @@ AWS IAM REVOKE "PUBLIC" FROM 'arn:aws:iam::123456789012:role/PublicRole';
 COMMIT;
 \endif
 -- 4. drop
-SELECT NOT pg_catalog.pg_has_role('PUBLIC', 'MEMBER') AS dsql_missing \gset
-\if :dsql_missing
+SELECT CASE WHEN EXISTS (SELECT 1 FROM pg_catalog.pg_roles WHERE rolname = 'PUBLIC') THEN NOT pg_catalog.pg_has_role('PUBLIC', 'MEMBER') ELSE false END AS dsql_lent_0 \gset
+\if :dsql_lent_0
+-- lend the runner membership in "PUBLIC" for the statements below
 BEGIN;
 GRANT "PUBLIC" TO CURRENT_USER;
 COMMIT;
@@ -297,6 +334,11 @@ COMMIT;
 BEGIN;
 DROP OWNED BY "PUBLIC";
 COMMIT;
+\if :dsql_lent_0
+BEGIN;
+REVOKE "PUBLIC" FROM CURRENT_USER;
+COMMIT;
+\endif
 BEGIN;
 DROP ROLE "PUBLIC";
 COMMIT;
@@ -322,8 +364,9 @@ AWS IAM REVOKE "rôle_ü" FROM 'arn:aws:iam::123456789012:role/AccentRole';
 COMMIT;
 \endif
 -- 4. drop
-SELECT NOT pg_catalog.pg_has_role('rôle_ü', 'MEMBER') AS dsql_missing \gset
-\if :dsql_missing
+SELECT CASE WHEN EXISTS (SELECT 1 FROM pg_catalog.pg_roles WHERE rolname = 'rôle_ü') THEN NOT pg_catalog.pg_has_role('rôle_ü', 'MEMBER') ELSE false END AS dsql_lent_0 \gset
+\if :dsql_lent_0
+-- lend the runner membership in "rôle_ü" for the statements below
 BEGIN;
 GRANT "rôle_ü" TO CURRENT_USER;
 COMMIT;
@@ -334,6 +377,11 @@ COMMIT;
 BEGIN;
 DROP OWNED BY "rôle_ü";
 COMMIT;
+\if :dsql_lent_0
+BEGIN;
+REVOKE "rôle_ü" FROM CURRENT_USER;
+COMMIT;
+\endif
 BEGIN;
 DROP ROLE "rôle_ü";
 COMMIT;
@@ -370,8 +418,9 @@ AWS IAM REVOKE "n23456789012345678901234567890123456789012345678901234567890123"
 COMMIT;
 \endif
 -- 4. drop
-SELECT NOT pg_catalog.pg_has_role('n23456789012345678901234567890123456789012345678901234567890123', 'MEMBER') AS dsql_missing \gset
-\if :dsql_missing
+SELECT CASE WHEN EXISTS (SELECT 1 FROM pg_catalog.pg_roles WHERE rolname = 'n23456789012345678901234567890123456789012345678901234567890123') THEN NOT pg_catalog.pg_has_role('n23456789012345678901234567890123456789012345678901234567890123', 'MEMBER') ELSE false END AS dsql_lent_0 \gset
+\if :dsql_lent_0
+-- lend the runner membership in "n23456789012345678901234567890123456789012345678901234567890123" for the statements below
 BEGIN;
 GRANT "n23456789012345678901234567890123456789012345678901234567890123" TO CURRENT_USER;
 COMMIT;
@@ -382,6 +431,11 @@ COMMIT;
 BEGIN;
 DROP OWNED BY "n23456789012345678901234567890123456789012345678901234567890123";
 COMMIT;
+\if :dsql_lent_0
+BEGIN;
+REVOKE "n23456789012345678901234567890123456789012345678901234567890123" FROM CURRENT_USER;
+COMMIT;
+\endif
 BEGIN;
 DROP ROLE "n23456789012345678901234567890123456789012345678901234567890123";
 COMMIT;

@@ -15,6 +15,20 @@
 SELECT EXISTS (SELECT 1 FROM pg_catalog.pg_roles WHERE rolname = 'Mixed') AS dsql_role \gset
 \if :dsql_role
 -- 1. table privileges
+SELECT CASE WHEN EXISTS (SELECT 1 FROM pg_catalog.pg_roles WHERE rolname = 'with space') THEN NOT pg_catalog.pg_has_role('with space', 'MEMBER') ELSE false END AS dsql_lent_0 \gset
+\if :dsql_lent_0
+-- lend the runner membership in "with space" for the statements below
+BEGIN;
+GRANT "with space" TO CURRENT_USER;
+COMMIT;
+\endif
+SELECT CASE WHEN EXISTS (SELECT 1 FROM pg_catalog.pg_roles WHERE rolname = 'quote"inside') THEN NOT pg_catalog.pg_has_role('quote"inside', 'MEMBER') ELSE false END AS dsql_lent_1 \gset
+\if :dsql_lent_1
+-- lend the runner membership in "quote"inside" for the statements below
+BEGIN;
+GRANT "quote""inside" TO CURRENT_USER;
+COMMIT;
+\endif
 BEGIN;
 REVOKE ALL ON ALL TABLES IN SCHEMA "a.b" FROM "Mixed";
 COMMIT;
@@ -24,10 +38,44 @@ BEGIN;
 REVOKE SELECT, INSERT, UPDATE, DELETE, TRUNCATE, REFERENCES, TRIGGER ON TABLE "a.b"."t one" FROM "Mixed";
 COMMIT;
 \endif
+\if :dsql_lent_0
+BEGIN;
+REVOKE "with space" FROM CURRENT_USER;
+COMMIT;
+\endif
+\if :dsql_lent_1
+BEGIN;
+REVOKE "quote""inside" FROM CURRENT_USER;
+COMMIT;
+\endif
 -- 2. schema privileges
+SELECT CASE WHEN EXISTS (SELECT 1 FROM pg_catalog.pg_roles WHERE rolname = 'with space') THEN NOT pg_catalog.pg_has_role('with space', 'MEMBER') ELSE false END AS dsql_lent_0 \gset
+\if :dsql_lent_0
+-- lend the runner membership in "with space" for the statements below
+BEGIN;
+GRANT "with space" TO CURRENT_USER;
+COMMIT;
+\endif
+SELECT CASE WHEN EXISTS (SELECT 1 FROM pg_catalog.pg_roles WHERE rolname = 'quote"inside') THEN NOT pg_catalog.pg_has_role('quote"inside', 'MEMBER') ELSE false END AS dsql_lent_1 \gset
+\if :dsql_lent_1
+-- lend the runner membership in "quote"inside" for the statements below
+BEGIN;
+GRANT "quote""inside" TO CURRENT_USER;
+COMMIT;
+\endif
 BEGIN;
 REVOKE USAGE, CREATE ON SCHEMA "a.b" FROM "Mixed";
 COMMIT;
+\if :dsql_lent_0
+BEGIN;
+REVOKE "with space" FROM CURRENT_USER;
+COMMIT;
+\endif
+\if :dsql_lent_1
+BEGIN;
+REVOKE "quote""inside" FROM CURRENT_USER;
+COMMIT;
+\endif
 SELECT EXISTS (SELECT 1 FROM pg_catalog.pg_auth_members m JOIN pg_catalog.pg_roles g ON g.oid = m.roleid JOIN pg_catalog.pg_roles u ON u.oid = m.member WHERE g.rolname = 'with space' AND u.rolname = 'Mixed') AS dsql_present \gset
 \if :dsql_present
 BEGIN;
@@ -42,8 +90,9 @@ CALL sys.aws_iam_revoke('Mixed', 'arn:aws:iam::123456789012:role/MixedRole');
 COMMIT;
 \endif
 -- 4. drop
-SELECT NOT pg_catalog.pg_has_role('Mixed', 'MEMBER') AS dsql_missing \gset
-\if :dsql_missing
+SELECT CASE WHEN EXISTS (SELECT 1 FROM pg_catalog.pg_roles WHERE rolname = 'Mixed') THEN NOT pg_catalog.pg_has_role('Mixed', 'MEMBER') ELSE false END AS dsql_lent_0 \gset
+\if :dsql_lent_0
+-- lend the runner membership in "Mixed" for the statements below
 BEGIN;
 GRANT "Mixed" TO CURRENT_USER;
 COMMIT;
@@ -54,6 +103,11 @@ COMMIT;
 BEGIN;
 DROP OWNED BY "Mixed";
 COMMIT;
+\if :dsql_lent_0
+BEGIN;
+REVOKE "Mixed" FROM CURRENT_USER;
+COMMIT;
+\endif
 BEGIN;
 DROP ROLE "Mixed";
 COMMIT;
@@ -63,6 +117,20 @@ COMMIT;
 SELECT EXISTS (SELECT 1 FROM pg_catalog.pg_roles WHERE rolname = 'with-dash') AS dsql_role \gset
 \if :dsql_role
 -- 1. table privileges
+SELECT CASE WHEN EXISTS (SELECT 1 FROM pg_catalog.pg_roles WHERE rolname = 'with space') THEN NOT pg_catalog.pg_has_role('with space', 'MEMBER') ELSE false END AS dsql_lent_0 \gset
+\if :dsql_lent_0
+-- lend the runner membership in "with space" for the statements below
+BEGIN;
+GRANT "with space" TO CURRENT_USER;
+COMMIT;
+\endif
+SELECT CASE WHEN EXISTS (SELECT 1 FROM pg_catalog.pg_roles WHERE rolname = 'quote"inside') THEN NOT pg_catalog.pg_has_role('quote"inside', 'MEMBER') ELSE false END AS dsql_lent_1 \gset
+\if :dsql_lent_1
+-- lend the runner membership in "quote"inside" for the statements below
+BEGIN;
+GRANT "quote""inside" TO CURRENT_USER;
+COMMIT;
+\endif
 BEGIN;
 REVOKE ALL ON ALL TABLES IN SCHEMA "a.b" FROM "with-dash";
 COMMIT;
@@ -72,10 +140,44 @@ BEGIN;
 REVOKE SELECT ("Col A", "quote""col"), UPDATE ("Col A", "quote""col") ON TABLE "a.b"."t one" FROM "with-dash";
 COMMIT;
 \endif
+\if :dsql_lent_0
+BEGIN;
+REVOKE "with space" FROM CURRENT_USER;
+COMMIT;
+\endif
+\if :dsql_lent_1
+BEGIN;
+REVOKE "quote""inside" FROM CURRENT_USER;
+COMMIT;
+\endif
 -- 2. schema privileges
+SELECT CASE WHEN EXISTS (SELECT 1 FROM pg_catalog.pg_roles WHERE rolname = 'with space') THEN NOT pg_catalog.pg_has_role('with space', 'MEMBER') ELSE false END AS dsql_lent_0 \gset
+\if :dsql_lent_0
+-- lend the runner membership in "with space" for the statements below
+BEGIN;
+GRANT "with space" TO CURRENT_USER;
+COMMIT;
+\endif
+SELECT CASE WHEN EXISTS (SELECT 1 FROM pg_catalog.pg_roles WHERE rolname = 'quote"inside') THEN NOT pg_catalog.pg_has_role('quote"inside', 'MEMBER') ELSE false END AS dsql_lent_1 \gset
+\if :dsql_lent_1
+-- lend the runner membership in "quote"inside" for the statements below
+BEGIN;
+GRANT "quote""inside" TO CURRENT_USER;
+COMMIT;
+\endif
 BEGIN;
 REVOKE USAGE, CREATE ON SCHEMA "a.b" FROM "with-dash";
 COMMIT;
+\if :dsql_lent_0
+BEGIN;
+REVOKE "with space" FROM CURRENT_USER;
+COMMIT;
+\endif
+\if :dsql_lent_1
+BEGIN;
+REVOKE "quote""inside" FROM CURRENT_USER;
+COMMIT;
+\endif
 -- 3. IAM mappings
 SELECT EXISTS (SELECT 1 FROM sys.iam_pg_role_mappings WHERE pg_role_name = 'with-dash' AND arn = 'arn:aws:iam::123456789012:role/team/with-dash') AS dsql_present \gset
 \if :dsql_present
@@ -84,8 +186,9 @@ CALL sys.aws_iam_revoke('with-dash', 'arn:aws:iam::123456789012:role/team/with-d
 COMMIT;
 \endif
 -- 4. drop
-SELECT NOT pg_catalog.pg_has_role('with-dash', 'MEMBER') AS dsql_missing \gset
-\if :dsql_missing
+SELECT CASE WHEN EXISTS (SELECT 1 FROM pg_catalog.pg_roles WHERE rolname = 'with-dash') THEN NOT pg_catalog.pg_has_role('with-dash', 'MEMBER') ELSE false END AS dsql_lent_0 \gset
+\if :dsql_lent_0
+-- lend the runner membership in "with-dash" for the statements below
 BEGIN;
 GRANT "with-dash" TO CURRENT_USER;
 COMMIT;
@@ -96,6 +199,11 @@ COMMIT;
 BEGIN;
 DROP OWNED BY "with-dash";
 COMMIT;
+\if :dsql_lent_0
+BEGIN;
+REVOKE "with-dash" FROM CURRENT_USER;
+COMMIT;
+\endif
 BEGIN;
 DROP ROLE "with-dash";
 COMMIT;
@@ -108,8 +216,9 @@ SELECT EXISTS (SELECT 1 FROM pg_catalog.pg_roles WHERE rolname = 'with space') A
 -- 2. schema privileges
 -- 3. IAM mappings
 -- 4. drop
-SELECT NOT pg_catalog.pg_has_role('with space', 'MEMBER') AS dsql_missing \gset
-\if :dsql_missing
+SELECT CASE WHEN EXISTS (SELECT 1 FROM pg_catalog.pg_roles WHERE rolname = 'with space') THEN NOT pg_catalog.pg_has_role('with space', 'MEMBER') ELSE false END AS dsql_lent_0 \gset
+\if :dsql_lent_0
+-- lend the runner membership in "with space" for the statements below
 BEGIN;
 GRANT "with space" TO CURRENT_USER;
 COMMIT;
@@ -120,6 +229,11 @@ COMMIT;
 BEGIN;
 DROP OWNED BY "with space";
 COMMIT;
+\if :dsql_lent_0
+BEGIN;
+REVOKE "with space" FROM CURRENT_USER;
+COMMIT;
+\endif
 BEGIN;
 DROP ROLE "with space";
 COMMIT;
@@ -129,6 +243,20 @@ COMMIT;
 SELECT EXISTS (SELECT 1 FROM pg_catalog.pg_roles WHERE rolname = 'a.b') AS dsql_role \gset
 \if :dsql_role
 -- 1. table privileges
+SELECT CASE WHEN EXISTS (SELECT 1 FROM pg_catalog.pg_roles WHERE rolname = 'with space') THEN NOT pg_catalog.pg_has_role('with space', 'MEMBER') ELSE false END AS dsql_lent_0 \gset
+\if :dsql_lent_0
+-- lend the runner membership in "with space" for the statements below
+BEGIN;
+GRANT "with space" TO CURRENT_USER;
+COMMIT;
+\endif
+SELECT CASE WHEN EXISTS (SELECT 1 FROM pg_catalog.pg_roles WHERE rolname = 'quote"inside') THEN NOT pg_catalog.pg_has_role('quote"inside', 'MEMBER') ELSE false END AS dsql_lent_1 \gset
+\if :dsql_lent_1
+-- lend the runner membership in "quote"inside" for the statements below
+BEGIN;
+GRANT "quote""inside" TO CURRENT_USER;
+COMMIT;
+\endif
 BEGIN;
 REVOKE ALL ON ALL TABLES IN SCHEMA "a.b" FROM "a.b";
 COMMIT;
@@ -141,16 +269,62 @@ BEGIN;
 REVOKE USAGE, SELECT, UPDATE ON SEQUENCE "a.b"."seq-1" FROM "a.b";
 COMMIT;
 \endif
+\if :dsql_lent_0
+BEGIN;
+REVOKE "with space" FROM CURRENT_USER;
+COMMIT;
+\endif
+\if :dsql_lent_1
+BEGIN;
+REVOKE "quote""inside" FROM CURRENT_USER;
+COMMIT;
+\endif
 SELECT EXISTS (SELECT 1 FROM pg_catalog.pg_roles WHERE rolname = 'quote"inside') AS dsql_present \gset
 \if :dsql_present
+SELECT CASE WHEN EXISTS (SELECT 1 FROM pg_catalog.pg_roles WHERE rolname = 'quote"inside') THEN NOT pg_catalog.pg_has_role('quote"inside', 'MEMBER') ELSE false END AS dsql_lent_0 \gset
+\if :dsql_lent_0
+-- lend the runner membership in "quote"inside" for the statements below
+BEGIN;
+GRANT "quote""inside" TO CURRENT_USER;
+COMMIT;
+\endif
 BEGIN;
 ALTER DEFAULT PRIVILEGES FOR ROLE "quote""inside" IN SCHEMA "a.b" REVOKE ALL ON SEQUENCES FROM "a.b";
 COMMIT;
+\if :dsql_lent_0
+BEGIN;
+REVOKE "quote""inside" FROM CURRENT_USER;
+COMMIT;
+\endif
 \endif
 -- 2. schema privileges
+SELECT CASE WHEN EXISTS (SELECT 1 FROM pg_catalog.pg_roles WHERE rolname = 'with space') THEN NOT pg_catalog.pg_has_role('with space', 'MEMBER') ELSE false END AS dsql_lent_0 \gset
+\if :dsql_lent_0
+-- lend the runner membership in "with space" for the statements below
+BEGIN;
+GRANT "with space" TO CURRENT_USER;
+COMMIT;
+\endif
+SELECT CASE WHEN EXISTS (SELECT 1 FROM pg_catalog.pg_roles WHERE rolname = 'quote"inside') THEN NOT pg_catalog.pg_has_role('quote"inside', 'MEMBER') ELSE false END AS dsql_lent_1 \gset
+\if :dsql_lent_1
+-- lend the runner membership in "quote"inside" for the statements below
+BEGIN;
+GRANT "quote""inside" TO CURRENT_USER;
+COMMIT;
+\endif
 BEGIN;
 REVOKE USAGE, CREATE ON SCHEMA "a.b" FROM "a.b";
 COMMIT;
+\if :dsql_lent_0
+BEGIN;
+REVOKE "with space" FROM CURRENT_USER;
+COMMIT;
+\endif
+\if :dsql_lent_1
+BEGIN;
+REVOKE "quote""inside" FROM CURRENT_USER;
+COMMIT;
+\endif
 -- 3. IAM mappings
 SELECT EXISTS (SELECT 1 FROM sys.iam_pg_role_mappings WHERE pg_role_name = 'a.b' AND arn = 'arn:aws:iam::123456789012:user/a.b@example') AS dsql_present \gset
 \if :dsql_present
@@ -159,8 +333,9 @@ CALL sys.aws_iam_revoke('a.b', 'arn:aws:iam::123456789012:user/a.b@example');
 COMMIT;
 \endif
 -- 4. drop
-SELECT NOT pg_catalog.pg_has_role('a.b', 'MEMBER') AS dsql_missing \gset
-\if :dsql_missing
+SELECT CASE WHEN EXISTS (SELECT 1 FROM pg_catalog.pg_roles WHERE rolname = 'a.b') THEN NOT pg_catalog.pg_has_role('a.b', 'MEMBER') ELSE false END AS dsql_lent_0 \gset
+\if :dsql_lent_0
+-- lend the runner membership in "a.b" for the statements below
 BEGIN;
 GRANT "a.b" TO CURRENT_USER;
 COMMIT;
@@ -171,6 +346,11 @@ COMMIT;
 BEGIN;
 DROP OWNED BY "a.b";
 COMMIT;
+\if :dsql_lent_0
+BEGIN;
+REVOKE "a.b" FROM CURRENT_USER;
+COMMIT;
+\endif
 BEGIN;
 DROP ROLE "a.b";
 COMMIT;
@@ -180,19 +360,91 @@ COMMIT;
 SELECT EXISTS (SELECT 1 FROM pg_catalog.pg_roles WHERE rolname = 'quote"inside') AS dsql_role \gset
 \if :dsql_role
 -- 1. table privileges
+SELECT CASE WHEN EXISTS (SELECT 1 FROM pg_catalog.pg_roles WHERE rolname = 'with space') THEN NOT pg_catalog.pg_has_role('with space', 'MEMBER') ELSE false END AS dsql_lent_0 \gset
+\if :dsql_lent_0
+-- lend the runner membership in "with space" for the statements below
+BEGIN;
+GRANT "with space" TO CURRENT_USER;
+COMMIT;
+\endif
+SELECT CASE WHEN EXISTS (SELECT 1 FROM pg_catalog.pg_roles WHERE rolname = 'quote"inside') THEN NOT pg_catalog.pg_has_role('quote"inside', 'MEMBER') ELSE false END AS dsql_lent_1 \gset
+\if :dsql_lent_1
+-- lend the runner membership in "quote"inside" for the statements below
+BEGIN;
+GRANT "quote""inside" TO CURRENT_USER;
+COMMIT;
+\endif
 BEGIN;
 REVOKE ALL ON ALL TABLES IN SCHEMA "a.b" FROM "quote""inside";
 COMMIT;
+\if :dsql_lent_0
+BEGIN;
+REVOKE "with space" FROM CURRENT_USER;
+COMMIT;
+\endif
+\if :dsql_lent_1
+BEGIN;
+REVOKE "quote""inside" FROM CURRENT_USER;
+COMMIT;
+\endif
+SELECT CASE WHEN EXISTS (SELECT 1 FROM pg_catalog.pg_roles WHERE rolname = 'quote"inside') THEN NOT pg_catalog.pg_has_role('quote"inside', 'MEMBER') ELSE false END AS dsql_lent_0 \gset
+\if :dsql_lent_0
+-- lend the runner membership in "quote"inside" for the statements below
+BEGIN;
+GRANT "quote""inside" TO CURRENT_USER;
+COMMIT;
+\endif
 BEGIN;
 REVOKE ALL ON ALL TABLES IN SCHEMA "quote""s" FROM "quote""inside";
 COMMIT;
+\if :dsql_lent_0
+BEGIN;
+REVOKE "quote""inside" FROM CURRENT_USER;
+COMMIT;
+\endif
 -- 2. schema privileges
+SELECT CASE WHEN EXISTS (SELECT 1 FROM pg_catalog.pg_roles WHERE rolname = 'with space') THEN NOT pg_catalog.pg_has_role('with space', 'MEMBER') ELSE false END AS dsql_lent_0 \gset
+\if :dsql_lent_0
+-- lend the runner membership in "with space" for the statements below
+BEGIN;
+GRANT "with space" TO CURRENT_USER;
+COMMIT;
+\endif
+SELECT CASE WHEN EXISTS (SELECT 1 FROM pg_catalog.pg_roles WHERE rolname = 'quote"inside') THEN NOT pg_catalog.pg_has_role('quote"inside', 'MEMBER') ELSE false END AS dsql_lent_1 \gset
+\if :dsql_lent_1
+-- lend the runner membership in "quote"inside" for the statements below
+BEGIN;
+GRANT "quote""inside" TO CURRENT_USER;
+COMMIT;
+\endif
 BEGIN;
 REVOKE USAGE, CREATE ON SCHEMA "a.b" FROM "quote""inside";
 COMMIT;
+\if :dsql_lent_0
+BEGIN;
+REVOKE "with space" FROM CURRENT_USER;
+COMMIT;
+\endif
+\if :dsql_lent_1
+BEGIN;
+REVOKE "quote""inside" FROM CURRENT_USER;
+COMMIT;
+\endif
+SELECT CASE WHEN EXISTS (SELECT 1 FROM pg_catalog.pg_roles WHERE rolname = 'quote"inside') THEN NOT pg_catalog.pg_has_role('quote"inside', 'MEMBER') ELSE false END AS dsql_lent_0 \gset
+\if :dsql_lent_0
+-- lend the runner membership in "quote"inside" for the statements below
+BEGIN;
+GRANT "quote""inside" TO CURRENT_USER;
+COMMIT;
+\endif
 BEGIN;
 REVOKE USAGE, CREATE ON SCHEMA "quote""s" FROM "quote""inside";
 COMMIT;
+\if :dsql_lent_0
+BEGIN;
+REVOKE "quote""inside" FROM CURRENT_USER;
+COMMIT;
+\endif
 -- 3. IAM mappings
 SELECT EXISTS (SELECT 1 FROM sys.iam_pg_role_mappings WHERE pg_role_name = 'quote"inside' AND arn = 'arn:aws:iam::123456789012:role/QuoteRole') AS dsql_present \gset
 \if :dsql_present
@@ -201,8 +453,9 @@ CALL sys.aws_iam_revoke('quote"inside', 'arn:aws:iam::123456789012:role/QuoteRol
 COMMIT;
 \endif
 -- 4. drop
-SELECT NOT pg_catalog.pg_has_role('quote"inside', 'MEMBER') AS dsql_missing \gset
-\if :dsql_missing
+SELECT CASE WHEN EXISTS (SELECT 1 FROM pg_catalog.pg_roles WHERE rolname = 'quote"inside') THEN NOT pg_catalog.pg_has_role('quote"inside', 'MEMBER') ELSE false END AS dsql_lent_0 \gset
+\if :dsql_lent_0
+-- lend the runner membership in "quote"inside" for the statements below
 BEGIN;
 GRANT "quote""inside" TO CURRENT_USER;
 COMMIT;
@@ -213,6 +466,11 @@ COMMIT;
 BEGIN;
 DROP OWNED BY "quote""inside";
 COMMIT;
+\if :dsql_lent_0
+BEGIN;
+REVOKE "quote""inside" FROM CURRENT_USER;
+COMMIT;
+\endif
 BEGIN;
 DROP ROLE "quote""inside";
 COMMIT;
@@ -222,6 +480,20 @@ COMMIT;
 SELECT EXISTS (SELECT 1 FROM pg_catalog.pg_roles WHERE rolname = 'svc@x.iam') AS dsql_role \gset
 \if :dsql_role
 -- 1. table privileges
+SELECT CASE WHEN EXISTS (SELECT 1 FROM pg_catalog.pg_roles WHERE rolname = 'with space') THEN NOT pg_catalog.pg_has_role('with space', 'MEMBER') ELSE false END AS dsql_lent_0 \gset
+\if :dsql_lent_0
+-- lend the runner membership in "with space" for the statements below
+BEGIN;
+GRANT "with space" TO CURRENT_USER;
+COMMIT;
+\endif
+SELECT CASE WHEN EXISTS (SELECT 1 FROM pg_catalog.pg_roles WHERE rolname = 'quote"inside') THEN NOT pg_catalog.pg_has_role('quote"inside', 'MEMBER') ELSE false END AS dsql_lent_1 \gset
+\if :dsql_lent_1
+-- lend the runner membership in "quote"inside" for the statements below
+BEGIN;
+GRANT "quote""inside" TO CURRENT_USER;
+COMMIT;
+\endif
 BEGIN;
 REVOKE ALL ON ALL TABLES IN SCHEMA "a.b" FROM "svc@x.iam";
 COMMIT;
@@ -234,16 +506,62 @@ BEGIN;
 REVOKE EXECUTE ON FUNCTION "a.b"."fn x"(integer, text) FROM "svc@x.iam";
 COMMIT;
 \endif
+\if :dsql_lent_0
+BEGIN;
+REVOKE "with space" FROM CURRENT_USER;
+COMMIT;
+\endif
+\if :dsql_lent_1
+BEGIN;
+REVOKE "quote""inside" FROM CURRENT_USER;
+COMMIT;
+\endif
 SELECT EXISTS (SELECT 1 FROM pg_catalog.pg_roles WHERE rolname = 'quote"inside') AS dsql_present \gset
 \if :dsql_present
+SELECT CASE WHEN EXISTS (SELECT 1 FROM pg_catalog.pg_roles WHERE rolname = 'quote"inside') THEN NOT pg_catalog.pg_has_role('quote"inside', 'MEMBER') ELSE false END AS dsql_lent_0 \gset
+\if :dsql_lent_0
+-- lend the runner membership in "quote"inside" for the statements below
+BEGIN;
+GRANT "quote""inside" TO CURRENT_USER;
+COMMIT;
+\endif
 BEGIN;
 ALTER DEFAULT PRIVILEGES FOR ROLE "quote""inside" IN SCHEMA "a.b" REVOKE ALL ON TABLES FROM "svc@x.iam";
 COMMIT;
+\if :dsql_lent_0
+BEGIN;
+REVOKE "quote""inside" FROM CURRENT_USER;
+COMMIT;
+\endif
 \endif
 -- 2. schema privileges
+SELECT CASE WHEN EXISTS (SELECT 1 FROM pg_catalog.pg_roles WHERE rolname = 'with space') THEN NOT pg_catalog.pg_has_role('with space', 'MEMBER') ELSE false END AS dsql_lent_0 \gset
+\if :dsql_lent_0
+-- lend the runner membership in "with space" for the statements below
+BEGIN;
+GRANT "with space" TO CURRENT_USER;
+COMMIT;
+\endif
+SELECT CASE WHEN EXISTS (SELECT 1 FROM pg_catalog.pg_roles WHERE rolname = 'quote"inside') THEN NOT pg_catalog.pg_has_role('quote"inside', 'MEMBER') ELSE false END AS dsql_lent_1 \gset
+\if :dsql_lent_1
+-- lend the runner membership in "quote"inside" for the statements below
+BEGIN;
+GRANT "quote""inside" TO CURRENT_USER;
+COMMIT;
+\endif
 BEGIN;
 REVOKE USAGE, CREATE ON SCHEMA "a.b" FROM "svc@x.iam";
 COMMIT;
+\if :dsql_lent_0
+BEGIN;
+REVOKE "with space" FROM CURRENT_USER;
+COMMIT;
+\endif
+\if :dsql_lent_1
+BEGIN;
+REVOKE "quote""inside" FROM CURRENT_USER;
+COMMIT;
+\endif
 -- 3. IAM mappings
 SELECT EXISTS (SELECT 1 FROM sys.iam_pg_role_mappings WHERE pg_role_name = 'svc@x.iam' AND arn = 'arn:aws:iam::210987654321:role/svc-at') AS dsql_present \gset
 \if :dsql_present
@@ -252,8 +570,9 @@ CALL sys.aws_iam_revoke('svc@x.iam', 'arn:aws:iam::210987654321:role/svc-at');
 COMMIT;
 \endif
 -- 4. drop
-SELECT NOT pg_catalog.pg_has_role('svc@x.iam', 'MEMBER') AS dsql_missing \gset
-\if :dsql_missing
+SELECT CASE WHEN EXISTS (SELECT 1 FROM pg_catalog.pg_roles WHERE rolname = 'svc@x.iam') THEN NOT pg_catalog.pg_has_role('svc@x.iam', 'MEMBER') ELSE false END AS dsql_lent_0 \gset
+\if :dsql_lent_0
+-- lend the runner membership in "svc@x.iam" for the statements below
 BEGIN;
 GRANT "svc@x.iam" TO CURRENT_USER;
 COMMIT;
@@ -264,6 +583,11 @@ COMMIT;
 BEGIN;
 DROP OWNED BY "svc@x.iam";
 COMMIT;
+\if :dsql_lent_0
+BEGIN;
+REVOKE "svc@x.iam" FROM CURRENT_USER;
+COMMIT;
+\endif
 BEGIN;
 DROP ROLE "svc@x.iam";
 COMMIT;
@@ -273,25 +597,109 @@ COMMIT;
 SELECT EXISTS (SELECT 1 FROM pg_catalog.pg_roles WHERE rolname = 'PUBLIC') AS dsql_role \gset
 \if :dsql_role
 -- 1. table privileges
+SELECT CASE WHEN EXISTS (SELECT 1 FROM pg_catalog.pg_roles WHERE rolname = 'with space') THEN NOT pg_catalog.pg_has_role('with space', 'MEMBER') ELSE false END AS dsql_lent_0 \gset
+\if :dsql_lent_0
+-- lend the runner membership in "with space" for the statements below
+BEGIN;
+GRANT "with space" TO CURRENT_USER;
+COMMIT;
+\endif
+SELECT CASE WHEN EXISTS (SELECT 1 FROM pg_catalog.pg_roles WHERE rolname = 'quote"inside') THEN NOT pg_catalog.pg_has_role('quote"inside', 'MEMBER') ELSE false END AS dsql_lent_1 \gset
+\if :dsql_lent_1
+-- lend the runner membership in "quote"inside" for the statements below
+BEGIN;
+GRANT "quote""inside" TO CURRENT_USER;
+COMMIT;
+\endif
 BEGIN;
 REVOKE ALL ON ALL TABLES IN SCHEMA "a.b" FROM "PUBLIC";
 COMMIT;
+\if :dsql_lent_0
+BEGIN;
+REVOKE "with space" FROM CURRENT_USER;
+COMMIT;
+\endif
+\if :dsql_lent_1
+BEGIN;
+REVOKE "quote""inside" FROM CURRENT_USER;
+COMMIT;
+\endif
+SELECT CASE WHEN EXISTS (SELECT 1 FROM pg_catalog.pg_roles WHERE rolname = 'quote"inside') THEN NOT pg_catalog.pg_has_role('quote"inside', 'MEMBER') ELSE false END AS dsql_lent_0 \gset
+\if :dsql_lent_0
+-- lend the runner membership in "quote"inside" for the statements below
+BEGIN;
+GRANT "quote""inside" TO CURRENT_USER;
+COMMIT;
+\endif
 BEGIN;
 REVOKE ALL ON ALL TABLES IN SCHEMA "quote""s" FROM "PUBLIC";
 COMMIT;
+\if :dsql_lent_0
+BEGIN;
+REVOKE "quote""inside" FROM CURRENT_USER;
+COMMIT;
+\endif
 SELECT EXISTS (SELECT 1 FROM pg_catalog.pg_roles WHERE rolname = 'quote"inside') AS dsql_present \gset
 \if :dsql_present
+SELECT CASE WHEN EXISTS (SELECT 1 FROM pg_catalog.pg_roles WHERE rolname = 'quote"inside') THEN NOT pg_catalog.pg_has_role('quote"inside', 'MEMBER') ELSE false END AS dsql_lent_0 \gset
+\if :dsql_lent_0
+-- lend the runner membership in "quote"inside" for the statements below
+BEGIN;
+GRANT "quote""inside" TO CURRENT_USER;
+COMMIT;
+\endif
 BEGIN;
 ALTER DEFAULT PRIVILEGES FOR ROLE "quote""inside" IN SCHEMA "a.b" REVOKE ALL ON TABLES FROM "PUBLIC";
 COMMIT;
+\if :dsql_lent_0
+BEGIN;
+REVOKE "quote""inside" FROM CURRENT_USER;
+COMMIT;
+\endif
 \endif
 -- 2. schema privileges
+SELECT CASE WHEN EXISTS (SELECT 1 FROM pg_catalog.pg_roles WHERE rolname = 'with space') THEN NOT pg_catalog.pg_has_role('with space', 'MEMBER') ELSE false END AS dsql_lent_0 \gset
+\if :dsql_lent_0
+-- lend the runner membership in "with space" for the statements below
+BEGIN;
+GRANT "with space" TO CURRENT_USER;
+COMMIT;
+\endif
+SELECT CASE WHEN EXISTS (SELECT 1 FROM pg_catalog.pg_roles WHERE rolname = 'quote"inside') THEN NOT pg_catalog.pg_has_role('quote"inside', 'MEMBER') ELSE false END AS dsql_lent_1 \gset
+\if :dsql_lent_1
+-- lend the runner membership in "quote"inside" for the statements below
+BEGIN;
+GRANT "quote""inside" TO CURRENT_USER;
+COMMIT;
+\endif
 BEGIN;
 REVOKE USAGE, CREATE ON SCHEMA "a.b" FROM "PUBLIC";
 COMMIT;
+\if :dsql_lent_0
+BEGIN;
+REVOKE "with space" FROM CURRENT_USER;
+COMMIT;
+\endif
+\if :dsql_lent_1
+BEGIN;
+REVOKE "quote""inside" FROM CURRENT_USER;
+COMMIT;
+\endif
+SELECT CASE WHEN EXISTS (SELECT 1 FROM pg_catalog.pg_roles WHERE rolname = 'quote"inside') THEN NOT pg_catalog.pg_has_role('quote"inside', 'MEMBER') ELSE false END AS dsql_lent_0 \gset
+\if :dsql_lent_0
+-- lend the runner membership in "quote"inside" for the statements below
+BEGIN;
+GRANT "quote""inside" TO CURRENT_USER;
+COMMIT;
+\endif
 BEGIN;
 REVOKE USAGE, CREATE ON SCHEMA "quote""s" FROM "PUBLIC";
 COMMIT;
+\if :dsql_lent_0
+BEGIN;
+REVOKE "quote""inside" FROM CURRENT_USER;
+COMMIT;
+\endif
 -- 3. IAM mappings
 SELECT EXISTS (SELECT 1 FROM sys.iam_pg_role_mappings WHERE pg_role_name = 'PUBLIC' AND arn = 'arn:aws:iam::123456789012:role/PublicRole') AS dsql_present \gset
 \if :dsql_present
@@ -300,8 +708,9 @@ CALL sys.aws_iam_revoke('PUBLIC', 'arn:aws:iam::123456789012:role/PublicRole');
 COMMIT;
 \endif
 -- 4. drop
-SELECT NOT pg_catalog.pg_has_role('PUBLIC', 'MEMBER') AS dsql_missing \gset
-\if :dsql_missing
+SELECT CASE WHEN EXISTS (SELECT 1 FROM pg_catalog.pg_roles WHERE rolname = 'PUBLIC') THEN NOT pg_catalog.pg_has_role('PUBLIC', 'MEMBER') ELSE false END AS dsql_lent_0 \gset
+\if :dsql_lent_0
+-- lend the runner membership in "PUBLIC" for the statements below
 BEGIN;
 GRANT "PUBLIC" TO CURRENT_USER;
 COMMIT;
@@ -312,6 +721,11 @@ COMMIT;
 BEGIN;
 DROP OWNED BY "PUBLIC";
 COMMIT;
+\if :dsql_lent_0
+BEGIN;
+REVOKE "PUBLIC" FROM CURRENT_USER;
+COMMIT;
+\endif
 BEGIN;
 DROP ROLE "PUBLIC";
 COMMIT;
@@ -321,19 +735,55 @@ COMMIT;
 SELECT EXISTS (SELECT 1 FROM pg_catalog.pg_roles WHERE rolname = 'rôle_ü') AS dsql_role \gset
 \if :dsql_role
 -- 1. table privileges
+SELECT CASE WHEN EXISTS (SELECT 1 FROM pg_catalog.pg_roles WHERE rolname = 'quote"inside') THEN NOT pg_catalog.pg_has_role('quote"inside', 'MEMBER') ELSE false END AS dsql_lent_0 \gset
+\if :dsql_lent_0
+-- lend the runner membership in "quote"inside" for the statements below
+BEGIN;
+GRANT "quote""inside" TO CURRENT_USER;
+COMMIT;
+\endif
 BEGIN;
 REVOKE ALL ON ALL TABLES IN SCHEMA "quote""s" FROM "rôle_ü";
 COMMIT;
+\if :dsql_lent_0
+BEGIN;
+REVOKE "quote""inside" FROM CURRENT_USER;
+COMMIT;
+\endif
 SELECT EXISTS (SELECT 1 FROM pg_catalog.pg_roles WHERE rolname = 'quote"inside') AS dsql_present \gset
 \if :dsql_present
+SELECT CASE WHEN EXISTS (SELECT 1 FROM pg_catalog.pg_roles WHERE rolname = 'quote"inside') THEN NOT pg_catalog.pg_has_role('quote"inside', 'MEMBER') ELSE false END AS dsql_lent_0 \gset
+\if :dsql_lent_0
+-- lend the runner membership in "quote"inside" for the statements below
+BEGIN;
+GRANT "quote""inside" TO CURRENT_USER;
+COMMIT;
+\endif
 BEGIN;
 ALTER DEFAULT PRIVILEGES FOR ROLE "quote""inside" IN SCHEMA "quote""s" REVOKE ALL ON TABLES FROM "rôle_ü";
 COMMIT;
+\if :dsql_lent_0
+BEGIN;
+REVOKE "quote""inside" FROM CURRENT_USER;
+COMMIT;
+\endif
 \endif
 -- 2. schema privileges
+SELECT CASE WHEN EXISTS (SELECT 1 FROM pg_catalog.pg_roles WHERE rolname = 'quote"inside') THEN NOT pg_catalog.pg_has_role('quote"inside', 'MEMBER') ELSE false END AS dsql_lent_0 \gset
+\if :dsql_lent_0
+-- lend the runner membership in "quote"inside" for the statements below
+BEGIN;
+GRANT "quote""inside" TO CURRENT_USER;
+COMMIT;
+\endif
 BEGIN;
 REVOKE USAGE, CREATE ON SCHEMA "quote""s" FROM "rôle_ü";
 COMMIT;
+\if :dsql_lent_0
+BEGIN;
+REVOKE "quote""inside" FROM CURRENT_USER;
+COMMIT;
+\endif
 -- 3. IAM mappings
 SELECT EXISTS (SELECT 1 FROM sys.iam_pg_role_mappings WHERE pg_role_name = 'rôle_ü' AND arn = 'arn:aws:iam::123456789012:role/AccentRole') AS dsql_present \gset
 \if :dsql_present
@@ -342,8 +792,9 @@ CALL sys.aws_iam_revoke('rôle_ü', 'arn:aws:iam::123456789012:role/AccentRole')
 COMMIT;
 \endif
 -- 4. drop
-SELECT NOT pg_catalog.pg_has_role('rôle_ü', 'MEMBER') AS dsql_missing \gset
-\if :dsql_missing
+SELECT CASE WHEN EXISTS (SELECT 1 FROM pg_catalog.pg_roles WHERE rolname = 'rôle_ü') THEN NOT pg_catalog.pg_has_role('rôle_ü', 'MEMBER') ELSE false END AS dsql_lent_0 \gset
+\if :dsql_lent_0
+-- lend the runner membership in "rôle_ü" for the statements below
 BEGIN;
 GRANT "rôle_ü" TO CURRENT_USER;
 COMMIT;
@@ -354,6 +805,11 @@ COMMIT;
 BEGIN;
 DROP OWNED BY "rôle_ü";
 COMMIT;
+\if :dsql_lent_0
+BEGIN;
+REVOKE "rôle_ü" FROM CURRENT_USER;
+COMMIT;
+\endif
 BEGIN;
 DROP ROLE "rôle_ü";
 COMMIT;
@@ -363,6 +819,20 @@ COMMIT;
 SELECT EXISTS (SELECT 1 FROM pg_catalog.pg_roles WHERE rolname = 'n23456789012345678901234567890123456789012345678901234567890123') AS dsql_role \gset
 \if :dsql_role
 -- 1. table privileges
+SELECT CASE WHEN EXISTS (SELECT 1 FROM pg_catalog.pg_roles WHERE rolname = 'with space') THEN NOT pg_catalog.pg_has_role('with space', 'MEMBER') ELSE false END AS dsql_lent_0 \gset
+\if :dsql_lent_0
+-- lend the runner membership in "with space" for the statements below
+BEGIN;
+GRANT "with space" TO CURRENT_USER;
+COMMIT;
+\endif
+SELECT CASE WHEN EXISTS (SELECT 1 FROM pg_catalog.pg_roles WHERE rolname = 'quote"inside') THEN NOT pg_catalog.pg_has_role('quote"inside', 'MEMBER') ELSE false END AS dsql_lent_1 \gset
+\if :dsql_lent_1
+-- lend the runner membership in "quote"inside" for the statements below
+BEGIN;
+GRANT "quote""inside" TO CURRENT_USER;
+COMMIT;
+\endif
 BEGIN;
 REVOKE ALL ON ALL TABLES IN SCHEMA "a.b" FROM "n23456789012345678901234567890123456789012345678901234567890123";
 COMMIT;
@@ -372,10 +842,44 @@ COMMIT;
 BEGIN;
 REVOKE ALL ON ALL FUNCTIONS IN SCHEMA "a.b" FROM "n23456789012345678901234567890123456789012345678901234567890123";
 COMMIT;
+\if :dsql_lent_0
+BEGIN;
+REVOKE "with space" FROM CURRENT_USER;
+COMMIT;
+\endif
+\if :dsql_lent_1
+BEGIN;
+REVOKE "quote""inside" FROM CURRENT_USER;
+COMMIT;
+\endif
 -- 2. schema privileges
+SELECT CASE WHEN EXISTS (SELECT 1 FROM pg_catalog.pg_roles WHERE rolname = 'with space') THEN NOT pg_catalog.pg_has_role('with space', 'MEMBER') ELSE false END AS dsql_lent_0 \gset
+\if :dsql_lent_0
+-- lend the runner membership in "with space" for the statements below
+BEGIN;
+GRANT "with space" TO CURRENT_USER;
+COMMIT;
+\endif
+SELECT CASE WHEN EXISTS (SELECT 1 FROM pg_catalog.pg_roles WHERE rolname = 'quote"inside') THEN NOT pg_catalog.pg_has_role('quote"inside', 'MEMBER') ELSE false END AS dsql_lent_1 \gset
+\if :dsql_lent_1
+-- lend the runner membership in "quote"inside" for the statements below
+BEGIN;
+GRANT "quote""inside" TO CURRENT_USER;
+COMMIT;
+\endif
 BEGIN;
 REVOKE USAGE, CREATE ON SCHEMA "a.b" FROM "n23456789012345678901234567890123456789012345678901234567890123";
 COMMIT;
+\if :dsql_lent_0
+BEGIN;
+REVOKE "with space" FROM CURRENT_USER;
+COMMIT;
+\endif
+\if :dsql_lent_1
+BEGIN;
+REVOKE "quote""inside" FROM CURRENT_USER;
+COMMIT;
+\endif
 SELECT EXISTS (SELECT 1 FROM pg_catalog.pg_auth_members m JOIN pg_catalog.pg_roles g ON g.oid = m.roleid JOIN pg_catalog.pg_roles u ON u.oid = m.member WHERE g.rolname = 'with space' AND u.rolname = 'n23456789012345678901234567890123456789012345678901234567890123') AS dsql_present \gset
 \if :dsql_present
 BEGIN;
@@ -390,8 +894,9 @@ CALL sys.aws_iam_revoke('n234567890123456789012345678901234567890123456789012345
 COMMIT;
 \endif
 -- 4. drop
-SELECT NOT pg_catalog.pg_has_role('n23456789012345678901234567890123456789012345678901234567890123', 'MEMBER') AS dsql_missing \gset
-\if :dsql_missing
+SELECT CASE WHEN EXISTS (SELECT 1 FROM pg_catalog.pg_roles WHERE rolname = 'n23456789012345678901234567890123456789012345678901234567890123') THEN NOT pg_catalog.pg_has_role('n23456789012345678901234567890123456789012345678901234567890123', 'MEMBER') ELSE false END AS dsql_lent_0 \gset
+\if :dsql_lent_0
+-- lend the runner membership in "n23456789012345678901234567890123456789012345678901234567890123" for the statements below
 BEGIN;
 GRANT "n23456789012345678901234567890123456789012345678901234567890123" TO CURRENT_USER;
 COMMIT;
@@ -402,6 +907,11 @@ COMMIT;
 BEGIN;
 DROP OWNED BY "n23456789012345678901234567890123456789012345678901234567890123";
 COMMIT;
+\if :dsql_lent_0
+BEGIN;
+REVOKE "n23456789012345678901234567890123456789012345678901234567890123" FROM CURRENT_USER;
+COMMIT;
+\endif
 BEGIN;
 DROP ROLE "n23456789012345678901234567890123456789012345678901234567890123";
 COMMIT;
