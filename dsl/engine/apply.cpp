@@ -14,6 +14,7 @@
 // not empty after the last round is a convergence_error. Any other
 // failure is an apply_error that says how many steps were committed and which one failed
 // (a re-run plans from what was committed and converges).
+#include "sql/dialect.hpp"
 #include <pqxx/pqxx>
 
 #include <dsql/name.hpp>
@@ -104,6 +105,9 @@ struct executor {
   apply_result& result;
   std::mt19937 rng{std::random_device{}()};
   std::string last_replan;  // the step that made the last round plan again
+  // A local cluster (dsql_iam) reached without the front door: DSQL's dialect goes
+  // through the one bridge (dsl/sql), as `dsqlctl sql` and the front door send it.
+  bool dialect_bridge = false;
 
   void backoff(int attempt) {
     const long cap = std::min<long>(o.max_backoff_ms, static_cast<long>(o.base_backoff_ms) << std::min(attempt, 16));
@@ -115,6 +119,7 @@ struct executor {
   void run_batch(const plan& p, std::size_t b, std::size_t e) {
     std::string sql;
     for (std::size_t i = b; i < e; ++i) sql += statement(p.steps[i], p.on) + "\n";
+    if (dialect_bridge) sql = dsql::rewrite_dsql_script(sql);
     for (int attempt = 1;; ++attempt) {
       try {
         pqxx::work tx(c, "dsql-apply");
@@ -206,7 +211,13 @@ apply_result apply(pqxx::connection& c, const model::cluster& s, const apply_opt
   result.applied.on = o.on;
   result.applied.spec_name = s.name;
   advisory_lock lock(c, o.on == target::postgres_local);
-  executor ex{c, o, result, std::mt19937{std::random_device{}()}, {}};
+  executor ex{c, o, result, std::mt19937{std::random_device{}()}, {}, false};
+  if (o.on == target::aurora_dsql) {
+    // dsql_iam's GUCs exist only on a local cluster; Aurora DSQL reads AWS IAM GRANT itself
+    pqxx::nontransaction n(c);
+    const auto r = n.exec("SELECT pg_catalog.current_setting('dsql_iam.auth_mode', true) IS NOT NULL");
+    ex.dialect_bridge = !r.empty() && r[0][0].as<bool>();
+  }
   // Plan, run, and plan again: a round ends early when another applier won a race, and
   // objects created in a round (a schema) show their ACLs only to the next one. Done when
   // a plan is empty; after max_rounds the last plan is what remains.

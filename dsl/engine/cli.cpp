@@ -76,8 +76,9 @@ std::string usage(std::string_view program, bool builtin) {
          "                     keep the conninfo's sslmode even if it does not verify the server:\n"
          "                     a token could go to an impostor. Tests only, never a real cluster\n"
          "  --spec FILE        the spec as JSON (- for standard input)\n"
-         "  --target T         aurora_dsql or postgres_local (default postgres_local; aurora_dsql\n"
-         "                     when the host name contains .dsql.)\n"
+         "  --target T         aurora_dsql or postgres_local (default: aurora_dsql when the host\n"
+         "                     name contains .dsql. or the server is a local cluster in strict\n"
+         "                     mode, else postgres_local)\n"
          "  --format F         text (default) or json\n"
          "  --prune            also revoke what declared roles hold beyond the spec, and what\n"
          "                     any declared role or PUBLIC holds on a sensitive schema it is not listed on\n"
@@ -233,12 +234,17 @@ std::string render(const options& o, const model::cluster& s, std::string_view p
   return dsql::render_matrix(s, ro);
 }
 
+// --target, else aurora_dsql for a DSQL endpoint (the host name holds ".dsql.") and for
+// a local cluster in strict mode (dsql_iam.strict = on: it refuses what DSQL refuses, so
+// the plan must be DSQL's), else postgres_local.
 target target_of(const options& o, pqxx::connection& c) {
   if (o.on) return *o.on;
-  if (!o.dir.empty()) return target::postgres_local;
   const char* host = c.hostname();
-  return host && std::string_view(host).find(".dsql.") != std::string_view::npos ? target::aurora_dsql
-                                                                                : target::postgres_local;
+  if (host && std::string_view(host).find(".dsql.") != std::string_view::npos) return target::aurora_dsql;
+  pqxx::nontransaction n(c);
+  const auto r = n.exec("SELECT pg_catalog.current_setting('dsql_iam.strict', true)");
+  return !r.empty() && !r[0][0].is_null() && std::string_view(r[0][0].c_str()) == "on" ? target::aurora_dsql
+                                                                                        : target::postgres_local;
 }
 
 }  // namespace
