@@ -12,6 +12,13 @@
 //   B. a fresh database, the same objects, `apply` (the engine): the live state equals
 //      the oracle's, and running the bootstrap afterwards changes nothing (pg_dumpall
 //      --globals-only + pg_dump --schema-only, byte-identical).
+// and on Aurora DSQL's rules (a strict local cluster, aurora_dsql), for the spec's DSQL
+// counterpart (for_aurora: what DSQL has no form for left out):
+//   C. the bootstrap script runs without a refusal, twice (the second run changes no
+//      catalog), `plan --prune` finds no drift, the live state equals the oracle's; the
+//      revoke-and-drop script of every role runs without a refusal, twice;
+//   D. `apply` (the engine, one statement per transaction): the live state equals the
+//      oracle's, and the bootstrap afterwards changes nothing.
 // The oracle is independent of the engine: it replays the spec's declarations on the
 // objects' initial ACLs in the bootstrap's order (grants, then revokes; a table-level
 // revoke takes the column privileges too; PUBLIC loses everything on a sensitive schema)
@@ -66,12 +73,13 @@ const char* const t1_columns[] = {"a", "B c"};
 std::string q(const std::string& s) { return dsql::quote_identifier(s); }
 std::string lit(const std::string& s) { return dsql::quote_literal(s); }
 
-std::string create_objects_sql(const std::string& schema) {
+// procedure: also the procedure p1 (Aurora DSQL has no CREATE PROCEDURE).
+std::string create_objects_sql(const std::string& schema, bool procedure = true) {
   const std::string s = q(schema);
   return "CREATE TABLE " + s + ".t1 (a int, \"B c\" text); CREATE TABLE " + s + ".\"T 2\" (id int); CREATE VIEW " + s +
          ".v1 AS SELECT 1 AS x; CREATE SEQUENCE " + s + ".q1; CREATE FUNCTION " + s +
-         ".f1(integer) RETURNS integer LANGUAGE sql AS 'SELECT $1'; CREATE PROCEDURE " + s +
-         ".p1() LANGUAGE sql AS 'SELECT 1';";
+         ".f1(integer) RETURNS integer LANGUAGE sql AS 'SELECT $1';" +
+         (procedure ? " CREATE PROCEDURE " + s + ".p1() LANGUAGE sql AS 'SELECT 1';" : "");
 }
 
 struct gen {
@@ -212,6 +220,53 @@ cluster random_spec(gen& g, const std::string& tag, std::vector<std::string>& cr
   return m;
 }
 
+// The spec's Aurora DSQL counterpart: the declarations DSQL has no form for are left out
+// (schema owners, ADMIN OPTION, database privileges, schema public beyond USAGE granted
+// and CREATE revoked from PUBLIC), so that validate_for(aurora_dsql) holds.
+cluster for_aurora(cluster m) {
+  m.name += " (aurora_dsql)";
+  for (auto& s : m.schemas) s.owner.clear();
+  for (auto& x : m.memberships) x.admin_option = false;
+  auto keep_only = [](dsql::model::grant& g, pk p) {
+    std::vector<pk> kept;
+    for (auto x : g.privileges)
+      if (x == p) kept.push_back(x);
+    const bool had = !g.privileges.empty();
+    g.privileges = kept;
+    return had && kept.empty();  // nothing left (an empty list would mean ALL)
+  };
+  std::erase_if(m.grants, [&](dsql::model::grant& g) {
+    if (g.on == ok::database) return true;
+    if (g.on != ok::schema || g.schema != "public") return false;
+    g.with_grant_option = false;
+    return g.privileges.empty() || keep_only(g, pk::usage);
+  });
+  std::erase_if(m.revokes, [&](dsql::model::grant& g) {
+    if (g.on == ok::database) return true;
+    if (g.on != ok::schema || g.schema != "public") return false;
+    return !g.to_public || g.privileges.empty() || keep_only(g, pk::create);
+  });
+  return m;
+}
+
+// The spec with every role name suffixed (roles are cluster-wide: each path its own).
+cluster renamed(cluster m, const std::string& suffix) {
+  auto rename = [&](std::string& n) {
+    if (!n.empty()) n += suffix;
+  };
+  for (auto& r : m.roles) rename(r.name);
+  for (auto& x : m.memberships) rename(x.group), rename(x.member);
+  for (auto& s : m.schemas) {
+    rename(s.owner);
+    for (auto& r : s.readers) rename(r);
+  }
+  for (auto& x : m.grants) rename(x.grantee);
+  for (auto& x : m.revokes) rename(x.grantee);
+  for (auto& d : m.default_privileges) rename(d.creator), rename(d.grantee);
+  for (auto& x : m.mappings) rename(x.role);
+  return m;
+}
+
 // ---- the oracle -------------------------------------------------------------------------------
 
 // (kind, schema, name, args, column) -> grantee ("PUBLIC" for PUBLIC) -> (privileges, grantable)
@@ -221,7 +276,8 @@ using acl = std::map<acl_key, std::map<std::string, std::pair<std::set<std::stri
 std::string kind_name(ok k) { return std::string(dsql::to_string(k)); }
 
 // What the spec says the ACLs are, on the objects the test made.
-acl oracle(const cluster& m, const std::string& database, const std::map<std::string, bool>& has_objects) {
+acl oracle(const cluster& m, const std::string& database, const std::map<std::string, bool>& has_objects,
+           bool procedures = true) {
   struct thing {
     ok kind;
     std::string schema, name, args;
@@ -231,7 +287,8 @@ acl oracle(const cluster& m, const std::string& database, const std::map<std::st
   for (const auto& s : m.schemas) {
     things.push_back({ok::schema, "", s.name, "", 0, 0});
     if (has_objects.at(s.name))
-      for (const auto& o : objects()) things.push_back({o.kind, s.name, o.name, o.args, o.relkind, o.prokind});
+      for (const auto& o : objects())
+        if (procedures || o.prokind != 'p') things.push_back({o.kind, s.name, o.name, o.args, o.relkind, o.prokind});
   }
   acl out;
   auto add = [&](const thing& t, const std::string& column, const std::string& grantee, pk p, bool option) {
@@ -463,13 +520,26 @@ std::string lines(const std::set<std::string>& s) {
 TEST_CASE("property: bootstrap and engine agree, and the live privileges are the spec's (oracle)",
           "[integration][property][agreement]") {
   auto& c = dsql::engine::test::cluster();
-  c.principals({arns[0], arns[1], arns[2]});
-  c.sql("CREATE DATABASE agree_template; ", "postgres");
-  {
-    pqxx::connection t(c.info.conninfo("postgres", "agree_template"));
+  auto& sc = dsql::engine::test::strict_cluster();  // aurora_dsql: Aurora DSQL's rules
+  for (auto* server : {&c, &sc}) {
+    server->principals({arns[0], arns[1], arns[2]});
+    server->sql("CREATE DATABASE agree_template; ", "postgres");
+    pqxx::connection t(server->info.conninfo("postgres", "agree_template"));
     pqxx::nontransaction n(t);
     n.exec("CREATE EXTENSION dsql_iam");
   }
+  auto dump = [](const dsql::engine::test::server& on, const std::string& db) {
+    auto g1 = dsql::test::run({std::string(PG_BINDIR) + "/pg_dumpall", "-h", on.dir.string(), "-p",
+                               std::to_string(on.info.port), "-U", "postgres", "--globals-only", "--no-comments",
+                               "--restrict-key=dsqlagree"});
+    auto d1 = dsql::test::run({std::string(PG_BINDIR) + "/pg_dump", "-h", on.dir.string(), "-p",
+                               std::to_string(on.info.port), "-U", "postgres", "--schema-only", "--no-comments",
+                               "--restrict-key=dsqlagree", db});
+    REQUIRE(g1.status == 0);
+    REQUIRE(d1.status == 0);
+    return g1.output + d1.output;
+  };
+  int aurora_specs = 0;
   const char* env_seed = std::getenv("DSQL_AGREEMENT_SEED");
   const unsigned seed = env_seed ? static_cast<unsigned>(std::strtoul(env_seed, nullptr, 10)) : std::random_device{}();
   const int specs = std::getenv("DSQL_AGREEMENT_SPECS") ? std::atoi(std::getenv("DSQL_AGREEMENT_SPECS")) : 200;
@@ -485,20 +555,7 @@ TEST_CASE("property: bootstrap and engine agree, and the live privileges are the
     for (const auto& s : created) has_objects[s] = g.coin(70);
     for (const char* path : {"a", "b"}) {
       // each path its own roles (cluster-wide) and database
-      cluster m = base;
-      auto rename = [&](std::string& n) {
-        if (!n.empty()) n += path;
-      };
-      for (auto& r : m.roles) rename(r.name);
-      for (auto& x : m.memberships) rename(x.group), rename(x.member);
-      for (auto& s : m.schemas) {
-        rename(s.owner);
-        for (auto& r : s.readers) rename(r);
-      }
-      for (auto& x : m.grants) rename(x.grantee);
-      for (auto& x : m.revokes) rename(x.grantee);
-      for (auto& d : m.default_privileges) rename(d.creator), rename(d.grantee);
-      for (auto& x : m.mappings) rename(x.role);
+      cluster m = renamed(base, path);
       REQUIRE_NOTHROW(dsql::validate_for(m, dsql::target::postgres_local));
       declarations += static_cast<int>(m.roles.size() + m.memberships.size() + m.schemas.size() + m.grants.size() +
                                        m.revokes.size() + m.default_privileges.size() + m.mappings.size());
@@ -543,28 +600,87 @@ TEST_CASE("property: bootstrap and engine agree, and the live privileges are the
       const std::set<std::string> want_g = expected_globals(m), have_g = live_globals(super, m);
       CHECK(lines(have_g) == lines(want_g));
       if (std::string(path) == "b") {
-        auto dump = [&] {
-          auto g1 = dsql::test::run({std::string(PG_BINDIR) + "/pg_dumpall", "-h", c.dir.string(), "-p",
-                                     std::to_string(c.info.port), "-U", "postgres", "--globals-only", "--no-comments",
-                                     "--restrict-key=dsqlagree"});
-          auto d1 = dsql::test::run({std::string(PG_BINDIR) + "/pg_dump", "-h", c.dir.string(), "-p",
-                                     std::to_string(c.info.port), "-U", "postgres", "--schema-only", "--no-comments",
-                                     "--restrict-key=dsqlagree", db});
-          REQUIRE(g1.status == 0);
-          REQUIRE(d1.status == 0);
-          return g1.output + d1.output;
-        };
-        const std::string before = dump();
+        const std::string before = dump(c, db);
         run_bootstrap();
-        const std::string after = dump();
+        const std::string after = dump(c, db);
         CHECK(before == after);
       }
       conn.disconnect();
       super.disconnect();
       c.sql("DROP DATABASE " + q(db), "postgres");
     }
+    // C and D: the spec's Aurora DSQL counterpart on the strict cluster
+    const cluster aurora = for_aurora(base);
+    ++aurora_specs;
+    for (const char* path : {"c", "d"}) {
+      const cluster m = renamed(aurora, path);
+      REQUIRE_NOTHROW(dsql::validate_for(m, dsql::target::aurora_dsql));
+      INFO("path " << path << " (aurora_dsql, strict), spec:\n" << model_to_json(m));
+      if (const char* dump_dir = std::getenv("DSQL_AGREEMENT_DUMP"))
+        std::ofstream(std::string(dump_dir) + "/spec-" + std::to_string(it) + path + ".json") << model_to_json(m);
+      const std::string db = "agree_" + std::to_string(it) + path;
+      sc.sql("CREATE DATABASE " + q(db) + " OWNER admin TEMPLATE agree_template", "postgres");
+      {
+        // admin's objects, made in one go by the bootstrap superuser (never strict)
+        pqxx::connection a(sc.info.conninfo("postgres", db));
+        pqxx::nontransaction n(a);
+        std::string ddl = "SET ROLE admin;";
+        for (const auto& [schema, with] : has_objects) {
+          if (schema != "public" && with) ddl += "CREATE SCHEMA " + q(schema) + ";";
+          if (with) ddl += create_objects_sql(schema, false);
+        }
+        n.exec(ddl);
+      }
+      const std::string bootstrap = dsql::render_bootstrap(m, dsql::target::aurora_dsql);
+      auto run_script = [&](const std::string& script, const char* what) {
+        auto r = dsql::test::run({DSQLCTL, "sql", "-", "--dir", sc.dir.string(), "--dbname", db}, script);
+        INFO(what << " on the strict cluster:\n" << r.output);
+        REQUIRE(r.status == 0);
+        CHECK(r.output.empty());
+      };
+      pqxx::connection conn(sc.info.conninfo("admin", db));
+      pqxx::connection super(sc.info.conninfo("postgres", db));
+      if (std::string(path) == "c") {
+        run_script(bootstrap, "the bootstrap");
+        const std::string before = dump(sc, db);
+        run_script(bootstrap, "the bootstrap, again");
+        CHECK(before == dump(sc, db));
+        diff_options o;
+        o.prune = true;
+        const plan p = diff(m, inspect(conn, target::aurora_dsql, &m), o);
+        INFO("plan --prune after the bootstrap:\n" << to_text(p));
+        CHECK_FALSE(p.drift());
+      } else {
+        apply_options o;
+        o.on = target::aurora_dsql;
+        REQUIRE_NOTHROW(apply(conn, m, o));
+      }
+      // What reaches DSQL: no ALTER DEFAULT PRIVILEGES for another role; on schema public
+      // nothing (DSQL refuses grants there, 0A000): USAGE is PUBLIC's already, CREATE
+      // nobody's - the bootstrap says so in comments
+      cluster applied = m;
+      applied.default_privileges.clear();
+      const auto on_public = [](const dsql::model::grant& g) { return g.on == ok::schema && g.schema == "public"; };
+      std::erase_if(applied.grants, on_public);
+      std::erase_if(applied.revokes, on_public);
+      CHECK(acl_text(server_acl(super, m)) == acl_text(oracle(applied, db, has_objects, false)));
+      CHECK(lines(live_globals(super, m)) == lines(expected_globals(applied)));
+      if (std::string(path) == "d") {
+        const std::string before = dump(sc, db);
+        run_script(bootstrap, "the bootstrap after apply");
+        CHECK(before == dump(sc, db));
+      }
+      // offboarding every role of the spec, dropping it: clean, twice
+      const std::string revoke = dsql::render_revoke_all(m, dsql::target::aurora_dsql, {}, {.drop = true});
+      run_script(revoke, "the revoke-and-drop script");
+      run_script(revoke, "the revoke-and-drop script, again");
+      conn.disconnect();
+      super.disconnect();
+      sc.sql("DROP DATABASE " + q(db), "postgres");
+    }
   }
   const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
-  WARN("agreement property: " << specs << " specs (" << declarations << " declarations over both paths) in " << seconds
+  WARN("agreement property: " << specs << " specs (" << declarations << " declarations over paths A and B), "
+                              << aurora_specs << " of them also on aurora_dsql (paths C and D, strict), in " << seconds
                               << " s");
 }

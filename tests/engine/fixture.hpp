@@ -24,18 +24,17 @@ struct server {
   fs::path dir;
   dsql::local::cluster_info info;
 
-  server() {
+  // port 0: a free TCP port (the TLS endpoint binds it on 127.0.0.1), so tests never
+  // collide with each other or with a system PostgreSQL on 5432.
+  // strict: Aurora DSQL's rules, for the aurora_dsql target (strict_cluster()). Not
+  // strict, explicitly, for the postgres_local target (cluster()): plain PostgreSQL (SET
+  // LOCAL ROLE around delegated grants, several DDL statements in one transaction),
+  // which Aurora DSQL's rules refuse by design.
+  explicit server(bool strict) {
     std::string tmpl = (fs::temp_directory_path() / "dsql-engine-it.XXXXXX").string();
     if (!mkdtemp(tmpl.data())) throw std::runtime_error("mkdtemp failed");
     dir = tmpl;
-    // port 0: a free TCP port (the TLS endpoint binds it on 127.0.0.1), so tests never
-    // collide with each other or with a system PostgreSQL on 5432
-    // strict off, explicitly: these tests drive the engine's postgres_local target, plain
-    // PostgreSQL (SET LOCAL ROLE around delegated grants, several DDL statements in one
-    // transaction), which Aurora DSQL's rules refuse by design; the aurora_dsql renderings
-    // they apply too are refused on schema public until the renderer avoids it:
-    // strict off until the aurora_dsql renderer avoids schema public (lead, issue 10.4)
-    info = dsql::local::up(dsql::local::cluster_options{dir, 0, true, /*strict=*/false});
+    info = dsql::local::up(dsql::local::cluster_options{dir, 0, true, strict});
   }
   ~server() {
     try {
@@ -89,8 +88,15 @@ struct server {
   }
 };
 
+// The postgres_local target's server (strict mode off).
 inline server& cluster() {
-  static server s;
+  static server s(false);
+  return s;
+}
+
+// The aurora_dsql target's server (strict mode on: what Aurora DSQL refuses, it refuses).
+inline server& strict_cluster() {
+  static server s(true);
   return s;
 }
 

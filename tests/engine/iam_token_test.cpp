@@ -154,12 +154,11 @@ TEST_CASE("a principal without dsql:DbConnectAdmin gets the generic 28000 refusa
   CHECK(log.find("X-Amz-Signature") == std::string::npos);
 
   // the same principal's DbConnect token logs in as the role it maps to, once the seed is applied
-  // strict off, explicitly, for the apply only: with --dir the engine's target is
-  // postgres_local, plain PostgreSQL (SET LOCAL ROLE, several DDL per transaction), which
-  // Aurora DSQL's rules refuse by design
-  REQUIRE(run({DSQLCTL, "local", "strict", "off", "--dir", dir}).status == 0);
-  REQUIRE(run({SEED_SPEC, "apply", "--dir", dir}).status == 0);  // over the socket, as before
-  REQUIRE(run({DSQLCTL, "local", "strict", "on", "--dir", dir}).status == 0);
+  // over the socket: the cluster is strict, so the engine plans for aurora_dsql
+  const auto applied = run({SEED_SPEC, "apply", "--dir", dir});
+  INFO(applied.output);
+  REQUIRE(applied.status == 0);
+  CHECK(applied.output.find("on aurora_dsql") != std::string::npos);
   auto ro = run({SEED_SPEC, "inspect", "--dir", dir, "--user", "app_readonly", "--principal", arn("AppReadOnlyRole")});
   INFO(ro.output);
   CHECK(ro.status == 0);

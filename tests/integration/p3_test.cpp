@@ -15,6 +15,7 @@
 #include <cstdlib>
 #include <filesystem>
 #include <string>
+#include <vector>
 #include <system_error>
 
 namespace fs = std::filesystem;
@@ -30,15 +31,16 @@ struct p3_cluster {
   std::string start_time;
   int port;
 
-  explicit p3_cluster(int p = ::port) : port(p) {
+  // strict: Aurora DSQL's rules (the aurora_dsql rendering). Not strict, explicitly, for
+  // the postgres_local rendering: plain PostgreSQL's (SET LOCAL ROLE, several DDL
+  // statements in one transaction), which Aurora DSQL's rules refuse by design.
+  explicit p3_cluster(int p, bool strict) : port(p) {
     std::string tmpl = (fs::temp_directory_path() / "dsql-p3.XXXXXX").string();
     if (!mkdtemp(tmpl.data())) throw std::runtime_error("mkdtemp failed");
     dir = tmpl;
-    // strict off, explicitly: the suite applies the postgres_local rendering too, plain
-    // PostgreSQL (SET LOCAL ROLE, several DDL statements in one transaction), which Aurora
-    // DSQL's rules refuse by design; and for the aurora_dsql one:
-    // strict off until the aurora_dsql renderer avoids schema public (lead, issue 10.4)
-    auto up = run({DSQLCTL, "local", "up", "--dir", dir.string(), "--port", std::to_string(port), "--no-strict"});
+    std::vector<std::string> argv{DSQLCTL, "local", "up", "--dir", dir.string(), "--port", std::to_string(port)};
+    if (!strict) argv.emplace_back("--no-strict");
+    auto up = run(argv);
     if (up.status != 0) throw std::runtime_error("dsqlctl local up failed:\n" + up.output);
     // The spec's principals must exist in the local IAM state before they are mapped
     // (as on DSQL, where AWS IAM GRANT refuses an unknown IAM role).
@@ -74,7 +76,7 @@ struct p3_cluster {
 };
 
 p3_cluster& cluster() {
-  static p3_cluster c;
+  static p3_cluster c(::port, false);
   return c;
 }
 
@@ -183,9 +185,11 @@ TEST_CASE("a third apply of the bootstrap prints nothing and changes no catalog"
   CHECK(before == c.dump());
 }
 
-TEST_CASE("the aurora_dsql P3 bootstrap applies on a cluster of its own, twice, printing nothing, changing nothing",
-          "[integration][p3]") {
-  p3_cluster dsql(dsql::test::free_tcp_port());
+TEST_CASE("the aurora_dsql P3 bootstrap and revoke pass strict mode on a cluster of their own, twice, printing "
+          "nothing, changing nothing",
+          "[integration][p3][strict]") {
+  p3_cluster dsql(dsql::test::free_tcp_port(), true);
+  REQUIRE(dsql.query("SELECT current_setting('dsql_iam.strict')") == "on");
   for (int pass = 1; pass <= 3; ++pass) {
     const std::string before = pass == 3 ? dsql.dump() : std::string();
     auto r = dsql.apply(dsql_bootstrap);
@@ -196,6 +200,30 @@ TEST_CASE("the aurora_dsql P3 bootstrap applies on a cluster of its own, twice, 
   }
   CHECK(dsql.query("SELECT count(*) FROM sys.iam_pg_role_mappings") == "8");
   CHECK(dsql.query("SELECT pg_get_userbyid(nspowner) FROM pg_namespace WHERE nspname = 'a.b'") == "admin");
+  // objects created afterwards (by their owner, one DDL per transaction) are reached by
+  // the next run, and that run is clean too
+  auto objects = dsql.apply("BEGIN;\nCREATE TABLE \"a.b\".\"t one\" (id int, \"Col A\" text);\nCOMMIT;\n");
+  INFO(objects.output);
+  REQUIRE(objects.status == 0);
+  for (int pass = 1; pass <= 2; ++pass) {
+    auto r = dsql.apply(dsql_bootstrap);
+    INFO("after the objects, pass " << pass << ":\n" << r.output);
+    REQUIRE(r.status == 0);
+    CHECK(r.output.empty());
+  }
+  CHECK(dsql.query("SELECT count(*) FROM information_schema.role_table_grants WHERE table_schema = 'a.b' "
+                   "AND table_name = 't one' AND grantee <> 'admin'") != "0");
+  // offboarding every role, dropping it: clean on strict, twice
+  const std::string revoke = dsql::render_revoke_all<p3::dsql_spec>(dsql::target::aurora_dsql, {}, {.drop = true});
+  for (int pass = 1; pass <= 2; ++pass) {
+    auto r = dsql.apply(revoke);
+    INFO("revoke pass " << pass << ":\n" << r.output);
+    REQUIRE(r.status == 0);
+    CHECK(r.output.empty());
+  }
+  CHECK(dsql.query("SELECT count(*) FROM sys.iam_pg_role_mappings") == "0");
+  CHECK(dsql.query("SELECT count(*) FROM pg_roles WHERE rolname NOT LIKE 'pg\\_%' AND rolname NOT IN ('admin', "
+                   "'postgres')") == "0");
 }
 
 TEST_CASE("every P3 role is offboarded and dropped, and the revoke runs clean twice", "[integration][p3]") {

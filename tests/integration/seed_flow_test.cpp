@@ -75,8 +75,8 @@ struct seed_cluster {
     std::string wtmpl = (fs::temp_directory_path() / "dsql-it-work.XXXXXX").string();
     if (!mkdtemp(wtmpl.data())) throw std::runtime_error("mkdtemp failed");
     work = wtmpl;
-    // strict off until the aurora_dsql renderer avoids schema public (lead, issue 10.4)
-    auto up = run({DSQLCTL, "local", "up", "--dir", dir.string(), "--port", std::to_string(port), "--no-strict"});
+    // strict mode on (the default): the aurora_dsql bootstrap meets Aurora DSQL's rules
+    auto up = run({DSQLCTL, "local", "up", "--dir", dir.string(), "--port", std::to_string(port)});
     if (up.status != 0) throw std::runtime_error("dsqlctl local up failed:\n" + up.output);
     auto policies = run({SEED_SPEC, "policies", "--account-id", account_id, "--region", "us-east-1",
                          "--cluster-id", "local"});
