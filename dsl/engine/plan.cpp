@@ -1007,7 +1007,7 @@ plan diff(const model::cluster& spec, const state& live, const diff_options& o) 
   builder b{spec, live, o};
   b.p.on = live.on;
   b.p.spec_name = spec.name;
-  if (!spec.mappings.empty()) b.account = dsql::detail::resolve_account(spec, {});
+  if (dsql::detail::needs_account(spec)) b.account = dsql::detail::resolve_account(spec, {});
   for (const auto& r : spec.roles) b.managed.insert(r.name);
   for (const auto& r : spec.retired_roles) b.retired.insert(r);
   for (const auto& sc : spec.schemas) {

@@ -460,8 +460,16 @@ constexpr void grant_option_to_acting_role(script& s, const model::grant& g) {
   }
 }
 
-constexpr bool has_principals(const model::cluster& c) noexcept {
-  return !c.mappings.empty() || !c.admins.empty() || !c.principals.empty();
+// Whether a principal of the cluster names no account of its own (dsql::iam_arn and
+// JSON ARNs do): its ARN needs the cluster's account, bound or given at render time.
+constexpr bool needs_account(const model::cluster& c) noexcept {
+  for (const auto& m : c.mappings)
+    if (m.who.account.empty()) return true;
+  for (const auto& p : c.admins)
+    if (p.account.empty()) return true;
+  for (const auto& p : c.principals)
+    if (p.account.empty()) return true;
+  return false;
 }
 
 // Membership lent to the script's runner while statements need it (postgres_local):
@@ -542,7 +550,7 @@ constexpr std::string render_bootstrap(const model::cluster& c, target t, const 
   validate_for(c, t);
   if (!c.retired_roles.empty()) detail::fail(messages::retired_roles_not_rendered);
   std::string account;  // (not a ?: of two strings: GCC 12 rejects that in constant evaluation)
-  if (detail::has_principals(c)) account = detail::resolve_account(c, o);
+  if (detail::needs_account(c)) account = detail::resolve_account(c, o);
   const bool local = t == target::postgres_local;
   detail::script s;
   s.text.reserve(4096 + 400 * (c.roles.size() + c.grants.size() + c.mappings.size()));
@@ -936,7 +944,7 @@ constexpr std::string render_revoke(const model::cluster& c, std::string_view ro
   if (!c.find_role(role)) detail::fail(messages::unknown_role);
   std::string account;
   for (const auto& m : c.mappings)
-    if (m.role == role && account.empty()) account = detail::resolve_account(c, o);
+    if (m.role == role && m.who.account.empty() && account.empty()) account = detail::resolve_account(c, o);
   detail::script s;
   std::string what = "role \"";
   what += role;
@@ -952,7 +960,7 @@ constexpr std::string render_revoke_all(const model::cluster& c, target t, const
                                         const revoke_options& ro = {}) {
   validate(c);
   std::string account;
-  if (!c.mappings.empty()) account = detail::resolve_account(c, o);
+  if (detail::needs_account(c)) account = detail::resolve_account(c, o);
   detail::script s;
   detail::revoke_header(s, "every role", c, t, ro);
   for (const auto& r : c.roles) {
