@@ -218,7 +218,7 @@ PRAGMA user_version = 1;
         sqlite3_close(db);
     }
     state st(f);
-    CHECK(user_version(f) == 2);
+    CHECK(user_version(f) == dsql::aws::schema_version);
     CHECK(st.policies("arn:aws:iam::123456789012:role/Old").size() == 2);
     sqlite3_stmt* s = nullptr;
     REQUIRE(sqlite3_prepare_v2(st.handle(),
