@@ -34,7 +34,7 @@ demo: setup       ## the seed flow on a throwaway local PostgreSQL 15
 check: setup      ## every test: Catch2, compile-fail, pg_regress, integration
 	scripts/check.sh
 
-bench: setup
+bench: setup      ## the quick benchmarks (scripts/bench.sh --list for all)
 	scripts/bench.sh
 
 clean:

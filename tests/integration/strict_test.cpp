@@ -184,7 +184,7 @@ TEST_CASE("the seed's SQL as written stops at its first AWS IAM GRANT: the '*' a
   const auto r = c.sql(c.seed_sql(false));
   INFO(r.output);
   CHECK(r.status == 3);  // psql's exit status under ON_ERROR_STOP
-  CHECK(r.output.find("psql:<stdin>:6: ERROR:  IAM role must look like an IAM ARN") != std::string::npos);
+  CHECK(r.output.find("<stdin>:6: ERROR:  IAM role must look like an IAM ARN") != std::string::npos);
   CHECK(count(r.output, "ERROR:") == 1);
   conn admin(c.conninfo());
   CHECK(admin.one("SELECT count(*) FROM pg_roles WHERE rolname IN ('app_readonly', 'app_readwrite', 'user_service')") == "3");
@@ -202,7 +202,7 @@ TEST_CASE("with the account filled in, the seed's SQL stops where DSQL stops it:
   const auto r = c.sql(script);
   INFO(r.output);
   CHECK(r.status == 3);
-  CHECK(r.output.find("psql:<stdin>:12: ERROR:  feature not supported on system entity") != std::string::npos);
+  CHECK(r.output.find("<stdin>:12: ERROR:  feature not supported on system entity") != std::string::npos);
   CHECK(count(r.output, "ERROR:") == 1);
   conn admin(c.conninfo());
   // everything before it ran: roles, mappings, the schema; nothing after it did
