@@ -54,7 +54,9 @@ std::string usage(std::string_view program, bool builtin) {
          "            or with `dsqlctl sql` on a local cluster\n"
          "  revoke    the offboarding script of one role or of all (with --drop: REASSIGN OWNED, DROP OWNED,\n"
          "            DROP ROLE)\n"
-         "  policies  the IAM policy of every principal (JSON, ARN -> document); policy: one principal's\n"
+         "  policies  the IAM policy of every principal (JSON, ARN -> document); policy: one principal's;\n"
+         "            their Resource is the cluster: --region R --cluster-id ID (unless the spec binds them;\n"
+         "            \"*\" for any, with a note)\n"
          "  matrix    the access matrix in Markdown\n" +
          "connection: --conninfo STR (libpq), else the PG* environment variables;\n"
          "            or --dir DIR [--user USER]: a cluster made by `dsqlctl local up` (user admin)\n"
@@ -229,6 +231,10 @@ std::string render(const options& o, const model::cluster& s, std::string_view p
     const dsql::revoke_options rv{.drop = o.drop};
     return o.all ? dsql::render_revoke_all(s, *o.on, ro, rv) : dsql::render_revoke(s, *o.role, *o.on, ro, rv);
   }
+  if ((o.command == "policies" || o.command == "policy") && (ro.region == "*" || ro.cluster_id == "*"))
+    std::cerr << program << ": note: the policies allow dsql:DbConnect"
+              << (ro.region == "*" ? " in every region" : "") << (ro.cluster_id == "*" ? " on every cluster" : "")
+              << " of the account (\"*\"): least privilege names the cluster (--region R --cluster-id ID)\n";
   if (o.command == "policies") return dsql::render_policies(s, ro);
   if (o.command == "policy") return dsql::render_policy(s, *o.principal_arn, ro);
   return dsql::render_matrix(s, ro);

@@ -49,10 +49,13 @@ namespace dsql {
 struct render_options {
   // 12 digits; required when the spec has IAM principals and binds no dsql::aws_account.
   std::string account_id{};
-  // Region and cluster id of the policies' Resource ARN; "*" matches any. A cluster that
-  // binds dsql::aws_region / dsql::cluster_id uses its own (a different one here is an error).
-  std::string region = "*";
-  std::string cluster_id = "*";
+  // Region and cluster id of the policies' Resource ARN (least privilege: the one cluster
+  // the principals connect to). Empty: not given; the policies then need the cluster to
+  // bind dsql::aws_region / dsql::cluster_id, else rendering them fails with one sentence.
+  // "*" is any region / any cluster of the account, given explicitly. A value that differs
+  // from what the cluster binds is an error.
+  std::string region{};
+  std::string cluster_id{};
 };
 
 // Options of the revoke (offboarding) script.
@@ -74,6 +77,12 @@ inline constexpr std::string_view region_differs =
     "The region given at render time differs from the one the cluster binds with dsql::aws_region.";
 inline constexpr std::string_view cluster_id_differs =
     "The cluster id given at render time differs from the one the cluster binds with dsql::cluster_id.";
+inline constexpr std::string_view policy_region_missing =
+    "The IAM policies name the cluster they allow: give its region (render_options::region, --region) or bind "
+    "dsql::aws_region; \"*\" allows the clusters of every region.";
+inline constexpr std::string_view policy_cluster_id_missing =
+    "The IAM policies name the cluster they allow: give its id (render_options::cluster_id, --cluster-id) or bind "
+    "dsql::cluster_id; \"*\" allows every cluster of the account in the region.";
 inline constexpr std::string_view unknown_role = "The role to revoke is not declared in the cluster.";
 inline constexpr std::string_view reserved_role = assert_role_name_not_reserved_t::message;
 inline constexpr std::string_view retired_roles_not_rendered =
@@ -108,12 +117,17 @@ constexpr std::string resolve_account(const model::cluster& c, const render_opti
   return o.account_id;
 }
 
-// A bound value (region, cluster id) or the option; "*" in the option means "not given".
-constexpr std::string resolve_bound(const std::string& bound, const std::string& option, std::string_view differs) {
-  if (bound.empty()) return option;
-  if (option != "*" && option != bound) fail(differs);
+// A bound value (region, cluster id) or the option (empty: not given, then `missing`).
+constexpr std::string resolve_bound(const std::string& bound, const std::string& option, std::string_view differs,
+                                    std::string_view missing) {
+  if (bound.empty()) {
+    if (option.empty()) fail(missing);
+    return option;
+  }
+  if (!option.empty() && option != bound) fail(differs);
   return bound;
 }
+
 
 // A psql script under construction.
 struct script {
@@ -1043,16 +1057,26 @@ constexpr std::string render_policy_document(std::string_view action, std::strin
   return s;
 }
 
+namespace detail {
+// The Resource of the IAM policies: arn:aws:dsql:<region>:<account>:cluster/<id>.
+constexpr std::string policy_resource(const model::cluster& c, const render_options& o, const std::string& account) {
+  if (!o.region.empty() && !is_pattern_or_star(o.region, true)) fail(messages::bad_region);
+  if (!o.cluster_id.empty() && !is_pattern_or_star(o.cluster_id, false)) fail(messages::bad_cluster_id);
+  // (in this order: the region's sentence first)
+  const std::string region =
+      resolve_bound(c.region, o.region, messages::region_differs, messages::policy_region_missing);
+  const std::string id =
+      resolve_bound(c.cluster_id, o.cluster_id, messages::cluster_id_differs, messages::policy_cluster_id_missing);
+  return cluster_arn(region, account, id);
+}
+}  // namespace detail
+
 // A JSON object: principal ARN -> its policy document. Mapped principals get
 // dsql:DbConnect (once each), admin identities dsql:DbConnectAdmin.
 constexpr std::string render_policies(const model::cluster& c, const render_options& o = {}) {
   validate(c);
   const std::string account = detail::resolve_account(c, o);
-  if (!detail::is_pattern_or_star(o.region, true)) detail::fail(messages::bad_region);
-  if (!detail::is_pattern_or_star(o.cluster_id, false)) detail::fail(messages::bad_cluster_id);
-  const std::string region = detail::resolve_bound(c.region, o.region, messages::region_differs);
-  const std::string id = detail::resolve_bound(c.cluster_id, o.cluster_id, messages::cluster_id_differs);
-  const std::string resource = cluster_arn(region, account, id);
+  const std::string resource = detail::policy_resource(c, o, account);
 
   std::vector<std::pair<std::string, std::string_view>> entries;  // arn, action
   for (const auto& m : c.mappings) {
@@ -1078,11 +1102,7 @@ constexpr std::string render_policies(const model::cluster& c, const render_opti
 constexpr std::string render_policy(const model::cluster& c, std::string_view arn, const render_options& o = {}) {
   validate(c);
   const std::string account = detail::resolve_account(c, o);
-  if (!detail::is_pattern_or_star(o.region, true)) detail::fail(messages::bad_region);
-  if (!detail::is_pattern_or_star(o.cluster_id, false)) detail::fail(messages::bad_cluster_id);
-  const std::string resource =
-      cluster_arn(detail::resolve_bound(c.region, o.region, messages::region_differs), account,
-                  detail::resolve_bound(c.cluster_id, o.cluster_id, messages::cluster_id_differs));
+  const std::string resource = detail::policy_resource(c, o, account);
   for (const auto& a : c.admins)
     if (a.arn(account) == arn) return render_policy_document("dsql:DbConnectAdmin", resource) + "\n";
   for (const auto& m : c.mappings)

@@ -266,7 +266,8 @@ TEST_CASE("The account id is bound at run time, or in code, or the render fails"
   SECTION("missing: one sentence") {
     CHECK(error_of([] { (void)dsql::render_bootstrap<unbound>(dsql::target::aurora_dsql); }) ==
           dsql::messages::no_account);
-    CHECK(error_of([] { (void)dsql::render_policies<unbound>(); }) == dsql::messages::no_account);
+    CHECK(error_of([] { (void)dsql::render_policies<unbound>({.region = "*", .cluster_id = "*"}); }) ==
+          dsql::messages::no_account);
     CHECK(error_of([] { (void)dsql::render_revoke<unbound, tiny_reader>(dsql::target::aurora_dsql); }) ==
           dsql::messages::no_account);
   }
@@ -330,13 +331,19 @@ TEST_CASE("Policies take their Resource from region, account and cluster id", "[
   REQUIRE_SAME_TEXT(expected, dsql::render_policies<spec>({.account_id = "123456789012",
                                                            .region = "eu-west-3",
                                                            .cluster_id = "abcdefghijklmnopqrstuvwxyz"}));
-  const std::string any = dsql::render_policies<spec>({.account_id = "123456789012"});
+  // least privilege: the cluster must be named, "*" only when asked for
+  CHECK(error_of([] { (void)dsql::render_policies<spec>({.account_id = "123456789012"}); }) ==
+        dsql::messages::policy_region_missing);
+  CHECK(error_of([] { (void)dsql::render_policies<spec>({.account_id = "123456789012", .region = "us-east-1"}); }) ==
+        dsql::messages::policy_cluster_id_missing);
+  const std::string any = dsql::render_policies<spec>({.account_id = "123456789012", .region = "*", .cluster_id = "*"});
   CHECK(contains(any, "\"Resource\": \"arn:aws:dsql:*:123456789012:cluster/*\""));
   CHECK(error_of([] { (void)dsql::render_policies<spec>({.account_id = "123456789012", .region = "US East"}); }) ==
         dsql::messages::bad_region);
   CHECK(error_of([] { (void)dsql::render_policies<spec>({.account_id = "123456789012", .cluster_id = "a\"b"}); }) ==
         dsql::messages::bad_cluster_id);
-  CHECK(dsql::render_policies<tiny>({.account_id = "123456789012"}) == "{}\n");
+  CHECK(dsql::render_policies<tiny>({.account_id = "123456789012", .region = "us-east-1", .cluster_id = "c1"}) ==
+        "{}\n");
 }
 
 TEST_CASE("A principal mapped to several roles gets one DbConnect policy", "[render][policies]") {
@@ -344,7 +351,8 @@ TEST_CASE("A principal mapped to several roles gets one DbConnect policy", "[ren
   using spec = dsql::cluster<"p", dsql::roles<tiny_reader, other>,
                              dsql::iam<dsql::iam_grant<tiny_reader, dsql::iam_role<"Shared">>,
                                        dsql::iam_grant<other, dsql::iam_role<"Shared">>>>;
-  const std::string s = dsql::render_policies<spec>({.account_id = "123456789012"});
+  const std::string s =
+      dsql::render_policies<spec>({.account_id = "123456789012", .region = "us-east-1", .cluster_id = "c1"});
   CHECK(s.find("role/Shared") == s.rfind("role/Shared"));
 }
 

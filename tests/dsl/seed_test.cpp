@@ -755,7 +755,7 @@ static_assert(dsql::render_revoke<seed::spec, seed::user_service>(dsql::target::
                                                                   {.account_id = "123456789012"}) ==
               seed_revoke_user_service_aurora);
 static_assert(dsql::render_matrix<seed::spec>({.account_id = "123456789012"}) == seed_matrix);
-static_assert(dsql::render_policies<seed::spec>({.account_id = "123456789012", .region = "us-east-1"}) ==
+static_assert(dsql::render_policies<seed::spec>({.account_id = "123456789012", .region = "us-east-1", .cluster_id = "*"}) ==
               seed_policies_us_east_1);
 
 }  // namespace
@@ -874,7 +874,7 @@ TEST_CASE("The seed revoke of app_readonly for postgres_local calls sys.aws_iam_
 
 TEST_CASE("The seed policies give DbConnect per mapped principal and DbConnectAdmin to the admin", "[seed][policies]") {
   REQUIRE_SAME_TEXT(seed_policies_us_east_1,
-                    dsql::render_policies<seed::spec>({.account_id = "123456789012", .region = "us-east-1"}));
+                    dsql::render_policies<seed::spec>({.account_id = "123456789012", .region = "us-east-1", .cluster_id = "*"}));
 }
 
 TEST_CASE("The seed access matrix", "[seed][matrix]") {
