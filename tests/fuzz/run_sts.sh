@@ -18,6 +18,7 @@ case $BUILD in /*) out=$BUILD/fuzz-sts ;; *) out=$ROOT/$BUILD/fuzz-sts ;; esac
 mkdir -p "$out/scratch" "$out/obj"
 F=(-g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined)
 "$CLANG" "${F[@]}" -Iextension -c extension/sigv4.c -o "$out/obj/sigv4.o"
+"$CLANG" "${F[@]}" -D_GNU_SOURCE -Iextension -c extension/policy.c -o "$out/obj/policy.o"
 pids=()
 for src in tests/fuzz/sts_fuzz.cpp dsl/iam/sts_server.cpp dsl/iam/state.cpp dsl/iam/trust.cpp dsl/iam/jwt.cpp \
            dsl/iam/sts.cpp dsl/iam/http.cpp dsl/iam/config_file.cpp; do
@@ -26,7 +27,7 @@ for src in tests/fuzz/sts_fuzz.cpp dsl/iam/sts_server.cpp dsl/iam/state.cpp dsl/
   if [ ${#pids[@]} -ge 2 ]; then wait "${pids[0]}"; pids=("${pids[@]:1}"); fi
 done
 for p in "${pids[@]}"; do wait "$p"; done
-"$CLANGXX" "${F[@]}" "$out"/obj/*.o -lmicrohttpd -lcurl -lexpat -lcrypto -lsqlite3 -lpthread -o "$out/sts_fuzz"
+"$CLANGXX" "${F[@]}" "$out"/obj/*.o -lmicrohttpd -lcurl -lexpat -lcrypto -lsqlite3 -lpthread -lm -o "$out/sts_fuzz"
 cd "$out"
 ASAN_OPTIONS=detect_leaks=0 ./sts_fuzz -max_total_time="$SECONDS_TO_RUN" -max_len=8000 -timeout=5 -print_final_stats=1 \
   "$@" scratch "$ROOT/tests/fuzz/sts_corpus" 2>&1 |
