@@ -189,19 +189,31 @@ oidc_provider_path(const char *arn)
 }
 
 bool
-dsql_policy_key_is_known_for(const char *key, dsql_policy_resource_kind kind,
-							 const char *federated)
+dsql_policy_key_is_known_for(const char *key, dsql_policy_resource_kind kind)
+{
+	size_t		n;
+
+	if (dsql_policy_key_is_known(key))
+		return true;
+	return key != NULL && kind == DSQL_POLICY_ROLE &&
+		(key_in(sts_request_keys, key) || web_identity_key(key, &n));
+}
+
+/*
+ * Whether req may give key in its own context: on a role, the STS's keys;
+ * for a web identity, its own provider's <host/path>:aud and :sub.
+ */
+static bool
+request_may_give(const char *key, const dsql_policy_request *req)
 {
 	size_t		n;
 	const char *provider;
 
-	if (dsql_policy_key_is_known(key))
-		return true;
-	if (key == NULL || kind != DSQL_POLICY_ROLE)
+	if (req->resource_kind != DSQL_POLICY_ROLE)
 		return false;
 	if (key_in(sts_request_keys, key))
 		return true;
-	provider = oidc_provider_path(federated);
+	provider = oidc_provider_path(req->federated);
 	return provider != NULL && web_identity_key(key, &n) &&
 		strlen(provider) == n && strncasecmp(provider, key, n) == 0;
 }
@@ -418,8 +430,7 @@ build_context(sqlite3 *db, const dsql_policy_request *req,
 		const char *key = req->context[i].key;
 		const char *value = req->context[i].value;
 
-		if (key == NULL || value == NULL || !key_is_request_key(key) ||
-			!dsql_policy_key_is_known_for(key, req->resource_kind, req->federated))
+		if (key == NULL || value == NULL || !request_may_give(key, req))
 		{
 			say(reason, reason_len, "the request's context key %.*s is not one this request can give",
 				DSQL_POLICY_KEY_MAX_LEN, key ? key : "(null)");
@@ -582,7 +593,7 @@ substitute(dsql_policy_work *w, const dsql_policy_request *req, const char *src,
 		}
 		if (dflt == NULL)
 		{
-			if (!dsql_policy_key_is_known_for(keybuf, req->resource_kind, req->federated) &&
+			if (!dsql_policy_key_is_known_for(keybuf, req->resource_kind) &&
 				ctx_count(w, keybuf) == 0)
 			{
 				say(unknown_key, unknown_len, "%s", keybuf);
@@ -1370,7 +1381,7 @@ statement_applies(sqlite3 *db, sqlite3_stmt *values_q, sqlite3_stmt *conds_q,
 				if (nctx > DSQL_POLICY_MAX_CONTEXT)
 					nctx = DSQL_POLICY_MAX_CONTEXT;
 				known = strlen(k) <= DSQL_POLICY_KEY_MAX_LEN &&
-					(nctx > 0 || dsql_policy_key_is_known_for(k, req->resource_kind, req->federated));
+					(nctx > 0 || dsql_policy_key_is_known_for(k, req->resource_kind));
 				for (j = 0; j < nctx; j++)
 					matched[j] = false;
 				invalid = false;

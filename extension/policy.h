@@ -67,7 +67,8 @@
  *	      for sts: actions on a role: sts:ExternalId, sts:RoleSessionName,
  *	      sts:SourceIdentity, sts:TransitiveTagKeys (absent unless given);
  *	      for a web identity of provider arn:...:oidc-provider/<host/path>:
- *	      <host/path>:aud and <host/path>:sub.
+ *	      <host/path>:aud and <host/path>:sub (any other provider's are
+ *	      known on a role, and absent).
  *	    Keys AWS defines but the local request lacks (aws:PrincipalOrgID
  *	    when unset, aws:SourceVpc: the local endpoint is the public
  *	    internet, ...) are absent; any other key is unknown.
@@ -221,14 +222,14 @@ extern bool dsql_policy_key_is_computed(const char *key);
 extern bool dsql_policy_key_is_known(const char *key);
 
 /*
- * Whether key is known for a request about a resource of this kind, made by
- * a web identity of provider federated (NULL: by a principal): the keys of
- * dsql_policy_key_is_known, and for a role the STS's request keys
- * (sts:ExternalId, ...) and the provider's <host/path>:aud and :sub.
+ * Whether key is known for a request about a resource of this kind: the keys
+ * of dsql_policy_key_is_known, and for a role the STS's request keys
+ * (sts:ExternalId, ...) and any web identity provider's <host/path>:aud and
+ * :sub (present only when the request comes from that provider's identity,
+ * absent otherwise, as on AWS).
  */
 extern bool dsql_policy_key_is_known_for(const char *key,
-										 dsql_policy_resource_kind kind,
-										 const char *federated);
+										 dsql_policy_resource_kind kind);
 
 /*
  * Checks the policy-variable syntax of text (${key}, ${key, 'default'},

@@ -315,17 +315,11 @@ std::string principal_value(const std::string& type, const std::string& v, polic
                       " (no wildcards)");
 }
 
-// Whether a condition key is known to the evaluator for requests this statement can
-// apply to: a trust policy's are about a role, made by a principal or by a web identity
-// of one of its Federated providers.
-bool key_is_known(const std::string& key, policy_kind kind, const std::vector<std::string>& principals) {
-    if (kind != policy_kind::trust) return dsql_policy_key_is_known(key.c_str());
-    if (dsql_policy_key_is_known_for(key.c_str(), DSQL_POLICY_ROLE, nullptr)) return true;
-    for (const auto& p : principals)
-        if (p.starts_with("Federated:") &&
-            dsql_policy_key_is_known_for(key.c_str(), DSQL_POLICY_ROLE, p.c_str() + std::strlen("Federated:")))
-            return true;
-    return false;
+// Whether a condition key is known to the evaluator for the requests a policy of this
+// kind answers (a trust policy's are about a role).
+bool key_is_known(const std::string& key, policy_kind kind) {
+    return kind == policy_kind::trust ? dsql_policy_key_is_known_for(key.c_str(), DSQL_POLICY_ROLE)
+                                      : dsql_policy_key_is_known(key.c_str());
 }
 
 void normalise_statement(const json& s, policy_kind kind, bool variables, statement_row& row,
@@ -418,7 +412,7 @@ void normalise_statement(const json& s, policy_kind kind, bool variables, statem
                     check_variables(v, false, variables, where + ", Condition " + op + " " + key);
                     row.conditions.push_back({op, key, v});
                 }
-                if (!key_is_known(key, kind, row.principals))
+                if (!key_is_known(key, kind))
                     notes.push_back(where + ": the condition key " + key +
                                     " is not known locally (nor set with dsqlctl iam set-context): an Allow using it "
                                     "never grants, a Deny using it always applies");

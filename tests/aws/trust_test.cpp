@@ -264,16 +264,28 @@ TEST_CASE("a web identity: only a statement naming its Federated provider grants
     a = f.ask(f.web("repo:app:main"));
     CHECK_FALSE(a.allowed);
     CHECK_THAT(a.reason, Catch::Contains("does not name the identity provider"));
-    // another provider's keys are unknown for this request: that Allow never grants
-    f.trust(R"({"Effect":"Allow","Principal":{"Federated":")" + provider +
-            R"("},"Action":"sts:AssumeRoleWithWebIdentity","Condition":{"StringNotEquals":{"other.local/x:sub":"y"}}})");
-    CHECK_FALSE(f.allowed(f.web("repo:app:main")));
+    // another provider's keys are absent from this request, as on AWS (AWS's absent-key
+    // rules: StringEquals false, StringNotEquals true); a claim the local STS does not
+    // give (amr) is unknown: never grants
+    const auto provider_condition = [&](const std::string& condition) {
+        f.trust(R"({"Effect":"Allow","Principal":{"Federated":")" + provider +
+                R"("},"Action":"sts:AssumeRoleWithWebIdentity","Condition":)" + condition + "}");
+        return f.allowed(f.web("repo:app:main"));
+    };
+    CHECK_FALSE(provider_condition(R"({"StringEquals":{"other.local/x:sub":"repo:app:main"}})"));
+    CHECK(provider_condition(R"({"StringNotEquals":{"other.local/x:sub":"y"}})"));
+    CHECK_FALSE(provider_condition(R"({"StringNotEquals":{"oidc.local/ci:amr":"y"}})"));
     // a Deny for "*" covers web identities too
     f.trust(oidc + R"(,{"Effect":"Deny","Principal":"*","Action":"sts:*","Condition":{"StringLike":{"oidc.local/ci:sub":"*:main"}}})");
     CHECK_FALSE(f.allowed(f.web("repo:app:main")));
     CHECK(f.allowed(f.web("repo:app:dev")));
     // a web identity is never an AWS principal of the account
     f.trust(names("arn:aws:iam::123456789012:root", "sts:AssumeRoleWithWebIdentity"));
+    CHECK_FALSE(f.allowed(f.web("repo:app:main")));
+    // and a principal's AssumeRole has no web identity keys: a Deny on them does not cover it
+    f.trust(names(f.alice.arn) + R"(,{"Effect":"Deny","Principal":"*","Action":"sts:*",
+        "Condition":{"StringLike":{"oidc.local/ci:sub":"*:main"}}})");
+    CHECK(f.allowed(f.as(f.alice)));
     CHECK_FALSE(f.allowed(f.web("repo:app:main")));
 }
 

@@ -209,7 +209,8 @@ TEST_CASE("trust policies normalise like every policy: principals typed, the STS
           "IpAddress":{"aws:SourceIp":"127.0.0.0/8"}}},
         {"Effect":"Allow","Principal":{"Federated":"arn:aws:iam::123456789012:oidc-provider/oidc.local/ci"},
           "Action":"sts:AssumeRoleWithWebIdentity","Condition":{"StringLike":{"oidc.local/ci:sub":"repo:*","OIDC.LOCAL/CI:aud":"app"}}},
-        {"Effect":"Deny","Principal":"*","Action":"sts:AssumeRole","Condition":{"StringEquals":{"other.local/x:sub":"y"}}}]})",
+        {"Effect":"Deny","Principal":"*","Action":"sts:AssumeRole","Condition":{"StringEquals":{"other.local/x:sub":"y",
+          "other.local/x:amr":"z"}}}]})",
                                     policy_kind::trust);
     REQUIRE(t.statements.size() == 3);
     CHECK(t.statements[0].principals ==
@@ -218,9 +219,10 @@ TEST_CASE("trust policies normalise like every policy: principals typed, the STS
     CHECK(t.statements[0].resources.empty());
     CHECK(t.statements[1].principals ==
           std::vector<std::string>{"Federated:arn:aws:iam::123456789012:oidc-provider/oidc.local/ci"});
-    // sts:ExternalId and the statement's own provider's keys are known; another provider's are not
+    // sts:ExternalId and any provider's aud and sub are known (absent unless the request has
+    // them); a claim the local STS never gives is not
     REQUIRE(t.notes.size() == 1);
-    CHECK_THAT(t.notes[0], Catch::Contains("statement 3") && Catch::Contains("other.local/x:sub"));
+    CHECK_THAT(t.notes[0], Catch::Contains("statement 3") && Catch::Contains("other.local/x:amr"));
     // the same keys in an identity policy are unknown there
     CHECK(normalise_policy(R"({"Statement":{"Effect":"Allow","Action":"*","Resource":"*","Condition":{"StringEquals":{"sts:ExternalId":"x"}}}})")
               .notes.size() == 1);
