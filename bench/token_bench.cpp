@@ -105,7 +105,7 @@ void BM_verify_with_state(benchmark::State& state) {
         // the policy evaluation of the auth hook (extension/policy.c)
         dsql_policy_request r{};
         r.action = "dsql:DbConnect";
-        r.cluster_arn = "arn:aws:dsql:us-east-1:123456789012:cluster/local";
+        r.resource_arn = "arn:aws:dsql:us-east-1:123456789012:cluster/local";
         r.principal_id = principal.c_str();
         r.principal_arn = "arn:aws:iam::123456789012:role/AppReadOnlyRole";
         r.access_key_id = t->access_key_id;

@@ -314,7 +314,8 @@ check_state(Port *port, const dsql_token *token, const char *action,
 			ip[0] = '\0';
 		memset(&req, 0, sizeof(req));
 		req.action = action;
-		req.cluster_arn = dsql_iam_cluster_arn;
+		req.resource_kind = DSQL_POLICY_CLUSTER;
+		req.resource_arn = dsql_iam_cluster_arn;
 		req.principal_id = key->principal_id;
 		req.principal_arn = key->arn;
 		req.access_key_id = token->access_key_id;

@@ -1,18 +1,20 @@
 /*-------------------------------------------------------------------------
  *
  * policy.c
- *	  IAM policy evaluation for Aurora DSQL connections (see policy.h for
- *	  the semantics and the request context).  Plain C, shared by the
- *	  dsql_iam extension and dsqlctl; it allocates nothing and reads the
- *	  normalised statements of the local IAM state (schema in
- *	  dsl/iam/state.cpp):
+ *	  IAM policy evaluation: DSQL connections (a cluster and its cluster
+ *	  policy) and STS's AssumeRole* (a role and its trust policy); see
+ *	  policy.h for the semantics and the request context.  Plain C, shared
+ *	  by the dsql_iam extension, dsqlctl and the local STS; it allocates
+ *	  nothing and reads the normalised statements of the local IAM state
+ *	  (schema in dsl/iam/state.cpp):
  *
- *	    statements(id, principal_id | cluster_arn, policy_name, position,
+ *	    statements(id, principal_id + policy_name | resource_arn, position,
  *	               sid, effect, not_action, not_resource, not_principal,
  *	               variables, unsupported)
  *	    statement_values(statement_id, kind: action|resource|principal,
  *	                     value)       actions lower-cased; principals typed
- *	                                  "*", "AWS:<arn|account>", "Service:..."
+ *	                                  "*", "AWS:<arn|account>",
+ *	                                  "Federated:<provider>", "Service:..."
  *	    statement_conditions(statement_id, operator, key, value)
  *	    context_keys(principal_id | NULL for all, key, value)
  *
@@ -116,16 +118,104 @@ key_in(const char *const *list, const char *key)
 	return false;
 }
 
+/* Taken from an STS request on a role (dsql_policy_request.context); absent
+ * unless the request gives them. */
+static const char *const sts_request_keys[] = {
+	"sts:ExternalId", "sts:RoleSessionName", "sts:SourceIdentity",
+	"sts:TransitiveTagKeys",
+	NULL
+};
+
+/* The claims of a web identity token that are keys: <host/path>:<claim>. */
+static const char *const web_identity_claims[] = {"aud", "sub", NULL};
+
+/*
+ * Whether key has the shape of a web identity key, <host/path>:aud or :sub
+ * (the provider part names a host, so it has a dot, and no colon); *plen
+ * receives the length of the provider part.
+ */
+static bool
+web_identity_key(const char *key, size_t *plen)
+{
+	const char *colon = strrchr(key, ':');
+	size_t		n;
+	int			i;
+
+	if (colon == NULL || colon == key)
+		return false;
+	n = (size_t) (colon - key);
+	if (memchr(key, '.', n) == NULL || memchr(key, ':', n) != NULL)
+		return false;
+	for (i = 0; web_identity_claims[i] != NULL; i++)
+		if (strcasecmp(colon + 1, web_identity_claims[i]) == 0)
+		{
+			*plen = n;
+			return true;
+		}
+	return false;
+}
+
+/* Whether key is one a request gives itself (dsql_policy_request.context). */
+static bool
+key_is_request_key(const char *key)
+{
+	size_t		n;
+
+	return key_in(sts_request_keys, key) || web_identity_key(key, &n);
+}
+
 bool
 dsql_policy_key_is_computed(const char *key)
 {
-	return key != NULL && key_in(computed_keys, key);
+	return key != NULL && (key_in(computed_keys, key) || key_is_request_key(key));
 }
 
 bool
 dsql_policy_key_is_known(const char *key)
 {
 	return key != NULL && (key_in(computed_keys, key) || key_in(settable_keys, key));
+}
+
+/* The <host/path> of an OIDC provider's ARN, or NULL. */
+static const char *
+oidc_provider_path(const char *arn)
+{
+	const char *p;
+
+	if (arn == NULL || strncmp(arn, "arn:", 4) != 0)
+		return NULL;
+	p = strstr(arn, ":oidc-provider/");
+	return p ? p + strlen(":oidc-provider/") : NULL;
+}
+
+bool
+dsql_policy_key_is_known_for(const char *key, dsql_policy_resource_kind kind)
+{
+	size_t		n;
+
+	if (dsql_policy_key_is_known(key))
+		return true;
+	return key != NULL && kind == DSQL_POLICY_ROLE &&
+		(key_in(sts_request_keys, key) || web_identity_key(key, &n));
+}
+
+/*
+ * Whether req may give key in its own context: on a role, the STS's keys;
+ * for a web identity, its own provider's <host/path>:aud and :sub.
+ */
+static bool
+request_may_give(const char *key, const dsql_policy_request *req)
+{
+	size_t		n;
+	const char *provider;
+
+	if (req->resource_kind != DSQL_POLICY_ROLE)
+		return false;
+	if (key_in(sts_request_keys, key))
+		return true;
+	provider = oidc_provider_path(req->federated);
+	return provider != NULL && web_identity_key(key, &n) &&
+		strlen(provider) == n && strncasecmp(provider, key, n) == 0;
 }
 
 /* ---- the request context ---- */
@@ -216,7 +306,7 @@ build_context(sqlite3 *db, const dsql_policy_request *req,
 {
 	char		account[64];
 	char		buf[DSQL_POLICY_VALUE_MAX_LEN + 1];
-	const char *res = arn_resource(req->principal_arn);
+	const char *res = req->principal_arn ? arn_resource(req->principal_arn) : "";
 	bool		is_user = strncmp(res, "user/", 5) == 0;
 	struct tm	tm;
 	time_t		now = (time_t) req->now;
@@ -225,24 +315,28 @@ build_context(sqlite3 *db, const dsql_policy_request *req,
 	int			rc;
 	bool		ok = true;
 	int			computed_end;
+	int			i;
 
 	w->nentries = 0;
-	ok &= ctx_add(w, "aws:PrincipalArn", req->principal_arn);
-	if (arn_field(req->principal_arn, 4, account, sizeof(account)))
-		ok &= ctx_add(w, "aws:PrincipalAccount", account);
-	ok &= ctx_add(w, "aws:PrincipalType", is_user ? "User" : "AssumedRole");
-	if (is_user)
+	if (req->principal_arn != NULL)
 	{
-		const char *slash = strrchr(res, '/');
+		ok &= ctx_add(w, "aws:PrincipalArn", req->principal_arn);
+		if (arn_field(req->principal_arn, 4, account, sizeof(account)))
+			ok &= ctx_add(w, "aws:PrincipalAccount", account);
+		ok &= ctx_add(w, "aws:PrincipalType", is_user ? "User" : "AssumedRole");
+		if (is_user)
+		{
+			const char *slash = strrchr(res, '/');
 
-		ok &= ctx_add(w, "aws:username", slash ? slash + 1 : res);
-		ok &= ctx_add(w, "aws:userid", req->principal_id);
-	}
-	else
-	{
-		snprintf(buf, sizeof(buf), "%s:%s", req->principal_id,
-				 req->access_key_id ? req->access_key_id : "session");
-		ok &= ctx_add(w, "aws:userid", buf);
+			ok &= ctx_add(w, "aws:username", slash ? slash + 1 : res);
+			ok &= ctx_add(w, "aws:userid", req->principal_id);
+		}
+		else
+		{
+			snprintf(buf, sizeof(buf), "%s:%s", req->principal_id,
+					 req->access_key_id ? req->access_key_id : "session");
+			ok &= ctx_add(w, "aws:userid", buf);
+		}
 	}
 	ok &= ctx_add(w, "aws:SecureTransport", req->secure_transport ? "true" : "false");
 	if (req->source_ip != NULL)
@@ -256,7 +350,7 @@ build_context(sqlite3 *db, const dsql_policy_request *req,
 	ok &= ctx_add(w, "aws:EpochTime", buf);
 	if (req->region != NULL)
 		ok &= ctx_add(w, "aws:RequestedRegion", req->region);
-	if (arn_field(req->cluster_arn, 4, account, sizeof(account)))
+	if (arn_field(req->resource_arn, 4, account, sizeof(account)))
 		ok &= ctx_add(w, "aws:ResourceAccount", account);
 	ok &= ctx_add(w, "aws:PrincipalIsAWSService", "false");
 	ok &= ctx_add(w, "aws:ViaAWSService", "false");
@@ -264,11 +358,12 @@ build_context(sqlite3 *db, const dsql_policy_request *req,
 
 	/*
 	 * Local context keys: the principal's own first; a key it sets hides the
-	 * values set for all principals.  Computed keys cannot be overridden.
+	 * values set for all principals.  Computed keys cannot be overridden.  A
+	 * web identity is no principal of the state: none.
 	 */
 	rc = sqlite3_prepare_v2(db,
 							"SELECT key, value, principal_id IS NULL FROM context_keys "
-							"WHERE principal_id IS NULL OR principal_id = ?1 "
+							"WHERE ?1 IS NOT NULL AND (principal_id IS NULL OR principal_id = ?1) "
 							"ORDER BY principal_id IS NULL, rowid",
 							-1, &s, NULL);
 	if (rc == SQLITE_OK)
@@ -286,14 +381,14 @@ build_context(sqlite3 *db, const dsql_policy_request *req,
 		const char *key = (const char *) sqlite3_column_text(s, 0);
 		const char *value = (const char *) sqlite3_column_text(s, 1);
 		bool		global = sqlite3_column_int(s, 2) != 0;
-		int			i;
+		int			j;
 		bool		hidden = false;
 
 		if (key == NULL || value == NULL || dsql_policy_key_is_computed(key))
 			continue;
 		if (global)
-			for (i = computed_end; i < pass; i++)
-				if (strcasecmp(w->entries[i].key, key) == 0)
+			for (j = computed_end; j < pass; j++)
+				if (strcasecmp(w->entries[j].key, key) == 0)
 					hidden = true;	/* set for this principal */
 		if (hidden)
 			continue;
@@ -319,6 +414,35 @@ build_context(sqlite3 *db, const dsql_policy_request *req,
 	{
 		say(reason, reason_len, "the request context cannot be built (a value is too long)");
 		return false;
+	}
+
+	/*
+	 * The request's own keys (sts:ExternalId, <provider>:sub, ...): only keys
+	 * a request of its kind gives, never one computed above.
+	 */
+	if (req->ncontext < 0 || (req->ncontext > 0 && req->context == NULL))
+	{
+		say(reason, reason_len, "the request's context is malformed");
+		return false;
+	}
+	for (i = 0; i < req->ncontext; i++)
+	{
+		const char *key = req->context[i].key;
+		const char *value = req->context[i].value;
+
+		if (key == NULL || value == NULL || !request_may_give(key, req))
+		{
+			say(reason, reason_len, "the request's context key %.*s is not one this request can give",
+				DSQL_POLICY_KEY_MAX_LEN, key ? key : "(null)");
+			return false;
+		}
+		if (!ctx_add(w, key, value))
+		{
+			say(reason, reason_len,
+				"the request context exceeds %d entries or a context key or value is too long",
+				DSQL_POLICY_MAX_CONTEXT);
+			return false;
+		}
 	}
 	return true;
 }
@@ -418,8 +542,8 @@ parse_variable(const char *body, size_t n, const char **key, size_t *keylen,
  * key of a VAR_UNKNOWN.
  */
 static var_result
-substitute(dsql_policy_work *w, const char *src, bool variables,
-		   char *unknown_key, size_t unknown_len)
+substitute(dsql_policy_work *w, const dsql_policy_request *req, const char *src,
+		   bool variables, char *unknown_key, size_t unknown_len)
 {
 	size_t		o = 0;
 	const char *p = src;
@@ -469,7 +593,8 @@ substitute(dsql_policy_work *w, const char *src, bool variables,
 		}
 		if (dflt == NULL)
 		{
-			if (!dsql_policy_key_is_known(keybuf) && ctx_count(w, keybuf) == 0)
+			if (!dsql_policy_key_is_known_for(keybuf, req->resource_kind) &&
+				ctx_count(w, keybuf) == 0)
 			{
 				say(unknown_key, unknown_len, "%s", keybuf);
 				return VAR_UNKNOWN;
@@ -939,7 +1064,7 @@ takes_variables(op_kind kind)
 typedef struct
 {
 	sqlite3_int64 id;
-	const char *policy;			/* policy name, or NULL for the cluster policy */
+	const char *policy;			/* policy name, or NULL for the resource's */
 	int			position;		/* 1-based */
 	bool		deny;
 	bool		not_action;
@@ -959,41 +1084,60 @@ sql_failed(sqlite3 *db, int rc, char *reason, size_t reason_len)
 	return true;
 }
 
-/* Whether the statement's Principal covers the request's principal. */
-static bool
+/* How a Principal value covers the request's caller. */
+typedef enum
+{
+	PM_NONE = 0,				/* not at all */
+	PM_ACCOUNT,					/* through its account or "*" */
+	PM_NAMED					/* by name: its user or role ARN, its role
+								 * session's ARN, its web identity provider */
+} principal_match;
+
+static principal_match
 principal_matches(const char *value, const dsql_policy_request *req)
 {
 	char		account[64];
 	const char *aws;
 
 	if (strcmp(value, "*") == 0)
-		return true;
+		return PM_ACCOUNT;
+	if (strncmp(value, "Federated:", 10) == 0)
+		return req->federated != NULL && strcmp(value + 10, req->federated) == 0 ?
+			PM_NAMED : PM_NONE;
 	if (strncmp(value, "AWS:", 4) != 0)
-		return false;			/* Service, Federated, CanonicalUser */
+		return PM_NONE;			/* Service, CanonicalUser */
 	aws = value + 4;
 	if (strcmp(aws, "*") == 0)
-		return true;
-	if (!arn_field(req->principal_arn, 4, account, sizeof(account)))
-		return false;
+		return PM_ACCOUNT;
+	if (req->principal_arn == NULL ||
+		!arn_field(req->principal_arn, 4, account, sizeof(account)))
+		return PM_NONE;
 	if (strcmp(aws, account) == 0)
-		return true;
+		return PM_ACCOUNT;
 	if (strncmp(aws, "arn:", 4) == 0 && strcmp(arn_resource(aws), "root") == 0)
 	{
 		char		acct2[64];
 
-		return arn_field(aws, 4, acct2, sizeof(acct2)) && strcmp(acct2, account) == 0;
+		return arn_field(aws, 4, acct2, sizeof(acct2)) && strcmp(acct2, account) == 0 ?
+			PM_ACCOUNT : PM_NONE;
 	}
-	return strcmp(aws, req->principal_arn) == 0;
+	if (strcmp(aws, req->principal_arn) == 0 ||
+		(req->session_arn != NULL && strcmp(aws, req->session_arn) == 0))
+		return PM_NAMED;
+	return PM_NONE;
 }
 
 /*
- * Whether one statement applies to req.  *why receives the unknown thing
- * when the answer is T_UNKNOWN.
+ * Whether one statement applies to req.  w->unknown receives the unknown
+ * thing when the answer is T_UNKNOWN; *level how a resource-based policy's
+ * statement names the caller (PM_ACCOUNT for NotPrincipal, PM_NONE for an
+ * identity policy's).
  */
 static tri
 statement_applies(sqlite3 *db, sqlite3_stmt *values_q, sqlite3_stmt *conds_q,
 				  const stmt_row *st, const dsql_policy_request *req,
-				  dsql_policy_work *w, bool *failed, char *reason, size_t reason_len)
+				  dsql_policy_work *w, principal_match *level, bool *failed,
+				  char *reason, size_t reason_len)
 {
 	sqlite3_stmt *s = NULL;
 	int			rc;
@@ -1002,11 +1146,17 @@ statement_applies(sqlite3 *db, sqlite3_stmt *values_q, sqlite3_stmt *conds_q,
 	size_t		i;
 
 	*failed = false;
+	*level = PM_NONE;
 	w->unknown[0] = '\0';
 	if (st->unsupported)
 	{
+		/*
+		 * Kept by a migration without its elements (state.cpp's lenient
+		 * normaliser): it cannot be matched, so it never grants and always
+		 * denies, whatever the request.
+		 */
 		say(w->unknown, sizeof(w->unknown), "an element that could not be stored as understood");
-		result = T_UNKNOWN;
+		return T_UNKNOWN;
 	}
 
 	/* Action */
@@ -1023,10 +1173,11 @@ statement_applies(sqlite3 *db, sqlite3_stmt *values_q, sqlite3_stmt *conds_q,
 	}
 	{
 		bool		action_any = false,
+					has_resource = false,
 					resource_any = false,
 					resource_unknown = false,
-					principal_any = false,
 					has_principal = false;
+		principal_match principal_best = PM_NONE;
 
 		while ((rc = sqlite3_step(s)) == SQLITE_ROW)
 		{
@@ -1049,11 +1200,12 @@ statement_applies(sqlite3 *db, sqlite3_stmt *values_q, sqlite3_stmt *conds_q,
 			else if (strcmp(kind, "resource") == 0)
 			{
 				char		key[DSQL_POLICY_KEY_MAX_LEN + 1];
-				var_result	vr = substitute(w, value, st->variables, key, sizeof(key));
+				var_result	vr = substitute(w, req, value, st->variables, key, sizeof(key));
 
+				has_resource = true;
 				if (vr == VAR_OK)
 				{
-					if (glob(w->text, w->literal, req->cluster_arn, false))
+					if (glob(w->text, w->literal, req->resource_arn, false))
 						resource_any = true;
 				}
 				else if (vr == VAR_UNKNOWN)
@@ -1070,9 +1222,11 @@ statement_applies(sqlite3 *db, sqlite3_stmt *values_q, sqlite3_stmt *conds_q,
 			}
 			else if (strcmp(kind, "principal") == 0)
 			{
+				principal_match m = principal_matches(value, req);
+
 				has_principal = true;
-				if (principal_matches(value, req))
-					principal_any = true;
+				if (m > principal_best)
+					principal_best = m;
 			}
 		}
 		sqlite3_reset(s);
@@ -1083,7 +1237,12 @@ statement_applies(sqlite3 *db, sqlite3_stmt *values_q, sqlite3_stmt *conds_q,
 		}
 		if (st->not_action ? action_any : !action_any)
 			return T_FALSE;
-		if (st->not_resource)
+		if (st->policy == NULL && req->resource_kind == DSQL_POLICY_ROLE &&
+			!has_resource && !st->not_resource)
+		{
+			/* a trust policy has no Resource: it is about its role */
+		}
+		else if (st->not_resource)
 		{
 			if (resource_any)
 				return T_FALSE;
@@ -1098,8 +1257,9 @@ statement_applies(sqlite3 *db, sqlite3_stmt *values_q, sqlite3_stmt *conds_q,
 		}
 		if (st->policy == NULL || has_principal)
 		{
-			if (st->not_principal ? principal_any : !principal_any)
+			if (st->not_principal ? principal_best != PM_NONE : principal_best == PM_NONE)
 				return T_FALSE;
+			*level = st->not_principal ? PM_ACCOUNT : principal_best;
 		}
 	}
 
@@ -1221,7 +1381,7 @@ statement_applies(sqlite3 *db, sqlite3_stmt *values_q, sqlite3_stmt *conds_q,
 				if (nctx > DSQL_POLICY_MAX_CONTEXT)
 					nctx = DSQL_POLICY_MAX_CONTEXT;
 				known = strlen(k) <= DSQL_POLICY_KEY_MAX_LEN &&
-					(nctx > 0 || dsql_policy_key_is_known(k));
+					(nctx > 0 || dsql_policy_key_is_known_for(k, req->resource_kind));
 				for (j = 0; j < nctx; j++)
 					matched[j] = false;
 				invalid = false;
@@ -1237,7 +1397,7 @@ statement_applies(sqlite3 *db, sqlite3_stmt *values_q, sqlite3_stmt *conds_q,
 			}
 			{
 				char		key[DSQL_POLICY_KEY_MAX_LEN + 1];
-				var_result	vr = substitute(w, v, st->variables && takes_variables(op.def->kind),
+				var_result	vr = substitute(w, req, v, st->variables && takes_variables(op.def->kind),
 											key, sizeof(key));
 				int			j;
 
@@ -1269,9 +1429,16 @@ statement_applies(sqlite3 *db, sqlite3_stmt *values_q, sqlite3_stmt *conds_q,
 	return result;
 }
 
+/* "the cluster policy" or "the trust policy": the resource's policy */
+static const char *
+resource_policy_name(const dsql_policy_request *req)
+{
+	return req->resource_kind == DSQL_POLICY_ROLE ? "the trust policy" : "the cluster policy";
+}
+
 /* "statement 2 (\"Sid\") of policy \"p\"" or "... of the cluster policy" */
 static void
-describe(const stmt_row *st, char *out, size_t len)
+describe(const stmt_row *st, const dsql_policy_request *req, char *out, size_t len)
 {
 	char		sid[160] = "";
 
@@ -1280,30 +1447,56 @@ describe(const stmt_row *st, char *out, size_t len)
 	if (st->policy)
 		snprintf(out, len, "statement %d%s of policy \"%s\"", st->position, sid, st->policy);
 	else
-		snprintf(out, len, "statement %d%s of the cluster policy", st->position, sid);
+		snprintf(out, len, "statement %d%s of %s", st->position, sid, resource_policy_name(req));
+}
+
+/* Whether req is well formed for its kind; else a sentence in reason. */
+static bool
+request_is_valid(const dsql_policy_request *req, char *reason, size_t reason_len)
+{
+	bool		principal = req->principal_id != NULL && req->principal_arn != NULL;
+
+	if (req->action == NULL || req->resource_arn == NULL)
+		say(reason, reason_len, "the request names no action or no resource");
+	else if (req->resource_kind != DSQL_POLICY_CLUSTER && req->resource_kind != DSQL_POLICY_ROLE)
+		say(reason, reason_len, "the request's resource kind is unknown");
+	else if ((req->principal_id != NULL) != (req->principal_arn != NULL))
+		say(reason, reason_len, "the request names a principal without its id or ARN");
+	else if (principal == (req->federated != NULL))
+		say(reason, reason_len, "the request must come from a principal or from a web identity (one of them)");
+	else if (req->federated != NULL && req->resource_kind != DSQL_POLICY_ROLE)
+		say(reason, reason_len, "a web identity can only assume a role");
+	else if (req->session_arn != NULL && !principal)
+		say(reason, reason_len, "the request names a role session without its role");
+	else
+		return true;
+	return false;
 }
 
 dsql_policy_decision
 dsql_policy_evaluate(sqlite3 *db, const dsql_policy_request *req,
 					 dsql_policy_work *w, char *reason, size_t reason_len)
 {
-	/* the principal's identity statements first, then the cluster's */
+	/* the principal's identity statements first, then the resource's */
 	static const char statements_sql[] =
 		"SELECT id, policy_name, position, effect, not_action, not_resource, not_principal, "
-		"variables, unsupported IS NOT NULL, coalesce(sid, ''), cluster_arn IS NOT NULL "
-		"FROM statements WHERE principal_id = ?1 OR cluster_arn = ?2 "
-		"ORDER BY cluster_arn IS NOT NULL, policy_name, position";
+		"variables, unsupported IS NOT NULL, coalesce(sid, ''), resource_arn IS NOT NULL "
+		"FROM statements WHERE principal_id = ?1 OR resource_arn = ?2 "
+		"ORDER BY resource_arn IS NOT NULL, policy_name, position";
 	static const char values_sql[] =
 		"SELECT kind, value FROM statement_values WHERE statement_id = ?1 ORDER BY kind, rowid";
 	static const char conds_sql[] =
 		"SELECT operator, key, value FROM statement_conditions "
 		"WHERE statement_id = ?1 ORDER BY operator, key, rowid";
 	char		identity_allow[512] = "";
-	char		resource_allow[512] = "";
+	char		resource_allow[512] = "";	/* any Allow of the resource's policy */
+	char		resource_named[512] = "";	/* one that names the caller */
 	char		undecided_allow[1024] = "";
 	char		principal_account[64] = "";
-	char		cluster_account[64] = "";
+	char		resource_account[64] = "";
 	char		lower_action[64];
+	const char *caller;
+	const char *policy_name = resource_policy_name(req);
 	sqlite3_stmt *s = NULL,
 			   *values_q = NULL,
 			   *conds_q = NULL;
@@ -1312,6 +1505,10 @@ dsql_policy_evaluate(sqlite3 *db, const dsql_policy_request *req,
 	size_t		i;
 
 	say(reason, reason_len, "the policy evaluation did not finish");
+	if (!request_is_valid(req, reason, reason_len))
+		return DSQL_POLICY_ERROR;
+	caller = req->session_arn ? req->session_arn :
+		req->principal_arn ? req->principal_arn : req->federated;
 	for (i = 0; req->action[i] && i + 1 < sizeof(lower_action); i++)
 		lower_action[i] = (char) tolower((unsigned char) req->action[i]);
 	lower_action[i] = '\0';
@@ -1326,7 +1523,7 @@ dsql_policy_evaluate(sqlite3 *db, const dsql_policy_request *req,
 	if (rc == SQLITE_OK)
 		rc = sqlite3_bind_text(s, 1, req->principal_id, -1, SQLITE_STATIC);
 	if (rc == SQLITE_OK)
-		rc = sqlite3_bind_text(s, 2, req->cluster_arn, -1, SQLITE_STATIC);
+		rc = sqlite3_bind_text(s, 2, req->resource_arn, -1, SQLITE_STATIC);
 	if (rc != SQLITE_OK)
 	{
 		sql_failed(db, rc, reason, reason_len);
@@ -1338,15 +1535,16 @@ dsql_policy_evaluate(sqlite3 *db, const dsql_policy_request *req,
 		const char *effect = (const char *) sqlite3_column_text(s, 3);
 		const char *name = (const char *) sqlite3_column_text(s, 1);
 		const char *sid = (const char *) sqlite3_column_text(s, 9);
-		bool		cluster = sqlite3_column_int(s, 10) != 0;
+		bool		resource = sqlite3_column_int(s, 10) != 0;
 		char		policy[256];
 		bool		failed;
 		tri			t;
+		principal_match level;
 		char		where[512];
 
 		memset(&st, 0, sizeof(st));
 		st.id = sqlite3_column_int64(s, 0);
-		if (!cluster)
+		if (!resource)
 		{
 			snprintf(policy, sizeof(policy), "%s", name ? name : "?");
 			st.policy = policy;
@@ -1360,27 +1558,31 @@ dsql_policy_evaluate(sqlite3 *db, const dsql_policy_request *req,
 		st.unsupported = sqlite3_column_int(s, 8) != 0;
 		snprintf(st.sid, sizeof(st.sid), "%s", sid ? sid : "");
 
-		t = statement_applies(db, values_q, conds_q, &st, req, w, &failed, reason, reason_len);
+		t = statement_applies(db, values_q, conds_q, &st, req, w, &level, &failed, reason, reason_len);
 		if (failed)
 			goto done;
-		describe(&st, where, sizeof(where));
+		describe(&st, req, where, sizeof(where));
 		if (st.deny && t != T_FALSE)
 		{
-			if (!cluster)
+			if (!resource)
 				say(reason, reason_len, "an explicit Deny in the policies of %s covers %s on %s: %s%s%s",
-					req->principal_arn, lower_action, req->cluster_arn, where,
+					req->principal_arn, lower_action, req->resource_arn, where,
 					t == T_UNKNOWN ? " applies, as it uses " : "",
 					t == T_UNKNOWN ? w->unknown : "");
 			else
-				say(reason, reason_len, "an explicit Deny in the cluster policy of %s covers %s for %s: %s%s%s",
-					req->cluster_arn, lower_action, req->principal_arn, where,
+				say(reason, reason_len, "an explicit Deny in %s of %s covers %s for %s: %s%s%s",
+					policy_name, req->resource_arn, lower_action, caller, where,
 					t == T_UNKNOWN ? " applies, as it uses " : "",
 					t == T_UNKNOWN ? w->unknown : "");
 			decision = DSQL_POLICY_DENY;
 			goto done;
 		}
 		if (!st.deny && t == T_TRUE)
-			snprintf(cluster ? resource_allow : identity_allow, sizeof(identity_allow), "%s", where);
+		{
+			snprintf(resource ? resource_allow : identity_allow, sizeof(identity_allow), "%s", where);
+			if (resource && level == PM_NAMED)
+				snprintf(resource_named, sizeof(resource_named), "%s", where);
+		}
 		else if (!st.deny && t == T_UNKNOWN && undecided_allow[0] == '\0')
 			snprintf(undecided_allow, sizeof(undecided_allow), "%s uses %s: it never grants",
 					 where, w->unknown);
@@ -1391,35 +1593,87 @@ dsql_policy_evaluate(sqlite3 *db, const dsql_policy_request *req,
 		goto done;
 	}
 
-	/* DSQL's resource-based policies grant only the cluster's own account */
-	if (!arn_field(req->principal_arn, 4, principal_account, sizeof(principal_account)) ||
-		!arn_field(req->cluster_arn, 4, cluster_account, sizeof(cluster_account)) ||
-		strcmp(principal_account, cluster_account) != 0)
+	decision = DSQL_POLICY_DENY;
+	if (req->principal_arn == NULL ||
+		!arn_field(req->principal_arn, 4, principal_account, sizeof(principal_account)))
+		principal_account[0] = '\0';
+	if (!arn_field(req->resource_arn, 4, resource_account, sizeof(resource_account)))
+		resource_account[0] = '\0';
+
+	if (req->resource_kind == DSQL_POLICY_CLUSTER)
 	{
-		say(reason, reason_len,
-			"%s is not in the account of %s: Aurora DSQL grants cross-account access through no policy",
-			req->principal_arn, req->cluster_arn);
-		decision = DSQL_POLICY_DENY;
+		/* DSQL's resource-based policies grant only the cluster's own account */
+		if (principal_account[0] == '\0' || resource_account[0] == '\0' ||
+			strcmp(principal_account, resource_account) != 0)
+			say(reason, reason_len,
+				"%s is not in the account of %s: Aurora DSQL grants cross-account access through no policy",
+				req->principal_arn, req->resource_arn);
+		else if (identity_allow[0])
+		{
+			say(reason, reason_len, "allowed by %s of %s", identity_allow, req->principal_arn);
+			decision = DSQL_POLICY_ALLOW;
+		}
+		else if (resource_allow[0])
+		{
+			say(reason, reason_len, "allowed by %s of %s", resource_allow, req->resource_arn);
+			decision = DSQL_POLICY_ALLOW;
+		}
+		else if (undecided_allow[0])
+			say(reason, reason_len, "no policy of %s allows %s on %s (%s)",
+				req->principal_arn, lower_action, req->resource_arn, undecided_allow);
+		else
+			say(reason, reason_len, "no policy of %s allows %s on %s",
+				req->principal_arn, lower_action, req->resource_arn);
+		goto done;
 	}
-	else if (identity_allow[0])
+
+	/*
+	 * A role: its trust policy must allow.  Within its account, an Allow
+	 * naming the caller grants alone; one naming the account or "*" needs
+	 * an identity Allow too, as do all across accounts.  A web identity has
+	 * no identity policies.
+	 */
+	if (resource_allow[0] == '\0')
 	{
-		say(reason, reason_len, "allowed by %s of %s", identity_allow, req->principal_arn);
+		if (undecided_allow[0])
+			say(reason, reason_len, "no statement of the trust policy of %s allows %s for %s (%s)",
+				req->resource_arn, lower_action, caller, undecided_allow);
+		else
+			say(reason, reason_len, "no statement of the trust policy of %s allows %s for %s",
+				req->resource_arn, lower_action, caller);
+	}
+	else if (resource_named[0] && principal_account[0] != '\0' &&
+			 strcmp(principal_account, resource_account) == 0)
+	{
+		say(reason, reason_len, "allowed by %s of %s, which names %s", resource_named,
+			req->resource_arn, caller);
 		decision = DSQL_POLICY_ALLOW;
 	}
-	else if (resource_allow[0])
+	else if (resource_named[0] && req->federated != NULL)
 	{
-		say(reason, reason_len, "allowed by %s of %s", resource_allow, req->cluster_arn);
+		say(reason, reason_len, "allowed by %s of %s, which names the identity provider %s",
+			resource_named, req->resource_arn, req->federated);
+		decision = DSQL_POLICY_ALLOW;
+	}
+	else if (req->federated != NULL)
+		say(reason, reason_len,
+			"%s of %s does not name the identity provider %s, and a web identity has no policies of its own",
+			resource_allow, req->resource_arn, req->federated);
+	else if (identity_allow[0])
+	{
+		say(reason, reason_len, "allowed by %s of %s together with %s of %s", resource_allow,
+			req->resource_arn, identity_allow, req->principal_arn);
 		decision = DSQL_POLICY_ALLOW;
 	}
 	else
 	{
-		if (undecided_allow[0])
-			say(reason, reason_len, "no policy of %s allows %s on %s (%s)",
-				req->principal_arn, lower_action, req->cluster_arn, undecided_allow);
-		else
-			say(reason, reason_len, "no policy of %s allows %s on %s",
-				req->principal_arn, lower_action, req->cluster_arn);
-		decision = DSQL_POLICY_DENY;
+		bool		same = strcmp(principal_account, resource_account) == 0;
+
+		say(reason, reason_len, "%s of %s allows %s %s, but no policy of %s allows %s on %s%s%s%s",
+			resource_allow, req->resource_arn, caller,
+			same ? "only through its account or \"*\"" : "from another account",
+			req->principal_arn, lower_action, req->resource_arn,
+			undecided_allow[0] ? " (" : "", undecided_allow, undecided_allow[0] ? ")" : "");
 	}
 
 done:

@@ -55,10 +55,18 @@ constexpr const char* iam_usage =
     "                                           (source IP default 127.0.0.1, TLS unless --no-tls)\n"
     "                                           (one evaluator): prints allowed/denied and why;\n"
     "                                           exit 0 allowed, 3 denied\n"
+    "  simulate --role ROLE_ARN (--principal ARN [--access-key-id AKID] [--external-id ID]\n"
+    "           | --web-identity PROVIDER --sub S [--aud A]) [--role-session-name N]\n"
+    "           [--region R] [--source-ip IP] [--time UNIX]\n"
+    "                                           sts:AssumeRole (or AssumeRoleWithWebIdentity)\n"
+    "                                           as the local STS evaluates it: the role's trust\n"
+    "                                           policy with the caller's policies (a session\n"
+    "                                           key: the role session); no TLS (plain HTTP)\n"
     "  The cluster ARN defaults to the local cluster's (arn:aws:dsql:us-east-1:123456789012:\n"
     "  cluster/local). Policies are evaluated as DSQL does: identity and cluster policies\n"
     "  together, an explicit Deny anywhere wins, policy variables (${aws:username}, ...)\n"
-    "  substituted, unknown condition keys never grant (extension/policy.h).\n"
+    "  substituted, unknown condition keys never grant (extension/policy.h); trust\n"
+    "  policies as IAM does (the same evaluator).\n"
     "  create-access-key ARN [--session-token] [--expires-in S]\n"
     "                                           prints AccessKeyId and SecretAccessKey\n"
     "  list                                     principals, keys (ids only), policies,\n"
@@ -69,7 +77,9 @@ constexpr const char* iam_usage =
     "                                           and one access key each, from a JSON map\n"
     "                                           {ARN: policy} (seed-spec policies)\n"
     "  put-trust-policy ROLE_ARN (--document JSON | --file FILE)\n"
-    "                                           who may assume the role (local STS)\n"
+    "                                           who may assume the role (local STS); refused\n"
+    "                                           when IAM would refuse it (Resource, NotPrincipal)\n"
+    "  get-trust-policy ROLE_ARN                prints it (exit 3 when there is none)\n"
     "  create-oidc-provider https://ISSUER --client-ids ID[,ID...] [--public-key PEM_FILE]\n"
     "                           [--account ID]  an OIDC issuer the state trusts; without\n"
     "                                           --public-key a local issuer with a new\n"
@@ -180,7 +190,8 @@ int run_iam(const std::vector<std::string>& args) {
     const std::set<std::string> values{"--state",      "--dir",        "--account",   "--document",  "--file",
                                        "--expires-in", "--policies",   "--cluster",   "--principal", "--region",
                                        "--source-ip",  "--access-key-id", "--client-ids", "--public-key",
-                                       "--sub",        "--aud",        "--time"};
+                                       "--sub",        "--aud",        "--time",      "--role",
+                                       "--external-id", "--role-session-name", "--web-identity"};
     const parsed p = parse(args, 1, values, {"--session-token", "--help", "--all", "--admin", "--no-tls"});
     if (p.flags.contains("--help") || p.positional.empty()) {
         std::cout << iam_usage;
@@ -250,6 +261,52 @@ int run_iam(const std::vector<std::string>& args) {
         if (p.positional.size() != k + 1) throw usage_error{"iam unset-context takes (ARN | --all) KEY"};
         if (!st.unset_context(arn, p.positional[k]))
             throw aws::state_error("context key " + p.positional[k] + " is not set for " + (arn.empty() ? "all principals" : arn));
+    } else if (cmd == "simulate" && opt(p, "--role")) {
+        // sts:AssumeRole(WithWebIdentity) on a role, as the local STS asks (trust.hpp)
+        need(0);
+        const auto role = st.find_principal(*opt(p, "--role"));
+        if (!role || role->kind != "role") throw aws::state_error("IAM role " + *opt(p, "--role") + " does not exist");
+        const auto principal = opt(p, "--principal");
+        const auto web = opt(p, "--web-identity");
+        if (principal.has_value() == web.has_value())
+            throw usage_error{"iam simulate --role needs --principal ARN or --web-identity PROVIDER (one of them)"};
+        aws::trust::request tr;
+        tr.role_arn = role->arn;
+        if (principal) {
+            const auto pr = st.find_principal(*principal);
+            if (!pr) throw aws::state_error("IAM principal " + *principal + " does not exist");
+            tr.caller = *pr;
+            if (const auto akid = opt(p, "--access-key-id")) {
+                const auto key = st.find_access_key(*akid);
+                if (!key || key->principal_arn != pr->arn)
+                    throw aws::state_error("access key " + *akid + " is not a key of " + pr->arn);
+                tr.access_key_id = key->access_key_id;
+                tr.session_name = key->session_name;
+            } else {
+                const auto keys = st.access_keys(pr->arn);
+                tr.access_key_id = keys.empty() ? std::string("session") : keys[0].access_key_id;
+            }
+            if (const auto e = opt(p, "--external-id")) tr.context.emplace_back("sts:ExternalId", *e);
+        } else {
+            const auto prov = st.find_oidc_provider(*web);
+            if (!prov) throw aws::state_error("no OIDC provider " + *web + " in " + st.file().string());
+            const auto sub = opt(p, "--sub");
+            if (!sub) throw usage_error{"iam simulate --web-identity needs --sub S"};
+            tr.action = "sts:AssumeRoleWithWebIdentity";
+            tr.federated = prov->arn;
+            const auto at = prov->arn.find(":oidc-provider/");
+            if (at == std::string::npos) throw aws::state_error("not an OIDC provider ARN: " + prov->arn);
+            const std::string keys = prov->arn.substr(at + std::string_view(":oidc-provider/").size());
+            tr.context.emplace_back(keys + ":aud", opt(p, "--aud").value_or(prov->client_ids.at(0)));
+            tr.context.emplace_back(keys + ":sub", *sub);
+        }
+        tr.context.emplace_back("sts:RoleSessionName", opt(p, "--role-session-name").value_or("simulate"));
+        tr.region = opt(p, "--region").value_or(dir_info ? dir_info->region : std::string(dsql::local::default_region));
+        tr.source_ip = opt(p, "--source-ip").value_or("127.0.0.1");
+        tr.now = opt(p, "--time") ? seconds(*opt(p, "--time"), "--time") : static_cast<std::int64_t>(std::time(nullptr));
+        const auto a = aws::trust::evaluate(st, tr);
+        std::cout << (a.allowed ? "allowed: " : "denied: ") << a.reason << "\n";
+        return a.allowed ? 0 : 3;
     } else if (cmd == "simulate") {
         need(0);
         const auto principal = opt(p, "--principal");
@@ -265,7 +322,7 @@ int run_iam(const std::vector<std::string>& args) {
         const std::optional<std::string> ip = opt(p, "--source-ip");
         dsql_policy_request req{};
         req.action = p.flags.contains("--admin") ? "dsql:DbConnectAdmin" : "dsql:DbConnect";
-        req.cluster_arn = cluster.c_str();
+        req.resource_arn = cluster.c_str();
         req.principal_id = pr->id.c_str();
         req.principal_arn = pr->arn.c_str();
         req.access_key_id = akid.c_str();
@@ -332,8 +389,15 @@ int run_iam(const std::vector<std::string>& args) {
         if (auto d = opt(p, "--document")) doc = *d;
         else if (auto f = opt(p, "--file")) doc = read_file(*f);
         else throw usage_error{"iam put-trust-policy needs --document or --file"};
-        aws::trust::validate(doc);
-        st.put_trust_policy(p.positional[1], doc);
+        notes(st.put_trust_policy(p.positional[1], doc));
+    } else if (cmd == "get-trust-policy") {
+        need(1);
+        const auto doc = st.trust_policy(p.positional[1]);
+        if (!doc) {
+            std::cerr << "dsqlctl: " << p.positional[1] << " has no trust policy\n";
+            return 3;
+        }
+        std::cout << *doc << "\n";
     } else if (cmd == "create-oidc-provider") {
         need(1);
         aws::oidc_provider prov;

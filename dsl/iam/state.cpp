@@ -176,6 +176,16 @@ CREATE TABLE oidc_providers (
   created_at   INTEGER NOT NULL
 );
 )sql",
+    // 3 -> 4: one table of resource-based policies (a cluster's policy, a role's trust
+    // policy), their statements keyed by the resource's ARN. state::migrate() then
+    // normalises every trust policy into statements and drops trust_policies.
+    R"sql(
+ALTER TABLE cluster_policies RENAME TO resource_policies;
+ALTER TABLE resource_policies RENAME COLUMN cluster_arn TO resource_arn;
+ALTER TABLE statements RENAME COLUMN cluster_arn TO resource_arn;
+DROP INDEX statements_cluster;
+CREATE INDEX statements_resource ON statements (resource_arn);
+)sql",
 };
 static_assert(std::size(migrations) == schema_version);
 static_assert(schema_version == DSQL_IAM_STATE_SCHEMA_VERSION,
@@ -265,10 +275,17 @@ bool is_account(std::string_view s) {
     return s.size() == 12 && s.find_first_not_of("0123456789") == std::string_view::npos;
 }
 
-// One Principal value of a cluster policy, typed for the evaluator.
-std::string principal_value(const std::string& type, const std::string& v, const std::string& where) {
+// One Principal value of a resource-based policy, typed for the evaluator: "AWS:<value>",
+// "Federated:<provider>", "Service:<name>", "CanonicalUser:<id>". A trust policy also
+// takes a role session (arn:aws:sts::<account>:assumed-role/<role>/<session>); it has no
+// CanonicalUser.
+std::string principal_value(const std::string& type, const std::string& v, policy_kind kind,
+                             const std::string& where) {
     check_text(v, where);
-    if (type != "AWS") return type + ":" + v;  // Service, Federated, CanonicalUser: never a local principal
+    if (v.empty()) throw state_error("IAM policy: " + where + ": a principal must not be empty");
+    if (type == "CanonicalUser" && kind == policy_kind::trust)
+        throw state_error("IAM policy: " + where + ": a trust policy has no CanonicalUser principal");
+    if (type != "AWS") return type + ":" + v;  // Service, CanonicalUser: never a local caller
     if (v == "*" || is_account(v)) return "AWS:" + v;
     if (v.starts_with("arn:") && v.find('*') == std::string::npos && v.find('?') == std::string::npos) {
         std::vector<std::string> f;
@@ -280,13 +297,29 @@ std::string principal_value(const std::string& type, const std::string& v, const
             from = c + 1;
         }
         const std::string rest = from <= v.size() ? v.substr(from) : std::string();
-        if (f.size() == 5 && f[2] == "iam" && is_account(f[4]) &&
+        if (f.size() == 5 && f[2] == "iam" && f[3].empty() && is_account(f[4]) &&
             (rest == "root" || rest.starts_with("role/") || rest.starts_with("user/")))
+            return "AWS:" + v;
+        // assumed-role/<role>/<session>: two non-empty parts after the prefix
+        const std::string session = "assumed-role/";
+        if (kind == policy_kind::trust && f.size() == 5 && f[2] == "sts" && f[3].empty() && is_account(f[4]) &&
+            rest.starts_with(session) && rest.find('/', session.size()) != std::string::npos &&
+            rest.find('/', session.size()) > session.size() && !rest.ends_with("/"))
             return "AWS:" + v;
     }
     throw state_error("IAM policy: " + where + ": \"" + v.substr(0, 80) +
                       "\" is not a principal: use \"*\", a 12-digit account, arn:aws:iam::<account>:root, or an IAM "
-                      "role or user ARN (no wildcards)");
+                      "role or user ARN" +
+                      (kind == policy_kind::trust ? ", or a role session arn:aws:sts::<account>:assumed-role/<role>/<session>"
+                                                  : "") +
+                      " (no wildcards)");
+}
+
+// Whether a condition key is known to the evaluator for the requests a policy of this
+// kind answers (a trust policy's are about a role).
+bool key_is_known(const std::string& key, policy_kind kind) {
+    return kind == policy_kind::trust ? dsql_policy_key_is_known_for(key.c_str(), DSQL_POLICY_ROLE)
+                                      : dsql_policy_key_is_known(key.c_str());
 }
 
 void normalise_statement(const json& s, policy_kind kind, bool variables, statement_row& row,
@@ -315,18 +348,29 @@ void normalise_statement(const json& s, policy_kind kind, bool variables, statem
         row.actions.push_back(lower(v));
     }
     const bool r = s.contains("Resource"), nr = s.contains("NotResource");
-    if (r == nr) throw state_error("IAM policy: " + where + ": a statement needs Resource or NotResource (one of them)");
-    row.not_resource = nr;
-    for (const auto& v : strings_of(s[nr ? "NotResource" : "Resource"], nr ? "NotResource" : "Resource")) {
-        check_text(v, where);
-        check_variables(v, true, variables, where + ", Resource");
-        row.resources.push_back(v);
+    if (kind == policy_kind::trust) {
+        if (r || nr)
+            throw state_error("IAM policy: " + where + ": a trust policy has no Resource or NotResource (its statements "
+                              "are about its role)");
+    } else {
+        if (r == nr) throw state_error("IAM policy: " + where + ": a statement needs Resource or NotResource (one of them)");
+        row.not_resource = nr;
+        for (const auto& v : strings_of(s[nr ? "NotResource" : "Resource"], nr ? "NotResource" : "Resource")) {
+            check_text(v, where);
+            check_variables(v, true, variables, where + ", Resource");
+            row.resources.push_back(v);
+        }
     }
     const bool p = s.contains("Principal"), np = s.contains("NotPrincipal");
     if (kind == policy_kind::identity && (p || np))
         throw state_error("IAM policy: " + where + ": an identity policy has no Principal or NotPrincipal (a cluster "
                           "policy has: dsqlctl iam put-cluster-policy)");
-    if (kind == policy_kind::cluster) {
+    if (kind == policy_kind::trust && np)
+        throw state_error("IAM policy: " + where + ": a trust policy cannot use NotPrincipal (AWS refuses it in role "
+                          "trust policies); name who may assume the role in Principal");
+    if (kind == policy_kind::trust && !p)
+        throw state_error("IAM policy: " + where + ": a trust policy statement needs Principal (who may assume the role)");
+    if (kind != policy_kind::identity) {
         if (p == np)
             throw state_error("IAM policy: " + where + ": a cluster policy statement needs Principal or NotPrincipal (one of them)");
         row.not_principal = np;
@@ -339,7 +383,7 @@ void normalise_statement(const json& s, policy_kind kind, bool variables, statem
                 if (type != "AWS" && type != "Service" && type != "Federated" && type != "CanonicalUser")
                     throw state_error("IAM policy: " + where + ": unknown principal type \"" + type.substr(0, 40) + "\"");
                 for (const auto& v : strings_of(values, "Principal"))
-                    row.principals.push_back(principal_value(type, v, where + ", Principal"));
+                    row.principals.push_back(principal_value(type, v, kind, where + ", Principal"));
             }
         } else {
             throw state_error("IAM policy: " + where + ": Principal must be \"*\" or an object such as {\"AWS\": ...}");
@@ -368,7 +412,7 @@ void normalise_statement(const json& s, policy_kind kind, bool variables, statem
                     check_variables(v, false, variables, where + ", Condition " + op + " " + key);
                     row.conditions.push_back({op, key, v});
                 }
-                if (!dsql_policy_key_is_known(key.c_str()))
+                if (!key_is_known(key, kind))
                     notes.push_back(where + ": the condition key " + key +
                                     " is not known locally (nor set with dsqlctl iam set-context): an Allow using it "
                                     "never grants, a Deny using it always applies");
@@ -491,6 +535,24 @@ void state::exec(const char* sql) {
     }
 }
 
+namespace {
+// A stored document normalised leniently for a migration: a statement the rules refuse is
+// kept as unsupported (never grants, always denies); a document that is no policy at all
+// becomes one such Deny.
+normalised_policy normalise_for_migration(const std::string& document, policy_kind kind) {
+    try {
+        return normalise_policy(document, kind, true);
+    } catch (const state_error& e) {
+        normalised_policy p;
+        statement_row bad;
+        bad.effect = "Deny";
+        bad.unsupported = e.what();
+        p.statements.push_back(bad);
+        return p;
+    }
+}
+}  // namespace
+
 void state::migrate() {
     exec("BEGIN IMMEDIATE");
     try {
@@ -513,18 +575,30 @@ void state::migrate() {
                     stmt s(db_, "SELECT principal_id, name, document FROM policies ORDER BY principal_id, name");
                     while (s.step()) docs.push_back({s.text(0), s.text(1), s.text(2)});
                 }
-                for (const auto& [pid, name, document] : docs) {
-                    normalised_policy p;
-                    try {
-                        p = normalise_policy(document, policy_kind::identity, true);
-                    } catch (const state_error& e) {
-                        statement_row bad;
-                        bad.effect = "Deny";
-                        bad.unsupported = e.what();
-                        p.statements.push_back(bad);
-                    }
-                    store_statements("principal_id", pid, name, p);
+                for (const auto& [pid, name, document] : docs)
+                    store_statements("principal_id", pid, name, normalise_for_migration(document, policy_kind::identity));
+            }
+            if (v + 1 == 4) {
+                // every trust policy into resource_policies and its statements (lenient,
+                // as for 1 -> 2: what the normaliser refuses, e.g. NotPrincipal, which the
+                // old trust parser took, is kept as an unsupported statement that never
+                // grants and always denies), then the old table goes
+                std::vector<std::array<std::string, 2>> docs;
+                {
+                    stmt s(db_,
+                           "SELECT p.arn, t.document FROM trust_policies t JOIN principals p ON p.id = t.principal_id "
+                           "ORDER BY p.arn");
+                    while (s.step()) docs.push_back({s.text(0), s.text(1)});
                 }
+                for (const auto& [arn, document] : docs) {
+                    const normalised_policy p = normalise_for_migration(document, policy_kind::trust);
+                    stmt s(db_,
+                           "INSERT INTO resource_policies (resource_arn, document, version, updated_at) VALUES (?, ?, 1, ?)");
+                    s.bind(1, arn).bind(2, document).bind(3, std::optional<std::int64_t>(now()));
+                    s.step();
+                    store_statements("resource_arn", arn, "", p);
+                }
+                exec("DROP TABLE trust_policies");
             }
             exec(("PRAGMA user_version = " + std::to_string(v + 1)).c_str());
         }
@@ -578,11 +652,17 @@ bool state::delete_principal(const std::string& arn) {
     try {
         for (const char* sql : {"DELETE FROM statements WHERE principal_id = ?",
                                 "DELETE FROM context_keys WHERE principal_id = ?",
-                                "DELETE FROM trust_policies WHERE principal_id = ?",
                                 "DELETE FROM policies WHERE principal_id = ?",
                                 "DELETE FROM access_keys WHERE principal_id = ?", "DELETE FROM principals WHERE id = ?"}) {
             stmt s(db_, sql);
             s.bind(1, p->id);
+            s.step();
+        }
+        // a role's trust policy (a resource-based policy keyed by its ARN)
+        for (const char* sql : {"DELETE FROM statements WHERE resource_arn = ?",
+                                "DELETE FROM resource_policies WHERE resource_arn = ?"}) {
+            stmt s(db_, sql);
+            s.bind(1, p->arn);
             s.step();
         }
         exec("COMMIT");
@@ -594,21 +674,21 @@ bool state::delete_principal(const std::string& arn) {
 }
 
 // Inserts the statements of one normalised policy, owned by a principal's named policy
-// or by a cluster policy (inside the caller's transaction).
+// or by a resource-based policy (inside the caller's transaction).
 void state::store_statements(const std::string& owner_column, const std::string& owner,
                              const std::string& policy_name, const normalised_policy& p) {
-    const bool cluster = owner_column == "cluster_arn";
+    const bool resource = owner_column == "resource_arn";
     std::int64_t position = 0;
     for (const auto& r : p.statements) {
         {
-            stmt s(db_, cluster ? "INSERT INTO statements (cluster_arn, position, sid, effect, not_action, "
-                                  "not_resource, not_principal, variables, unsupported) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"
-                                : "INSERT INTO statements (principal_id, policy_name, position, sid, effect, not_action, "
-                                  "not_resource, not_principal, variables, unsupported) "
-                                  "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+            stmt s(db_, resource ? "INSERT INTO statements (resource_arn, position, sid, effect, not_action, "
+                                   "not_resource, not_principal, variables, unsupported) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"
+                                 : "INSERT INTO statements (principal_id, policy_name, position, sid, effect, not_action, "
+                                   "not_resource, not_principal, variables, unsupported) "
+                                   "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
             int i = 1;
             s.bind(i++, owner);
-            if (!cluster) s.bind(i++, policy_name);
+            if (!resource) s.bind(i++, policy_name);
             s.bind(i++, std::optional<std::int64_t>(position++));
             s.bind(i++, r.sid.empty() ? std::optional<std::string>() : std::optional<std::string>(r.sid));
             s.bind(i++, r.effect);
@@ -680,56 +760,69 @@ void check_cluster_arn(const std::string& arn) {
 }
 }  // namespace
 
-std::pair<std::int64_t, std::vector<std::string>> state::put_cluster_policy(const std::string& cluster_arn,
-                                                                             const std::string& document) {
-    check_cluster_arn(cluster_arn);
-    const auto normalised = normalise_policy(document, policy_kind::cluster);
+// Stores (replaces) the resource-based policy of resource_arn, normalised (already
+// checked by the caller); returns its new version.
+std::int64_t state::put_resource_policy(const std::string& resource_arn, const std::string& document,
+                                        const normalised_policy& normalised) {
     std::int64_t version = 1;
     exec("BEGIN IMMEDIATE");
     try {
         {
-            stmt s(db_, "SELECT version FROM cluster_policies WHERE cluster_arn = ?");
-            s.bind(1, cluster_arn);
+            stmt s(db_, "SELECT version FROM resource_policies WHERE resource_arn = ?");
+            s.bind(1, resource_arn);
             if (s.step()) version = *s.opt_int(0) + 1;
         }
         {
-            stmt s(db_, "DELETE FROM statements WHERE cluster_arn = ?");
-            s.bind(1, cluster_arn);
+            stmt s(db_, "DELETE FROM statements WHERE resource_arn = ?");
+            s.bind(1, resource_arn);
             s.step();
         }
         {
             stmt s(db_,
-                   "INSERT OR REPLACE INTO cluster_policies (cluster_arn, document, version, updated_at) "
+                   "INSERT OR REPLACE INTO resource_policies (resource_arn, document, version, updated_at) "
                    "VALUES (?, ?, ?, ?)");
-            s.bind(1, cluster_arn).bind(2, document).bind(3, std::optional<std::int64_t>(version));
+            s.bind(1, resource_arn).bind(2, document).bind(3, std::optional<std::int64_t>(version));
             s.bind(4, std::optional<std::int64_t>(now()));
             s.step();
         }
-        store_statements("cluster_arn", cluster_arn, "", normalised);
+        store_statements("resource_arn", resource_arn, "", normalised);
         exec("COMMIT");
     } catch (...) {
         sqlite3_exec(db_, "ROLLBACK", nullptr, nullptr, nullptr);
         throw;
     }
-    return {version, normalised.notes};
+    return version;
 }
 
-std::optional<std::pair<std::string, std::int64_t>> state::cluster_policy(const std::string& cluster_arn) {
-    stmt s(db_, "SELECT document, version FROM cluster_policies WHERE cluster_arn = ?");
-    s.bind(1, cluster_arn);
+std::optional<std::pair<std::string, std::int64_t>> state::resource_policy(const std::string& resource_arn) {
+    stmt s(db_, "SELECT document, version FROM resource_policies WHERE resource_arn = ?");
+    s.bind(1, resource_arn);
     if (!s.step()) return std::nullopt;
     return std::pair<std::string, std::int64_t>{s.text(0), *s.opt_int(1)};
 }
 
+std::pair<std::int64_t, std::vector<std::string>> state::put_cluster_policy(const std::string& cluster_arn,
+                                                                             const std::string& document) {
+    check_cluster_arn(cluster_arn);
+    const auto normalised = normalise_policy(document, policy_kind::cluster);
+    return {put_resource_policy(cluster_arn, document, normalised), normalised.notes};
+}
+
+std::optional<std::pair<std::string, std::int64_t>> state::cluster_policy(const std::string& cluster_arn) {
+    check_cluster_arn(cluster_arn);
+    return resource_policy(cluster_arn);
+}
+
 bool state::delete_cluster_policy(const std::string& cluster_arn) {
+    check_cluster_arn(cluster_arn);
     exec("BEGIN IMMEDIATE");
     try {
         {
-            stmt s(db_, "DELETE FROM statements WHERE cluster_arn = ?");
+            stmt s(db_, "DELETE FROM statements WHERE resource_arn = ?");
             s.bind(1, cluster_arn);
             s.step();
         }
-        stmt s(db_, "DELETE FROM cluster_policies WHERE cluster_arn = ?");
+        stmt s(db_, "DELETE FROM resource_policies WHERE resource_arn = ?");
         s.bind(1, cluster_arn);
         s.step();
         const bool deleted = sqlite3_changes(db_) > 0;
@@ -746,13 +839,14 @@ void state::set_context(const std::string& principal_arn, const std::string& key
     if (key.empty() || key.size() > DSQL_POLICY_KEY_MAX_LEN || has_control(key) || key.find_first_of(" ${}") != std::string::npos)
         throw state_error("a context key must be 1 to 128 bytes without spaces, $, { or }: " + key.substr(0, 60));
     if (dsql_policy_key_is_computed(key.c_str()))
-        throw state_error(key + " is computed for every request (from the token, the principal and the connection); "
-                                "it cannot be set");
+        throw state_error(key + " is computed for every request (from the token, the principal and the connection) or "
+                                "given by the request itself (sts:ExternalId, <provider>:sub, ...); it cannot be set");
     if (values.empty() || values.size() > max_values_per_key)
         throw state_error("a context key takes 1 to " + std::to_string(max_values_per_key) + " values");
     for (const auto& v : values)
         if (v.size() > DSQL_POLICY_VALUE_MAX_LEN || has_control(v))
-            throw state_error("a context value must be at most 1024 bytes without control characters");
+            throw state_error("a context value must be at most " + std::to_string(DSQL_POLICY_VALUE_MAX_LEN) +
+                              " bytes without control characters");
     std::optional<std::string> pid;
     if (!principal_arn.empty()) {
         const auto p = find_principal(principal_arn);
@@ -881,58 +975,21 @@ std::size_t state::delete_expired_keys(std::int64_t before) {
     return static_cast<std::size_t>(sqlite3_changes(db_));
 }
 
-std::vector<statement_row> state::statements(const std::string& arn) {
-    std::vector<statement_row> out;
-    std::vector<std::int64_t> ids;
-    {
-        stmt s(db_,
-               "SELECT statements.id, sid, effect, not_action, not_resource, variables, unsupported FROM statements "
-               "JOIN principals ON principals.id = statements.principal_id WHERE principals.arn = ? "
-               "ORDER BY policy_name, position");
-        s.bind(1, arn);
-        while (s.step()) {
-            statement_row r;
-            ids.push_back(std::stoll(s.text(0)));
-            r.sid = s.text(1);
-            r.effect = s.text(2);
-            r.not_action = s.text(3) == "1";
-            r.not_resource = s.text(4) == "1";
-            r.variables = s.text(5) == "1";
-            r.unsupported = s.opt_text(6);
-            out.push_back(std::move(r));
-        }
-    }
-    for (std::size_t i = 0; i < ids.size(); ++i) {
-        stmt v(db_, "SELECT kind, value FROM statement_values WHERE statement_id = ? ORDER BY rowid");
-        v.bind(1, std::optional<std::int64_t>(ids[i]));
-        while (v.step()) {
-            const std::string kind = v.text(0);
-            (kind == "action" ? out[i].actions : kind == "resource" ? out[i].resources : out[i].principals)
-                .push_back(v.text(1));
-        }
-        stmt c(db_, "SELECT operator, key, value FROM statement_conditions WHERE statement_id = ? ORDER BY rowid");
-        c.bind(1, std::optional<std::int64_t>(ids[i]));
-        while (c.step()) out[i].conditions.push_back({c.text(0), c.text(1), c.text(2)});
-    }
-    return out;
-}
-
-void state::put_trust_policy(const std::string& role_arn, const std::string& document) {
+std::vector<std::string> state::put_trust_policy(const std::string& role_arn, const std::string& document) {
     const auto p = find_principal(role_arn);
     if (!p) throw state_error("IAM principal " + role_arn + " does not exist");
     if (p->kind != "role") throw state_error(role_arn + " is not an IAM role: only roles have a trust policy");
-    stmt s(db_, "INSERT OR REPLACE INTO trust_policies (principal_id, document) VALUES (?, ?)");
-    s.bind(1, p->id).bind(2, document);
-    s.step();
+    const auto normalised = normalise_policy(document, policy_kind::trust);
+    (void)put_resource_policy(p->arn, document, normalised);
+    return normalised.notes;
 }
 
 std::optional<std::string> state::trust_policy(const std::string& role_arn) {
-    stmt s(db_,
-           "SELECT document FROM trust_policies JOIN principals ON principals.id = trust_policies.principal_id "
-           "WHERE principals.arn = ?");
-    s.bind(1, role_arn);
-    if (!s.step()) return std::nullopt;
-    return s.text(0);
+    const auto p = find_principal(role_arn);
+    if (!p || p->kind != "role") return std::nullopt;
+    auto policy = resource_policy(p->arn);
+    if (!policy) return std::nullopt;
+    return std::move(policy->first);
 }
 
 namespace {

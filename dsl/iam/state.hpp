@@ -5,15 +5,20 @@
 // The file: mode 0600, owned by the owner of its directory when we run as root (the
 // server's run user for DIR/iam.sqlite in a cluster directory), versioned with
 // PRAGMA user_version (migrations in state.cpp; the extension refuses any version it
-// does not know: DSQL_IAM_STATE_SCHEMA_VERSION in extension/policy.h). Schema version 2:
+// does not read: DSQL_IAM_STATE_SCHEMA_VERSION and _MIN_READ in extension/policy.h).
+// Schema version 4:
 //
 //   principals(id, arn, kind, created_at)             id: AROA…/AIDA… (stable)
 //   access_keys(access_key_id, principal_id, secret_access_key, session_token,
-//               expires_at, created_at)                expires_at: Unix time or NULL
+//               expires_at, created_at, session_name) expires_at: Unix time or NULL;
+//                                                      session_name: the RoleSessionName
+//                                                      of a temporary key issued by STS
 //   policies(principal_id, name, document)             identity policies, the JSON as given
-//   cluster_policies(cluster_arn, document, version, updated_at)
-//                                                      a cluster's resource-based policy
-//   statements(id, principal_id + policy_name | cluster_arn, position, sid, effect,
+//   resource_policies(resource_arn, document, version, updated_at)
+//                                                      resource-based policies, the JSON as
+//                                                      given: a cluster's policy (cluster
+//                                                      ARN), a role's trust policy (role ARN)
+//   statements(id, principal_id + policy_name | resource_arn, position, sid, effect,
 //              not_action, not_resource, not_principal, variables, unsupported)
 //   statement_values(statement_id, kind, value)        action (lower-cased), resource,
 //                                                      principal ("*", "AWS:<arn|account>",
@@ -22,27 +27,22 @@
 //                                                      one row per value
 //   context_keys(principal_id | NULL, key, value)      local request context (dsqlctl iam
 //                                                      set-context): NULL for every principal
-//
-// Every document is normalised into statements that C evaluates without a JSON parser
-// (extension/policy.c, the one evaluator: the auth hook and `dsqlctl iam simulate`).
-// variables = 1 when the document's Version is 2012-10-17 (policy variables are literal
-// text otherwise, as on AWS); unsupported names what could not be stored as understood
-// (only when migrating an older file): such a statement never grants and always denies.
-// Migration 1 -> 2 re-normalises every stored identity policy.
-//
-// Version 2 adds what the local STS (sts_server.hpp) needs; the tables the auth hook
-// reads are unchanged, so dsql_iam reads versions 1 and 2:
-//
-//   access_keys.session_name                           the RoleSessionName of a
-//                                                      temporary key issued by STS
-//   trust_policies(principal_id, document)             a role's trust policy (who may
-//                                                      assume it; trust.hpp)
 //   oidc_providers(arn, url, client_ids, public_key,   OIDC identity providers the state
 //                  private_key, created_at)            trusts for AssumeRoleWithWebIdentity:
 //                                                      issuer URL, audiences (JSON array),
 //                                                      the issuer's public key (PEM); the
 //                                                      private key only for the local issuer
 //                                                      (dsqlctl iam oidc-token), else NULL
+//
+// Every policy document is normalised into statements that C evaluates without a JSON
+// parser (extension/policy.c, the one evaluator: the auth hook, `dsqlctl iam simulate`
+// and the local STS). variables = 1 when the document's Version is 2012-10-17 (policy
+// variables are literal text otherwise, as on AWS); unsupported names what could not be
+// stored as understood (only when migrating an older file): such a statement never
+// grants and always denies. Migrations: 1 -> 2 re-normalises every identity policy;
+// 2 -> 3 adds the local STS's tables (session names, trust policies as JSON, OIDC
+// providers); 3 -> 4 turns cluster_policies into resource_policies (cluster_arn ->
+// resource_arn) and normalises every trust policy into it, dropping trust_policies.
 //
 // Every function throws state_error with a sentence for people.
 #pragma once
@@ -65,7 +65,7 @@ public:
     using std::runtime_error::runtime_error;
 };
 
-inline constexpr int schema_version = 3;  ///< DSQL_IAM_STATE_SCHEMA_VERSION (state.cpp checks)
+inline constexpr int schema_version = 4;  ///< DSQL_IAM_STATE_SCHEMA_VERSION (state.cpp checks)
 inline constexpr std::string_view default_account = "123456789012";
 
 struct principal {
@@ -105,7 +105,10 @@ struct statement_row {
     std::vector<condition> conditions;
 };
 
-enum class policy_kind { identity, cluster };
+/// identity: a principal's (no Principal); cluster: a DSQL cluster's resource-based
+/// policy (Principal or NotPrincipal, Resource); trust: a role's trust policy (Principal,
+/// no NotPrincipal, no Resource: its statements are about its role).
+enum class policy_kind { identity, cluster, trust };
 
 struct normalised_policy {
     std::vector<statement_row> statements;
@@ -115,11 +118,13 @@ struct normalised_policy {
 
 /// One policy document normalised into statements. Throws state_error with a sentence
 /// when it is not a valid IAM policy of that kind: invalid JSON, over 64 KiB, no
-/// Statement, Effect not Allow/Deny, not exactly one of Action/NotAction and of
-/// Resource/NotResource, a Principal in an identity policy or none in a cluster policy,
-/// an unknown condition operator or element, a malformed policy variable, a value over
-/// the bounds of extension/policy.h. lenient (migrations only): such a statement is
-/// kept with `unsupported` set instead.
+/// Statement, Effect not Allow/Deny, not exactly one of Action/NotAction and (but in a
+/// trust policy, which has none) of Resource/NotResource, a Principal in an identity
+/// policy or none in a resource-based one, NotPrincipal in a trust policy, a principal
+/// that is not one (an account, an IAM role or user ARN, a role session in a trust
+/// policy, "*", Federated / Service names), an unknown condition operator or element,
+/// a malformed policy variable, a value over the bounds of extension/policy.h. lenient
+/// (migrations only): such a statement is kept with `unsupported` set instead.
 [[nodiscard]] normalised_policy normalise_policy(std::string_view json, policy_kind kind = policy_kind::identity,
                                                  bool lenient = false);
 
@@ -184,11 +189,10 @@ public:
     /// Deletes temporary keys that expired before `before` (Unix time); returns how many.
     std::size_t delete_expired_keys(std::int64_t before);
 
-    /// A principal's normalised policy statements (all its policies).
-    [[nodiscard]] std::vector<statement_row> statements(const std::string& arn);
-
-    /// Stores (replaces) a role's trust policy (checked by trust.hpp's parser first).
-    void put_trust_policy(const std::string& role_arn, const std::string& document);
+    /// Stores (replaces) a role's trust policy after normalising it (policy_kind::trust);
+    /// returns the normaliser's notes. Evaluated by extension/policy.c (trust.hpp).
+    std::vector<std::string> put_trust_policy(const std::string& role_arn, const std::string& document);
+    /// The document of a role's trust policy, as given.
     [[nodiscard]] std::optional<std::string> trust_policy(const std::string& role_arn);
 
     /// Registers an OIDC provider; throws when its URL is already registered.
@@ -204,6 +208,9 @@ private:
     void migrate();
     void store_statements(const std::string& owner_column, const std::string& owner, const std::string& policy_name,
                           const normalised_policy& p);
+    std::int64_t put_resource_policy(const std::string& resource_arn, const std::string& document,
+                                     const normalised_policy& normalised);
+    std::optional<std::pair<std::string, std::int64_t>> resource_policy(const std::string& resource_arn);
     std::filesystem::path file_;
     sqlite3* db_ = nullptr;
 };

@@ -25,6 +25,7 @@ constexpr std::size_t max_body = 64 * 1024;
 struct fault {
     int status;
     std::string code, message;
+    std::string detail = {};  ///< for the log only (the evaluator's reason), never sent
 };
 
 std::string request_id() {
@@ -136,17 +137,19 @@ std::string account_of(const std::string& arn) {
     return arn.substr(p.size(), arn.find(':', p.size()) - p.size());
 }
 
-// The role's name (last path segment).
-std::string role_name(const std::string& arn) {
-    const auto slash = arn.rfind('/');
-    return slash == std::string::npos ? arn : arn.substr(slash + 1);
-}
 
 struct caller {
     access_key key;
     principal who;
     std::string account, arn, user_id, session_arn;
 };
+
+// The <host/path> of an OIDC provider's ARN (its condition keys' prefix), or "".
+std::string provider_path(const std::string& arn) {
+    const std::string marker = ":oidc-provider/";
+    const auto at = arn.find(marker);
+    return at == std::string::npos ? std::string() : arn.substr(at + marker.size());
+}
 
 std::string credentials_xml(const access_key& k) {
     return "    <Credentials>\n      " + tag("AccessKeyId", k.access_key_id) + "\n      " +
@@ -157,7 +160,7 @@ std::string credentials_xml(const access_key& k) {
 }
 
 std::string assumed_user_xml(const principal& role, const std::string& session) {
-    const std::string arn = "arn:aws:sts::" + account_of(role.arn) + ":assumed-role/" + role_name(role.arn) + "/" + session;
+    const std::string arn = trust::session_arn(role.arn, session);
     return "    <AssumedRoleUser>\n      " + tag("AssumedRoleId", role.id + ":" + session) + "\n      " +
            tag("Arn", arn) + "\n    </AssumedRoleUser>\n";
 }
@@ -186,6 +189,18 @@ MHD_Result collect_header(void* cls, MHD_ValueKind, const char* key, const char*
     return MHD_YES;
 }
 
+// The client's address, for aws:SourceIp ("" when unknown).
+std::string client_address(MHD_Connection* c) {
+    const MHD_ConnectionInfo* info = MHD_get_connection_info(c, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+    char text[INET6_ADDRSTRLEN] = "";
+    if (info == nullptr || info->client_addr == nullptr) return {};
+    if (info->client_addr->sa_family == AF_INET)
+        inet_ntop(AF_INET, &reinterpret_cast<const sockaddr_in*>(info->client_addr)->sin_addr, text, sizeof text);
+    else if (info->client_addr->sa_family == AF_INET6)
+        inet_ntop(AF_INET6, &reinterpret_cast<const sockaddr_in6*>(info->client_addr)->sin6_addr, text, sizeof text);
+    return text;
+}
+
 MHD_Result on_request(void* cls, MHD_Connection* c, const char* url, const char* method, const char*,
                       const char* upload_data, size_t* upload_size, void** con_cls) {
     auto* self = static_cast<local_server*>(cls);
@@ -208,7 +223,7 @@ MHD_Result on_request(void* cls, MHD_Connection* c, const char* url, const char*
             local_server::header_list headers;
             MHD_get_connection_values(c, MHD_HEADER_KIND, collect_header, &headers);
             r = self->handle(method ? method : "", url ? url : "", headers, d->body,
-                             static_cast<std::int64_t>(std::time(nullptr)));
+                             static_cast<std::int64_t>(std::time(nullptr)), client_address(c));
         }
     } catch (...) {
         r = error({500, "InternalFailure", "the local STS failed to handle the request"}, request_id());
@@ -275,7 +290,7 @@ std::string local_server::url() const {
 }
 
 local_server::reply local_server::handle(const std::string& method, const std::string& path, const header_list& headers,
-                                         const std::string& body, std::int64_t now) {
+                                         const std::string& body, std::int64_t now, const std::string& source_ip) {
     std::lock_guard lock(m_);
     const std::string rid = request_id();
     std::string action = "-", who = "-";
@@ -354,7 +369,7 @@ local_server::reply local_server::handle(const std::string& method, const std::s
             c.arn = p->arn;
             c.user_id = p->id;
             if (key->session_name && p->kind == "role") {
-                c.session_arn = "arn:aws:sts::" + c.account + ":assumed-role/" + role_name(p->arn) + "/" + *key->session_name;
+                c.session_arn = trust::session_arn(p->arn, *key->session_name);
                 c.arn = c.session_arn;
                 c.user_id = p->id + ":" + *key->session_name;
             }
@@ -365,11 +380,19 @@ local_server::reply local_server::handle(const std::string& method, const std::s
             (void)state_->delete_expired_keys(now - 86400);
             return state_->create_session_key(role.arn, session, now + duration);
         };
-        const auto find_role = [&](const std::string& arn, const std::string& deny) -> std::pair<principal, std::string> {
+        const auto find_role = [&](const std::string& arn, const std::string& deny) -> principal {
             const auto role = state_->find_principal(arn);
-            const auto doc = role && role->kind == "role" ? state_->trust_policy(arn) : std::nullopt;
-            if (!role || !doc) throw fault{403, "AccessDenied", deny};
-            return {*role, *doc};
+            if (!role || role->kind != "role") throw fault{403, "AccessDenied", deny, "no such role"};
+            return *role;
+        };
+        // The trust policy's answer, from the one evaluator (trust.hpp, extension/policy.c).
+        const auto check_trust = [&](trust::request tr, const std::string& deny) {
+            tr.region = options_.region;
+            if (!source_ip.empty()) tr.source_ip = source_ip;
+            tr.secure_transport = false;  // plain HTTP on loopback
+            tr.now = now;
+            const trust::answer a = trust::evaluate(*state_, tr);
+            if (!a.allowed) throw fault{403, "AccessDenied", deny, a.reason};
         };
 
         if (action == "GetCallerIdentity") {
@@ -390,22 +413,16 @@ local_server::reply local_server::handle(const std::string& method, const std::s
             if (external && (external->size() < 2 || external->size() > 1224))
                 throw fault{400, "ValidationError", "ExternalId must have length between 2 and 1224"};
             const std::string deny = "User: " + c.arn + " is not authorized to perform: sts:AssumeRole on resource: " + role_arn;
-            const auto [role, doc] = find_role(role_arn, deny);
+            const principal role = find_role(role_arn, deny);
             trust::request tr;
             tr.action = "sts:AssumeRole";
-            tr.principal_arn = c.who.arn;
-            tr.session_arn = c.session_arn;
-            tr.account = c.account;
-            tr.keys["aws:principalarn"] = {c.who.arn};
-            if (external) tr.keys["sts:externalid"] = {*external};
-            const auto caller_statements = state_->statements(c.who.arn);
-            const trust::decision d = trust::evaluate(doc, tr);
-            const bool allowed =
-                !trust::identity_denies(caller_statements, "sts:assumerole", role_arn) &&
-                (d == trust::decision::allowed ||
-                 (d == trust::decision::allowed_by_account &&
-                  trust::identity_allows(caller_statements, "sts:assumerole", role_arn)));
-            if (!allowed) throw fault{403, "AccessDenied", deny};
+            tr.role_arn = role.arn;
+            tr.caller = c.who;
+            tr.access_key_id = c.key.access_key_id;
+            tr.session_name = c.key.session_name;
+            tr.context.emplace_back("sts:RoleSessionName", session);
+            if (external) tr.context.emplace_back("sts:ExternalId", *external);
+            check_trust(std::move(tr), deny);
             const access_key k = issue(role, session, duration);
             log("ok " + role_arn + " session " + session + " key " + k.access_key_id);
             return ok(action, credentials_xml(k) + assumed_user_xml(role, session), rid);
@@ -451,14 +468,19 @@ local_server::reply local_server::handle(const std::string& method, const std::s
             if (matched.empty()) throw fault{400, "InvalidIdentityToken", "Incorrect token audience"};
             if (c.sub.empty()) throw fault{400, "InvalidIdentityToken", "The web identity token has no sub claim"};
             const std::string deny = "Not authorized to perform sts:AssumeRoleWithWebIdentity";
-            const auto [role, doc] = find_role(role_arn, deny);
+            const principal role = find_role(role_arn, deny);
             const std::string issuer = lower(provider->url.substr(std::string_view("https://").size()));
             trust::request tr;
             tr.action = "sts:AssumeRoleWithWebIdentity";
+            tr.role_arn = role.arn;
             tr.federated = provider->arn;
-            tr.keys[issuer + ":aud"] = matched;
-            tr.keys[issuer + ":sub"] = {c.sub};
-            if (trust::evaluate(doc, tr) != trust::decision::allowed) throw fault{403, "AccessDenied", deny};
+            // the provider's keys are named after its ARN's <host/path> (its URL's)
+            if (const std::string keys = provider_path(provider->arn); !keys.empty()) {
+                for (const auto& a : matched) tr.context.emplace_back(keys + ":aud", a);
+                tr.context.emplace_back(keys + ":sub", c.sub);
+            }
+            tr.context.emplace_back("sts:RoleSessionName", session);
+            check_trust(std::move(tr), deny);
             const access_key k = issue(role, session, duration);
             log("ok " + role_arn + " session " + session + " key " + k.access_key_id + " sub " + c.sub);
             return ok(action,
@@ -469,7 +491,7 @@ local_server::reply local_server::handle(const std::string& method, const std::s
         }
         throw fault{400, "InvalidAction", "Could not find operation " + action + " for version " + std::string(api_version)};
     } catch (const fault& e) {
-        log(e.code);
+        log(e.detail.empty() ? e.code : e.code + " (" + e.detail + ")");
         return error(e, rid);
     } catch (const state_error& e) {
         log("InternalFailure");

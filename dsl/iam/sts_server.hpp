@@ -23,8 +23,12 @@
 // Signed requests are verified with extension/sigv4.c (Authorization header, service
 // sts, the server's region, X-Amz-Date within 15 minutes, the key's session token in
 // X-Amz-Security-Token, the payload's SHA-256), against the access keys of the state;
-// expired keys are refused (ExpiredToken). Whether a role may be assumed is its trust
-// policy's answer (trust.hpp). An assumed role gets a fresh ASIA… key with a session
+// expired keys are refused (ExpiredToken). Whether a role may be assumed is the answer
+// of the one IAM policy evaluator (extension/policy.c through trust.hpp): the role's
+// trust policy with the caller's identity policies, as IAM evaluates AssumeRole*, with
+// the request's keys (sts:ExternalId, sts:RoleSessionName, <provider>:aud and :sub,
+// aws:SourceIp, aws:CurrentTime, ...); the log line gives its reason for a refusal.
+// An assumed role gets a fresh ASIA… key with a session
 // token and expiry in the state, owned by the role, so a DSQL token signed with it
 // passes dsql_iam's check until it expires. Temporary keys expired for a day are
 // deleted at each issue.
@@ -79,9 +83,10 @@ public:
     [[nodiscard]] std::string url() const;
 
     /// One request, as the HTTP layer hands it over (also for tests without a socket).
-    /// now: Unix time. Thread-safe.
+    /// now: Unix time; source_ip: the client's address (aws:SourceIp; "" when unknown).
+    /// Thread-safe.
     [[nodiscard]] reply handle(const std::string& method, const std::string& path, const header_list& headers,
-                               const std::string& body, std::int64_t now);
+                               const std::string& body, std::int64_t now, const std::string& source_ip = {});
 
 private:
     server_options options_;

@@ -1,28 +1,20 @@
-// dsql::aws::trust - who may assume a role: trust policies and the caller's own
-// (identity) policies, evaluated by the local STS (sts_server.hpp) as IAM does for
-// sts:AssumeRole and sts:AssumeRoleWithWebIdentity, within a deliberately small subset
-// that fails closed:
-//
-//   Principal   "*"; {"AWS": ARN | account id | arn:aws:iam::<account>:root | "*"};
-//               {"Federated": <OIDC provider ARN>}; other kinds (Service, ...) never
-//               match. A principal ARN names an IAM user or role; a role also matches
-//               every session of it (arn:aws:sts::<account>:assumed-role/<role>/<s>).
-//   Action      strings with * and ? wildcards, case-insensitive; NotAction
-//   Condition   StringEquals, StringNotEquals, StringEqualsIgnoreCase, StringLike,
-//               StringNotLike over the request's keys (sts:externalid, aws:principalarn,
-//               <issuer host/path>:aud, :sub); key names case-insensitive. Any other
-//               operator, and NotPrincipal, make an Allow never apply and a Deny
-//               always apply.
-//
-// As in IAM, an explicit Deny wins; a trust policy that names the caller's ARN is
-// enough on its own, while one that names only the caller's account (or "*") also
-// needs an Allow of sts:AssumeRole on the role in the caller's identity policies.
+// dsql::aws::trust - who may assume a role, as the local STS (sts_server.hpp) and
+// `dsqlctl iam simulate --role` ask it. A thin C++ face of THE evaluator
+// (extension/policy.c, dsql_policy_evaluate with DSQL_POLICY_ROLE): this file only
+// fills a dsql_policy_request; the trust policy (state::put_trust_policy, normalised
+// like every policy), the caller's identity policies, principals, conditions and
+// wildcards are all evaluated there, with IAM's rules for AssumeRole (policy.h):
+// an explicit Deny in either policy wins; a trust policy naming the caller (its user
+// or role ARN, its role session's ARN) grants on its own within the role's account;
+// one naming only the account or "*" also needs an identity Allow of the action on
+// the role, as does any caller from another account; a web identity is allowed only
+// by a statement naming its Federated provider.
 #pragma once
 
-#include <map>
-#include <stdexcept>
+#include <cstdint>
+#include <optional>
 #include <string>
-#include <string_view>
+#include <utility>
 #include <vector>
 
 #include "iam/state.hpp"
@@ -30,38 +22,34 @@
 namespace dsql::aws::trust {
 
 struct request {
-    std::string action;         ///< "sts:AssumeRole" or "sts:AssumeRoleWithWebIdentity"
-    std::string principal_arn;  ///< the caller: an IAM user or role ARN (AssumeRole)
-    std::string session_arn;    ///< the caller's assumed-role session ARN, when it is one
-    std::string account;        ///< the caller's account
-    std::string federated;      ///< the OIDC provider ARN (AssumeRoleWithWebIdentity)
-    /// Condition keys (lower-case) and their values.
-    std::map<std::string, std::vector<std::string>> keys;
+    std::string action = "sts:AssumeRole";  ///< or "sts:AssumeRoleWithWebIdentity"
+    std::string role_arn;                   ///< the role to assume (a role of the state)
+    /// AssumeRole: the caller, a principal of the state (the owner of the signing key).
+    std::optional<principal> caller;
+    std::string access_key_id;                ///< the caller's key (in aws:userid of a role)
+    std::optional<std::string> session_name;  ///< the key's RoleSessionName: a role session
+    /// AssumeRoleWithWebIdentity: the ARN of the token's OIDC provider (no caller).
+    std::string federated;
+    /// The request's own context keys, one pair per value: sts:ExternalId,
+    /// sts:RoleSessionName, <provider host/path>:aud and :sub (policy.h says which).
+    std::vector<std::pair<std::string, std::string>> context;
+    std::string region;                    ///< aws:RequestedRegion
+    std::optional<std::string> source_ip;  ///< aws:SourceIp
+    bool secure_transport = false;         ///< aws:SecureTransport
+    std::int64_t now = 0;                  ///< Unix time
 };
 
-enum class decision {
-    allowed,             ///< a matching Allow names the caller (or its provider)
-    allowed_by_account,  ///< a matching Allow names only the caller's account or "*"
-    denied,              ///< a matching Deny
-    not_allowed          ///< nothing matches
+struct answer {
+    bool allowed = false;
+    std::string reason;  ///< the evaluator's sentence: the deciding statement, or why none
 };
 
-/// Throws state_error with a sentence when the document is not a trust policy
-/// (JSON object, Statement, Effect, Principal or NotPrincipal, Action or NotAction).
-void validate(std::string_view document);
+/// The evaluator's answer. Throws state_error with its sentence when the state cannot be
+/// read or the request is malformed (an undefined context key, no caller and no provider).
+[[nodiscard]] answer evaluate(state& st, const request& r);
 
-/// The trust policy's answer for a request (validate() first; throws like it).
-[[nodiscard]] decision evaluate(std::string_view document, const request& r);
-
-/// Whether identity policy statements allow `action` (lower-case) on `resource`:
-/// explicit Deny wins, a conditional Allow never grants (as the auth hook evaluates).
-[[nodiscard]] bool identity_allows(const std::vector<statement_row>& statements, std::string_view action,
-                                   std::string_view resource);
-/// Whether a Deny among the statements covers the action on the resource.
-[[nodiscard]] bool identity_denies(const std::vector<statement_row>& statements, std::string_view action,
-                                   std::string_view resource);
-
-/// IAM wildcard match: '*' any sequence, '?' one character.
-[[nodiscard]] bool glob_match(std::string_view pattern, std::string_view text);
+/// arn:aws:sts::<account>:assumed-role/<role name>/<session>, the ARN of a session of
+/// role_arn (arn:aws:iam::<account>:role/<path/>name).
+[[nodiscard]] std::string session_arn(const std::string& role_arn, const std::string& session);
 
 }  // namespace dsql::aws::trust

@@ -8,6 +8,8 @@
 
 #include <ctime>
 #include <memory>
+#include <mutex>
+#include <vector>
 
 #include "aws_env.hpp"
 #include "fake_http.hpp"
@@ -393,6 +395,61 @@ TEST_CASE("the local STS refuses expired keys, another region's signature and it
     }
     CHECK(sts::assume_role(here, again.creds, {"arn:aws:iam::123456789012:role/Chained", "c1", 3600, std::nullopt}, "test")
               .creds.access_key_id.starts_with("ASIA"));
+}
+
+TEST_CASE("the local STS decides with the one evaluator: ExternalId, the client's address, an account's trust with an "
+          "identity Allow",
+          "[aws][sts][trust]") {
+    aws_env env;
+    sts_fixture f(env);
+    const std::string vendor = "arn:aws:iam::123456789012:role/Vendor";
+    const auto trust_vendor = [&](const std::string& addresses) {
+        state st(f.file);
+        st.create_principal(vendor, true);
+        (void)st.put_trust_policy(vendor, R"({"Version":"2012-10-17","Statement":[{"Effect":"Allow",
+            "Principal":{"AWS":"arn:aws:iam::123456789012:root"},"Action":"sts:AssumeRole",
+            "Condition":{"StringEquals":{"sts:ExternalId":"x-123"},"IpAddress":{"aws:SourceIp":)" + addresses + "}}}]}");
+    };
+    trust_vendor(R"(["127.0.0.0/8","::1"])");
+    std::mutex m;
+    std::vector<std::string> lines;
+    sts::server_options o;
+    o.state_file = f.file;
+    o.log = [&](const std::string& line) {
+        std::lock_guard lock(m);
+        lines.push_back(line);
+    };
+    sts::local_server server(o);
+    const sts::endpoint here{server.url(), "us-east-1"};
+    const credentials creds{f.alice_key.access_key_id, f.alice_key.secret_access_key, std::nullopt, "alice"};
+    const auto code = [&](std::optional<std::string> external_id) {
+        try {
+            (void)sts::assume_role(here, creds, {vendor, "v1", std::nullopt, std::move(external_id)}, "test");
+            return std::string("ok");
+        } catch (const sts::sts_error& e) {
+            return e.code();
+        }
+    };
+    // the trust policy names only the account: alice's own policy must allow too
+    CHECK(code("x-123") == "AccessDenied");
+    {
+        std::lock_guard lock(m);
+        REQUIRE_FALSE(lines.empty());
+        CHECK_THAT(lines.back(), Catch::Contains("AccessDenied (statement 1 of the trust policy of " + vendor) &&
+                                     Catch::Contains("but no policy of " + alice + " allows sts:assumerole"));
+        CHECK_THAT(lines.back(), !Catch::Contains(f.alice_key.secret_access_key));
+    }
+    {
+        state st(f.file);
+        (void)st.put_policy(alice, "assume",
+                            R"({"Statement":{"Effect":"Allow","Action":"sts:AssumeRole","Resource":"arn:aws:iam::123456789012:role/V*"}})");
+    }
+    CHECK(code("x-123") == "ok");
+    CHECK(code("x-999") == "AccessDenied");
+    CHECK(code(std::nullopt) == "AccessDenied");
+    // aws:SourceIp is the client's address (loopback here)
+    trust_vendor(R"("10.0.0.0/8")");
+    CHECK(code("x-123") == "AccessDenied");
 }
 
 TEST_CASE("credential_source = EcsContainer and Ec2InstanceMetadata feed AssumeRole", "[aws][chain][sts]") {

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # botocore (Debian's python3-botocore) calls `dsqlctl sts serve`: GetCallerIdentity,
-# AssumeRole (allowed, refused by the trust policy, badly signed, unknown key) and
-# AssumeRoleWithWebIdentity with a token of the local OIDC issuer. Proves the local STS
+# AssumeRole (allowed, refused by the trust policy, an ExternalId condition, badly signed,
+# unknown key) and AssumeRoleWithWebIdentity with a token of the local OIDC issuer; and
+# `dsqlctl iam simulate --role` agrees with it beforehand. Proves the local STS
 # speaks STS's protocol as AWS's SDKs expect it. Usage: sts_botocore_interop.sh DSQLCTL
 set -euo pipefail
 DSQLCTL=$1
@@ -23,7 +24,24 @@ $DSQLCTL iam $S put-trust-policy arn:aws:iam::$ACCOUNT:role/App --document "{\"V
    \"Condition\":{\"StringEquals\":{\"oidc.local/ci:aud\":\"dsql-app\"}}}]}"
 $DSQLCTL iam $S put-trust-policy arn:aws:iam::$ACCOUNT:role/Other --document \
   '{"Statement":[{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::999999999999:root"},"Action":"sts:AssumeRole"}]}'
+$DSQLCTL iam $S create-role Vendor >/dev/null
+$DSQLCTL iam $S put-trust-policy arn:aws:iam::$ACCOUNT:role/Vendor --document \
+  '{"Statement":[{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::123456789012:user/alice"},"Action":"sts:AssumeRole","Condition":{"StringEquals":{"sts:ExternalId":"x-123"},"IpAddress":{"aws:SourceIp":"127.0.0.0/8"}}}]}'
 jwt=$($DSQLCTL iam $S oidc-token "$provider" --sub repo:app --aud dsql-app --expires-in 300)
+
+# `iam simulate --role` answers as the local STS will (the same evaluator)
+sim() {  # expected-exit args...
+  local want=$1 got=0; shift
+  $DSQLCTL iam $S simulate "$@" >"$tmp/sim" || got=$?
+  if [ "$got" = "$want" ]; then echo "ok   simulate $* -> $(cat "$tmp/sim")"; else echo "FAIL simulate $*: exit $got: $(cat "$tmp/sim")"; exit 1; fi
+}
+sim 0 --role arn:aws:iam::$ACCOUNT:role/App --principal arn:aws:iam::$ACCOUNT:user/alice
+sim 3 --role arn:aws:iam::$ACCOUNT:role/Other --principal arn:aws:iam::$ACCOUNT:user/alice
+sim 3 --role arn:aws:iam::$ACCOUNT:role/Vendor --principal arn:aws:iam::$ACCOUNT:user/alice
+sim 0 --role arn:aws:iam::$ACCOUNT:role/Vendor --principal arn:aws:iam::$ACCOUNT:user/alice --external-id x-123
+sim 3 --role arn:aws:iam::$ACCOUNT:role/Vendor --principal arn:aws:iam::$ACCOUNT:user/alice --external-id x-123 --source-ip 10.0.0.1
+sim 0 --role arn:aws:iam::$ACCOUNT:role/App --web-identity "$provider" --sub repo:app
+sim 3 --role arn:aws:iam::$ACCOUNT:role/App --web-identity "$provider" --sub repo:app --aud other
 
 $DSQLCTL sts serve $S --port 0 >"$tmp/out" 2>"$tmp/err" &
 pid=$!
@@ -61,6 +79,8 @@ check("AssumeRole answers AssumedRoleUser", r["AssumedRoleUser"]["Arn"] == "arn:
 role = client(aws_access_key_id=c["AccessKeyId"], aws_secret_access_key=c["SecretAccessKey"], aws_session_token=c["SessionToken"])
 check("the temporary key is the role session", role.get_caller_identity()["Arn"] == "arn:aws:sts::123456789012:assumed-role/App/interop")
 check("a role without trust in alice is refused", error_code(lambda: alice.assume_role(RoleArn="arn:aws:iam::123456789012:role/Other", RoleSessionName="xx")) == "AccessDenied")
+check("ExternalId reaches the trust policy's condition", error_code(lambda: alice.assume_role(RoleArn="arn:aws:iam::123456789012:role/Vendor", RoleSessionName="v1", ExternalId="x-123")) is None)
+check("a wrong or missing ExternalId is refused", error_code(lambda: alice.assume_role(RoleArn="arn:aws:iam::123456789012:role/Vendor", RoleSessionName="v1", ExternalId="x-999")) == "AccessDenied" and error_code(lambda: alice.assume_role(RoleArn="arn:aws:iam::123456789012:role/Vendor", RoleSessionName="v1")) == "AccessDenied")
 check("a role that does not exist is refused alike", error_code(lambda: alice.assume_role(RoleArn="arn:aws:iam::123456789012:role/Nope", RoleSessionName="xx")) == "AccessDenied")
 check("a wrong secret does not sign", error_code(lambda: client(aws_access_key_id=akid, aws_secret_access_key="wrong").get_caller_identity()) == "SignatureDoesNotMatch")
 check("an unknown key is refused", error_code(lambda: client(aws_access_key_id="AKIAUNKNOWNUNKNOWN00", aws_secret_access_key="x").get_caller_identity()) == "InvalidClientTokenId")

@@ -1,7 +1,7 @@
 // The credential chain's parts without a network: SigV4 header signing (botocore's
 // signature for the same STS request), the shared config files, the protocol pieces
-// (form encoding, XML, ISO 8601), JWTs, trust policies, and the credentials cache's
-// refresh rules.
+// (form encoding, XML, ISO 8601), JWTs, and the credentials cache's refresh rules.
+// Trust policies: trust_test.cpp.
 #include <catch2/catch.hpp>
 
 #include <openssl/evp.h>
@@ -19,7 +19,6 @@
 #include "iam/credentials.hpp"
 #include "iam/jwt.hpp"
 #include "iam/sts.hpp"
-#include "iam/trust.hpp"
 #include "sigv4.h"
 
 using namespace dsql::aws;
@@ -282,78 +281,6 @@ TEST_CASE("JWTs: ES256 and RS256 verify; a changed byte, another key, alg none o
     CHECK(jwt::base64url_decode(jwt::base64url_encode(binary)) == binary);
     CHECK_FALSE(jwt::base64url_decode("ab=="));
     CHECK_FALSE(jwt::base64url_decode("a"));
-}
-
-TEST_CASE("trust policies: the named caller, its account with an identity Allow, Deny first, conditions fail closed",
-          "[aws][trust]") {
-    using trust::decision;
-    trust::request alice;
-    alice.action = "sts:AssumeRole";
-    alice.principal_arn = "arn:aws:iam::123456789012:user/alice";
-    alice.account = "123456789012";
-    const auto doc = [](const std::string& statements) { return R"({"Version":"2012-10-17","Statement":[)" + statements + "]}"; };
-    const std::string named = R"({"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::123456789012:user/alice"},"Action":"sts:AssumeRole"})";
-    CHECK(trust::evaluate(doc(named), alice) == decision::allowed);
-    trust::request bob = alice;
-    bob.principal_arn = "arn:aws:iam::123456789012:user/bob";
-    CHECK(trust::evaluate(doc(named), bob) == decision::not_allowed);
-    const std::string account = R"({"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::123456789012:root"},"Action":"sts:*"})";
-    CHECK(trust::evaluate(doc(account), bob) == decision::allowed_by_account);
-    trust::request stranger = bob;
-    stranger.account = "999999999999";
-    stranger.principal_arn = "arn:aws:iam::999999999999:user/bob";
-    CHECK(trust::evaluate(doc(account), stranger) == decision::not_allowed);
-    CHECK(trust::evaluate(doc(named + R"(,{"Effect":"Deny","Principal":"*","Action":"*"})"), alice) == decision::denied);
-    // a role names every session of it
-    trust::request session = alice;
-    session.principal_arn = "arn:aws:iam::123456789012:role/Base";
-    session.session_arn = "arn:aws:sts::123456789012:assumed-role/Base/s1";
-    CHECK(trust::evaluate(doc(R"({"Effect":"Allow","Principal":{"AWS":["arn:aws:iam::123456789012:role/Base"]},"Action":"sts:AssumeRole"})"),
-                          session) == decision::allowed);
-    // the wrong action
-    trust::request web = alice;
-    web.action = "sts:AssumeRoleWithWebIdentity";
-    CHECK(trust::evaluate(doc(named), web) == decision::not_allowed);
-    // conditions: ExternalId
-    const std::string ext = R"({"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::123456789012:user/alice"},"Action":"sts:AssumeRole","Condition":{"StringEquals":{"sts:ExternalId":"x-123"}}})";
-    CHECK(trust::evaluate(doc(ext), alice) == decision::not_allowed);
-    alice.keys["sts:externalid"] = {"x-123"};
-    CHECK(trust::evaluate(doc(ext), alice) == decision::allowed);
-    // an operator we do not evaluate: an Allow never applies, a Deny always does
-    const std::string odd = R"({"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::123456789012:user/alice"},"Action":"sts:AssumeRole","Condition":{"IpAddress":{"aws:SourceIp":"10.0.0.0/8"}}})";
-    CHECK(trust::evaluate(doc(odd), alice) == decision::not_allowed);
-    const std::string odd_deny = R"({"Effect":"Deny","Principal":"*","Action":"*","Condition":{"DateGreaterThan":{"aws:CurrentTime":"2000-01-01T00:00:00Z"}}})";
-    CHECK(trust::evaluate(doc(named + "," + odd_deny), alice) == decision::denied);
-    CHECK(trust::evaluate(doc(R"({"Effect":"Allow","NotPrincipal":{"AWS":"x"},"Action":"*"})"), alice) == decision::not_allowed);
-    // web identity: the provider, its audience and subject
-    trust::request fed;
-    fed.action = "sts:AssumeRoleWithWebIdentity";
-    fed.federated = "arn:aws:iam::123456789012:oidc-provider/oidc.local/eks";
-    fed.keys["oidc.local/eks:aud"] = {"sts.amazonaws.com"};
-    fed.keys["oidc.local/eks:sub"] = {"system:serviceaccount:default:api"};
-    const std::string oidc = R"({"Effect":"Allow","Principal":{"Federated":"arn:aws:iam::123456789012:oidc-provider/oidc.local/eks"},"Action":"sts:AssumeRoleWithWebIdentity","Condition":{"StringEquals":{"oidc.local/eks:aud":"sts.amazonaws.com"},"StringLike":{"oidc.local/eks:sub":"system:serviceaccount:default:*"}}})";
-    CHECK(trust::evaluate(doc(oidc), fed) == decision::allowed);
-    fed.keys["oidc.local/eks:sub"] = {"system:serviceaccount:kube-system:admin"};
-    CHECK(trust::evaluate(doc(oidc), fed) == decision::not_allowed);
-    // malformed documents
-    CHECK_THROWS_WITH(trust::validate("[]"), Catch::Contains("Statement"));
-    CHECK_THROWS_WITH(trust::validate(R"({"Statement":{"Effect":"Allow","Action":"sts:AssumeRole"}})"), Catch::Contains("Principal"));
-    CHECK_THROWS_WITH(trust::validate(R"({"Statement":{"Effect":"Maybe","Principal":"*","Action":"x"}})"), Catch::Contains("Effect"));
-    // identity policies
-    const auto row = [](std::string effect, std::string action, std::string resource, bool conditional) {
-        statement_row r;
-        r.effect = std::move(effect);
-        r.actions = {std::move(action)};
-        r.resources = {std::move(resource)};
-        if (conditional) r.conditions.push_back({"StringEquals", "aws:PrincipalOrgID", "o-1"});
-        return r;
-    };
-    const std::vector<statement_row> id = {row("Allow", "sts:AssumeRole", "arn:aws:iam::123456789012:role/*", false),
-                                           row("Deny", "sts:*", "arn:aws:iam::123456789012:role/Admin", false),
-                                           row("Allow", "sts:assumerole", "*", true)};
-    CHECK(trust::identity_allows(id, "sts:assumerole", "arn:aws:iam::123456789012:role/App"));
-    CHECK_FALSE(trust::identity_allows(id, "sts:assumerole", "arn:aws:iam::123456789012:role/Admin"));
-    CHECK_FALSE(trust::identity_allows(id, "sts:assumerole", "arn:aws:iam::999999999999:role/App"));
 }
 
 // ---- the cache ----

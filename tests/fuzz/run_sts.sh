@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Builds the libFuzzer target over the local STS's request handling
 # (tests/fuzz/sts_fuzz.cpp: form bodies, Authorization headers, web identity JWTs,
-# trust policies, XML answers) and runs it.
+# trust decisions by the one evaluator, extension/policy.c; XML answers) and runs it.
 #   tests/fuzz/run_sts.sh [SECONDS [EXTRA libFuzzer ARGS...]]   default 30 s
 # Exits non-zero on any finding (the input is kept in $BUILD/fuzz-sts/). The committed
 # seed corpus (tests/fuzz/sts_corpus) is read, never written.
@@ -18,7 +18,7 @@ case $BUILD in /*) out=$BUILD/fuzz-sts ;; *) out=$ROOT/$BUILD/fuzz-sts ;; esac
 mkdir -p "$out/scratch" "$out/obj"
 F=(-g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined)
 "$CLANG" "${F[@]}" -Iextension -c extension/sigv4.c -o "$out/obj/sigv4.o"
-"$CLANG" "${F[@]}" -D_GNU_SOURCE -Iextension -c extension/policy.c -o "$out/obj/policy.o"
+"$CLANG" "${F[@]}" -D_GNU_SOURCE -Iextension -c extension/policy.c -o "$out/obj/policy.o"  # the one evaluator
 pids=()
 for src in tests/fuzz/sts_fuzz.cpp dsl/iam/sts_server.cpp dsl/iam/state.cpp dsl/iam/trust.cpp dsl/iam/jwt.cpp \
            dsl/iam/sts.cpp dsl/iam/http.cpp dsl/iam/config_file.cpp; do
@@ -27,7 +27,7 @@ for src in tests/fuzz/sts_fuzz.cpp dsl/iam/sts_server.cpp dsl/iam/state.cpp dsl/
   if [ ${#pids[@]} -ge 2 ]; then wait "${pids[0]}"; pids=("${pids[@]:1}"); fi
 done
 for p in "${pids[@]}"; do wait "$p"; done
-"$CLANGXX" "${F[@]}" "$out"/obj/*.o -lmicrohttpd -lcurl -lexpat -lcrypto -lsqlite3 -lpthread -lm -o "$out/sts_fuzz"
+"$CLANGXX" "${F[@]}" "$out"/obj/*.o -lmicrohttpd -lcurl -lexpat -lcrypto -lsqlite3 -lm -lpthread -o "$out/sts_fuzz"
 cd "$out"
 ASAN_OPTIONS=detect_leaks=0 ./sts_fuzz -max_total_time="$SECONDS_TO_RUN" -max_len=8000 -timeout=5 -print_final_stats=1 \
   "$@" scratch "$ROOT/tests/fuzz/sts_corpus" 2>&1 |

@@ -32,6 +32,7 @@
 
 #include "iam/state.hpp"
 #include "iam/token.hpp"
+#include "policy.h"
 #include "sigv4.h"
 
 #include <cstdlib>
@@ -496,7 +497,8 @@ TEST_CASE("P11: a missing, corrupt, foreign, FIFO or locked IAM state file refus
   const row rows[] = {
       {(c.dir / "missing.sqlite").string(), "cannot open the IAM state file"},
       {corrupt.string(), "cannot read the IAM state file"},
-      {foreign.string(), "has schema version 7, this dsql_iam reads versions 2 to " + std::to_string(dsql::aws::schema_version)},
+      {foreign.string(), "has schema version 7, this dsql_iam reads versions " +
+                             std::to_string(DSQL_IAM_STATE_SCHEMA_MIN_READ) + " to " + std::to_string(dsql::aws::schema_version)},
       {fifo.string(), "is not a regular file"},
   };
   for (const auto& r : rows) {

@@ -48,7 +48,7 @@ struct fixture {
                  const char* cluster = cluster_arn, std::int64_t now = t0) {
         dsql_policy_request r{};
         r.action = admin ? "dsql:DbConnectAdmin" : "dsql:DbConnect";
-        r.cluster_arn = cluster;
+        r.resource_arn = cluster;
         r.principal_id = p.id.c_str();
         r.principal_arn = p.arn.c_str();
         r.access_key_id = "AKIAEXAMPLEKEY000001";

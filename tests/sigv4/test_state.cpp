@@ -186,6 +186,137 @@ TEST_CASE("the normaliser refuses what IAM refuses, with a sentence", "[iam][pol
     refused(std::string(R"({"Statement":{"Effect":"Allow","Action":"*","Resource":")") + std::string(70000, 'x') + "\"}}",
             "longer than");
     refused(R"({"Statement":{"Effect":"Allow","Action":"*","Resource":")" + std::string(3000, 'x') + "\"}}", "longer than 2048");
+    // trust policies: a Principal, no NotPrincipal (IAM refuses it in trust policies), no Resource
+    refused(R"({"Statement":{"Effect":"Allow","Action":"sts:AssumeRole"}})", "needs Principal", policy_kind::trust);
+    refused(R"({"Statement":{"Effect":"Deny","NotPrincipal":{"AWS":"arn:aws:iam::123456789012:user/a"},"Action":"sts:AssumeRole"}})",
+            "cannot use NotPrincipal", policy_kind::trust);
+    refused(R"({"Statement":{"Effect":"Allow","Principal":"*","Action":"sts:AssumeRole","Resource":"*"}})",
+            "trust policy has no Resource", policy_kind::trust);
+    refused(R"({"Statement":{"Effect":"Allow","Principal":{"CanonicalUser":"abc"},"Action":"sts:AssumeRole"}})",
+            "no CanonicalUser", policy_kind::trust);
+    refused(R"({"Statement":{"Effect":"Allow","Principal":{"AWS":"arn:aws:sts::123456789012:assumed-role/R"},"Action":"sts:AssumeRole"}})",
+            "not a principal", policy_kind::trust);
+    // a role session is a principal of a trust policy only (the auth hook knows no sessions)
+    refused(R"({"Statement":{"Effect":"Deny","Principal":{"AWS":"arn:aws:sts::123456789012:assumed-role/R/s"},"Action":"*","Resource":"*"}})",
+            "not a principal", policy_kind::cluster);
+}
+
+TEST_CASE("trust policies normalise like every policy: principals typed, the STS's and the provider's keys known",
+          "[iam][policy][trust]") {
+    const auto t = normalise_policy(R"({"Version":"2012-10-17","Statement":[
+        {"Effect":"Allow","Principal":{"AWS":["arn:aws:iam::123456789012:user/alice","arn:aws:sts::123456789012:assumed-role/Base/s1","123456789012"],
+          "Service":"ec2.amazonaws.com"},"Action":"sts:AssumeRole","Condition":{"StringEquals":{"sts:ExternalId":"x"},
+          "IpAddress":{"aws:SourceIp":"127.0.0.0/8"}}},
+        {"Effect":"Allow","Principal":{"Federated":"arn:aws:iam::123456789012:oidc-provider/oidc.local/ci"},
+          "Action":"sts:AssumeRoleWithWebIdentity","Condition":{"StringLike":{"oidc.local/ci:sub":"repo:*","OIDC.LOCAL/CI:aud":"app"}}},
+        {"Effect":"Deny","Principal":"*","Action":"sts:AssumeRole","Condition":{"StringEquals":{"other.local/x:sub":"y",
+          "other.local/x:amr":"z"}}}]})",
+                                    policy_kind::trust);
+    REQUIRE(t.statements.size() == 3);
+    CHECK(t.statements[0].principals ==
+          std::vector<std::string>{"AWS:arn:aws:iam::123456789012:user/alice", "AWS:arn:aws:sts::123456789012:assumed-role/Base/s1",
+                                   "AWS:123456789012", "Service:ec2.amazonaws.com"});
+    CHECK(t.statements[0].resources.empty());
+    CHECK(t.statements[1].principals ==
+          std::vector<std::string>{"Federated:arn:aws:iam::123456789012:oidc-provider/oidc.local/ci"});
+    // sts:ExternalId and any provider's aud and sub are known (absent unless the request has
+    // them); a claim the local STS never gives is not
+    REQUIRE(t.notes.size() == 1);
+    CHECK_THAT(t.notes[0], Catch::Contains("statement 3") && Catch::Contains("other.local/x:amr"));
+    // the same keys in an identity policy are unknown there
+    CHECK(normalise_policy(R"({"Statement":{"Effect":"Allow","Action":"*","Resource":"*","Condition":{"StringEquals":{"sts:ExternalId":"x"}}}})")
+              .notes.size() == 1);
+}
+
+TEST_CASE("a role's trust policy is a resource-based policy of the state: stored normalised, kept as given, gone with the role",
+          "[iam][state][trust]") {
+    temp_dir d;
+    state st(d.path / "iam.sqlite");
+    const std::string role = principal_arn("App", "role");
+    const std::string user = principal_arn("alice", "user");
+    st.create_principal(role);
+    st.create_principal(user);
+    const std::string doc = R"({"Statement":{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::123456789012:user/alice"},"Action":"sts:AssumeRole"}})";
+    CHECK(st.put_trust_policy(role, doc).empty());
+    CHECK(st.trust_policy(role) == doc);
+    CHECK_THROWS_WITH(st.put_trust_policy(user, doc), Catch::Contains("only roles have a trust policy"));
+    CHECK_THROWS_WITH(st.put_trust_policy(principal_arn("Nobody", "role"), doc), Catch::Contains("does not exist"));
+    // a refused document changes nothing
+    CHECK_THROWS_WITH(st.put_trust_policy(role, R"({"Statement":{"Effect":"Allow","Principal":"*","Action":"*","Resource":"*"}})"),
+                      Catch::Contains("no Resource"));
+    CHECK(st.trust_policy(role) == doc);
+    const auto count = [&](const char* sql) {
+        sqlite3_stmt* s = nullptr;
+        REQUIRE(sqlite3_prepare_v2(st.handle(), sql, -1, &s, nullptr) == SQLITE_OK);
+        REQUIRE(sqlite3_step(s) == SQLITE_ROW);
+        const int n = sqlite3_column_int(s, 0);
+        sqlite3_finalize(s);
+        return n;
+    };
+    CHECK(count("SELECT count(*) FROM statements WHERE resource_arn = 'arn:aws:iam::123456789012:role/App'") == 1);
+    CHECK(count("SELECT count(*) FROM statement_values WHERE kind = 'principal'") == 1);
+    // a cluster ARN and a role ARN never share a row: get-cluster-policy refuses a role's ARN
+    CHECK_THROWS_WITH((void)st.cluster_policy(role), Catch::Contains("not an Aurora DSQL cluster ARN"));
+    CHECK(st.delete_principal(role));
+    CHECK_FALSE(st.trust_policy(role));
+    CHECK(count("SELECT count(*) FROM resource_policies") == 0);
+    CHECK(count("SELECT count(*) FROM statements") == 0);
+    CHECK(count("SELECT count(*) FROM statement_values") == 0);
+}
+
+TEST_CASE("a version 3 state file migrates: cluster and trust policies become resource_policies, trust policies normalised",
+          "[iam][state][trust]") {
+    temp_dir d;
+    const fs::path f = d.path / "iam.sqlite";
+    const std::string cluster = "arn:aws:dsql:us-east-1:123456789012:cluster/local";
+    {
+        // a current file, turned back into version 3 as the merge of issue 12 wrote it
+        state st(f);
+        st.create_principal(principal_arn("App", "role"));
+        st.create_principal(principal_arn("Odd", "role"));
+        st.create_principal(principal_arn("alice", "user"));
+        st.put_cluster_policy(cluster, R"({"Statement":{"Effect":"Deny","Principal":"*","Action":"dsql:DbConnectAdmin","Resource":"*"}})");
+        REQUIRE(sqlite3_exec(st.handle(), R"sql(
+PRAGMA foreign_keys = OFF;
+DELETE FROM statements WHERE resource_arn LIKE 'arn:aws:iam::%';
+ALTER TABLE resource_policies RENAME TO cluster_policies;
+ALTER TABLE cluster_policies RENAME COLUMN resource_arn TO cluster_arn;
+ALTER TABLE statements RENAME COLUMN resource_arn TO cluster_arn;
+DROP INDEX statements_resource;
+CREATE INDEX statements_cluster ON statements (cluster_arn);
+CREATE TABLE trust_policies (principal_id TEXT PRIMARY KEY REFERENCES principals (id) ON DELETE CASCADE, document TEXT NOT NULL);
+INSERT INTO trust_policies SELECT id, '{"Statement":{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::123456789012:user/alice"},"Action":"sts:AssumeRole"}}'
+  FROM principals WHERE arn LIKE '%:role/App';
+INSERT INTO trust_policies SELECT id, '{"Statement":[{"Effect":"Allow","Principal":"*","Action":"sts:AssumeRole"},
+  {"Effect":"Deny","NotPrincipal":{"AWS":"arn:aws:iam::123456789012:user/alice"},"Action":"sts:AssumeRole"}]}'
+  FROM principals WHERE arn LIKE '%:role/Odd';
+PRAGMA user_version = 3;
+)sql",
+                             nullptr, nullptr, nullptr) == SQLITE_OK);
+    }
+    REQUIRE(user_version(f) == 3);
+    state st(f);
+    CHECK(user_version(f) == schema_version);
+    CHECK(st.cluster_policy(cluster).has_value());
+    CHECK_THAT(*st.trust_policy(principal_arn("App", "role")), Catch::Contains("user/alice"));
+    CHECK_THAT(*st.trust_policy(principal_arn("Odd", "role")), Catch::Contains("NotPrincipal"));
+    CHECK(sqlite3_exec(st.handle(), "SELECT 1 FROM trust_policies", nullptr, nullptr, nullptr) != SQLITE_OK);
+    sqlite3_stmt* s = nullptr;
+    REQUIRE(sqlite3_prepare_v2(st.handle(),
+                               "SELECT resource_arn, effect, unsupported IS NOT NULL FROM statements "
+                               "ORDER BY resource_arn, position",
+                               -1, &s, nullptr) == SQLITE_OK);
+    std::vector<std::string> rows;
+    while (sqlite3_step(s) == SQLITE_ROW)
+        rows.push_back(std::string(reinterpret_cast<const char*>(sqlite3_column_text(s, 0))) + " " +
+                       reinterpret_cast<const char*>(sqlite3_column_text(s, 1)) + " " +
+                       std::to_string(sqlite3_column_int(s, 2)));
+    sqlite3_finalize(s);
+    // the Deny with NotPrincipal, which IAM refuses in a trust policy, is kept fail-closed
+    CHECK(rows == std::vector<std::string>{"arn:aws:dsql:us-east-1:123456789012:cluster/local Deny 0",
+                                           "arn:aws:iam::123456789012:role/App Allow 0",
+                                           "arn:aws:iam::123456789012:role/Odd Allow 0",
+                                           "arn:aws:iam::123456789012:role/Odd Deny 1"});
 }
 
 TEST_CASE("a version 1 state file migrates: its policies are re-normalised, what v2 refuses is kept fail-closed",
