@@ -26,6 +26,7 @@
  *-------------------------------------------------------------------------
  */
 #include "policy.h"
+#include "sigv4.h"
 
 #include <arpa/inet.h>
 #include <ctype.h>
@@ -756,22 +757,6 @@ parse_number(const char *s, double *out)
 	return errno == 0 && *end == '\0' && isfinite(*out);
 }
 
-static int64_t
-days_from_civil(int64_t y, int64_t m, int64_t d)
-{
-	int64_t		era,
-				yoe,
-				doy,
-				doe;
-
-	y -= m <= 2;
-	era = (y >= 0 ? y : y - 399) / 400;
-	yoe = y - era * 400;
-	doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-	doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-	return era * 146097 + doe - 719468;
-}
-
 static bool
 digits(const char *s, int n, int *out)
 {
@@ -848,7 +833,7 @@ parse_date(const char *s, double *out)
 	}
 	if (*p != '\0')
 		return false;
-	*out = (double) (days_from_civil(y, mo, d) * 86400 + h * 3600 + mi * 60 + sec - offset) + frac;
+	*out = (double) (dsql_days_from_civil(y, mo, d) * 86400 + h * 3600 + mi * 60 + sec - offset) + frac;
 	return true;
 }
 

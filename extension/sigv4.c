@@ -459,8 +459,8 @@ num(const char *s, size_t n)
 }
 
 /* Days since 1970-01-01 of a proleptic Gregorian date (H. Hinnant's). */
-static int64_t
-days_from_civil(int64_t y, int m, int d)
+int64_t
+dsql_days_from_civil(int64_t y, int m, int d)
 {
 	int64_t		era;
 	int64_t		yoe,
@@ -500,7 +500,7 @@ parse_amz_date(const char *s, int64_t *out)
 		return false;
 	if (mo == 2 && d == 29 && !((y % 4 == 0 && y % 100 != 0) || y % 400 == 0))
 		return false;
-	*out = days_from_civil(y, mo, d) * 86400 + h * 3600 + mi * 60 + se;
+	*out = dsql_days_from_civil(y, mo, d) * 86400 + h * 3600 + mi * 60 + se;
 	return true;
 }
 

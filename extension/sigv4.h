@@ -339,6 +339,10 @@ extern bool dsql_sigv4_format_time(int64_t unix_time, char amz_date[17],
 /* The Unix time of a yyyymmddThhmmssZ date; false when malformed. */
 extern bool dsql_sigv4_parse_time(const char *amz_date, int64_t *unix_time);
 
+/* Days since 1970-01-01 of a proleptic Gregorian date (y, month 1..12, day 1..31):
+ * the calendar arithmetic of both date parsers (this file's and policy.c's). */
+extern int64_t dsql_days_from_civil(int64_t y, int m, int d);
+
 #ifdef __cplusplus
 }
 #endif
