@@ -3,6 +3,10 @@
 
 #include <dsql/name.hpp>
 
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
 namespace dsql::engine::detail {
 
 object_key key_of(const live_object& o) { return {o.kind, o.schema, o.name, o.args}; }
@@ -40,14 +44,48 @@ std::string declared_text(const model::grant& g) {
   return what;
 }
 
+// The live objects by schema and by (schema, name), built once per plan: a grant finds its
+// objects in O(1) instead of scanning every object (1000 roles x 10000 tables: the scan was
+// O(grants x objects) and dominated the diff).
+struct object_index {
+  std::unordered_map<std::string_view, std::vector<const live_object*>> by_schema;
+  std::unordered_map<std::string, std::vector<const live_object*>> by_name;  // schema '\0' name
+
+  static std::string name_key(std::string_view schema, std::string_view name) {
+    std::string k;
+    k.reserve(schema.size() + name.size() + 1);
+    k.append(schema).push_back('\0');
+    k.append(name);
+    return k;
+  }
+  explicit object_index(const state& live) {
+    by_name.reserve(live.objects.size());
+    for (const auto& x : live.objects) {
+      by_schema[x.schema].push_back(&x);
+      by_name[name_key(x.schema, x.name)].push_back(&x);
+    }
+  }
+  const std::vector<const live_object*>& in_schema(std::string_view schema) const {
+    static const std::vector<const live_object*> none;
+    auto it = by_schema.find(schema);
+    return it == by_schema.end() ? none : it->second;
+  }
+  const std::vector<const live_object*>& named(std::string_view schema, std::string_view name) const {
+    static const std::vector<const live_object*> none;
+    auto it = by_name.find(name_key(schema, name));
+    return it == by_name.end() ? none : it->second;
+  }
+};
+
 struct expander {
   const model::cluster& spec;
   const state& live;
   intent out;
+  object_index index{live};
 
   const live_object* find(object_kind k, const std::string& schema, const std::string& name) const {
-    for (const auto& x : live.objects)
-      if (x.kind == k && x.schema == schema && x.name == name) return &x;
+    for (const live_object* x : index.named(schema, name))
+      if (x->kind == k) return x;
     return nullptr;
   }
   const live_object* find_function(const model::grant& g) const {
@@ -57,8 +95,8 @@ struct expander {
         if (f.exists) args = f.identity_args;
         else if (!f.canonical_args.empty()) args = f.canonical_args;
       }
-    for (const auto& x : live.objects)
-      if (x.kind == object_kind::function && x.schema == g.schema && x.name == g.object && x.args == args) return &x;
+    for (const live_object* x : index.named(g.schema, g.object))
+      if (x->kind == object_kind::function && x->args == args) return x;
     return nullptr;
   }
   void missing(const model::grant& g, bool revoke) {
@@ -80,16 +118,16 @@ struct expander {
       case object_kind::database: visit(object_key{object_kind::database, "", live.database, ""}, std::string()); return;
       case object_kind::schema: visit(object_key{object_kind::schema, "", g.schema, ""}, std::string()); return;
       case object_kind::all_tables_in_schema:
-        for (const auto& x : live.objects)
-          if (x.schema == g.schema && reached_by_all_tables(x)) visit(key_of(x), std::string());
+        for (const live_object* x : index.in_schema(g.schema))
+          if (reached_by_all_tables(*x)) visit(key_of(*x), std::string());
         return;
       case object_kind::all_sequences_in_schema:
-        for (const auto& x : live.objects)
-          if (x.schema == g.schema && x.kind == object_kind::sequence) visit(key_of(x), std::string());
+        for (const live_object* x : index.in_schema(g.schema))
+          if (x->kind == object_kind::sequence) visit(key_of(*x), std::string());
         return;
       case object_kind::all_functions_in_schema:
-        for (const auto& x : live.objects)
-          if (x.schema == g.schema && reached_by_all_functions(x)) visit(key_of(x), std::string());
+        for (const live_object* x : index.in_schema(g.schema))
+          if (reached_by_all_functions(*x)) visit(key_of(*x), std::string());
         return;
       case object_kind::table:
       case object_kind::sequence: {
@@ -157,7 +195,7 @@ struct expander {
 }  // namespace
 
 intent expand(const model::cluster& spec, const state& live) {
-  expander e{spec, live, {}};
+  expander e{spec, live, {}, object_index{live}};
   e.run();
   return std::move(e.out);
 }

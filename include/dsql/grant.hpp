@@ -174,8 +174,7 @@ template <class S, fixed_string T, fixed_string... C>
 struct object_traits<on_columns<S, T, C...>> : object_base<S, object_kind::columns, false> {
   static constexpr bool well_formed = schema_type<S> && sizeof...(C) > 0;
   static constexpr bool names_valid = check_name(T.view()) == name_status::ok &&
-                                      ((check_name(C.view()) == name_status::ok) && ...) &&
-                                      !has_duplicate(std::array<std::string_view, sizeof...(C)>{C.view()...});
+                                      column_names_valid(std::array<std::string_view, sizeof...(C)>{C.view()...});
   static constexpr std::string_view object = T.view();
   static constexpr std::array<std::string_view, sizeof...(C)> columns{C.view()...};
 };

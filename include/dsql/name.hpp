@@ -11,6 +11,7 @@
 
 #include <cstddef>
 #include <string>
+#include <iterator>
 #include <string_view>
 
 #include "detail/rule.hpp"
@@ -47,6 +48,19 @@ using name_rule_t = detail::type_at_t<static_cast<std::size_t>(S), ok_t, assert_
 
 template <fixed_string Name>
 using name_check_t = name_rule_t<check_name(Name.view())>;
+
+// The column list of a column grant, one rule for compile and run time: every name valid
+// (check_name) and none listed twice (PostgreSQL accepts `GRANT SELECT (a, a)`, but a spec
+// that lists a column twice is a mistake). Range: anything iterable of string-like names.
+template <class Names>
+constexpr bool column_names_valid(const Names& names) noexcept {
+  for (auto i = std::begin(names); i != std::end(names); ++i) {
+    if (check_name(std::string_view(*i)) != name_status::ok) return false;
+    for (auto j = std::next(i); j != std::end(names); ++j)
+      if (std::string_view(*i) == std::string_view(*j)) return false;
+  }
+  return true;
+}
 
 constexpr std::string_view name_message(name_status s) noexcept {
   switch (s) {

@@ -123,8 +123,7 @@ constexpr void validate(const model::cluster& c) {
     if (named && check_name(g.object) != name_status::ok) fail(assert_object_name_valid_t::message);
     if (!is_valid_function_arguments(g.arguments)) fail(assert_object_name_valid_t::message);
     if (g.on == object_kind::columns && g.columns.empty()) fail(assert_grant_shape_t::message);
-    for (const auto& col : g.columns)
-      if (check_name(col) != name_status::ok) fail(assert_object_name_valid_t::message);
+    if (!column_names_valid(g.columns)) fail(assert_object_name_valid_t::message);
     if (g.to_public && g.with_grant_option) fail(assert_grant_option_to_roles_t::message);
     return s;
   };
@@ -172,7 +171,14 @@ constexpr void validate(const model::cluster& c) {
     if (!is_valid_iam_name(p.name)) fail(assert_iam_name_valid_t::message);
     if (!p.account.empty() && !is_valid_account_id(p.account)) fail(assert_principal_account_bound_t::message);
   };
+  for (std::size_t i = 0; i < c.mappings.size(); ++i)
+    for (std::size_t j = i + 1; j < c.mappings.size(); ++j)
+      if (c.mappings[i] == c.mappings[j]) fail(assert_iam_entries_unique_t::message);
+  for (std::size_t i = 0; i < c.admins.size(); ++i)
+    for (std::size_t j = i + 1; j < c.admins.size(); ++j)
+      if (c.admins[i] == c.admins[j]) fail(assert_iam_entries_unique_t::message);
   for (const auto& m : c.mappings) {
+    if (m.role == admin::name) fail(assert_admin_not_mapped_t::message);
     const model::role* r = c.find_role(m.role);
     if (!r) fail(assert_mapped_role_declared_t::message);
     if (!r->login) fail(assert_mapped_role_has_login_t::message);

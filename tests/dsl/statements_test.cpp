@@ -255,6 +255,15 @@ TEST_CASE("The run-time validators throw the compile-time sentences", "[validate
   CHECK(broken([](auto& m) { m.mappings[0].who.name = "a b"; }) == assert_iam_name_valid_t::message);
   CHECK(broken([](auto& m) { m.mappings[0].who = m.admins[0]; }) == assert_admin_identity_not_mapped_t::message);
   CHECK(broken([](auto& m) { m.principals[0].name = "Unmapped"; }) == assert_principal_mapped_t::message);
+  // the rules once: the same sentence as at compile time for a column listed twice, a
+  // mapping or admin identity declared twice, and a mapping of admin
+  CHECK(broken([](auto& m) {
+          for (auto& g : m.grants)
+            if (g.on == object_kind::columns) g.columns.push_back(g.columns.front());
+        }) == assert_object_name_valid_t::message);
+  CHECK(broken([](auto& m) { m.mappings.push_back(m.mappings[0]); }) == assert_iam_entries_unique_t::message);
+  CHECK(broken([](auto& m) { m.admins.push_back(m.admins[0]); }) == assert_iam_entries_unique_t::message);
+  CHECK(broken([](auto& m) { m.mappings[0].role = "admin"; }) == assert_admin_not_mapped_t::message);
   CHECK(broken([](auto& m) { m.region = "EU"; }) == assert_aws_region_valid_t::message);
   CHECK(broken([](auto& m) { m.cluster_id = "a-b"; }) == assert_cluster_id_valid_t::message);
   dsql::model::cluster many = good;
