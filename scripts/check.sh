@@ -22,6 +22,7 @@ export AWS_EC2_METADATA_DISABLED=true
 
 declare -A passed failed
 total_failed=0
+failed_names=""   # every failed test, for the summary (CI keeps only the log's tail)
 
 ctest_stage() {  # name label [parallel]
   local name=$1 label=$2 par=${3:-$JOBS} log n f
@@ -33,6 +34,11 @@ ctest_stage() {  # name label [parallel]
   if [ -z "$n" ]; then n=0; f=1; echo "no tests ran for label $label"; fi
   passed[$name]=$((n - f)); failed[$name]=$f
   total_failed=$((total_failed + f))
+  # ctest's own list after "The following tests FAILED:", one "  N - name (Failed)" per line
+  local names
+  names=$(sed -n '/The following tests FAILED:/,$p' "$log" | sed -n 's/^[[:space:]]*[0-9]* - \(.*\)$/  \1/p')
+  [ -z "$names" ] || failed_names+="$names"$'\n'
+
   rm -f "$log"
 }
 
@@ -75,4 +81,8 @@ for s in "Catch2 unit tests" "compile-fail tests" pg_regress durability "integra
   total_passed=$((total_passed + passed[$s]))
 done
 echo "${total_passed} passed, ${total_failed} failed"
+if [ -n "$failed_names" ]; then
+  echo "failed:"
+  printf '%s' "$failed_names"
+fi
 [ "$total_failed" -eq 0 ]
