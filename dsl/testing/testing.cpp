@@ -529,13 +529,30 @@ report probe_matrix(const model::cluster& spec, const connection_factory& connec
             break;
         }
     }
+    // the login itself is each role's first cell: the spec maps it, so it must connect
+    auto login_cell = [&](const std::string& role) {
+        result r{{role, "CONNECT", "database", {}, expect::allowed, "LOGIN and mapped to an IAM principal", {}},
+                 outcome::allowed, {}};
+        if (auto it = connect_errors.find(role); it != connect_errors.end()) {
+            r.got = outcome::error;
+            r.detail = it->second;
+        }
+        rep.results.push_back(std::move(r));
+    };
     if (!live) {
-        // no role could connect: every role's cells are errors; derive against nothing
-        live.emplace();
+        // no role could connect: nothing to read the catalog with, nothing derived
+        for (const auto& r : roles) login_cell(r);
+        return rep;
     }
     const auto probes = derive(spec, *live, o);
-    rep.results.reserve(probes.size());
+    rep.results.reserve(probes.size() + roles.size());
+    std::string current;
     for (const auto& p : probes) {
+        if (p.role != current) {
+            current = p.role;
+            (void)conn_of(p.role);
+            login_cell(p.role);
+        }
         result r{p, outcome::error, {}};
         if (!p.skip.empty()) {
             r.got = outcome::skipped;

@@ -129,7 +129,7 @@ TEST_CASE("the seed's matrix, derived from the spec, holds through the endpoint 
     CHECK(report.ok());
     CHECK(report.mismatches.empty());
     CHECK(report.skipped().empty());
-    CHECK(report.ran() == 57);  // 4 roles x 14 derived cells, and seed-flow.md's search_path cell
+    CHECK(report.ran() == 61);  // 4 roles x (login + 14 derived cells), and seed-flow.md's search_path cell
     const auto* r = find(report, "app_readonly", "INSERT", "public.products");
     REQUIRE(r);
     CHECK(r->got == outcome::refused);
@@ -179,18 +179,35 @@ TEST_CASE("a scenario cell the spec contradicts, or does not probe, is a mismatc
 }
 
 TEST_CASE("a role that cannot connect makes each of its cells an error", "[testing][integration][seed]") {
-    dsql::testing::options o;
-    o.roles = {"app_readonly"};
     auto tokens = dsql::testing::local_cluster<seed::spec>(cluster().dir.string());
-    const auto report = dsql::testing::probe_matrix<seed::spec>(
-        [&](std::string_view role) -> std::unique_ptr<pqxx::connection> {
-            if (role == "app_readonly") throw std::runtime_error("no route");
-            return tokens(role);
-        },
-        o);
+    auto failing = [&](std::string_view role) -> std::unique_ptr<pqxx::connection> {
+        if (role == "app_readonly") throw std::runtime_error("no route");
+        return tokens(role);
+    };
+    dsql::testing::options o;
+    o.roles = {"app_readonly", "app_readwrite"};
+    const auto report = dsql::testing::probe_matrix<seed::spec>(failing, o);
+    INFO(report.format());
     CHECK_FALSE(report.ok());
-    CHECK(report.results.size() == report.failures().size());
-    for (const auto& r : report.results) CHECK(r.detail.find("connection failed: no route") != std::string::npos);
+    std::size_t readonly = 0;
+    for (const auto& r : report.results) {
+        if (r.cell.role == "app_readonly") {
+            ++readonly;
+            CHECK(r.got == outcome::error);
+            CHECK(r.detail == "connection failed: no route");
+        } else {
+            CHECK(r.as_expected());  // the catalog was read through app_readwrite
+        }
+    }
+    CHECK(readonly == 15);
+    CHECK(report.failures().size() == 15);
+    // nobody connects: no catalog, only the login cells
+    o.roles = {"app_readonly"};
+    const auto alone = dsql::testing::probe_matrix<seed::spec>(failing, o);
+    REQUIRE(alone.results.size() == 1);
+    CHECK(alone.results[0].cell.privilege == "CONNECT");
+    CHECK(alone.results[0].got == outcome::error);
+    CHECK_FALSE(alone.ok());
 }
 
 TEST_CASE("the example user service runs through the pool as user_service with its principal's key",

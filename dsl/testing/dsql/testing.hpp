@@ -24,6 +24,8 @@
 //     procedure sys.aws_iam_grant when the dsql_iam extension is there: refused.
 //   * options::extra: cells the model cannot express (a scenario's own statements).
 //
+// Each role's first cell is its login (CONNECT, expected allowed: the spec maps it); when
+// no role can connect, the catalog cannot be read and the report holds only those cells.
 // Each probe runs its statement inside BEGIN ... ROLLBACK on a connection logged in AS
 // the role (no SET ROLE, which DSQL lacks), one connection per role from the caller's
 // connection factory (local_cluster(): the cluster's verify-full endpoint with a DbConnect
