@@ -283,7 +283,7 @@ private:
                     obj += "(" + g.arguments + ")";
                     found = std::any_of(live_.functions.begin(), live_.functions.end(), [&](const catalog::function& f) {
                         return f.schema == schema && f.name == g.object &&
-                               normal_arguments(f.identity) == normal_arguments(g.arguments);
+                               normal_arguments(f.signature()) == normal_arguments(g.arguments);
                     });
                     break;
                 default: found = true;  // schema-wide grants: probed on what exists
@@ -377,12 +377,16 @@ private:
     }
 
     void function(const std::string& role, const catalog::function& fn, const std::string& usage_missing) {
-        const std::string obj = fn.schema + "." + fn.name + "(" + fn.identity + ")";
-        target t{target_kind::function, fn.schema, fn.name, {}, normal_arguments(fn.identity), fn.owner};
+        const std::string obj = fn.schema + "." + fn.name + "(" + fn.signature() + ")";
+        target t{target_kind::function, fn.schema, fn.name, {}, normal_arguments(fn.signature()), fn.owner};
         const auto held = privs_.held(role, t);
         if (fn.kind != 'f') {
             skip(role, privilege_kind::execute, obj,
                  fn.kind == 'p' ? "a procedure: CALL would run it" : "an aggregate or window function", held);
+            return;
+        }
+        if (fn.variadic) {
+            skip(role, privilege_kind::execute, obj, "a VARIADIC function: not probed", held);
             return;
         }
         std::string args, cols;
@@ -435,6 +439,12 @@ std::vector<std::string> roles_to_probe(const model::cluster& spec, const option
 
 }  // namespace
 
+std::string catalog::function::signature() const {
+    std::string out;
+    for (const auto& t : argument_types) out += (out.empty() ? "" : ", ") + t;
+    return out;
+}
+
 catalog catalog::read(pqxx::connection& c) {
     catalog out;
     pqxx::nontransaction tx(c);  // DSQL refuses SET TRANSACTION READ ONLY (read_transaction)
@@ -461,7 +471,7 @@ catalog catalog::read(pqxx::connection& c) {
     }
     for (const auto& row :
          tx.exec("SELECT n.nspname, p.proname, p.prokind, pg_get_userbyid(p.proowner), "
-                 "pg_get_function_identity_arguments(p.oid), "
+                 "p.provariadic <> 0, "
                  "(SELECT string_agg(format_type(t, NULL), E'\\x1f' ORDER BY o) "
                  "   FROM unnest(p.proargtypes::oid[]) WITH ORDINALITY u(t, o)) "
                  "FROM pg_catalog.pg_proc p JOIN pg_catalog.pg_namespace n ON n.oid = p.pronamespace "
@@ -469,7 +479,8 @@ catalog catalog::read(pqxx::connection& c) {
                  "  AND d.deptype = 'e' "
                  "WHERE d.objid IS NULL AND n.nspname !~ '^pg_' AND n.nspname <> 'information_schema' "
                  "ORDER BY n.nspname, p.proname, 5")) {
-        function f{row[0].c_str(), row[1].c_str(), row[3].c_str(), row[4].c_str(), row[2].c_str()[0], {}};
+        function f{row[0].c_str(), row[1].c_str(), row[3].c_str(), row[2].c_str()[0], {},
+                   std::string_view(row[4].c_str()) == "t"};
         if (!row[5].is_null()) {
             std::string types = row[5].c_str();
             std::size_t start = 0;

@@ -25,8 +25,9 @@ dsql::testing::catalog wide_catalog() {
         {"vault", "secrets", "admin", 'r', {"id", "v"}},
     };
     c.functions = {
-        {"ledger", "post", "admin", "integer", 'f', {"integer"}},
-        {"ledger", "settle", "admin", "", 'p', {}},
+        {"ledger", "post", "admin", 'f', {"integer"}, false},
+        {"ledger", "settle", "admin", 'p', {}, false},
+        {"ledger", "total", "admin", 'f', {"integer[]"}, true},
     };
     c.has_iam_grant = false;
     return c;
@@ -106,8 +107,10 @@ TEST_CASE("functions: PUBLIC's EXECUTE as revoked by the spec; the call cannot b
     const auto& l = cell(open, "regress_loner", "EXECUTE", "ledger.post(integer)");
     CHECK(l.expected == expect::allowed);
     CHECK(l.why.find("PUBLIC") != std::string::npos);
-    // a procedure is reported, not run
+    // a procedure is reported, not run; so is a VARIADIC function
     CHECK(cell(cells, "regress_member", "EXECUTE", "ledger.settle()").skip.find("procedure") != std::string::npos);
+    CHECK(cell(cells, "regress_member", "EXECUTE", "ledger.total(integer[])").skip.find("VARIADIC") !=
+          std::string::npos);
 }
 
 TEST_CASE("sequences are read with SELECT; nextval and setval are skipped with the reason", "[testing][unit]") {

@@ -46,7 +46,8 @@
 // Not probed, reported as skipped with the reason (never silently): TRUNCATE (it would
 // lock and empty the table; Aurora DSQL has no TRUNCATE), REFERENCES and TRIGGER (they
 // need DDL on another table), sequence USAGE/UPDATE (nextval/setval change the sequence
-// outside the transaction), procedures, aggregates and window functions, database-level
+// outside the transaction), procedures, aggregates, window functions and VARIADIC
+// functions, database-level
 // privileges; objects the spec names that the catalog lacks; LOGIN roles without an IAM
 // mapping (they cannot connect with a token).
 //
@@ -142,9 +143,12 @@ struct catalog {
         std::vector<std::string> columns;
     };
     struct function {
-        std::string schema, name, owner, identity;  ///< identity: pg_get_function_identity_arguments
-        char kind = 'f';                              ///< pg_proc.prokind: f p a w
-        std::vector<std::string> argument_types;      ///< format_type of each input argument
+        std::string schema, name, owner;
+        char kind = 'f';                          ///< pg_proc.prokind: f p a w
+        std::vector<std::string> argument_types;  ///< format_type of each input argument (no names)
+        bool variadic = false;                    ///< its last argument is VARIADIC
+        /// "integer, text": the types that identify it, as the cells name it
+        [[nodiscard]] std::string signature() const;
     };
     struct schema {
         std::string name, owner;
