@@ -80,7 +80,7 @@ TEST_CASE("column grants give column cells, and the table-level cells stay refus
           R"(UPDATE "ledger"."accounts" SET "id" = DEFAULT WHERE false)");
 }
 
-TEST_CASE("an owner holds everything; default privileges follow the creator the catalog names", "[testing][unit]") {
+TEST_CASE("an owner holds everything, and default privileges follow the creator the catalog names", "[testing][unit]") {
     const auto cells = dsql::testing::derive(dsql::model_of<wide::spec>(), wide_catalog());
     for (const char* p : {"SELECT", "INSERT", "UPDATE", "DELETE"}) {
         CHECK(cell(cells, "regress_member", p, "ledger.mine").expected == expect::allowed);
@@ -94,7 +94,7 @@ TEST_CASE("an owner holds everything; default privileges follow the creator the 
     CHECK(cell(cells, "regress_auditor", "SELECT", "ledger.accounts").expected == expect::refused);
 }
 
-TEST_CASE("functions: PUBLIC's EXECUTE as revoked by the spec; the call cannot be folded away", "[testing][unit]") {
+TEST_CASE("functions: PUBLIC's EXECUTE as revoked by the spec, and a call the planner cannot fold away", "[testing][unit]") {
     const auto cells = dsql::testing::derive(dsql::model_of<wide::spec>(), wide_catalog());
     const auto& m = cell(cells, "regress_member", "EXECUTE", "ledger.post(integer)");  // "int" in the spec
     CHECK(m.expected == expect::allowed);
@@ -113,7 +113,7 @@ TEST_CASE("functions: PUBLIC's EXECUTE as revoked by the spec; the call cannot b
           std::string::npos);
 }
 
-TEST_CASE("sequences are read with SELECT; nextval and setval are skipped with the reason", "[testing][unit]") {
+TEST_CASE("sequences are read with SELECT, while nextval and setval are skipped with the reason", "[testing][unit]") {
     const auto cells = dsql::testing::derive(dsql::model_of<wide::spec>(), wide_catalog());
     const auto& s = cell(cells, "regress_loner", "SELECT", "ledger.entry_id");
     CHECK(s.expected == expect::allowed);

@@ -56,6 +56,7 @@
 // and refused can match an expectation.
 #pragma once
 
+#include <dsql/client.hpp>
 #include <dsql/model.hpp>
 
 #include <functional>
@@ -175,6 +176,15 @@ template <class Spec>
 [[nodiscard]] report probe_matrix(const connection_factory& connect, const options& o = {}) {
     return probe_matrix(dsql::model_of<Spec>(), connect, o);
 }
+
+/// Connections through a DSQL endpoint (Aurora DSQL or a local cluster's) as an
+/// application makes them, with dsql::client::open: verify-full with SNI, the role as user,
+/// a fresh DbConnect token per connection signed with options_for(role).credentials (for
+/// real DSQL, e.g. a credentials_cache over an STS AssumeRole of the principal the spec
+/// maps the role to), its region and CA. options_for may throw (the role's cells are then
+/// errors carrying the message).
+[[nodiscard]] connection_factory through_endpoint(
+    client::endpoint ep, std::function<client::connect_options(std::string_view role)> options_for);
 
 /// Connections to a running local cluster (`dsqlctl local up --dir DIR`) through its
 /// endpoint exactly as an application connects (dsql::client: verify-full under DIR/ca.crt,
