@@ -6,6 +6,8 @@
 #                                 (#include <engine/main.hpp>: dsql::main<Spec>)
 #                               find_package(dsql_roles COMPONENTS client) -> dsql::client
 #                                 (#include <dsql/client.hpp>: dsql::connect, dsql::pool)
+#                               find_package(dsql_roles COMPONENTS testing) -> dsql::testing
+#                                 (#include <dsql/testing.hpp>: the access matrix)
 #   component dsqlctl         the dsqlctl program (bin/)
 # The header-only DSL is component dsql_roles (the top-level CMakeLists.txt); the
 # dsql_iam extension is installed by PGXS (make install-extension).
@@ -15,7 +17,7 @@ include(CMakePackageConfigHelpers)
 # Every static library the two public ones link, privately included: a static library's
 # consumer links its dependencies too. Exported as dsql::<name>.
 set(DSQL_INSTALLED_LIBRARIES
-    dsql_engine:engine dsql_client:client dsql_aws:aws dsql_sigv4:sigv4 dsql_policy:policy
+    dsql_engine:engine dsql_client:client dsql_testing:testing dsql_aws:aws dsql_sigv4:sigv4 dsql_policy:policy
     dsql_iam_local:iam_local dsql_local:local dsql_front:front dsql_dialect:dialect)
 set(targets)
 foreach(pair ${DSQL_INSTALLED_LIBRARIES})
@@ -33,7 +35,7 @@ install(EXPORT dsql_rolesLibraryTargets NAMESPACE dsql:: DESTINATION ${DSQL_CMAK
 # application side's, with the credential API they name.
 install(FILES engine/main.hpp engine/cli.hpp engine/engine.hpp
         DESTINATION include/dsql-companions/engine COMPONENT dsql_libraries)
-install(DIRECTORY client/dsql DESTINATION ${CMAKE_INSTALL_INCLUDEDIR} COMPONENT dsql_libraries
+install(DIRECTORY client/dsql testing/dsql DESTINATION ${CMAKE_INSTALL_INCLUDEDIR} COMPONENT dsql_libraries
         FILES_MATCHING PATTERN "*.hpp")
 install(FILES iam/token.hpp iam/credentials.hpp iam/config_file.hpp iam/sts.hpp iam/http.hpp
         DESTINATION include/dsql-companions/iam COMPONENT dsql_libraries)

@@ -25,7 +25,9 @@
 #                                  grants on the new tables), plan again (exit 0)
 #   7. apply a third time          catalogs dumped before and after must be identical
 #   8. seed-flow matrix            connect AS each role with a DbConnect token signed by
-#                                  its IAM principal and probe every cell
+#                                  its IAM principal and probe every cell dsql::testing
+#                                  derives from the seed spec and the catalog (seed-flow.md's
+#                                  own cells checked against them)
 #   9. dsqlctl local down          nothing left running
 # Exits non-zero on any error or any unexpected cell.
 set -euo pipefail

@@ -14,6 +14,7 @@
 // a DbConnectAdmin token; seed-flow.md's refusals 1-6 are each checked for the
 // generic client message and the precise reason (with SQLSTATE 28000) in the server log.
 #include "process.hpp"
+#include "seed.hpp"
 #include "seed_flow.hpp"
 
 #include <arpa/inet.h>
@@ -200,20 +201,16 @@ TEST_CASE("applying the bootstrap once more prints nothing and changes no catalo
 TEST_CASE("every cell of the seed's access matrix holds when connecting as each role with its token",
           "[integration][seed]") {
   auto& c = cluster();
-  const auto& cells = dsql::seedflow::seed_matrix();
-  const dsql::seedflow::connect_options tls_with_tokens{
-      "127.0.0.1", "verify-full", c.ca_file().string(), [&c](std::string_view role) {
-        return c.token(dsql::seedflow::seed_principal(role), role == "admin");
-      }};
-  auto results = dsql::seedflow::probe({"localhost", port, "postgres"}, cells, tls_with_tokens);
-  REQUIRE(results.size() == cells.size());
-  REQUIRE(results.size() >= 30);
-  for (const auto& r : results) {
-    INFO(r.probe->role << ": " << r.probe->action << " expected "
-                       << (r.probe->expected == dsql::seedflow::expect::allowed ? "allowed" : "refused")
-                       << " (" << r.detail << ")");
-    CHECK(r.as_expected());
-  }
+  // dsql::testing derives the cells from the seed spec and the catalog, connects through
+  // the endpoint with each role's mapped principal's token, and checks seed-flow.md's cells
+  const auto report = dsql::testing::probe_matrix<seed::spec>(dsql::testing::local_cluster<seed::spec>(c.dir.string()),
+                                                              dsql::seedflow::seed_options());
+  INFO(report.format());
+  CHECK(report.mismatches.empty());
+  CHECK(report.failures().empty());
+  CHECK(report.ok());
+  // the scenario's cells, the extra one, and the admin-only operations all ran
+  CHECK(report.ran() >= dsql::seedflow::seed_requirements().size() + dsql::seedflow::seed_extra().size() + 8);
 }
 
 namespace {
@@ -580,7 +577,7 @@ TEST_CASE("dropping a mapped role fails with 2BP01 and names the mapping", "[int
     tx.exec("DROP ROLE app_readonly");
     FAIL("DROP ROLE of a mapped role succeeded");
   } catch (const pqxx::sql_error& e) {
-    CHECK(dsql::seedflow::sqlstate_of(e) == "2BP01");
+    CHECK(dsql::testing::sqlstate_of(e) == "2BP01");
   }
   auto r = c.apply("DROP ROLE app_readonly;\n");
   CHECK(r.status != 0);
@@ -597,7 +594,7 @@ TEST_CASE("a role other than admin cannot map or unmap IAM principals (42501)",
       tx.exec(std::string("CALL ") + fn + "('app_readwrite', " + tx.quote(arn("AppReadOnlyRole")) + ")");
       FAIL(fn << " succeeded for a non-admin caller");
     } catch (const pqxx::sql_error& e) {
-      CHECK(dsql::seedflow::sqlstate_of(e) == "42501");
+      CHECK(dsql::testing::sqlstate_of(e) == "42501");
     }
   }
   auto r = c.apply("AWS IAM GRANT app_readwrite TO '" + arn("AppReadOnlyRole") + "';\n", "app_readwrite");
