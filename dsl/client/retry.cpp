@@ -1,4 +1,5 @@
 #include "dsql/client/retry.hpp"
+#include "dsql/client/sqlstate.hpp"
 
 #include <algorithm>
 #include <cmath>
@@ -7,12 +8,12 @@
 namespace dsql::client {
 
 bool is_occ_conflict(const std::exception& e) noexcept {
-    // libpqxx 6 throws serialization_failure for SQLSTATE 40001 without keeping the code
-    if (dynamic_cast<const pqxx::serialization_failure*>(&e)) return true;
-    const auto* sql = dynamic_cast<const pqxx::sql_error*>(&e);
-    if (!sql) return false;
-    const std::string& s = sql->sqlstate();
-    return s == "40001" || s == "OC000" || s == "OC001";
+    try {
+        const std::string s = sqlstate_of(e);  // libpqxx 6 drops 40001 from serialization_failure
+        return s == "40001" || s == "OC000" || s == "OC001";
+    } catch (...) {
+        return false;  // out of memory copying five bytes: not a conflict we can prove
+    }
 }
 
 std::chrono::milliseconds backoff(int retry, const retry_options& o) noexcept {

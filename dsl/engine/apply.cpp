@@ -30,18 +30,6 @@
 
 namespace dsql::engine {
 
-std::string sqlstate_of(const std::exception& e) {
-  if (const auto* se = dynamic_cast<const pqxx::sql_error*>(&e); se && !se->sqlstate().empty()) return se->sqlstate();
-  if (dynamic_cast<const pqxx::serialization_failure*>(&e)) return "40001";
-  if (dynamic_cast<const pqxx::deadlock_detected*>(&e)) return "40P01";
-  if (dynamic_cast<const pqxx::insufficient_privilege*>(&e)) return "42501";
-  if (dynamic_cast<const pqxx::feature_not_supported*>(&e)) return "0A000";
-  if (dynamic_cast<const pqxx::syntax_error*>(&e)) return "42601";
-  if (dynamic_cast<const pqxx::undefined_table*>(&e)) return "42P01";
-  if (dynamic_cast<const pqxx::unique_violation*>(&e)) return "23505";
-  return {};
-}
-
 namespace {
 
 constexpr long long apply_lock_key = 0x6473716c726f6c65LL;  // "dsqlrole"

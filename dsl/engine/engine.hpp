@@ -40,6 +40,7 @@
 #include <dsql/privilege.hpp>
 #include <dsql/sql.hpp>
 #include <dsql/target.hpp>
+#include <dsql/client/sqlstate.hpp>
 
 #include <cstdint>
 #include <optional>
@@ -292,7 +293,8 @@ class convergence_error : public engine_error {
 
 apply_result apply(pqxx::connection& c, const model::cluster& spec, const apply_options& o);
 
-// SQLSTATE of a libpqxx exception (libpqxx 6 drops it for some subclasses).
-std::string sqlstate_of(const std::exception& e);
+// SQLSTATE of a libpqxx exception (libpqxx 6 drops it for some subclasses): the client's one
+// mapping (dsl/client/dsql/client/sqlstate.hpp).
+using client::sqlstate_of;
 
 }  // namespace dsql::engine

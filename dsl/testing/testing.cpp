@@ -26,17 +26,6 @@ std::string_view to_string(outcome o) noexcept {
     return "error";
 }
 
-std::string sqlstate_of(const std::exception& e) {
-    if (const auto* se = dynamic_cast<const pqxx::sql_error*>(&e); se && !se->sqlstate().empty())
-        return se->sqlstate();
-    if (dynamic_cast<const pqxx::insufficient_privilege*>(&e)) return "42501";
-    if (dynamic_cast<const pqxx::feature_not_supported*>(&e)) return "0A000";
-    if (dynamic_cast<const pqxx::syntax_error*>(&e)) return "42601";
-    if (dynamic_cast<const pqxx::undefined_table*>(&e)) return "42P01";
-    if (dynamic_cast<const pqxx::undefined_function*>(&e)) return "42883";
-    return {};
-}
-
 namespace {
 
 std::string first_line(std::string_view s) { return std::string(s.substr(0, s.find('\n'))); }

@@ -6,3 +6,4 @@
 #include "dsql/client/connect.hpp"
 #include "dsql/client/pool.hpp"
 #include "dsql/client/retry.hpp"
+#include "dsql/client/sqlstate.hpp"

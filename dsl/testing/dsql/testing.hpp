@@ -201,9 +201,7 @@ template <class Spec>
     return local_cluster(dir, dsql::model_of<Spec>(), std::move(account_id));
 }
 
-/// The SQLSTATE of a libpqxx error. libpqxx 6.4 (Debian 12) throws some errors as a
-/// subclass whose constructor drops the code (insufficient_privilege arrives with an empty
-/// sqlstate()); those classes are mapped back to their code here.
-[[nodiscard]] std::string sqlstate_of(const std::exception& e);
+/// The SQLSTATE of a libpqxx error: the client's one mapping (dsql/client/sqlstate.hpp).
+using client::sqlstate_of;
 
 }  // namespace dsql::testing
