@@ -12,8 +12,12 @@
 // on_columns<S, "t", "c"...> (each column: a table-level grant or a column grant of it),
 // on_sequence<S, "q">, on_function<S, "f", "argument types">.
 //
-// The answer is computed in constexpr from dsql::model_of<Cluster>() (the model every
-// renderer and the engine use) by dsql::access::holds(), PostgreSQL 15's rules:
+// The answer is computed in constexpr by dsql::access::holds() from the spec's
+// descriptions (detail::descriptions in model.hpp: the literal values, one per declaration,
+// that dsql::model_of<Cluster>() builds the dsql::model::cluster from - the same roles,
+// grants with `all` expanded the same way, revokes, memberships, schemas), computed once per
+// spec: reading them allocates nothing, so 100 checked statements do not build 100 models
+// (gcc's constant evaluation of std::string and std::vector is slow). PostgreSQL 15's rules:
 //   - effective roles: the role, and every group reached through memberships whose member
 //     has INHERIT (PostgreSQL: a NOINHERIT member gets a group's privileges only after SET
 //     ROLE, so they do not count here); dsql::role's default is PostgreSQL's INHERIT;
@@ -38,6 +42,7 @@
 #ifndef DSQL_ALLOWS_HPP
 #define DSQL_ALLOWS_HPP
 
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -50,6 +55,9 @@
 namespace dsql {
 namespace access {
 
+using detail::grant_desc;
+using detail::grant_desc_kind;
+
 // One object a privilege is asked on. kind: schema, table (table level), columns (the one
 // column `column`), sequence, function, database.
 struct target {
@@ -60,127 +68,169 @@ struct target {
   std::string_view column{};
 };
 
-// The model of a spec and the roles one role acts with.
-struct context {
-  const model::cluster* spec = nullptr;
-  const model::catalog* cat = nullptr;
-  std::string_view role{};
-  std::vector<std::string> effective{};  // role first, then inherited groups
+// A spec as its descriptions (static storage, computed once per spec type).
+struct spec_view {
+  std::span<const detail::role_desc> roles{};
+  std::span<const detail::schema_desc> schemas{};
+  std::span<const grant_desc> grants{};
+  std::span<const detail::table_desc> tables{};
+  std::span<const std::string_view> path{};
+  bool path_declared = false;
+
+  constexpr const detail::table_desc* find_table(std::string_view s, std::string_view t) const {
+    for (const auto& d : tables)
+      if (d.schema == s && d.name == t) return &d;
+    return nullptr;
+  }
+  // Is any table of schema s declared (then its tables are exactly the declared ones)?
+  constexpr bool declares_schema(std::string_view s) const {
+    for (const auto& d : tables)
+      if (d.schema == s) return true;
+    return false;
+  }
+  constexpr const detail::schema_desc* find_schema(std::string_view s) const {
+    for (const auto& d : schemas)
+      if (d.name == s) return &d;
+    return nullptr;
+  }
 };
 
-constexpr bool inherits(const model::cluster& c, std::string_view r) {
-  const model::role* m = c.find_role(r);
-  return m == nullptr || m->inherit.value_or(true);
-}
-
-// The role and every group whose privileges it holds without SET ROLE.
-constexpr std::vector<std::string> effective_roles(const model::cluster& c, std::string_view role) {
-  std::vector<std::string> out{std::string(role)};
-  for (std::size_t i = 0; i < out.size(); ++i) {
-    if (!inherits(c, out[i])) continue;
-    for (const auto& m : c.memberships) {
-      if (m.member != out[i]) continue;
-      bool seen = false;
-      for (const auto& o : out) seen = seen || o == m.group;
-      if (!seen) out.push_back(m.group);
-    }
+template <class Spec>
+constexpr spec_view view_of() {
+  using c = cluster_of_t<Spec>;
+  static_assert(verify<c>());
+  using t = detail::cluster_traits<c>;
+  using d = detail::descriptions<typename t::roles, typename t::schemas, typename t::grants, typename t::iam>;
+  spec_view v{d::roles, d::schemas, d::grants, {}, {}, false};
+  if constexpr (requires { typename detail::catalog_parts<Spec>::tables; }) {
+    using parts = detail::catalog_parts<Spec>;
+    using cd = detail::catalog_descriptions<typename parts::tables, typename parts::path>;
+    v.tables = cd::tables;
+    v.path = cd::path;
+    v.path_declared = parts::path_declared;
   }
-  return out;
+  return v;
 }
 
-constexpr context make_context(const model::cluster& c, const model::catalog& cat, std::string_view role) {
-  return {&c, &cat, role, effective_roles(c, role)};
-}
+// The roles one role acts with.
+struct context {
+  const spec_view* spec = nullptr;
+  std::string_view role{};
+  std::vector<std::string_view> effective{};  // role first, then inherited groups
+};
 
-constexpr bool contains(const std::vector<std::string>& v, std::string_view s) {
+template <class Range>
+constexpr bool contains(const Range& v, std::string_view s) {
   for (const auto& x : v)
     if (x == s) return true;
   return false;
 }
 
-// Does a grant or revoke on `on` (schema, object, columns, arguments) reach target t?
-constexpr bool covers(object_kind on, std::string_view schema, std::string_view object,
-                      std::string_view arguments, const std::vector<std::string>& columns, const target& t) {
+constexpr bool inherits(const spec_view& v, std::string_view r) {
+  for (const auto& d : v.roles)
+    if (d.name == r) return d.inherit != 0;  // -1 (not declared): PostgreSQL's INHERIT
+  return true;
+}
+
+// The role and every group whose privileges it holds without SET ROLE.
+constexpr std::vector<std::string_view> effective_roles(const spec_view& v, std::string_view role) {
+  std::vector<std::string_view> out{role};
+  for (std::size_t i = 0; i < out.size(); ++i) {
+    if (!inherits(v, out[i])) continue;
+    for (const auto& g : v.grants)
+      if (g.kind == grant_desc_kind::membership && g.member == out[i] && !contains(out, g.group))
+        out.push_back(g.group);
+  }
+  return out;
+}
+
+constexpr context make_context(const spec_view& v, std::string_view role) { return {&v, role, effective_roles(v, role)}; }
+
+// Does a grant or revoke (or default privilege) on its object reach target t?
+constexpr bool covers(const grant_desc& g, const target& t) {
   switch (t.kind) {
-    case object_kind::database: return on == object_kind::database;
-    case object_kind::schema: return on == object_kind::schema && schema == t.schema;
+    case object_kind::database: return g.on == object_kind::database;
+    case object_kind::schema: return g.on == object_kind::schema && g.schema == t.schema;
     case object_kind::table:
-      return schema == t.schema &&
-             (on == object_kind::all_tables_in_schema || (on == object_kind::table && object == t.object));
+      return g.schema == t.schema &&
+             (g.on == object_kind::all_tables_in_schema || (g.on == object_kind::table && g.object == t.object));
     case object_kind::columns:
-      return schema == t.schema &&
-             (on == object_kind::all_tables_in_schema || (on == object_kind::table && object == t.object) ||
-              (on == object_kind::columns && object == t.object && contains(columns, t.column)));
+      return g.schema == t.schema &&
+             (g.on == object_kind::all_tables_in_schema || (g.on == object_kind::table && g.object == t.object) ||
+              (g.on == object_kind::columns && g.object == t.object && contains(g.columns, t.column)));
     case object_kind::sequence:
-      return schema == t.schema &&
-             (on == object_kind::all_sequences_in_schema || (on == object_kind::sequence && object == t.object));
+      return g.schema == t.schema && (g.on == object_kind::all_sequences_in_schema ||
+                                      (g.on == object_kind::sequence && g.object == t.object));
     case object_kind::function:
-      return schema == t.schema && (on == object_kind::all_functions_in_schema ||
-                                    (on == object_kind::function && object == t.object && arguments == t.arguments));
+      return g.schema == t.schema &&
+             (g.on == object_kind::all_functions_in_schema ||
+              (g.on == object_kind::function && g.object == t.object && g.arguments == t.arguments));
     default: return false;
   }
 }
 
-constexpr bool lists(const std::vector<privilege_kind>& ps, privilege_kind p) {
-  for (auto q : ps)
-    if (q == p) return true;
-  return false;
+// The privileges a description grants (`all`: the object kind's whole set, as model_of expands it).
+constexpr privilege_set set_of(const grant_desc& g) {
+  if (g.is_all) return all_privileges(g.on);
+  return privilege_set::of(g.privileges);
 }
+constexpr bool lists(const grant_desc& g, privilege_kind p) { return set_of(g).has(p); }
 
-constexpr bool grantee_is(const model::grant& g, bool to_public, std::string_view grantee) {
-  return g.to_public == to_public && (to_public || g.grantee == grantee);
-}
-
-constexpr bool revoked(const context& x, privilege_kind p, bool to_public, std::string_view grantee, const target& t) {
-  for (const auto& r : x.spec->revokes)
-    if (lists(r.privileges, p) && grantee_is(r, to_public, grantee) &&
-        covers(r.on, r.schema, r.object, r.arguments, r.columns, t))
-      return true;
-  return false;
+// What of `ps` on t is revoked from `grantee` ("" for PUBLIC).
+constexpr privilege_set revoked_set(const context& x, std::string_view grantee, const target& t) {
+  privilege_set out;
+  for (const auto& r : x.spec->grants)
+    if (r.kind == grant_desc_kind::revoke && covers(r, t) && contains(r.grantees, grantee)) out |= set_of(r);
+  return out;
 }
 
 constexpr bool is_sensitive_for(const context& x, std::string_view schema) {
-  for (const auto& s : x.spec->schemas)
-    if (s.name == schema && s.sensitive) return !contains(s.readers, x.role);
-  return false;
+  const detail::schema_desc* s = x.spec->find_schema(schema);
+  return s != nullptr && s->sensitive && !contains(s->readers, x.role);
+}
+
+// Every privilege the role holds on t itself (schema USAGE not included), in one pass.
+constexpr privilege_set held_here(const context& x, const target& t) {
+  const spec_view& v = *x.spec;
+  privilege_set out;
+  if (t.kind != object_kind::database && is_sensitive_for(x, t.schema)) return out;
+  // The spec's grants, to an effective role or to PUBLIC (""), minus the revokes.
+  for (const auto& g : v.grants) {
+    if (g.kind != grant_desc_kind::grant || !covers(g, t)) continue;
+    const privilege_set gs = set_of(g);
+    if (gs.minus(out).empty()) continue;
+    for (std::string_view grantee : g.grantees)
+      if (grantee.empty() || contains(x.effective, grantee)) out |= gs.minus(revoked_set(x, grantee, t));
+  }
+  // Server defaults for PUBLIC, unless revoked from PUBLIC.
+  privilege_set defaults;
+  if (t.kind == object_kind::schema && t.schema == "public") defaults |= privilege_kind::usage;
+  if (t.kind == object_kind::function) defaults |= privilege_kind::execute;
+  if (t.kind == object_kind::database) defaults = defaults | privilege_kind::connect | privilege_kind::temporary;
+  if (!defaults.empty()) out |= defaults.minus(revoked_set(x, {}, t));
+  // Owners.
+  if (t.kind == object_kind::schema) {
+    const detail::schema_desc* s = v.find_schema(t.schema);
+    if (s != nullptr && !s->owner.empty() && contains(x.effective, s->owner))
+      out = out | privilege_kind::usage | privilege_kind::create;
+  }
+  if (t.kind == object_kind::table || t.kind == object_kind::columns) {
+    const detail::table_desc* tab = v.find_table(t.schema, t.object);
+    if (tab != nullptr && !tab->owner.empty()) {
+      if (contains(x.effective, tab->owner)) out |= all_privileges(t.kind);
+      // Default privileges of the table's creator (its owner, see above).
+      for (const auto& d : v.grants)
+        if (d.kind == grant_desc_kind::default_privileges && d.creator == tab->owner && d.schema == t.schema &&
+            d.on == object_kind::all_tables_in_schema)
+          for (std::string_view grantee : d.grantees)
+            if (grantee.empty() || contains(x.effective, grantee)) out |= set_of(d) & all_privileges(t.kind);
+    }
+  }
+  return out;
 }
 
 // Does the role hold privilege p on t itself (schema USAGE not included)?
-constexpr bool holds_here(const context& x, privilege_kind p, const target& t) {
-  const model::cluster& c = *x.spec;
-  if (t.kind != object_kind::database && is_sensitive_for(x, t.schema)) return false;
-  // The spec's grants, to an effective role or to PUBLIC, minus the revokes.
-  for (const auto& g : c.grants) {
-    if (!lists(g.privileges, p) || !covers(g.on, g.schema, g.object, g.arguments, g.columns, t)) continue;
-    if (!(g.to_public || contains(x.effective, g.grantee))) continue;
-    if (!revoked(x, p, g.to_public, g.grantee, t)) return true;
-  }
-  // Server defaults for PUBLIC, unless revoked from PUBLIC.
-  const bool public_default =
-      (t.kind == object_kind::schema && t.schema == "public" && p == privilege_kind::usage) ||
-      (t.kind == object_kind::function && p == privilege_kind::execute) ||
-      (t.kind == object_kind::database && (p == privilege_kind::connect || p == privilege_kind::temporary));
-  if (public_default && !revoked(x, p, true, {}, t)) return true;
-  // Owners.
-  if (t.kind == object_kind::schema) {
-    for (const auto& s : c.schemas)
-      if (s.name == t.schema && !s.owner.empty() && contains(x.effective, s.owner) &&
-          (p == privilege_kind::usage || p == privilege_kind::create))
-        return true;
-  }
-  if (t.kind == object_kind::table || t.kind == object_kind::columns) {
-    const model::table* tab = x.cat->find(t.schema, t.object);
-    if (tab != nullptr && !tab->owner.empty()) {
-      if (contains(x.effective, tab->owner)) return true;
-      // Default privileges of the table's creator (its owner, see above).
-      for (const auto& d : c.default_privileges)
-        if (d.creator == tab->owner && d.schema == t.schema && d.on == object_kind::all_tables_in_schema &&
-            lists(d.privileges, p) && (d.to_public || contains(x.effective, d.grantee)))
-          return true;
-    }
-  }
-  return false;
-}
+constexpr bool holds_here(const context& x, privilege_kind p, const target& t) { return held_here(x, t).has(p); }
 
 // Privilege p on t, with USAGE on t's schema when t is in one (PostgreSQL's order).
 constexpr bool holds(const context& x, privilege_kind p, const target& t) {
@@ -192,26 +242,23 @@ constexpr bool holds(const context& x, privilege_kind p, const target& t) {
 
 // The table-level privileges held on a table (its schema's USAGE aside).
 constexpr privilege_set table_privileges(const context& x, std::string_view schema, std::string_view table) {
-  privilege_set s;
-  for (auto p : privileges_of(object_kind::table))
-    if (holds_here(x, p, target{object_kind::table, schema, table})) s |= p;
-  return s;
+  return held_here(x, target{object_kind::table, schema, table});
 }
 
-// Column-level privilege p on some column the spec names for the table (grants on_columns).
-constexpr std::vector<std::string> granted_columns(const context& x, privilege_kind p, std::string_view schema,
-                                                   std::string_view table) {
-  std::vector<std::string> out;
-  const model::table* tab = x.cat->find(schema, table);
-  std::vector<std::string> candidates;
-  if (tab != nullptr && tab->columns_declared) candidates = tab->columns;
+// The columns of a table the role holds p on (the catalog's columns and those the spec's
+// column grants name).
+constexpr std::vector<std::string_view> granted_columns(const context& x, privilege_kind p, std::string_view schema,
+                                                        std::string_view table) {
+  std::vector<std::string_view> candidates, out;
+  const detail::table_desc* tab = x.spec->find_table(schema, table);
+  if (tab != nullptr && tab->columns_declared)
+    for (auto c : tab->columns) candidates.push_back(c);
   for (const auto& g : x.spec->grants)
     if (g.on == object_kind::columns && g.schema == schema && g.object == table)
-      for (const auto& col : g.columns)
+      for (auto col : g.columns)
         if (!contains(candidates, col)) candidates.push_back(col);
-  for (const auto& col : candidates)
-    if (holds_here(x, p, target{object_kind::columns, schema, table, {}, col}) && !contains(out, col))
-      out.push_back(col);
+  for (auto col : candidates)
+    if (holds_here(x, p, target{object_kind::columns, schema, table, {}, col})) out.push_back(col);
   return out;
 }
 
@@ -230,7 +277,7 @@ constexpr std::string describe_table_grants(const context& x, std::string_view s
         part = std::string(sql_keyword(p)) + " (";
         for (std::size_t i = 0; i < cols.size(); ++i) {
           if (i > 0) part += ", ";
-          part += cols[i];
+          part += std::string(cols[i]);
         }
         part += ")";
       }
@@ -258,6 +305,11 @@ constexpr access::target target_of() {
   return t;
 }
 
+template <class Spec>
+struct spec_view_of {
+  static constexpr access::spec_view value = access::view_of<Spec>();
+};
+
 template <class Spec, class Role, class Privilege, class Object>
 constexpr bool allows_eval() {
   using o = object_traits<Object>;
@@ -267,9 +319,7 @@ constexpr bool allows_eval() {
                     o::kind != object_kind::all_sequences_in_schema && o::kind != object_kind::all_functions_in_schema,
                 "dsql::allows asks about one object: on_database, on_schema<S>, on_table<S, \"t\">, "
                 "on_columns<S, \"t\", \"c\"...>, on_sequence<S, \"q\"> or on_function<S, \"f\", \"args\">.");
-  const model::cluster c = model_of<cluster_of_t<Spec>>();
-  const model::catalog cat = catalog_of<Spec>();
-  const access::context x = access::make_context(c, cat, role_traits<Role>::name);
+  const access::context x = access::make_context(spec_view_of<Spec>::value, role_traits<Role>::name);
   access::target t = target_of<Object>();
   if constexpr (o::kind == object_kind::columns) {
     for (auto col : o::columns) {

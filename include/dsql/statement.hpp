@@ -80,12 +80,16 @@ struct verdict {
 namespace detail::stmt {
 
 namespace sp = sqlp;
+using sp::ident;
 
-constexpr std::string list_of(const std::vector<std::string>& v) {
+template <class Range>
+constexpr std::string list_of(const Range& v) {
   std::string s;
-  for (std::size_t i = 0; i < v.size(); ++i) {
-    if (i > 0) s += ", ";
-    s += v[i];
+  bool first = true;
+  for (const auto& x : v) {
+    if (!first) s += ", ";
+    first = false;
+    s += std::string(x);
   }
   return s;
 }
@@ -106,14 +110,13 @@ constexpr std::string qualified(std::string_view s, std::string_view t) {
 struct need {
   privilege_kind privilege = privilege_kind::select;
   int level = 0, entry = 0;
-  std::string column{};  // empty: the whole table (kind below)
+  std::string_view column{};  // the spec's spelling (or the statement's, when the spec has none)
   enum { column_, star, whole, any } kind = column_;
 };
 
 struct checker {
   const access::context& x;
-  const model::cluster& c;
-  const model::catalog& cat;
+  const access::spec_view& v;
   sp::parsed& p;
   std::string error{};
   std::vector<need> needs{};
@@ -125,21 +128,44 @@ struct checker {
   constexpr sp::entry& entry_at(int lv, int e) {
     return p.levels[static_cast<std::size_t>(lv)].entries[static_cast<std::size_t>(e)];
   }
-  constexpr bool schema_declared(std::string_view s) const {
-    for (const auto& m : c.schemas)
-      if (m.name == s) return true;
-    return false;
+
+  // The spec's spelling of a name the statement wrote (no copy): the statement's own bytes
+  // when they already are the name's value, else the equal name the spec declares (a
+  // schema, table, column or granted object), else the bytes as written.
+  constexpr std::string_view canon(const ident& id) const {
+    bool plain = true;
+    for (char c : id.raw)
+      plain = plain && !(id.how == ident::mode::folded && c >= 'A' && c <= 'Z') &&
+              !(id.how == ident::mode::quoted && c == '"');
+    if (plain) return id.raw;
+    for (const auto& s : v.schemas)
+      if (id == s.name) return s.name;
+    for (const auto& t : v.tables) {
+      if (id == t.name) return t.name;
+      for (auto c : t.columns)
+        if (id == c) return c;
+    }
+    for (const auto& g : v.grants) {
+      if (id == g.object) return g.object;
+      for (auto c : g.columns)
+        if (id == c) return c;
+    }
+    return id.raw;
   }
+
   constexpr bool grant_names_table(std::string_view s, std::string_view t) const {
-    for (const auto& g : c.grants)
+    for (const auto& g : v.grants)
       if (g.schema == s && g.object == t && (g.on == object_kind::table || g.on == object_kind::columns)) return true;
     return false;
   }
-  constexpr std::vector<std::string> path() const {
-    if (cat.path_declared) return cat.search_path;
-    std::vector<std::string> out;
-    if (schema_declared(x.role)) out.emplace_back(x.role);  // "$user"
-    out.emplace_back("public");
+  constexpr std::vector<std::string_view> path() const {
+    std::vector<std::string_view> out;
+    if (v.path_declared) {
+      for (auto s : v.path) out.push_back(s);
+      return out;
+    }
+    if (v.find_schema(x.role) != nullptr) out.push_back(x.role);  // "$user"
+    out.push_back("public");
     return out;
   }
 
@@ -147,63 +173,71 @@ struct checker {
     for (auto& L : p.levels)
       for (auto& e : L.entries) {
         if (!e.base || !ok()) continue;
+        e.rtable = canon(e.table);
         if (!e.schema.empty()) {
-          if (!schema_declared(e.schema))
-            fail("schema " + e.schema + " of " + qualified(e.schema, e.table) +
+          e.rschema = canon(e.schema);
+          if (v.find_schema(e.rschema) == nullptr)
+            fail("schema " + sp::text_of(e.schema) + " of " + qualified(sp::text_of(e.schema), sp::text_of(e.table)) +
                  " is not declared in the spec's dsql::schemas<...>");
-          else if (cat.declares_schema(e.schema) && cat.find(e.schema, e.table) == nullptr)
-            fail(qualified(e.schema, e.table) + " is not among the tables the catalog declares in schema " + e.schema);
+          else if (v.declares_schema(e.rschema) && v.find_table(e.rschema, e.rtable) == nullptr)
+            fail(qualified(sp::text_of(e.schema), sp::text_of(e.table)) +
+                 " is not among the tables the catalog declares in schema " + sp::text_of(e.schema));
           continue;
         }
-        const auto sp = path();
-        for (const auto& s : sp) {
-          if (!schema_declared(s)) continue;
-          if (cat.declares_schema(s) ? cat.find(s, e.table) != nullptr : grant_names_table(s, e.table)) {
-            e.schema = s;
+        const auto sp_ = path();
+        for (auto s : sp_) {
+          if (v.find_schema(s) == nullptr) continue;
+          if (v.declares_schema(s) ? v.find_table(s, e.rtable) != nullptr : grant_names_table(s, e.rtable)) {
+            e.rschema = s;
             break;
           }
         }
-        if (e.schema.empty())
-          for (const auto& s : sp)
-            if (schema_declared(s) && !cat.declares_schema(s)) {
-              e.schema = s;
+        if (e.rschema.empty())
+          for (auto s : sp_)
+            if (v.find_schema(s) != nullptr && !v.declares_schema(s)) {
+              e.rschema = s;
               break;
             }
-        if (e.schema.empty())
-          fail("table " + e.table + " is in no schema of the search_path (" + list_of(sp) +
+        if (e.rschema.empty())
+          fail("table " + sp::text_of(e.table) + " is in no schema of the search_path (" + list_of(sp_) +
                ") that the spec declares or that may hold it");
       }
   }
 
-  constexpr const model::table* declared(const sp::entry& e) const { return cat.find(e.schema, e.table); }
+  constexpr const detail::table_desc* declared(const sp::entry& e) const { return v.find_table(e.rschema, e.rtable); }
 
   constexpr void bind(const sp::colref& r, int lv, int ei, bool definite) {
-    sp::entry& e = entry_at(lv, ei);
+    const sp::entry& e = entry_at(lv, ei);
     if (!e.base || e.pseudo) return;
-    const model::table* t = declared(e);
     if (r.star) {
       needs.push_back({privilege_kind::select, lv, ei, {}, need::star});
       return;
     }
-    if (definite && t != nullptr && t->columns_declared && !access::contains(t->columns, r.column))
-      return fail("column " + r.column + " is not among the columns the catalog declares for " +
-                  qualified(e.schema, e.table));
-    needs.push_back({r.privilege, lv, ei, r.column, need::column_});
+    const std::string_view col = canon(r.column);
+    const detail::table_desc* t = declared(e);
+    if (definite && t != nullptr && t->columns_declared && !access::contains(t->columns, col))
+      return fail("column " + sp::text_of(r.column) + " is not among the columns the catalog declares for " +
+                  qualified(e.rschema, e.rtable));
+    needs.push_back({r.privilege, lv, ei, col, need::column_});
   }
 
-  constexpr bool has_column(const sp::entry& e, std::string_view col, bool& maybe) const {
+  constexpr bool has_column(const sp::entry& e, const ident& col, bool& maybe) const {
     maybe = false;
     if (e.pseudo) return false;
     if (!e.base) {
       if (!e.outputs_known) maybe = true;
-      return access::contains(e.outputs, col);
+      for (const auto& o : e.outputs)
+        if (o == col) return true;
+      return false;
     }
-    const model::table* t = declared(e);
+    const detail::table_desc* t = declared(e);
     if (t == nullptr || !t->columns_declared) {
       maybe = true;
       return false;
     }
-    return access::contains(t->columns, col);
+    for (auto c : t->columns)
+      if (col == c) return true;
+    return false;
   }
 
   constexpr void resolve_refs() {
@@ -222,21 +256,21 @@ struct checker {
           for (std::size_t i = 0; i < lim && !found; ++i) {
             const auto& e = es[i];
             const bool by_alias = !e.alias.empty() && e.alias == r.table && r.schema.empty();
-            const bool by_name = e.alias.empty() && e.table == r.table && (r.schema.empty() || e.schema == r.schema);
+            const bool by_name = e.alias.empty() && e.table == r.table && (r.schema.empty() || e.schema == r.schema ||
+                                                                           r.schema == e.rschema);
             if (by_alias || by_name) {
               found = true;
               bind(r, lv, static_cast<int>(i), true);
             }
           }
         }
-        if (!found)
-        {
-          std::string named = r.table;
-          if (!r.schema.empty()) named = qualified(r.schema, r.table);
+        if (!found) {
+          std::string named = sp::text_of(r.table);
+          if (!r.schema.empty()) named = qualified(sp::text_of(r.schema), named);
           named += ".";
           if (r.star) named += "*";
-          else named += r.column;
-          fail("the statement names " + named + " but has no table or alias " + r.table + " in scope");
+          else named += sp::text_of(r.column);
+          fail("the statement names " + named + " but has no table or alias " + sp::text_of(r.table) + " in scope");
         }
         continue;
       }
@@ -248,39 +282,43 @@ struct checker {
       for (int lv = r.level; lv >= 0 && !bound; lv = p.levels[static_cast<std::size_t>(lv)].parent) {
         const auto& es = p.levels[static_cast<std::size_t>(lv)].entries;
         const std::size_t lim = lv == r.level && r.visible < es.size() ? r.visible : es.size();
-        std::vector<int> definite, maybe;
+        std::size_t definite = 0, maybe = 0;
         for (std::size_t i = 0; i < lim; ++i) {
           bool m = false;
-          if (has_column(es[i], r.column, m)) definite.push_back(static_cast<int>(i));
-          else if (m) maybe.push_back(static_cast<int>(i));
+          if (has_column(es[i], r.column, m)) ++definite;
+          else if (m) ++maybe;
         }
-        if (definite.size() > 1)
-          return fail("column " + r.column + " is ambiguous: several tables of its query declare it (say t." +
-                      r.column + ")");
-        if (definite.empty() && maybe.empty()) continue;
+        if (definite > 1)
+          return fail("column " + sp::text_of(r.column) + " is ambiguous: several tables of its query declare it");
+        if (definite == 0 && maybe == 0) continue;
         bound = true;
-        for (int i : definite) bind(r, lv, i, true);
-        for (int i : maybe) bind(r, lv, i, false);
+        for (std::size_t i = 0; i < lim; ++i) {
+          bool m = false;
+          const bool d = has_column(es[i], r.column, m);
+          if (d || m) bind(r, lv, static_cast<int>(i), d);
+        }
       }
       if (!bound) {
-        if (r.output_alias_ok && access::contains(home.output_names, r.column)) continue;
-        fail("column " + r.column + " is in no table of its query that the catalog declares");
+        bool alias = false;
+        if (r.output_alias_ok)
+          for (const auto& o : home.output_names) alias = alias || o == r.column;
+        if (!alias) fail("column " + sp::text_of(r.column) + " is in no table of its query that the catalog declares");
       }
     }
   }
 
-  constexpr std::string verb(privilege_kind k, bool column) const {
+  static constexpr std::string verb(privilege_kind k, bool column) {
     switch (k) {
       case privilege_kind::select: return std::string(column ? "SELECT column " : "SELECT from ");
       case privilege_kind::insert: return std::string(column ? "INSERT into column " : "INSERT into ");
       case privilege_kind::update: return std::string(column ? "UPDATE column " : "UPDATE ");
-      case privilege_kind::delete_: return "DELETE from ";
+      case privilege_kind::delete_: return std::string("DELETE from ");
       default: return std::string(sql_keyword(k)) + " on ";
     }
   }
 
   constexpr std::string grants_text(const sp::entry& e) const {
-    const std::string d = access::describe_table_grants(x, e.schema, e.table);
+    const std::string d = access::describe_table_grants(x, e.rschema, e.rtable);
     if (d == "nothing") return std::string("nothing there");
     return d;
   }
@@ -290,18 +328,15 @@ struct checker {
     for (const auto& L : p.levels)
       for (const auto& e : L.entries) {
         if (!e.base || e.pseudo || !ok()) continue;
-        if (access::is_sensitive_for(x, e.schema)) {
-          std::vector<std::string> readers;
-          for (const auto& s : c.schemas)
-            if (s.name == e.schema) readers = s.readers;
-          fail(std::string(x.role) + " may not reach " + qualified(e.schema, e.table) + ": schema " + e.schema +
-               " is sensitive and the spec lists only " + list_of(readers) + " for it");
-        } else if (!access::holds_here(x, privilege_kind::usage, access::target{object_kind::schema, e.schema})) {
-          fail(std::string(x.role) + " may not use schema " + e.schema + " to reach " + qualified(e.schema, e.table) +
-               ": the spec grants it no USAGE on " + e.schema);
+        if (access::is_sensitive_for(x, e.rschema)) {
+          fail(std::string(x.role) + " may not reach " + qualified(e.rschema, e.rtable) + ": schema " +
+               std::string(e.rschema) + " is sensitive and the spec lists only " +
+               list_of(v.find_schema(e.rschema)->readers) + " for it");
+        } else if (!access::holds_here(x, privilege_kind::usage, access::target{object_kind::schema, e.rschema})) {
+          fail(std::string(x.role) + " may not use schema " + std::string(e.rschema) + " to reach " +
+               qualified(e.rschema, e.rtable) + ": the spec grants it no USAGE on " + std::string(e.rschema));
         }
       }
-    if (!ok()) return;
     // The statement's own privilege first, then the reads.
     for (int pass = 0; pass < 2 && ok(); ++pass)
       for (const auto& n : needs) {
@@ -312,47 +347,45 @@ struct checker {
   }
 
   constexpr bool column_holds(const sp::entry& e, privilege_kind k, std::string_view col) const {
-    return access::holds_here(x, k, access::target{object_kind::columns, e.schema, e.table, {}, col});
+    return access::holds_here(x, k, access::target{object_kind::columns, e.rschema, e.rtable, {}, col});
   }
 
   constexpr bool every_declared_column(const sp::entry& e, privilege_kind k) const {
-    const model::table* t = declared(e);
+    const detail::table_desc* t = declared(e);
     if (t == nullptr || !t->columns_declared) return false;
-    for (const auto& col : t->columns)
+    for (auto col : t->columns)
       if (!column_holds(e, k, col)) return false;
     return true;
   }
 
   constexpr void check_need(const need& n) {
-    const sp::entry& e = p.levels[static_cast<std::size_t>(n.level)].entries[static_cast<std::size_t>(n.entry)];
-    const access::target table{object_kind::table, e.schema, e.table};
-    const bool whole = access::holds_here(x, n.privilege, table);
-    if (whole) return;
-    const bool some_column = privilege_applies(n.privilege, object_kind::columns) &&
-                             !access::granted_columns(x, n.privilege, e.schema, e.table).empty();
-    const std::string who = std::string(x.role) + " may not ";
-    const std::string obj = qualified(e.schema, e.table);
-    switch (n.kind) {
-      case need::column_:
-        if (column_holds(e, n.privilege, n.column)) return;
-        if (!some_column) return fail(who + verb(n.privilege, false) + obj + ": the spec grants it " + grants_text(e));
-        return fail(who + verb(n.privilege, true) + n.column + " of " + obj + ": the spec grants it " + grants_text(e));
-      case need::star:
-        if (every_declared_column(e, privilege_kind::select)) return;
-        {
-          const model::table* t = declared(e);
-          const bool cols = t != nullptr && t->columns_declared;
-          std::string s = who + "SELECT * from " + obj + ": the spec grants it " + grants_text(e);
-          if (some_column && !cols) s += ", and the catalog does not declare the table's columns";
-          return fail(s);
-        }
-      case need::whole:
-        if (n.privilege == privilege_kind::insert && every_declared_column(e, privilege_kind::insert)) return;
-        return fail(who + verb(n.privilege, false) + obj + ": the spec grants it " + grants_text(e));
-      case need::any:
-        if (some_column) return;
-        return fail(who + verb(n.privilege, false) + obj + ": the spec grants it " + grants_text(e));
+    sp::entry& e = entry_at(n.level, n.entry);
+    if (!e.held_known) {
+      e.held = access::table_privileges(x, e.rschema, e.rtable);
+      e.held_known = true;
     }
+    if (e.held.has(n.privilege)) return;
+    if (n.kind == need::column_ && column_holds(e, n.privilege, n.column)) return;
+    if (n.kind == need::star && every_declared_column(e, privilege_kind::select)) return;
+    if (n.kind == need::whole && n.privilege == privilege_kind::insert && every_declared_column(e, privilege_kind::insert))
+      return;
+    const bool some_column = privilege_applies(n.privilege, object_kind::columns) &&
+                             !access::granted_columns(x, n.privilege, e.rschema, e.rtable).empty();
+    if (n.kind == need::any && some_column) return;
+    const std::string who = std::string(x.role) + " may not ";
+    const std::string obj = qualified(e.rschema, e.rtable);
+    std::string s;
+    if (n.kind == need::star) {
+      s = who + "SELECT * from " + obj + ": the spec grants it " + grants_text(e);
+      const detail::table_desc* t = declared(e);
+      if (some_column && (t == nullptr || !t->columns_declared))
+        s += ", and the catalog does not declare the table's columns";
+    } else if (n.kind == need::column_ && some_column) {
+      s = who + verb(n.privilege, true) + std::string(n.column) + " of " + obj + ": the spec grants it " + grants_text(e);
+    } else {
+      s = who + verb(n.privilege, false) + obj + ": the spec grants it " + grants_text(e);
+    }
+    fail(s);
   }
 
   constexpr void run() {
@@ -376,7 +409,6 @@ struct checker {
                           n.privilege == privilege_kind::select);
         if (!read) needs.push_back({privilege_kind::select, static_cast<int>(lv), static_cast<int>(ei), {}, need::any});
       }
-    // Reorder: the statement's own privilege (INSERT/UPDATE/DELETE) before the reads.
     check_access();
   }
 };
@@ -392,20 +424,50 @@ constexpr verdict make_verdict(const std::string& s) {
   return v;
 }
 
-// The check of one statement against a model: the empty string, or the sentence.
-constexpr std::string check(const model::cluster& c, const model::catalog& cat, std::string_view role,
-                            std::string_view sql) {
-  sp::parsed p = sp::parse(sql);
+// The check of one statement against a spec's view: the empty string, or the sentence.
+constexpr std::string check(const access::spec_view& v, std::string_view role, std::string_view sql) {
+  sp::parsed p;
+  sp::parse_into(sql, p);
   if (!p.error.empty())
     return "dsql::statement cannot check this SQL: " + p.error + " (at byte " + decimal(p.error_pos) +
            "); run it as dsql::unchecked<\"...\"> if it must run unchecked";
-  const access::context x = access::make_context(c, cat, role);
-  checker k{x, c, cat, p};
+  const access::context x = access::make_context(v, role);
+  checker k{x, v, p};
   k.run();
   return k.error;
 }
 
 }  // namespace detail::stmt
+
+namespace detail {
+// The check of SQL for Role under Spec as a sentence (empty: it passes); Role declared.
+template <class Spec, class Role>
+constexpr std::string refusal_sentence(std::string_view sql) {
+  return stmt::check(spec_view_of<Spec>::value, role_traits<Role>::name, sql);
+}
+template <class Spec, class Role>
+constexpr std::size_t refusal_length(std::string_view sql) {
+  return refusal_sentence<Spec, Role>(sql).size();
+}
+// The sentence as a template argument (evaluated a second time, for refused statements only).
+template <class Spec, class Role, fixed_string SQL, std::size_t N>
+constexpr fixed_string<N + 1> refusal_text() {
+  char a[N + 1]{};
+  const std::string s = refusal_sentence<Spec, Role>(SQL.view());
+  for (std::size_t i = 0; i < N && i < s.size(); ++i) a[i] = s[i];
+  return fixed_string<N + 1>(a);
+}
+template <class Spec, class Role, fixed_string SQL, std::size_t N>
+constexpr bool accept() {
+  if constexpr (N == 0) return true;
+  else return refused<refusal_text<Spec, Role, SQL, N>()>::ok;
+}
+template <class Spec, class Role, fixed_string SQL>
+constexpr std::size_t checked_length() {
+  if constexpr (declares_role<cluster_of_t<Spec>, Role>) return refusal_length<Spec, Role>(SQL.view());
+  else return 0;  // (the role's own static_assert speaks)
+}
+}  // namespace detail
 
 // The check of SQL for Role under Spec (a cluster or a catalog), without a compile error.
 template <class Spec, class Role>
@@ -414,25 +476,9 @@ constexpr verdict refusal(std::string_view sql) {
   if constexpr (!declares_role<cluster_of_t<Spec>, Role>) {
     return detail::stmt::make_verdict("the role is not declared in the spec's dsql::roles<...>");
   } else {
-    const model::cluster c = model_of<cluster_of_t<Spec>>();
-    const model::catalog cat = catalog_of<Spec>();
-    return detail::stmt::make_verdict(detail::stmt::check(c, cat, detail::role_traits<Role>::name, sql));
+    return detail::stmt::make_verdict(detail::refusal_sentence<Spec, Role>(sql));
   }
 }
-
-namespace detail {
-template <std::size_t N>
-constexpr fixed_string<N + 1> sentence_of(const verdict& v) {
-  char a[N + 1]{};
-  for (std::size_t i = 0; i < N; ++i) a[i] = v.text[i];
-  return fixed_string<N + 1>(a);
-}
-template <bool Ok, fixed_string Why>
-constexpr bool accept() {
-  if constexpr (Ok) return true;
-  else return refused<Why>::ok;
-}
-}  // namespace detail
 
 // A statement of Role under Spec, checked at compile time (see above). Members: sql, spec
 // (as given), cluster (the dsql::cluster), role.
@@ -441,9 +487,9 @@ template <class Spec, class Role, fixed_string SQL>
 struct statement {
   static_assert(declares_role<cluster_of_t<Spec>, Role>,
                 "dsql::statement<Spec, Role, SQL> needs a Role declared in the Spec's dsql::roles<...>.");
-  static constexpr verdict check = refusal<Spec, Role>(SQL.view());
-  static_assert(!declares_role<cluster_of_t<Spec>, Role> ||
-                detail::accept<check.ok, detail::sentence_of<check.size>(check)>());
+  // The length of the refusal sentence: 0 when the statement passes.
+  static constexpr std::size_t refusal_size = detail::checked_length<Spec, Role, SQL>();
+  static_assert(detail::accept<Spec, Role, SQL, refusal_size>());
   using spec = Spec;
   using cluster = cluster_of_t<Spec>;
   using role = Role;

@@ -70,7 +70,7 @@ constexpr bool assert_statement_role() {
         static_assert(std::is_same_v<typename Stmt::role, Role> && std::is_same_v<typename Stmt::cluster, Spec>,
                       "dsql::exec runs a dsql::statement only on a connection of the role and spec it was checked "
                       "for: this statement was checked for another role or spec than the connection's.");
-        (void)Stmt::check;  // the statement's own check (instantiated here at the latest)
+        (void)Stmt::refusal_size;  // the statement's own check (instantiated here at the latest)
     }
     return true;
 }
