@@ -98,7 +98,7 @@ struct spec_view {
 template <class Spec>
 constexpr spec_view view_of() {
   using c = cluster_of_t<Spec>;
-  static_assert(verify<c>());
+  static_assert(detail::fire<check_t<c>>());
   using t = detail::cluster_traits<c>;
   using d = detail::descriptions<typename t::roles, typename t::schemas, typename t::grants, typename t::iam>;
   spec_view v{d::roles, d::schemas, d::grants, {}, {}, false};

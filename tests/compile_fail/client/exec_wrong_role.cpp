@@ -25,4 +25,12 @@ void run(dsql::client::connection<spec, reader>& c, dsql::client::connection<spe
     dsql::exec<add>(c, "tea");
 #endif
 }
+// The other forms: a role-typed transaction, a pool, a retried transaction on a pool.
+void run_more(dsql::client::connection<spec, reader>& c, dsql::pool<spec, writer>& p) {
+    dsql::client::work<spec, reader> w(c);
+    dsql::exec<list>(w);
+    w.commit();
+    dsql::exec<add>(p, "tea");
+    dsql::with_occ_retry(p, [](dsql::client::work<spec, writer>& t) { dsql::exec<add>(t, "tea"); });
+}
 static_assert(dsql::client::runs_as<list, spec, reader> && !dsql::client::runs_as<add, spec, reader>);
