@@ -25,7 +25,8 @@
 //     no table whose owner is not declared).
 //   - dsql::search_path<S...> resolves unqualified names in that order, as PostgreSQL's
 //     search_path does; the default is PostgreSQL's "$user", public (a schema named like
-//     the role, then public). Tables come out of `dsqlctl inspect --format cpp` in this form.
+//     the role, then public). (Adopting a live database's tables in this form with
+//     `dsqlctl inspect --format cpp` is not written yet: declare them by hand.)
 #ifndef DSQL_CATALOG_HPP
 #define DSQL_CATALOG_HPP
 

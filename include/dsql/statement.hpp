@@ -39,7 +39,8 @@
 // the one static_assert: gcc's first error line reads
 //   file.cpp: In instantiation of 'struct dsql::refused<dsql::fixed_string<77>{"app_readonly
 //   may not INSERT into public.products: the spec grants it SELECT"}>':
-// (clang 14 prints the argument as character codes; see include/dsql/README.md.)
+// (clang 14 cannot evaluate libstdc++ 12's std::string in constant expressions, so it does
+// not compile dsql::statement at all; gcc >= 12 does. See include/dsql/README.md.)
 // Tests ask without compiling a failure: dsql::refusal<Spec, Role>("SQL").view() is the
 // sentence, empty when the statement passes.
 #ifndef DSQL_STATEMENT_HPP
