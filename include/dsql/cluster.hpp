@@ -251,32 +251,173 @@ struct cluster_check;
 template <class... B>
 struct bindings {};
 
+// Flags j when names[j] equals an earlier name.
+template <std::size_t N>
+constexpr std::array<bool, N> duplicate_flags(const std::array<std::string_view, N>& names) noexcept {
+  std::array<bool, N> f{};
+  for (std::size_t i = 0; i < N; ++i)
+    for (std::size_t j = i + 1; j < N; ++j)
+      if (names[i] == names[j]) f[j] = true;
+  return f;
+}
+
+// Flags the memberships whose member reaches itself through the membership edges.
+template <class... G>
+constexpr std::array<bool, sizeof...(G)> membership_cycle_flags() noexcept {
+  constexpr std::size_t n = sizeof...(G);
+  std::array<bool, n> f{};
+  if constexpr (n > 0) {
+    std::array<std::array<std::string_view, 2>, n> edges{membership_edge<G>()...};
+    for (std::size_t start = 0; start < n; ++start) {
+      if (edges[start][0].empty()) continue;
+      // Breadth-first from the member over groups; a cycle returns to the member.
+      std::array<bool, n> seen{};
+      std::array<std::string_view, n + 1> frontier{};
+      std::size_t count = 0;
+      frontier[count++] = edges[start][0];
+      for (std::size_t head = 0; head < count && !f[start]; ++head)
+        for (std::size_t e = 0; e < n; ++e) {
+          if (seen[e] || edges[e][0].empty() || edges[e][1] != frontier[head]) continue;
+          seen[e] = true;
+          if (edges[e][0] == edges[start][1]) f[start] = true;
+          frontier[count++] = edges[e][0];
+        }
+    }
+  }
+  return f;
+}
+
 template <bool ShapeOk, class... B, class... R, class... S, class... G, class... E>
 struct cluster_check<ShapeOk, bindings<B...>, roles<R...>, schemas<S...>, grants<G...>, iam<E...>> {
+  // Each rule is reported at its culprit (detail/rule.hpp: located): the element that
+  // breaks its own rule, or the first element a cluster rule finds at fault.
   using type = first_failure_t<
       rule_if_t<!ShapeOk, assert_cluster_shape_t>,
-      check_or_ok_t<B>..., check_or_ok_t<R>..., check_or_ok_t<S>..., check_or_ok_t<G>..., check_or_ok_t<E>...,
-      rule_if_t<has_duplicate(std::array<std::string_view, sizeof...(R)>{role_traits<R>::name...}),
-                assert_role_names_unique_t>,
-      rule_if_t<has_duplicate(std::array<std::string_view, sizeof...(S)>{schema_traits<S>::name...}),
-                assert_schema_names_unique_t>,
-      rule_if_t<!(owner_declared<S, R...> && ...), assert_schema_owner_declared_t>,
-      rule_if_t<!(grant_traits<G>::template grantees_among<R...> && ...), assert_grantee_declared_t>,
-      rule_if_t<!(grant_traits<G>::template schemas_among<S...> && ...), assert_grant_schema_declared_t>,
-      rule_if_t<!(grant_traits<G>::template creators_among<R...> && ...), assert_creator_declared_t>,
-      rule_if_t<memberships_cycle<G...>(), assert_membership_acyclic_t>,
-      rule_if_t<!(grant_traits<G>::sensitive_ok && ...) || (membership_leaks_sensitive<G, S...> || ...),
-                assert_sensitive_schema_reader_t>,
-      rule_if_t<(revokes_from_schema_owner<G> || ...), assert_revoke_not_from_schema_owner_t>,
-      rule_if_t<!((!iam_entry_traits<E>::is_mapping || one_of<typename iam_entry_traits<E>::role, R...>) && ...),
-                assert_mapped_role_declared_t>,
-      rule_if_t<((iam_entry_traits<E>::is_admin &&
-                  principal_mapped<typename iam_entry_traits<E>::principal, E...>) || ...),
-                assert_admin_identity_not_mapped_t>,
-      rule_if_t<!all_distinct<E...>, assert_iam_entries_unique_t>,
-      rule_if_t<((iam_entry_traits<E>::is_declaration && !principal_used<typename iam_entry_traits<E>::principal, E...>) ||
-                 ...),
-                assert_principal_mapped_t>>;
+      locate_t<check_or_ok_t<B>, B>..., locate_t<check_or_ok_t<R>, R>..., locate_t<check_or_ok_t<S>, S>...,
+      locate_t<check_or_ok_t<G>, G>..., locate_t<check_or_ok_t<E>, E>...,
+      rule_at_t<assert_role_names_unique_t,
+                duplicate_flags(std::array<std::string_view, sizeof...(R)>{role_traits<R>::name...}), R...>,
+      rule_at_t<assert_schema_names_unique_t,
+                duplicate_flags(std::array<std::string_view, sizeof...(S)>{schema_traits<S>::name...}), S...>,
+      rule_at_t<assert_schema_owner_declared_t, std::array<bool, sizeof...(S)>{!owner_declared<S, R...>...}, S...>,
+      rule_at_t<assert_grantee_declared_t,
+                std::array<bool, sizeof...(G)>{!grant_traits<G>::template grantees_among<R...>...}, G...>,
+      rule_at_t<assert_grant_schema_declared_t,
+                std::array<bool, sizeof...(G)>{!grant_traits<G>::template schemas_among<S...>...}, G...>,
+      rule_at_t<assert_creator_declared_t,
+                std::array<bool, sizeof...(G)>{!grant_traits<G>::template creators_among<R...>...}, G...>,
+      rule_at_t<assert_membership_acyclic_t, membership_cycle_flags<G...>(), G...>,
+      rule_at_t<assert_sensitive_schema_reader_t,
+                std::array<bool, sizeof...(G)>{(!grant_traits<G>::sensitive_ok || membership_leaks_sensitive<G, S...>)...},
+                G...>,
+      rule_at_t<assert_revoke_not_from_schema_owner_t, std::array<bool, sizeof...(G)>{revokes_from_schema_owner<G>...},
+                G...>,
+      rule_at_t<assert_mapped_role_declared_t,
+                std::array<bool, sizeof...(E)>{(iam_entry_traits<E>::is_mapping &&
+                                                !one_of<typename iam_entry_traits<E>::role, R...>)...},
+                E...>,
+      rule_at_t<assert_admin_identity_not_mapped_t,
+                std::array<bool, sizeof...(E)>{(iam_entry_traits<E>::is_admin &&
+                                                principal_mapped<typename iam_entry_traits<E>::principal, E...>)...},
+                E...>,
+      rule_at_t<assert_iam_entries_unique_t, std::array<bool, sizeof...(E)>{(count_of<E, E...> > 1)...}, E...>,
+      rule_at_t<assert_principal_mapped_t,
+                std::array<bool, sizeof...(E)>{(iam_entry_traits<E>::is_declaration &&
+                                                !principal_used<typename iam_entry_traits<E>::principal, E...>)...},
+                E...>>;
+};
+
+// How a culprit is named in the first error line (detail/rule.hpp).
+template <fixed_string N, class... O>
+struct culprit_parts<role<N, O...>> {
+  static constexpr std::array<std::string_view, 2> parts{"role ", N.view()};
+};
+template <fixed_string N, class... O>
+struct culprit_parts<schema<N, O...>> {
+  static constexpr std::array<std::string_view, 2> parts{"schema ", N.view()};
+};
+template <class Group, class Member, class... O>
+struct culprit_parts<membership<Group, Member, O...>> {
+  using t = grant_traits<membership<Group, Member, O...>>;
+  static constexpr std::array<std::string_view, 4> parts{"membership of role ", t::member, " in ", t::group};
+};
+// grant, revoke, default privileges: "grant to a, PUBLIC in schema s", with the creator.
+template <class G>
+constexpr std::string_view grant_word() {
+  if constexpr (requires { typename grant_traits<G>::creator; }) return "default privileges of ";
+  else if constexpr (grant_traits<G>::is_revoke) return "revoke from ";
+  else return "grant to ";
+}
+template <class G>
+struct grant_culprit_parts {
+  using t = grant_traits<G>;
+  static constexpr std::size_t n = t::grantee_names.size();
+  static constexpr std::array<std::string_view, 2 * n + 5> parts = [] {
+    std::array<std::string_view, 2 * n + 5> a{};
+    std::size_t i = 0;
+    a[i++] = grant_word<G>();
+    if constexpr (requires { typename t::creator; }) {
+      if constexpr (role_type<typename t::creator>) a[i++] = role_traits<typename t::creator>::name;
+      a[i++] = " for ";
+    }
+    for (std::size_t k = 0; k < n; ++k) {
+      a[i++] = t::grantee_names[k].empty() ? std::string_view("PUBLIC") : t::grantee_names[k];
+      if (k + 1 < n) a[i++] = ", ";
+    }
+    if constexpr (!std::is_void_v<typename t::schema>) {
+      a[i++] = " in schema ";
+      a[i++] = schema_traits<typename t::schema>::name;
+    }
+    return a;
+  }();
+};
+template <class P, class On, class... G>
+struct culprit_parts<grant<P, On, G...>> : grant_culprit_parts<grant<P, On, G...>> {};
+template <class P, class On, class... G>
+struct culprit_parts<revoke<P, On, G...>> : grant_culprit_parts<revoke<P, On, G...>> {};
+template <class F, class P, class On, class... G>
+struct culprit_parts<default_privileges<F, P, On, G...>> : grant_culprit_parts<default_privileges<F, P, On, G...>> {};
+// A principal as written (an ARN in full), a role by its name (admin: "admin").
+template <class P>
+inline constexpr std::string_view principal_label = principal_traits<P>::name;
+template <fixed_string A>
+inline constexpr std::string_view principal_label<iam_arn<A>> = A.view();
+template <class R>
+inline constexpr std::string_view role_label = role_traits<R>::name;
+template <>
+inline constexpr std::string_view role_label<admin> = admin::name;
+template <class R, class P>
+struct culprit_parts<iam_grant<R, P>> {
+  static constexpr std::array<std::string_view, 4> parts{"IAM mapping of role ", role_label<R>, " to ",
+                                                         principal_label<P>};
+};
+template <class P>
+struct culprit_parts<iam_admin<P>> {
+  static constexpr std::array<std::string_view, 2> parts{"IAM admin identity ", principal_label<P>};
+};
+template <fixed_string N>
+struct culprit_parts<iam_role<N>> {
+  static constexpr std::array<std::string_view, 2> parts{"IAM role ", N.view()};
+};
+template <fixed_string N>
+struct culprit_parts<iam_user<N>> {
+  static constexpr std::array<std::string_view, 2> parts{"IAM user ", N.view()};
+};
+template <fixed_string N>
+struct culprit_parts<iam_arn<N>> {
+  static constexpr std::array<std::string_view, 2> parts{"IAM principal ", N.view()};
+};
+template <fixed_string N>
+struct culprit_parts<aws_account<N>> {
+  static constexpr std::array<std::string_view, 2> parts{"aws_account ", N.view()};
+};
+template <fixed_string N>
+struct culprit_parts<aws_region<N>> {
+  static constexpr std::array<std::string_view, 2> parts{"aws_region ", N.view()};
+};
+template <fixed_string N>
+struct culprit_parts<cluster_id<N>> {
+  static constexpr std::array<std::string_view, 2> parts{"cluster_id ", N.view()};
 };
 
 template <class T>
@@ -321,7 +462,7 @@ inline constexpr bool role_among<Role, roles<R...>> = one_of<Role, R...>;
 
 template <fixed_string Name, class... Parts>
 struct cluster {
-  static_assert(verify<cluster>());
+  static_assert(detail::fire<check_t<cluster>>());
   static constexpr std::string_view name = Name.view();
 };
 
@@ -340,7 +481,21 @@ concept cannot_declare = detail::declaration<T> && !check_t<T>::ok;
 
 // Which rule T breaks: dsql::fails_with<T, dsql::assert_grantee_declared_t>.
 template <class T, class Rule>
-inline constexpr bool fails_with = std::is_same_v<check_t<T>, Rule>;
+inline constexpr bool fails_with = std::is_same_v<detail::rule_of_t<check_t<T>>, Rule>;
+
+// The culprit a rule broken by T is reported at: dsql::culprit<"role batch_worker">, or void
+// when T breaks no rule or a rule of its own shape (detail/rule.hpp).
+template <class T>
+struct culprit_of {
+  using type = void;
+};
+template <class T>
+  requires detail::is_located<check_t<T>>
+struct culprit_of<T> {
+  using type = detail::culprit_of_t<typename check_t<T>::element>;
+};
+template <class T>
+using culprit_of_t = typename culprit_of<T>::type;
 
 // Role is one of the roles declared in Spec.
 template <class Spec, class Role>

@@ -318,7 +318,7 @@ constexpr void fill_model(model::cluster& c, std::span<const role_desc> roles, s
 // The model of a spec. The spec is checked first: a broken rule is a compile error.
 template <cluster_spec Spec>
 constexpr model::cluster model_of() {
-  static_assert(verify<Spec>());
+  static_assert(detail::fire<check_t<Spec>>());
   using t = detail::cluster_traits<Spec>;
   model::cluster c;
   c.name = std::string(t::name);

@@ -809,6 +809,7 @@ constexpr std::string render_bootstrap(const model::cluster& c, target t, const 
 
 template <cluster_spec Spec>
 constexpr std::string render_bootstrap(target t, const render_options& o = {}) {
+  static_assert(detail::fire<check_t<Spec>>());  // the culprit first, without model_of's frame
   return render_bootstrap(model_of<Spec>(), t, o);
 }
 
@@ -987,17 +988,20 @@ constexpr std::string render_revoke_all(const model::cluster& c, target t, const
 template <cluster_spec Spec>
 constexpr std::string render_revoke(std::string_view role, target t, const render_options& o = {},
                                     const revoke_options& ro = {}) {
+  static_assert(detail::fire<check_t<Spec>>());  // the culprit first, without model_of's frame
   return render_revoke(model_of<Spec>(), role, t, o, ro);
 }
 
 template <cluster_spec Spec, class Role>
   requires declares_role<Spec, Role>
 constexpr std::string render_revoke(target t, const render_options& o = {}, const revoke_options& ro = {}) {
+  static_assert(detail::fire<check_t<Spec>>());  // the culprit first, without model_of's frame
   return render_revoke(model_of<Spec>(), detail::role_traits<Role>::name, t, o, ro);
 }
 
 template <cluster_spec Spec>
 constexpr std::string render_revoke_all(target t, const render_options& o = {}, const revoke_options& ro = {}) {
+  static_assert(detail::fire<check_t<Spec>>());  // the culprit first, without model_of's frame
   return render_revoke_all(model_of<Spec>(), t, o, ro);
 }
 
@@ -1112,6 +1116,7 @@ constexpr std::string render_policy(const model::cluster& c, std::string_view ar
 
 template <cluster_spec Spec>
 constexpr std::string render_policies(const render_options& o = {}) {
+  static_assert(detail::fire<check_t<Spec>>());  // the culprit first, without model_of's frame
   return render_policies(model_of<Spec>(), o);
 }
 
@@ -1223,6 +1228,7 @@ constexpr std::string render_matrix(const model::cluster& c, const render_option
 
 template <cluster_spec Spec>
 constexpr std::string render_matrix(const render_options& o = {}) {
+  static_assert(detail::fire<check_t<Spec>>());  // the culprit first, without model_of's frame
   return render_matrix(model_of<Spec>(), o);
 }
 

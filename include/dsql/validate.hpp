@@ -281,14 +281,14 @@ using check_for_t = detail::first_failure_t<check_t<Spec>, target_rule_t<detail:
 // Fires the static_assert of the first rule Spec breaks for target T, if any.
 template <class Spec, target T>
 constexpr bool verify_for() noexcept {
-  return check_for_t<Spec, T>::template verify<Spec>();
+  return detail::fire<check_for_t<Spec, T>>();
 }
 
 // Negative-test concept: Spec cannot be rendered for target T.
 template <class Spec, target T>
 concept cannot_target = detail::cluster_traits<Spec>::is_cluster && !check_for_t<Spec, T>::ok;
 template <class Spec, target T, class Rule>
-inline constexpr bool fails_for_with = std::is_same_v<check_for_t<Spec, T>, Rule>;
+inline constexpr bool fails_for_with = std::is_same_v<detail::rule_of_t<check_for_t<Spec, T>>, Rule>;
 
 // A full principal ARN given at run time: the compile-time rule's sentence when wrong.
 inline void validate_principal_arn(std::string_view arn) {

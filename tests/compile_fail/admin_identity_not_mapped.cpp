@@ -1,5 +1,6 @@
 // Compile-fail case: admin identity not mapped.
 // expect: An admin identity gets DbConnectAdmin and must not also be mapped to a database role.
+// expect-first-line: dsql::culprit<dsql::fixed_string<29>{"IAM admin identity AdminRole"}>
 #include <dsql/roles.hpp>
 
 #include <string>

@@ -1,5 +1,6 @@
 // Compile-fail case: admin not mapped.
 // expect: The predefined admin role cannot be mapped to an IAM principal; declare the admin identity with dsql::iam_admin<principal> instead.
+// expect-first-line: dsql::culprit<dsql::fixed_string<39>{"IAM mapping of role admin to AdminRole"}>
 #include <dsql/roles.hpp>
 
 #include <string>

@@ -1,5 +1,6 @@
 // Compile-fail case: creator declared.
 // expect: The creator role of default privileges (dsql::for_role<R>) must be declared in the cluster's dsql::roles<...>.
+// expect-first-line: dsql::culprit<dsql::fixed_string<46>{"default privileges of ghost for r in schema s"}>
 #include <dsql/roles.hpp>
 
 #include <string>

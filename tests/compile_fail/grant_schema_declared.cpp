@@ -1,5 +1,6 @@
 // Compile-fail case: grant schema declared.
 // expect: Every schema a grant names must be declared in the cluster's dsql::schemas<...>.
+// expect-first-line: dsql::culprit<dsql::fixed_string<25>{"grant to r in schema app"}>
 #include <dsql/roles.hpp>
 
 #include <string>

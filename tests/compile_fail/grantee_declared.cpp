@@ -1,5 +1,6 @@
 // Compile-fail case: grantee declared.
 // expect: Every role a grant names must be declared in the cluster's dsql::roles<...>.
+// expect-first-line: dsql::culprit<dsql::fixed_string<32>{"grant to other in schema public"}>
 #include <dsql/roles.hpp>
 
 #include <string>

@@ -1,5 +1,6 @@
 // Compile-fail case: iam arn valid.
 // expect: A principal ARN must look like arn:aws:iam::<12-digit account>:role/<name> or :user/<name>.
+// expect-first-line: dsql::culprit<dsql::fixed_string<62>{"IAM mapping of role r to arn:aws:iam::123456789012:group/devs"}>
 #include <dsql/roles.hpp>
 
 #include <string>

@@ -1,5 +1,6 @@
 // Compile-fail case: iam entries unique.
 // expect: Each IAM mapping and admin identity must be declared once in a cluster.
+// expect-first-line: dsql::culprit<dsql::fixed_string<27>{"IAM mapping of role r to R"}>
 #include <dsql/roles.hpp>
 
 #include <string>

@@ -1,5 +1,6 @@
 // Compile-fail case: mapped role has login.
 // expect: An IAM mapping needs a role declared with dsql::login, because DSQL refuses to map a role without LOGIN.
+// expect-first-line: dsql::culprit<dsql::fixed_string<27>{"IAM mapping of role r to R"}>
 #include <dsql/roles.hpp>
 
 #include <string>

@@ -1,5 +1,6 @@
 // Compile-fail case: membership acyclic.
 // expect: Role memberships must not form a cycle, because PostgreSQL refuses to make a role a member of itself through other roles.
+// expect-first-line: dsql::culprit<dsql::fixed_string<26>{"membership of role o in a"}>
 #include <dsql/roles.hpp>
 
 #include <string>

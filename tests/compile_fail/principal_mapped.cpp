@@ -1,5 +1,6 @@
 // Compile-fail case: principal mapped.
 // expect: Every IAM principal declared in dsql::iam<...> must be mapped to a role with dsql::iam_grant or be an admin identity with dsql::iam_admin.
+// expect-first-line: dsql::culprit<dsql::fixed_string<18>{"IAM role Declared"}>
 #include <dsql/roles.hpp>
 
 #include <string>

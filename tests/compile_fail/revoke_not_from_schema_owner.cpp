@@ -1,6 +1,7 @@
 // Compile-fail case: revoke not from schema owner (a revoke on a schema from its declared
 // owner; the twin revokes from another role).
 // expect: A revoke on a schema must not name the schema's owner (dsql::owned_by), because PostgreSQL would then refuse the owner its own schema while it can grant itself the privileges back at any time.
+// expect-first-line: dsql::culprit<dsql::fixed_string<32>{"revoke from owner in schema app"}>
 #include <dsql/roles.hpp>
 
 using owner = dsql::role<"owner">;

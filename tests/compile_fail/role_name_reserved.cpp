@@ -1,5 +1,6 @@
 // Compile-fail case: role name reserved.
 // expect: A role must not be named admin, postgres, public, none or sys, nor start with pg_ or rds, because those names are reserved.
+// expect-first-line: dsql::culprit<dsql::fixed_string<12>{"role pg_app"}>
 #include <dsql/roles.hpp>
 
 #include <string>

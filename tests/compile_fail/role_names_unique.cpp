@@ -1,5 +1,6 @@
 // Compile-fail case: role names unique.
 // expect: Each role name must be declared once in a cluster.
+// expect-first-line: dsql::culprit<dsql::fixed_string<7>{"role r"}>
 #include <dsql/roles.hpp>
 
 #include <string>

@@ -1,5 +1,6 @@
 // Compile-fail case: schema owner declared.
 // expect: The owner of a schema (dsql::owned_by<R>) must be declared in the cluster's dsql::roles<...>.
+// expect-first-line: dsql::culprit<dsql::fixed_string<9>{"schema x"}>
 #include <dsql/roles.hpp>
 
 #include <string>

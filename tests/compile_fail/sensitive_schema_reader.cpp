@@ -1,5 +1,6 @@
 // Compile-fail case: sensitive schema reader.
 // expect: A sensitive schema may be granted on only to the roles its dsql::sensitive<...> lists, never to PUBLIC, and a listed role's members must be listed too, because they inherit its access.
+// expect-first-line: dsql::culprit<dsql::fixed_string<25>{"grant to o in schema pii"}>
 #include <dsql/roles.hpp>
 
 #include <string>

@@ -5,6 +5,16 @@
 // breaks. Tests ask which rule fired (`dsql::fails_with<T, Rule>`); entry points call
 // `check_t<T>::verify<T>()`, which is a no-op for ok_t and a static_assert quoting the
 // rule's one sentence otherwise.
+//
+// Culprits (issue 12 item 5): a rule broken inside a cluster is reported as
+// detail::located<Rule, Element>, Element being the role, schema, grant, membership or IAM
+// entry at fault. Its static_assert then fires in Rule::verify<dsql::culprit<"...">>(), so
+// gcc's first error line reads
+//   .../iam.hpp: In instantiation of 'static constexpr bool dsql::assert_mapped_role_has_login_t::verify()
+//   [with Where = dsql::culprit<dsql::fixed_string<46>{"IAM mapping of role batch_worker to BatchRole"}>]':
+// and detail::fire<Check>() is templated on the check result only, so the whole spec's type
+// is printed only in the frames of the caller's own entry point (render_bootstrap<Spec>,
+// model_of<Spec>), not in the rule's. fails_with<T, Rule> compares the rule, located or not.
 #ifndef DSQL_DETAIL_RULE_HPP
 #define DSQL_DETAIL_RULE_HPP
 
@@ -14,7 +24,13 @@
 #include <tuple>
 #include <type_traits>
 
+#include "../fixed_string.hpp"
+
 namespace dsql {
+
+// What a compile error blames: the role, schema, grant, membership or IAM entry at fault.
+template <fixed_string What>
+struct culprit {};
 
 // The check result of a declaration that breaks no rule.
 struct ok_t {
@@ -96,6 +112,90 @@ constexpr bool has_duplicate(const std::array<std::string_view, N>& names) noexc
   return false;
 }
 
+// The words naming element E in a culprit; specialised next to each kind (cluster.hpp).
+template <class E>
+struct culprit_parts {
+  static constexpr std::array<std::string_view, 1> parts{"a declaration of the cluster"};
+};
+template <class Parts>
+constexpr std::size_t parts_size(const Parts& parts) noexcept {
+  std::size_t n = 0;
+  for (std::size_t k = 0; k < parts.size(); ++k) n += parts[k].size();
+  return n;
+}
+template <std::size_t N, class Parts>
+constexpr fixed_string<N + 1> parts_text(const Parts& parts) noexcept {
+  char a[N + 1]{};
+  std::size_t i = 0;
+  for (std::size_t k = 0; k < parts.size(); ++k)
+    for (std::size_t j = 0; j < parts[k].size() && i < N; ++j) a[i++] = parts[k][j];
+  return fixed_string<N + 1>(a);
+}
+template <class E>
+struct culprit_text {
+  static constexpr auto parts = culprit_parts<E>::parts;
+  static constexpr std::size_t size = parts_size(parts);
+  static constexpr fixed_string<size + 1> value = parts_text<size>(parts);
+};
+template <class E>
+using culprit_of_t = culprit<culprit_text<E>::value>;
+
+// Rule, broken by Element (the culprit's text is built only when the rule fires).
+template <class Rule, class Element>
+struct located {
+  static constexpr bool ok = false;
+  static constexpr std::string_view message = Rule::message;
+  using rule = Rule;
+  using element = Element;
+  template <class Where>
+  static constexpr bool verify() noexcept {
+    return Rule::template verify<culprit_of_t<Element>>();
+  }
+};
+template <class C>
+inline constexpr bool is_located = false;
+template <class R, class E>
+inline constexpr bool is_located<located<R, E>> = true;
+template <class C>
+struct rule_of {
+  using type = C;
+};
+template <class R, class E>
+struct rule_of<located<R, E>> {
+  using type = R;
+};
+template <class C>
+using rule_of_t = typename rule_of<C>::type;
+
+// A check result located at Element (unless ok or located already).
+template <class Check, class Element>
+struct locate {
+  using type = located<Check, Element>;
+};
+template <class Element>
+struct locate<ok_t, Element> {
+  using type = ok_t;
+};
+template <class R, class E, class Element>
+struct locate<located<R, E>, Element> {
+  using type = located<R, E>;
+};
+template <class Check, class Element>
+using locate_t = typename locate<Check, Element>::type;
+
+// `Rule` located at the first element whose flag is set, else ok_t.
+template <class Rule, auto Flags, class... Elements>
+using rule_at_t = std::conditional_t<first_true(Flags) < Flags.size(),
+                                     located<Rule, type_at_t<first_true(Flags), Elements..., void>>, ok_t>;
+
+// Fires the static_assert of check result Check, if it is a broken rule; returns true.
+// Templated on the check result alone, so a spec's whole type is not printed in its frame.
+template <class Check>
+constexpr bool fire() noexcept {
+  if constexpr (is_located<Check>) return Check::rule::template verify<culprit_of_t<typename Check::element>>();
+  else return Check::template verify<Check>();
+}
+
 }  // namespace detail
 
 // The check result of declaration T (ok_t or the first rule it breaks).
@@ -105,7 +205,9 @@ using check_t = typename detail::check<T>::type;
 // Fires the static_assert of the rule T breaks, if any; returns true.
 template <detail::declaration T>
 constexpr bool verify() noexcept {
-  return check_t<T>::template verify<T>();
+  using c = check_t<T>;
+  if constexpr (detail::is_located<c>) return detail::fire<c>();
+  else return c::template verify<T>();
 }
 
 }  // namespace dsql
