@@ -186,10 +186,11 @@ int run(int argc, char** argv) {
     c.prepare("schema",
               "SELECT a.grantee, a.grantor, a.privilege_type FROM pg_catalog.pg_namespace n, "
               "aclexplode(coalesce(n.nspacl, acldefault('n', n.nspowner))) a WHERE n.nspname = $1");
-    c.prepare("table",
-              "SELECT a.grantee, a.grantor, a.privilege_type FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON "
-              "n.oid = c.relnamespace, aclexplode(coalesce(c.relacl, acldefault('r', c.relowner))) a "
-              "WHERE n.nspname = $1 AND c.relname = $2");
+    c.prepare(
+        "table",
+        "SELECT a.grantee, a.grantor, a.privilege_type FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON "
+        "n.oid = c.relnamespace, aclexplode(coalesce(c.relacl, acldefault('r', c.relowner))) a "
+        "WHERE n.nspname = $1 AND c.relname = $2");
     std::size_t rows = 0;
     for (int i = 0; i < roles; ++i, ++q) rows += n.exec_prepared("role", role(i)).size();
     for (int sc = 0; sc < schemas; ++sc, ++q) rows += n.exec_prepared("schema", schema(sc)).size();
@@ -206,11 +207,12 @@ int run(int argc, char** argv) {
   {
     pqxx::nontransaction n(c);
     for (int from = 0; from < tables; from += 500)
-    n.exec("DO $$ BEGIN FOR j IN " + std::to_string(from) + ".." + std::to_string(std::min(tables, from + 500) - 1) +
-           " LOOP FOR m IN 0.." + std::to_string(per_table - 1) + " LOOP IF j * " + std::to_string(per_table) + " + m < " + std::to_string(drift) +
-           " THEN EXECUTE format('REVOKE SELECT ON %I.%I FROM %I', 'bench_s' || (j % " + std::to_string(schemas) +
-           "), 't' || j, 'bench_r' || lpad(((j * " + std::to_string(per_table) + " + m) % " + std::to_string(roles) +
-           ")::text, 4, '0')); END IF; END LOOP; END LOOP; END $$");
+      n.exec("DO $$ BEGIN FOR j IN " + std::to_string(from) + ".." + std::to_string(std::min(tables, from + 500) - 1) +
+             " LOOP FOR m IN 0.." + std::to_string(per_table - 1) + " LOOP IF j * " + std::to_string(per_table) +
+             " + m < " + std::to_string(drift) +
+             " THEN EXECUTE format('REVOKE SELECT ON %I.%I FROM %I', 'bench_s' || (j % " + std::to_string(schemas) +
+             "), 't' || j, 'bench_r' || lpad(((j * " + std::to_string(per_table) + " + m) % " + std::to_string(roles) +
+             ")::text, 4, '0')); END IF; END LOOP; END LOOP; END $$");
   }
   auto a = clk::now();
   const plan drift_plan = diff(s, inspect(c, target::postgres_local, &s), {});
@@ -225,9 +227,10 @@ int run(int argc, char** argv) {
     pqxx::nontransaction n(c);
     for (int from = 0; from < tables; from += 500)
       n.exec("DO $$ BEGIN FOR j IN " + std::to_string(from) + ".." + std::to_string(std::min(tables, from + 500) - 1) +
-             " LOOP IF j < " + std::to_string(drift) + " THEN EXECUTE format('GRANT INSERT ON %I.%I TO %I', 'bench_s' || (j % " +
-             std::to_string(schemas) + "), 't' || j, 'bench_r' || lpad(((j * " + std::to_string(per_table) + ") % " +
-             std::to_string(roles) + ")::text, 4, '0')); END IF; END LOOP; END $$");
+             " LOOP IF j < " + std::to_string(drift) +
+             " THEN EXECUTE format('GRANT INSERT ON %I.%I TO %I', 'bench_s' || (j % " + std::to_string(schemas) +
+             "), 't' || j, 'bench_r' || lpad(((j * " + std::to_string(per_table) + ") % " + std::to_string(roles) +
+             ")::text, 4, '0')); END IF; END LOOP; END $$");
   }
   a = clk::now();
   diff_options prune;
@@ -244,10 +247,11 @@ int run(int argc, char** argv) {
     pqxx::nontransaction n(c);
     for (int from = 0; from < tables; from += 500)
       n.exec("DO $$ BEGIN FOR j IN " + std::to_string(from) + ".." + std::to_string(std::min(tables, from + 500) - 1) +
-             " LOOP FOR m IN 0.." + std::to_string(per_table - 1) + " LOOP IF j * " + std::to_string(per_table) + " + m < " +
-             std::to_string(drift) + " THEN EXECUTE format('REVOKE SELECT ON %I.%I FROM %I', 'bench_s' || (j % " +
-             std::to_string(schemas) + "), 't' || j, 'bench_r' || lpad(((j * " + std::to_string(per_table) + " + m) % " +
-             std::to_string(roles) + ")::text, 4, '0')); END IF; END LOOP; END LOOP; END $$");
+             " LOOP FOR m IN 0.." + std::to_string(per_table - 1) + " LOOP IF j * " + std::to_string(per_table) +
+             " + m < " + std::to_string(drift) +
+             " THEN EXECUTE format('REVOKE SELECT ON %I.%I FROM %I', 'bench_s' || (j % " + std::to_string(schemas) +
+             "), 't' || j, 'bench_r' || lpad(((j * " + std::to_string(per_table) + " + m) % " + std::to_string(roles) +
+             ")::text, 4, '0')); END IF; END LOOP; END LOOP; END $$");
   }
   apply_options dsql_o;
   dsql_o.on = target::aurora_dsql;
@@ -270,28 +274,35 @@ int run(int argc, char** argv) {
 
   const double ratio = median(per_object_t) / median(total_t);
   std::printf("| figure | value | target |\n|---|---|---|\n");
-  std::printf("| generated | %d roles, %d schemas, %d tables, %zu ACL entries read (%zu objects incl. functions and the database) in %.1f s | |\n",
-              roles, schemas, tables, acl_entries, objects, generate_s);
-  std::printf("| empty plan on the converged database (inspect + diff), median of %d | %.3f s (inspect %.3f s, diff %.3f s) | <= 1 s |\n",
-              repeat, median(total_t), median(inspect_t), median(diff_t));
+  std::printf(
+      "| generated | %d roles, %d schemas, %d tables, %zu ACL entries read (%zu objects incl. functions and the database) in %.1f s | |\n",
+      roles, schemas, tables, acl_entries, objects, generate_s);
+  std::printf(
+      "| empty plan on the converged database (inspect + diff), median of %d | %.3f s (inspect %.3f s, diff %.3f s) | <= 1 s |\n",
+      repeat, median(total_t), median(inspect_t), median(diff_t));
   std::printf("| round trips of one inspection | %d | <= 10 |\n", round_trips);
   std::printf("| client memory (peak RSS growth over the inspections; peak RSS) | %.1f MiB (%.1f MiB) | <= 200 MB |\n",
               static_cast<double>(rss_after - rss_before) / 1024.0, static_cast<double>(rss_after) / 1024.0);
   std::printf("| inspect + diff with %d grants missing (plan: %zu steps) | %.3f s | <= 1 s |\n", drift,
               drift_plan.steps.size(), drift_plan_s);
-  std::printf("| apply of those %zu grants (plan, execute, re-inspect, re-plan) | %.3f s (%zu steps applied, %d retries) | <= 10 s |\n",
-              drift_plan.steps.size(), apply_s, ar.applied.steps.size(), ar.retries);
+  std::printf(
+      "| apply of those %zu grants (plan, execute, re-inspect, re-plan) | %.3f s (%zu steps applied, %d retries) | <= 10 s |\n",
+      drift_plan.steps.size(), apply_s, ar.applied.steps.size(), ar.retries);
   std::printf("| inspect + diff --prune with %d extra grants (plan: %zu revokes) | %.3f s | |\n", drift,
               prune_plan.steps.size(), prune_plan_s);
-  std::printf("| apply --prune of those revokes (plan, execute, re-inspect, re-plan) | %.3f s (%zu steps applied) | |\n",
-              prune_apply_s, pr.applied.steps.size());
-  std::printf("| per-object inspection (one query per role, schema and table), median of %d | %.3f s, %ld round trips | |\n",
-              repeat, median(per_object_t), per_object_queries);
+  std::printf(
+      "| apply --prune of those revokes (plan, execute, re-inspect, re-plan) | %.3f s (%zu steps applied) | |\n",
+      prune_apply_s, pr.applied.steps.size());
+  std::printf(
+      "| per-object inspection (one query per role, schema and table), median of %d | %.3f s, %ld round trips | |\n",
+      repeat, median(per_object_t), per_object_queries);
   std::printf("| ratio per-object / engine (inspect + diff) | %.1fx slower, %.0fx the round trips | |\n", ratio,
               static_cast<double>(per_object_queries) / round_trips);
-  std::printf("| aurora_dsql: apply of the %d per-table grants (each (table, role) its own; one GRANT per role names its tables) | %d transactions, %zu statements, %.3f s | |\n",
-              drift, dr.transactions, dr.applied.steps.size(), dsql_per_table_s);
-  std::printf("| aurora_dsql: apply of 10 roles x SELECT ON ALL TABLES IN SCHEMA bench_s0 (%d grants) | %d transactions, %zu statements, %.3f s | <= 100 transactions |\n",
-              10 * (tables / schemas), da.transactions, da.applied.steps.size(), dsql_all_s);
+  std::printf(
+      "| aurora_dsql: apply of the %d per-table grants (each (table, role) its own; one GRANT per role names its tables) | %d transactions, %zu statements, %.3f s | |\n",
+      drift, dr.transactions, dr.applied.steps.size(), dsql_per_table_s);
+  std::printf(
+      "| aurora_dsql: apply of 10 roles x SELECT ON ALL TABLES IN SCHEMA bench_s0 (%d grants) | %d transactions, %zu statements, %.3f s | <= 100 transactions |\n",
+      10 * (tables / schemas), da.transactions, da.applied.steps.size(), dsql_all_s);
   return 0;
 }

@@ -53,15 +53,24 @@ int main(int argc, char** argv) {
     }
     if (i + 1 >= argc) return usage();
     const std::string v = argv[i + 1];
-    if (a == "--port") port = std::stoi(v);
-    else if (a == "--sni") sni = v;
-    else if (a == "--stallers") stallers = std::stoi(v);
-    else if (a == "--logins") logins = std::stoi(v);
-    else if (a == "--conninfo") conninfo = v;
-    else if (a == "--password") password = v;
-    else if (a == "--addr") addr = v;
-    else if (a == "--also") also = v;
-    else return usage();
+    if (a == "--port")
+      port = std::stoi(v);
+    else if (a == "--sni")
+      sni = v;
+    else if (a == "--stallers")
+      stallers = std::stoi(v);
+    else if (a == "--logins")
+      logins = std::stoi(v);
+    else if (a == "--conninfo")
+      conninfo = v;
+    else if (a == "--password")
+      password = v;
+    else if (a == "--addr")
+      addr = v;
+    else if (a == "--also")
+      also = v;
+    else
+      return usage();
   }
   if (port <= 0 || logins <= 0 || conninfo.empty()) return usage();
 
@@ -112,14 +121,15 @@ int main(int argc, char** argv) {
   std::sort(ms.begin(), ms.end());
   const auto pct = [&](double p) {
     if (ms.empty()) return std::string("-");
-    const std::size_t k = std::min(ms.size() - 1, static_cast<std::size_t>(p * static_cast<double>(ms.size() - 1) + 0.5));
+    const std::size_t k =
+        std::min(ms.size() - 1, static_cast<std::size_t>(p * static_cast<double>(ms.size() - 1) + 0.5));
     char b[32];
     std::snprintf(b, sizeof b, "%.1f", ms[k]);
     return std::string(b);
   };
-  std::cout << "| " << stallers << " (" << tcp << " TCP, " << tls << " TLS, " << prompt << " at the prompt) | " << logins
-            << " | " << failures << (first_error.empty() ? "" : " (" + first_error.substr(0, 120) + ")") << " | "
-            << pct(0.5) << " | " << pct(0.99) << " | " << (ms.empty() ? "-" : pct(1.0)) << " | "
+  std::cout << "| " << stallers << " (" << tcp << " TCP, " << tls << " TLS, " << prompt << " at the prompt) | "
+            << logins << " | " << failures << (first_error.empty() ? "" : " (" + first_error.substr(0, 120) + ")")
+            << " | " << pct(0.5) << " | " << pct(0.99) << " | " << (ms.empty() ? "-" : pct(1.0)) << " | "
             << also_result.substr(0, 120) << " |\n";
   return 0;
 }

@@ -79,8 +79,10 @@ std::string statement(const step& st, target t) {
   lend.member_is_current_user = true;
   if (!st.lend.empty()) out += dsql::sql::render(lend) + " ";
   for (const auto& b : st.before) out += dsql::sql::render(b) + " ";
-  if (st.act_as.empty()) out += sql;
-  else out += dsql::sql::set_local_role(st.act_as) + " " + sql + " " + std::string(dsql::sql::reset_role);
+  if (st.act_as.empty())
+    out += sql;
+  else
+    out += dsql::sql::set_local_role(st.act_as) + " " + sql + " " + std::string(dsql::sql::reset_role);
   for (const auto& a : st.after) out += " " + dsql::sql::render(a);
   lend.revoke = true;
   if (!st.lend.empty()) out += " " + dsql::sql::render(lend);
@@ -128,7 +130,8 @@ struct executor {
                        " failed: " + statement_text(p.steps[i], p.on) + "\n" + ex.what();
     while (!what.empty() && what.back() == '\n') what.pop_back();
     what += "\n" + std::to_string(result.applied.steps.size()) + " step(s) were committed before it (" +
-            std::to_string(result.transactions) + " transaction(s)); the failed step and those after it were not. "
+            std::to_string(result.transactions) +
+            " transaction(s)); the failed step and those after it were not. "
             "Fix the cause and apply again: the next plan starts from what was committed.";
     throw apply_error(what, result.applied, i + 1);
   }
@@ -140,12 +143,14 @@ struct executor {
     for (std::size_t b = 0; b < n; b += batch) {
       const std::size_t e = std::min(n, b + batch);
       if (o.progress)
-        std::fprintf(stderr, "dsql apply: [%zu/%zu] %s\n", e, n, printable(first_line(statement_text(p.steps[e - 1], p.on))).c_str());
+        std::fprintf(stderr, "dsql apply: [%zu/%zu] %s\n", e, n,
+                     printable(first_line(statement_text(p.steps[e - 1], p.on))).c_str());
       try {
         run_batch(p, b, e);
       } catch (const std::exception& ex) {
         if (e - b == 1 && replan(ex, p.steps[b])) {
-          last_replan = "step " + std::to_string(b + 1) + ": " + statement_text(p.steps[b], p.on) + ": " + first_line(ex.what());
+          last_replan =
+              "step " + std::to_string(b + 1) + ": " + statement_text(p.steps[b], p.on) + ": " + first_line(ex.what());
           return false;
         }
         if (e - b > 1 && !retryable(ex)) {
@@ -156,7 +161,8 @@ struct executor {
               result.applied.steps.push_back(p.steps[i]);
             } catch (const std::exception& one) {
               if (replan(one, p.steps[i])) {
-                last_replan = "step " + std::to_string(i + 1) + ": " + statement_text(p.steps[i], p.on) + ": " + first_line(one.what());
+                last_replan = "step " + std::to_string(i + 1) + ": " + statement_text(p.steps[i], p.on) + ": " +
+                              first_line(one.what());
                 return false;
               }
               fail(p, i, one);

@@ -48,7 +48,8 @@ void revoke_cascade::recompute() {
     auto r = revoked_.find(i);
     auto o = revoked_option_.find(i);
     survive_[i] = acls[i].privileges.minus(r == revoked_.end() ? privilege_set{} : r->second);
-    survive_option_[i] = (acls[i].grantable & survive_[i]).minus(o == revoked_option_.end() ? privilege_set{} : o->second);
+    survive_option_[i] =
+        (acls[i].grantable & survive_[i]).minus(o == revoked_option_.end() ? privilege_set{} : o->second);
   }
   for (bool changed = true; changed;) {
     changed = false;

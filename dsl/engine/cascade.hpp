@@ -53,8 +53,8 @@ class revoke_cascade {
 
   const state& live_;
   ancestors_fn ancestors_;
-  std::map<std::size_t, privilege_set> revoked_;           // entry -> revoked by a step
-  std::map<std::size_t, privilege_set> revoked_option_;    // entry -> grant option revoked
+  std::map<std::size_t, privilege_set> revoked_;         // entry -> revoked by a step
+  std::map<std::size_t, privilege_set> revoked_option_;  // entry -> grant option revoked
   std::vector<privilege_set> survive_, survive_option_, survive0_;
   std::map<std::size_t, std::vector<std::size_t>> by_object_;
   bool dirty_ = true;

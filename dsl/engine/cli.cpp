@@ -33,16 +33,16 @@ std::string usage(std::string_view program, bool builtin) {
   const std::string p(program);
   std::string spec_opt = builtin ? "" : " --spec FILE";
   return "usage: " + p + " plan" + spec_opt +
-         " [connection] [--target T] [--format text|json] [--prune] [--prune-undeclared] [--exit-code]\n" +
-         "       " + p + " apply" + spec_opt +
+         " [connection] [--target T] [--format text|json] [--prune] [--prune-undeclared] [--exit-code]\n" + "       " +
+         p + " apply" + spec_opt +
          " [connection] [--target T] [--format text|json] [--prune] [--prune-undeclared] [--set-passwords]\n" +
          "       " + p + " inspect [connection] [--target T] [--format text|json|cpp [--role R]... [--schema S]...]\n" +
-         (builtin ? "       " + p + " spec [--account-id ID]\n" : std::string()) +
-         "       " + p + " bootstrap" + spec_opt + " --target T [--account-id ID]\n" +
-         "       " + p + " revoke" + spec_opt + " (--role ROLE | --all) --target T [--drop] [--account-id ID]\n" +
-         "       " + p + " policies" + spec_opt + " [--account-id ID] [--region R] [--cluster-id ID]\n" +
-         "       " + p + " policy" + spec_opt + " --principal ARN [--account-id ID] [--region R] [--cluster-id ID]\n" +
-         "       " + p + " matrix" + spec_opt + " [--account-id ID]\n" +
+         (builtin ? "       " + p + " spec [--account-id ID]\n" : std::string()) + "       " + p + " bootstrap" +
+         spec_opt + " --target T [--account-id ID]\n" + "       " + p + " revoke" + spec_opt +
+         " (--role ROLE | --all) --target T [--drop] [--account-id ID]\n" + "       " + p + " policies" + spec_opt +
+         " [--account-id ID] [--region R] [--cluster-id ID]\n" + "       " + p + " policy" + spec_opt +
+         " --principal ARN [--account-id ID] [--region R] [--cluster-id ID]\n" + "       " + p + " matrix" + spec_opt +
+         " [--account-id ID]\n" +
          "  plan      the ordered change from the live database to the spec, and the drift it does\n"
          "            not remove (nothing is changed)\n"
          "  apply     plan, execute, inspect again; fails when the database did not converge\n"
@@ -141,12 +141,15 @@ options parse(const std::vector<std::string>& a, bool builtin) {
       if (i + 1 >= a.size()) throw usage_error(arg + " needs a value");
       return a[++i];
     };
-    if (arg == "--spec" && !builtin) o.spec_file = take();
+    if (arg == "--spec" && !builtin)
+      o.spec_file = take();
     else if (arg == "--conninfo" || arg == "-d") {
       o.conninfo = take();
       o.have_conninfo = true;
-    } else if (arg == "--dir") o.dir = take();
-    else if (arg == "--user" || arg == "-U") o.user = take();
+    } else if (arg == "--dir")
+      o.dir = take();
+    else if (arg == "--user" || arg == "-U")
+      o.user = take();
     else if (arg == "--format") {
       o.format = take();
       if (o.format != "text" && o.format != "json" && !(o.format == "cpp" && o.command == "inspect"))
@@ -159,31 +162,50 @@ options parse(const std::vector<std::string>& a, bool builtin) {
       o.account_id = take();
       o.account_given = true;
     } else if (is_render_command(o.command)) {
-      if (arg == "--role" && o.command == "revoke") o.role = take();
-      else if (arg == "--all" && o.command == "revoke") o.all = true;
-      else if (arg == "--drop" && o.command == "revoke") o.drop = true;
-      else if (arg == "--region" && (o.command == "policies" || o.command == "policy")) o.region = take();
-      else if (arg == "--cluster-id" && (o.command == "policies" || o.command == "policy")) o.cluster_id = take();
-      else if (arg == "--principal" && o.command == "policy") o.principal_arn = take();
-      else if (arg == "--help" || arg == "-h") o.command = "help";
-      else throw usage_error("unknown option or argument " + arg + " for " + o.command);
+      if (arg == "--role" && o.command == "revoke")
+        o.role = take();
+      else if (arg == "--all" && o.command == "revoke")
+        o.all = true;
+      else if (arg == "--drop" && o.command == "revoke")
+        o.drop = true;
+      else if (arg == "--region" && (o.command == "policies" || o.command == "policy"))
+        o.region = take();
+      else if (arg == "--cluster-id" && (o.command == "policies" || o.command == "policy"))
+        o.cluster_id = take();
+      else if (arg == "--principal" && o.command == "policy")
+        o.principal_arn = take();
+      else if (arg == "--help" || arg == "-h")
+        o.command = "help";
+      else
+        throw usage_error("unknown option or argument " + arg + " for " + o.command);
     } else if (arg == "--iam-token" || arg == "--region" || arg == "--profile" || arg == "--principal" ||
-             arg == "--expires-in" || arg == "--insecure-unverified-tls-for-tests") {
+               arg == "--expires-in" || arg == "--insecure-unverified-tls-for-tests") {
       o.token.requested = true;  // each token option asks for token authentication
       if (arg == "--insecure-unverified-tls-for-tests") o.token.insecure_tls = true;
-      if (arg == "--region") o.token.region = take();
-      else if (arg == "--profile") o.token.profile = take();
-      else if (arg == "--principal") o.token.principal = take();
-      else if (arg == "--expires-in") o.token.expires_in = seconds_of(arg, take());
-    }
-    else if (arg == "--prune" && (o.command == "plan" || o.command == "apply")) o.diff.prune = true;
-    else if (arg == "--prune-undeclared" && (o.command == "plan" || o.command == "apply")) o.diff.prune_undeclared = true;
-    else if (arg == "--set-passwords" && o.command == "apply") o.diff.set_passwords = true;
-    else if (arg == "--role" && o.command == "inspect") o.filter.roles.push_back(take());
-    else if (arg == "--schema" && o.command == "inspect") o.filter.schemas.push_back(take());
-    else if (arg == "--exit-code" && o.command == "plan") o.exit_code = true;
-    else if (arg == "--help" || arg == "-h") o.command = "help";
-    else throw usage_error("unknown option or argument " + arg);
+      if (arg == "--region")
+        o.token.region = take();
+      else if (arg == "--profile")
+        o.token.profile = take();
+      else if (arg == "--principal")
+        o.token.principal = take();
+      else if (arg == "--expires-in")
+        o.token.expires_in = seconds_of(arg, take());
+    } else if (arg == "--prune" && (o.command == "plan" || o.command == "apply"))
+      o.diff.prune = true;
+    else if (arg == "--prune-undeclared" && (o.command == "plan" || o.command == "apply"))
+      o.diff.prune_undeclared = true;
+    else if (arg == "--set-passwords" && o.command == "apply")
+      o.diff.set_passwords = true;
+    else if (arg == "--role" && o.command == "inspect")
+      o.filter.roles.push_back(take());
+    else if (arg == "--schema" && o.command == "inspect")
+      o.filter.schemas.push_back(take());
+    else if (arg == "--exit-code" && o.command == "plan")
+      o.exit_code = true;
+    else if (arg == "--help" || arg == "-h")
+      o.command = "help";
+    else
+      throw usage_error("unknown option or argument " + arg);
   }
   if (o.have_conninfo && !o.dir.empty()) throw usage_error("give --conninfo or --dir, not both");
   if (o.token.principal && o.token.profile) throw usage_error("--principal and --profile exclude each other");
@@ -207,9 +229,7 @@ std::string read_file(const std::string& f) {
 
 // The conninfo (empty: libpq reads the PG* variables), or the local cluster's; with a
 // DSQL token as the password when one is asked for or the host is Aurora DSQL's.
-std::string conninfo_of(const options& o) {
-  return iam_connect::connection_string(o.token, o.conninfo, o.dir, o.user);
-}
+std::string conninfo_of(const options& o) { return iam_connect::connection_string(o.token, o.conninfo, o.dir, o.user); }
 
 // The spec with the principals' account: the spec's own, else --account-id.
 model::cluster spec_of(const options& o, const spec_factory& factory) {
@@ -232,8 +252,8 @@ std::string render(const options& o, const model::cluster& s, std::string_view p
     return o.all ? dsql::render_revoke_all(s, *o.on, ro, rv) : dsql::render_revoke(s, *o.role, *o.on, ro, rv);
   }
   if ((o.command == "policies" || o.command == "policy") && (ro.region == "*" || ro.cluster_id == "*"))
-    std::cerr << program << ": note: the policies allow dsql:DbConnect"
-              << (ro.region == "*" ? " in every region" : "") << (ro.cluster_id == "*" ? " on every cluster" : "")
+    std::cerr << program << ": note: the policies allow dsql:DbConnect" << (ro.region == "*" ? " in every region" : "")
+              << (ro.cluster_id == "*" ? " on every cluster" : "")
               << " of the account (\"*\"): least privilege names the cluster (--region R --cluster-id ID)\n";
   if (o.command == "policies") return dsql::render_policies(s, ro);
   if (o.command == "policy") return dsql::render_policy(s, *o.principal_arn, ro);
@@ -250,7 +270,7 @@ target target_of(const options& o, pqxx::connection& c) {
   pqxx::nontransaction n(c);
   const auto r = n.exec("SELECT pg_catalog.current_setting('dsql_iam.strict', true)");
   return !r.empty() && !r[0][0].is_null() && std::string_view(r[0][0].c_str()) == "on" ? target::aurora_dsql
-                                                                                        : target::postgres_local;
+                                                                                       : target::postgres_local;
 }
 
 }  // namespace
@@ -316,8 +336,9 @@ int run(const std::vector<std::string>& args, const spec_factory& factory, std::
       } else if (r.applied.empty()) {
         std::cout << to_text(left);
       } else {
-        std::cout << "Applied:\n" << to_text(r.applied) << "\nApply complete: " << r.applied.steps.size()
-                  << " step(s) in " << r.transactions << " transaction(s), " << r.retries
+        std::cout << "Applied:\n"
+                  << to_text(r.applied) << "\nApply complete: " << r.applied.steps.size() << " step(s) in "
+                  << r.transactions << " transaction(s), " << r.retries
                   << " retried conflict(s); the plan is now empty.\n";
         if (left.drift() || !left.findings.empty()) std::cout << to_text(left);
       }

@@ -79,10 +79,10 @@ struct live_object {
   object_kind kind = object_kind::table;
   std::string schema;  // empty for database and schema
   std::string name;
-  std::string args;    // functions: pg_get_function_identity_arguments
+  std::string args;  // functions: pg_get_function_identity_arguments
   std::string owner;
-  char relkind = 0;    // tables and sequences
-  char prokind = 0;    // functions: f a w p
+  char relkind = 0;  // tables and sequences
+  char prokind = 0;  // functions: f a w p
 };
 
 // ACL entries merged per (object, grantee, grantor). grantee empty + is_public: PUBLIC.
@@ -98,8 +98,8 @@ struct live_acl {
 
 struct live_default_acl {
   std::string for_role;
-  std::string schema;   // empty: global (all schemas)
-  char objtype = 'r';   // r tables, S sequences, f functions, T types, n schemas
+  std::string schema;  // empty: global (all schemas)
+  char objtype = 'r';  // r tables, S sequences, f functions, T types, n schemas
   std::string grantee;
   bool is_public = false;
   std::string grantor;
@@ -162,19 +162,33 @@ std::string to_cpp(const state& s, std::string_view ns, const cpp_filter& f = {}
 // ---- plan ------------------------------------------------------------------------------
 
 enum class step_kind {
-  create_role, alter_role, set_password, grant_membership, revoke_membership, create_schema, alter_schema_owner,
-  grant, revoke, grant_default, revoke_default, iam_grant, iam_revoke, reassign_owned, drop_owned, drop_role,
+  create_role,
+  alter_role,
+  set_password,
+  grant_membership,
+  revoke_membership,
+  create_schema,
+  alter_schema_owner,
+  grant,
+  revoke,
+  grant_default,
+  revoke_default,
+  iam_grant,
+  iam_revoke,
+  reassign_owned,
+  drop_owned,
+  drop_role,
 };
 std::string_view to_string(step_kind k) noexcept;
 
 struct step {
   step_kind kind = step_kind::grant;
-  char action = '+';          // + add, - remove, ~ change
-  std::string role;           // the role the step is about (grouping key); "PUBLIC"; "" for schemas
-  std::string object;         // what it touches, for people: `table "app"."t1"`
-  sql::statement what;        // the statement, rendered by dsql::sql::render(what, target)
+  char action = '+';    // + add, - remove, ~ change
+  std::string role;     // the role the step is about (grouping key); "PUBLIC"; "" for schemas
+  std::string object;   // what it touches, for people: `table "app"."t1"`
+  sql::statement what;  // the statement, rendered by dsql::sql::render(what, target)
   std::string reason;
-  std::string act_as;         // postgres_local: SET LOCAL ROLE to this role first (grantor, owner)
+  std::string act_as;  // postgres_local: SET LOCAL ROLE to this role first (grantor, owner)
   // postgres_local: the current user is made a member of this role for the step only
   // (GRANT before, REVOKE after, in the step's transaction): to act as it, to set its
   // default privileges, to give a schema to it, to reassign what it owns. The runner never
@@ -184,7 +198,7 @@ struct step {
   // postgres_local, same transaction: before SET LOCAL ROLE / after RESET ROLE (a grantor
   // without USAGE on the schema or without the grant option gets it for the step only)
   std::vector<sql::privilege_statement> before, after;
-  std::string password_env;   // set_password: the environment variable read at apply time
+  std::string password_env;  // set_password: the environment variable read at apply time
 };
 
 // The statement of a step as it is printed (a password is never printed).
@@ -193,18 +207,18 @@ std::string statement_text(const step& s, target t);
 // Drift the plan's steps do not remove: reported by plan, exit 3 in the drift gate.
 struct finding {
   enum class kind {
-    excess,           // a declared role (or PUBLIC where managed) holds more than declared; --prune revokes
-    sensitive,        // a role not listed on a sensitive schema holds something there
-    undeclared,       // an undeclared role holds privileges on managed objects (informational)
-    not_on_target,    // a declaration the target cannot apply (default privileges on aurora_dsql)
-    cannot_alter,     // a difference the target cannot change in place (role attributes on DSQL)
-    missing_object,   // a named object of the spec does not exist (yet): nothing to grant on
+    excess,          // a declared role (or PUBLIC where managed) holds more than declared; --prune revokes
+    sensitive,       // a role not listed on a sensitive schema holds something there
+    undeclared,      // an undeclared role holds privileges on managed objects (informational)
+    not_on_target,   // a declaration the target cannot apply (default privileges on aurora_dsql)
+    cannot_alter,    // a difference the target cannot change in place (role attributes on DSQL)
+    missing_object,  // a named object of the spec does not exist (yet): nothing to grant on
   };
   kind what = kind::excess;
   std::string role;
   std::string object;
-  std::string detail;   // one sentence, with the way out
-  bool drift = true;    // counts for plan --exit-code
+  std::string detail;  // one sentence, with the way out
+  bool drift = true;   // counts for plan --exit-code
 };
 std::string_view to_string(finding::kind k) noexcept;
 
@@ -245,20 +259,20 @@ std::string printable_message(std::string_view text);
 struct apply_options {
   target on = target::postgres_local;
   diff_options diff{};
-  bool progress = false;      // progress lines on stderr
-  int max_attempts = 8;       // per step (batch), for 40001 / tuple concurrently updated
-  int base_backoff_ms = 10;   // jittered exponential backoff, capped
+  bool progress = false;     // progress lines on stderr
+  int max_attempts = 8;      // per step (batch), for 40001 / tuple concurrently updated
+  int base_backoff_ms = 10;  // jittered exponential backoff, capped
   int max_backoff_ms = 1000;
-  std::size_t batch = 200;    // postgres_local: steps per transaction
-  int max_rounds = 3;         // re-plan after a lost race
+  std::size_t batch = 200;  // postgres_local: steps per transaction
+  int max_rounds = 3;       // re-plan after a lost race
 };
 
 struct apply_result {
-  plan applied;               // every step executed, in order
+  plan applied;                   // every step executed, in order
   std::vector<finding> findings;  // drift left after applying that steps cannot remove
   int retries = 0;
   int rounds = 0;
-  int transactions = 0;       // transactions committed (aurora_dsql: one DDL each)
+  int transactions = 0;  // transactions committed (aurora_dsql: one DDL each)
 };
 
 class engine_error : public std::runtime_error {
@@ -283,8 +297,7 @@ class apply_error : public engine_error {
 // After applying, the plan was not empty: the steps that remain.
 class convergence_error : public engine_error {
  public:
-  convergence_error(const std::string& what, plan remaining)
-      : engine_error(what), remaining_(std::move(remaining)) {}
+  convergence_error(const std::string& what, plan remaining) : engine_error(what), remaining_(std::move(remaining)) {}
   const plan& remaining() const noexcept { return remaining_; }
 
  private:

@@ -46,19 +46,21 @@ aws::credentials local_key(const std::string& state_file, const std::string& pri
 aws::credentials credentials_for(const token_options& o, const std::string& state_file) {
   if (o.principal) {
     if (state_file.empty())
-      throw engine_error("--principal signs with a key of the local IAM state: give --dir DIR (its iam.sqlite) "
-                         "or set DSQL_IAM_STATE");
+      throw engine_error(
+          "--principal signs with a key of the local IAM state: give --dir DIR (its iam.sqlite) "
+          "or set DSQL_IAM_STATE");
     return local_key(state_file, *o.principal);
   }
   auto c = aws::standard_credentials(o.profile);
   if (!c)
-    throw engine_error("no AWS credentials for the IAM token: set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, "
-                       "configure ~/.aws/credentials (--profile P), or give --principal ARN (local IAM state)");
+    throw engine_error(
+        "no AWS credentials for the IAM token: set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, "
+        "configure ~/.aws/credentials (--profile P), or give --principal ARN (local IAM state)");
   return *c;
 }
 
-std::string sign(const token_options& o, const std::string& host, const std::string& region,
-                 const std::string& user, const std::string& state_file) {
+std::string sign(const token_options& o, const std::string& host, const std::string& region, const std::string& user,
+                 const std::string& state_file) {
   aws::token_request r;
   r.hostname = host;
   r.region = region;
@@ -97,7 +99,7 @@ std::string quote(std::string_view v) {
 endpoint parse_conninfo(const std::string& conninfo) {
   char* err = nullptr;
   std::unique_ptr<PQconninfoOption, void (*)(PQconninfoOption*)> opts(PQconninfoParse(conninfo.c_str(), &err),
-                                                                        PQconninfoFree);
+                                                                      PQconninfoFree);
   if (!opts) {
     std::string msg = err ? err : "out of memory";
     PQfreemem(err);
@@ -109,11 +111,16 @@ endpoint parse_conninfo(const std::string& conninfo) {
   for (const PQconninfoOption* o = opts.get(); o->keyword; ++o) {
     if (!o->val) continue;
     const std::string_view k = o->keyword;
-    if (k == "host") e.host = o->val;
-    else if (k == "user") e.user = o->val;
-    else if (k == "password") e.password_in_conninfo = true;
-    else if (k == "sslmode") e.sslmode = o->val;
-    else if (k == "sslrootcert") e.sslrootcert_given = true;
+    if (k == "host")
+      e.host = o->val;
+    else if (k == "user")
+      e.user = o->val;
+    else if (k == "password")
+      e.password_in_conninfo = true;
+    else if (k == "sslmode")
+      e.sslmode = o->val;
+    else if (k == "sslrootcert")
+      e.sslrootcert_given = true;
     if (k == "password") continue;  // replaced by the token when one is used
     if (!e.keywords.empty()) e.keywords += ' ';
     e.keywords += std::string(k) + "=" + quote(o->val);
@@ -154,30 +161,35 @@ std::string require_verified_tls(const std::string& keywords, const token_option
     return keywords;
   }
   if (!e.sslmode.empty() && e.sslmode != "verify-full")
-    throw engine_error("an IAM token is sent only over TLS whose certificate and host name are verified "
-                       "(sslmode=verify-full), and the connection asks for sslmode=" + e.sslmode +
-                       ": a server that is not the cluster would receive a token it can replay. Remove the sslmode "
-                       "(verify-full is the default with a token) or use verify-full; " +
-                       std::string(insecure_tls_option) + " exists for tests against servers without a certificate");
+    throw engine_error(
+        "an IAM token is sent only over TLS whose certificate and host name are verified "
+        "(sslmode=verify-full), and the connection asks for sslmode=" +
+        e.sslmode +
+        ": a server that is not the cluster would receive a token it can replay. Remove the sslmode "
+        "(verify-full is the default with a token) or use verify-full; " +
+        std::string(insecure_tls_option) + " exists for tests against servers without a certificate");
   std::string out = keywords + (keywords.empty() ? "" : " ") + "sslmode='verify-full' gssencmode='disable'";
   if (!e.sslrootcert_given) {
     const auto roots = system_root_certificates();
     if (!roots)
-      throw engine_error("no system root certificates for sslmode=verify-full: install ca-certificates or give "
-                         "sslrootcert=FILE in the conninfo (PGSSLROOTCERT)");
+      throw engine_error(
+          "no system root certificates for sslmode=verify-full: install ca-certificates or give "
+          "sslrootcert=FILE in the conninfo (PGSSLROOTCERT)");
     out += " sslrootcert=" + quote(*roots);
   }
   return out;
 }
 
 std::string connection_string(const token_options& o, const std::string& conninfo, const std::string& dir,
-                               const std::string& user) {
+                              const std::string& user) {
   if (!dir.empty()) {
     auto info = dsql::local::status(dir);
-    if (!info) throw engine_error("no cluster is running in " + dir + ": run `dsqlctl local up --dir " + dir + "` first");
+    if (!info)
+      throw engine_error("no cluster is running in " + dir + ": run `dsqlctl local up --dir " + dir + "` first");
     if (!o.requested) return info->conninfo(user);
     if (!info->tcp)
-      throw engine_error("the cluster in " + dir + " has no TLS endpoint with IAM authentication (started without "
+      throw engine_error("the cluster in " + dir +
+                         " has no TLS endpoint with IAM authentication (started without "
                          "the dsql_iam extension): --iam-token needs one");
     if (info->front_pid == 0)
       throw engine_error("the front door of the cluster in " + dir + " is not running: run `dsqlctl local up --dir " +
@@ -191,8 +203,9 @@ std::string connection_string(const token_options& o, const std::string& conninf
   if (e.password_in_conninfo)
     throw engine_error("--iam-token: the conninfo already has a password; the token is the password");
   if (e.host.empty() || e.host.find(',') != std::string::npos || e.host.front() == '/' || e.host.front() == '@')
-    throw engine_error("an IAM token is signed for one host name: give host=<id>.dsql.<region>.on.aws in --conninfo "
-                       "(or PGHOST)");
+    throw engine_error(
+        "an IAM token is signed for one host name: give host=<id>.dsql.<region>.on.aws in --conninfo "
+        "(or PGHOST)");
   const auto region = region_for(o.region, e.host);
   if (!region)
     throw engine_error("no region to sign the IAM token for " + e.host +

@@ -81,10 +81,10 @@ struct endpoint {
   std::string host;
   std::string user;
   bool password_in_conninfo = false;
-  bool password_given = false;  ///< in the conninfo or PGPASSWORD
-  std::string sslmode;          ///< the conninfo's, else PGSSLMODE; empty when neither
+  bool password_given = false;     ///< in the conninfo or PGPASSWORD
+  std::string sslmode;             ///< the conninfo's, else PGSSLMODE; empty when neither
   bool sslrootcert_given = false;  ///< in the conninfo or PGSSLROOTCERT
-  std::string keywords;         ///< the conninfo rewritten as keyword='value' pairs
+  std::string keywords;            ///< the conninfo rewritten as keyword='value' pairs
 };
 /// Throws std::invalid_argument with libpq's message when the conninfo does not parse.
 [[nodiscard]] endpoint parse_conninfo(const std::string& conninfo);
@@ -102,7 +102,7 @@ struct endpoint {
 /// and the password added (for a local cluster: its front door on 127.0.0.1 under its
 /// name <id>.dsql.<region>.on.aws and its CA, the token signed for that name and region).
 /// Throws std::runtime_error (a sentence for people, never the token).
-[[nodiscard]] std::string connection_string(const token_options& o, const std::string& conninfo,
-                                            const std::string& dir, const std::string& user);
+[[nodiscard]] std::string connection_string(const token_options& o, const std::string& conninfo, const std::string& dir,
+                                            const std::string& user);
 
 }  // namespace dsql::engine::iam_connect

@@ -37,43 +37,44 @@ constexpr const char* q_roles =
     "ARRAY(SELECT rolname FROM pg_catalog.pg_roles WHERE pg_catalog.pg_has_role(current_user, oid, 'MEMBER'))::text "
     "AS acting) s";
 
-constexpr const char* q_members =
-    "SELECT roleid, member, grantor, admin_option FROM pg_catalog.pg_auth_members";
+constexpr const char* q_members = "SELECT roleid, member, grantor, admin_option FROM pg_catalog.pg_auth_members";
 
 // privileges grouped per (object, grantee, grantor): "SELECT*,INSERT" (* = grantable)
-#define DSQL_ACL_AGG \
-  "pg_catalog.string_agg(a.privilege_type || CASE WHEN a.is_grantable THEN '*' ELSE '' END, ',')"
+#define DSQL_ACL_AGG "pg_catalog.string_agg(a.privilege_type || CASE WHEN a.is_grantable THEN '*' ELSE '' END, ',')"
 
 constexpr const char* system_schemas =
     "n.nspname NOT IN ('pg_catalog', 'information_schema', 'pg_toast') AND n.nspname NOT LIKE 'pg\\_temp\\_%' "
     "AND n.nspname NOT LIKE 'pg\\_toast\\_temp\\_%'";
 
-const std::string q_schemas = std::string(
-    "SELECT n.nspname, n.nspowner, a.grantee, a.grantor, " DSQL_ACL_AGG
-    " FROM pg_catalog.pg_namespace n LEFT JOIN LATERAL "
-    "pg_catalog.aclexplode(coalesce(n.nspacl, pg_catalog.acldefault('n', n.nspowner))) a ON true WHERE ") +
+const std::string q_schemas =
+    std::string("SELECT n.nspname, n.nspowner, a.grantee, a.grantor, " DSQL_ACL_AGG
+                " FROM pg_catalog.pg_namespace n LEFT JOIN LATERAL "
+                "pg_catalog.aclexplode(coalesce(n.nspacl, pg_catalog.acldefault('n', n.nspowner))) a ON true WHERE ") +
     system_schemas + " GROUP BY 1, 2, 3, 4";
 
-const std::string q_relations = std::string(
-    "SELECT c.oid, n.nspname, c.relname, c.relkind, c.relowner, a.grantee, a.grantor, " DSQL_ACL_AGG
-    " FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace LEFT JOIN LATERAL "
-    "pg_catalog.aclexplode(coalesce(c.relacl, pg_catalog.acldefault(CASE WHEN c.relkind = 'S' THEN 's' ELSE 'r' "
-    "END::\"char\", c.relowner))) a ON true WHERE c.relkind IN ('r', 'p', 'v', 'm', 'f', 'S') AND ") +
+const std::string q_relations =
+    std::string(
+        "SELECT c.oid, n.nspname, c.relname, c.relkind, c.relowner, a.grantee, a.grantor, " DSQL_ACL_AGG
+        " FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace LEFT JOIN LATERAL "
+        "pg_catalog.aclexplode(coalesce(c.relacl, pg_catalog.acldefault(CASE WHEN c.relkind = 'S' THEN 's' ELSE 'r' "
+        "END::\"char\", c.relowner))) a ON true WHERE c.relkind IN ('r', 'p', 'v', 'm', 'f', 'S') AND ") +
     system_schemas + " GROUP BY 1, 2, 3, 4, 5, 6, 7";
 
-const std::string q_columns = std::string(
-    "SELECT t.attrelid, t.attname, a.grantee, a.grantor, " DSQL_ACL_AGG
-    " FROM pg_catalog.pg_attribute t JOIN pg_catalog.pg_class c ON c.oid = t.attrelid "
-    "JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace "
-    "CROSS JOIN LATERAL pg_catalog.aclexplode(t.attacl) a "
-    "WHERE t.attacl IS NOT NULL AND t.attnum > 0 AND NOT t.attisdropped AND ") +
+const std::string q_columns =
+    std::string("SELECT t.attrelid, t.attname, a.grantee, a.grantor, " DSQL_ACL_AGG
+                " FROM pg_catalog.pg_attribute t JOIN pg_catalog.pg_class c ON c.oid = t.attrelid "
+                "JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace "
+                "CROSS JOIN LATERAL pg_catalog.aclexplode(t.attacl) a "
+                "WHERE t.attacl IS NOT NULL AND t.attnum > 0 AND NOT t.attisdropped AND ") +
     system_schemas + " GROUP BY 1, 2, 3, 4";
 
-const std::string q_functions = std::string(
-    "SELECT n.nspname, p.proname, pg_catalog.pg_get_function_identity_arguments(p.oid), p.proowner, "
-    "a.grantee, a.grantor, " DSQL_ACL_AGG ", p.prokind"
-    " FROM pg_catalog.pg_proc p JOIN pg_catalog.pg_namespace n ON n.oid = p.pronamespace LEFT JOIN LATERAL "
-    "pg_catalog.aclexplode(coalesce(p.proacl, pg_catalog.acldefault('f', p.proowner))) a ON true WHERE ") +
+const std::string q_functions =
+    std::string(
+        "SELECT n.nspname, p.proname, pg_catalog.pg_get_function_identity_arguments(p.oid), p.proowner, "
+        "a.grantee, a.grantor, " DSQL_ACL_AGG
+        ", p.prokind"
+        " FROM pg_catalog.pg_proc p JOIN pg_catalog.pg_namespace n ON n.oid = p.pronamespace LEFT JOIN LATERAL "
+        "pg_catalog.aclexplode(coalesce(p.proacl, pg_catalog.acldefault('f', p.proowner))) a ON true WHERE ") +
     system_schemas + " GROUP BY p.oid, 1, 2, 3, 4, 5, 6, 8 ORDER BY p.oid";
 
 constexpr const char* q_default_acls =
@@ -149,14 +150,15 @@ std::string function_query(const std::vector<resolved_function>& fs) {
   for (std::size_t i = 0; i < fs.size(); ++i) {
     const auto& f = fs[i];
     if (!values.empty()) values += ", ";
-    values += "(" + std::to_string(i) + ", " + dsql::quote_literal(f.schema) + ", " + dsql::quote_literal(f.name) + ", " +
-              dsql::quote_literal(f.declared_args) + ")";
+    values += "(" + std::to_string(i) + ", " + dsql::quote_literal(f.schema) + ", " + dsql::quote_literal(f.name) +
+              ", " + dsql::quote_literal(f.declared_args) + ")";
   }
   return "SELECT pg_catalog.pg_get_function_identity_arguments(CASE WHEN EXISTS (SELECT 1 FROM pg_catalog.pg_proc p "
          "JOIN pg_catalog.pg_namespace n ON n.oid = p.pronamespace WHERE n.nspname = d.s AND p.proname = d.f AND "
          "pg_catalog.has_schema_privilege(n.oid, 'USAGE')) THEN "
          "pg_catalog.to_regprocedure(pg_catalog.quote_ident(d.s) || '.' || pg_catalog.quote_ident(d.f) || '(' || d.a || "
-         "')') END), d.i FROM (VALUES " + values + ") d(i, s, f, a) ORDER BY d.i";
+         "')') END), d.i FROM (VALUES " +
+         values + ") d(i, s, f, a) ORDER BY d.i";
 }
 // "integer, numeric(10,2)" -> {"integer", "numeric(10,2)"}: commas inside parentheses stay.
 std::vector<std::string> split_arguments(std::string_view args) {
@@ -171,8 +173,10 @@ std::vector<std::string> split_arguments(std::string_view args) {
   for (char ch : args) {
     if (ch == '(') ++depth;
     if (ch == ')') --depth;
-    if (ch == ',' && depth == 0) flush();
-    else cur += ch;
+    if (ch == ',' && depth == 0)
+      flush();
+    else
+      cur += ch;
   }
   flush();
   return out;
@@ -192,7 +196,9 @@ state inspect(pqxx::connection& c, target t, const model::cluster* spec) {
     if (begun) return tx.exec(q);
     begun = true;
     // Aurora DSQL's transactions are snapshots already (and it refuses isolation settings)
-    return tx.exec(std::string(t == target::aurora_dsql ? "BEGIN READ ONLY; " : "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY; ") + q);
+    return tx.exec(std::string(t == target::aurora_dsql ? "BEGIN READ ONLY; "
+                                                        : "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY; ") +
+                   q);
   };
   struct end_snapshot {
     pqxx::nontransaction& tx;
@@ -245,8 +251,13 @@ state inspect(pqxx::connection& c, target t, const model::cluster* spec) {
     auto [it, fresh] = rel_index.emplace(oid, st.objects.size());
     if (fresh) {
       const char kind = row[3].c_str()[0];
-      st.objects.push_back({kind == 'S' ? object_kind::sequence : object_kind::table, row[1].c_str(), row[2].c_str(),
-                            {}, rd.name(row[4]), kind, 0});
+      st.objects.push_back({kind == 'S' ? object_kind::sequence : object_kind::table,
+                            row[1].c_str(),
+                            row[2].c_str(),
+                            {},
+                            rd.name(row[4]),
+                            kind,
+                            0});
     }
     rd.acl(st, it->second, row, 5);
   }
@@ -259,8 +270,8 @@ state inspect(pqxx::connection& c, target t, const model::cluster* spec) {
     for (const auto& row : exec(q_functions)) {
       std::string key = std::string(row[0].c_str()) + '\0' + row[1].c_str() + '\0' + row[2].c_str();
       if (key != last) {
-        st.objects.push_back(
-            {object_kind::function, row[0].c_str(), row[1].c_str(), row[2].c_str(), rd.name(row[3]), 0, row[7].c_str()[0]});
+        st.objects.push_back({object_kind::function, row[0].c_str(), row[1].c_str(), row[2].c_str(), rd.name(row[3]), 0,
+                              row[7].c_str()[0]});
         last = std::move(key);
       }
       rd.acl(st, st.objects.size() - 1, row, 4);
@@ -316,9 +327,11 @@ state inspect(pqxx::connection& c, target t, const model::cluster* spec) {
                       dsql::quote_literal(parts[i][j]) + ")";
       }
       if (!values.empty()) {
-        for (const auto& row : exec("SELECT d.i, d.j, pg_catalog.format_type(pg_catalog.to_regtype(d.t), NULL) FROM (VALUES " +
-                                    values + ") d(i, j, t)"))
-          if (!row[2].is_null()) parts.at(row[0].as<std::size_t>()).at(row[1].as<std::size_t>()) = "\x01" + std::string(row[2].c_str());
+        for (const auto& row :
+             exec("SELECT d.i, d.j, pg_catalog.format_type(pg_catalog.to_regtype(d.t), NULL) FROM (VALUES " + values +
+                  ") d(i, j, t)"))
+          if (!row[2].is_null())
+            parts.at(row[0].as<std::size_t>()).at(row[1].as<std::size_t>()) = "\x01" + std::string(row[2].c_str());
         for (std::size_t i = 0; i < parts.size(); ++i) {
           std::string joined;
           bool all = !parts[i].empty() || st.functions[i].declared_args.empty();

@@ -24,20 +24,25 @@ bool reached_by_all_functions(const live_object& x) {
 std::string declared_text(const model::grant& g) {
   std::string what = privilege_list(privilege_set::of(g.privileges));
   switch (g.on) {
-    case object_kind::database: return what + " on the database";
-    case object_kind::schema: return what + " on schema " + dsql::quote_identifier(g.schema);
-    case object_kind::all_tables_in_schema: return what + " on all tables in schema " + dsql::quote_identifier(g.schema);
+    case object_kind::database:
+      return what + " on the database";
+    case object_kind::schema:
+      return what + " on schema " + dsql::quote_identifier(g.schema);
+    case object_kind::all_tables_in_schema:
+      return what + " on all tables in schema " + dsql::quote_identifier(g.schema);
     case object_kind::all_sequences_in_schema:
       return what + " on all sequences in schema " + dsql::quote_identifier(g.schema);
     case object_kind::all_functions_in_schema:
       return what + " on all functions in schema " + dsql::quote_identifier(g.schema);
-    case object_kind::table: return what + " on table " + dsql::sql::qualified(g.schema, g.object);
+    case object_kind::table:
+      return what + " on table " + dsql::sql::qualified(g.schema, g.object);
     case object_kind::columns: {
       std::string cols;
       for (const auto& c : g.columns) cols += (cols.empty() ? "" : ", ") + dsql::quote_identifier(c);
       return what + " (" + cols + ") on table " + dsql::sql::qualified(g.schema, g.object);
     }
-    case object_kind::sequence: return what + " on sequence " + dsql::sql::qualified(g.schema, g.object);
+    case object_kind::sequence:
+      return what + " on sequence " + dsql::sql::qualified(g.schema, g.object);
     case object_kind::function:
       return what + " on function " + dsql::sql::qualified(g.schema, g.object) + "(" + g.arguments + ")";
   }
@@ -92,8 +97,10 @@ struct expander {
     std::string args = g.arguments;  // unresolved: as written
     for (const auto& f : live.functions)
       if (f.schema == g.schema && f.name == g.object && f.declared_args == g.arguments) {
-        if (f.exists) args = f.identity_args;
-        else if (!f.canonical_args.empty()) args = f.canonical_args;
+        if (f.exists)
+          args = f.identity_args;
+        else if (!f.canonical_args.empty())
+          args = f.canonical_args;
       }
     for (const live_object* x : index.named(g.schema, g.object))
       if (x->kind == object_kind::function && x->args == args) return x;
@@ -115,8 +122,12 @@ struct expander {
   template <class F>
   void each(const model::grant& g, bool revoke, F&& visit) {
     switch (g.on) {
-      case object_kind::database: visit(object_key{object_kind::database, "", live.database, ""}, std::string()); return;
-      case object_kind::schema: visit(object_key{object_kind::schema, "", g.schema, ""}, std::string()); return;
+      case object_kind::database:
+        visit(object_key{object_kind::database, "", live.database, ""}, std::string());
+        return;
+      case object_kind::schema:
+        visit(object_key{object_kind::schema, "", g.schema, ""}, std::string());
+        return;
       case object_kind::all_tables_in_schema:
         for (const live_object* x : index.in_schema(g.schema))
           if (reached_by_all_tables(*x)) visit(key_of(*x), std::string());

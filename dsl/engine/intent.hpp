@@ -44,9 +44,9 @@ struct wanted {
 };
 
 struct intent {
-  std::map<acl_key, wanted> grants;    // declared grants, minus the declared revokes
-  std::map<acl_key, wanted> revokes;   // declared revokes (must not hold)
-  std::vector<finding> notes;          // named objects that do not exist
+  std::map<acl_key, wanted> grants;   // declared grants, minus the declared revokes
+  std::map<acl_key, wanted> revokes;  // declared revokes (must not hold)
+  std::vector<finding> notes;         // named objects that do not exist
 };
 
 object_key key_of(const live_object& o);

@@ -22,7 +22,8 @@ int main(int argc, char** argv) {
   std::vector<std::string> args(argv + (argc > 0 ? 1 : 0), argv + argc);
   std::string program = argc > 0 ? argv[0] : "spec";
   if (auto slash = program.rfind('/'); slash != std::string::npos) program.erase(0, slash + 1);
-  return engine::cli::run(args, [] { return model_of<Spec>(); }, program);
+  return engine::cli::run(
+      args, [] { return model_of<Spec>(); }, program);
 }
 
 }  // namespace dsql

@@ -44,11 +44,17 @@ json principal_json(const model::principal& p) {
 }
 
 json grant_json(const model::grant& g) {
-  json e{{"privileges", privileges_json(g.privileges)}, {"on", kind_name(g.on)}, {"schema", g.schema},
-         {"object", g.object}, {"arguments", g.arguments}, {"columns", g.columns},
+  json e{{"privileges", privileges_json(g.privileges)},
+         {"on", kind_name(g.on)},
+         {"schema", g.schema},
+         {"object", g.object},
+         {"arguments", g.arguments},
+         {"columns", g.columns},
          {"with_grant_option", g.with_grant_option}};
-  if (g.to_public) e["public"] = true;
-  else e["grantee"] = g.grantee;
+  if (g.to_public)
+    e["public"] = true;
+  else
+    e["grantee"] = g.grantee;
   return e;
 }
 
@@ -112,8 +118,10 @@ class duplicate_keys : public nlohmann::json_sax<json> {
     std::string p;
     for (std::size_t i = 0; i + 1 < frames_.size(); ++i) {
       const auto& f = frames_[i];
-      if (f.object) p += (p.empty() ? "" : ".") + f.key;
-      else p += "[" + std::to_string(f.index) + "]";
+      if (f.object)
+        p += (p.empty() ? "" : ".") + f.key;
+      else
+        p += "[" + std::to_string(f.index) + "]";
     }
     return p;
   }
@@ -214,8 +222,10 @@ struct reader {
     keys(j, path, {"kind", "name", "account"}, {"name"});
     model::principal p;
     const std::string k = str(j, path, "kind", "role");
-    if (k == "user") p.kind = principal_kind::iam_user;
-    else if (k != "role") fail(at(path, "kind"), "must be \"role\" or \"user\", not \"" + k + "\"");
+    if (k == "user")
+      p.kind = principal_kind::iam_user;
+    else if (k != "role")
+      fail(at(path, "kind"), "must be \"role\" or \"user\", not \"" + k + "\"");
     p.name = str(j, path, "name");
     p.account = str(j, path, "account");
     return p;
@@ -223,12 +233,15 @@ struct reader {
   // "grantee": "x" or "public": true (exactly one)
   static void grantee(const json& j, const std::string& path, std::string& name, bool& to_public) {
     to_public = boolean(j, path, "public", false);
-    if (j.contains("public") && !to_public) fail(at(path, "public"), "is only ever true (PUBLIC); name a role with \"grantee\"");
-    if (to_public == j.contains("grantee")) fail(path, "needs exactly one of \"grantee\" (a role) and \"public\": true");
+    if (j.contains("public") && !to_public)
+      fail(at(path, "public"), "is only ever true (PUBLIC); name a role with \"grantee\"");
+    if (to_public == j.contains("grantee"))
+      fail(path, "needs exactly one of \"grantee\" (a role) and \"public\": true");
     if (!to_public) name = str(j, path, "grantee");
   }
   static model::grant grant(const json& j, const std::string& path) {
-    keys(j, path, {"privileges", "on", "schema", "object", "arguments", "columns", "grantee", "public", "with_grant_option"},
+    keys(j, path,
+         {"privileges", "on", "schema", "object", "arguments", "columns", "grantee", "public", "with_grant_option"},
          {"privileges", "on"});
     model::grant g;
     g.on = kind(j, path);
@@ -264,7 +277,8 @@ struct reader {
           m.inherit = it->get<bool>();
         }
         if (auto it = r.find("connection_limit"); it != r.end() && !it->is_null()) {
-          if (!it->is_number_integer()) fail(at(p, "connection_limit"), "must be an integer or null, not " + type_of(*it));
+          if (!it->is_number_integer())
+            fail(at(p, "connection_limit"), "must be an integer or null, not " + type_of(*it));
           const auto v = it->get<long long>();
           if (v < -1 || v > 2147483647) fail(at(p, "connection_limit"), "must be -1 or more");
           m.connection_limit = static_cast<int>(v);
@@ -284,7 +298,8 @@ struct reader {
         m.owner = str(s, p, "owner");
         m.sensitive = boolean(s, p, "sensitive", false);
         m.readers = strings(s, p, "readers");
-        if (!m.sensitive && !m.readers.empty()) fail(at(p, "readers"), "lists readers of a schema that is not sensitive");
+        if (!m.sensitive && !m.readers.empty())
+          fail(at(p, "readers"), "lists readers of a schema that is not sensitive");
         c.schemas.push_back(std::move(m));
       }
     if (const json* a = array(j, "", "grants"))
@@ -351,7 +366,10 @@ std::string model_to_json(const model::cluster& c) {
   }
   j["schemas"] = json::array();
   for (const auto& s : c.schemas)
-    j["schemas"].push_back({{"name", s.name}, {"create", s.create}, {"owner", s.owner}, {"sensitive", s.sensitive},
+    j["schemas"].push_back({{"name", s.name},
+                            {"create", s.create},
+                            {"owner", s.owner},
+                            {"sensitive", s.sensitive},
                             {"readers", s.readers}});
   j["grants"] = json::array();
   for (const auto& g : c.grants) j["grants"].push_back(grant_json(g));
@@ -363,15 +381,22 @@ std::string model_to_json(const model::cluster& c) {
   }
   j["default_privileges"] = json::array();
   for (const auto& d : c.default_privileges) {
-    json e{{"creator", d.creator}, {"privileges", privileges_json(d.privileges)}, {"on", kind_name(d.on)},
-           {"schema", d.schema}, {"with_grant_option", d.with_grant_option}};
-    if (d.to_public) e["public"] = true;
-    else e["grantee"] = d.grantee;
+    json e{{"creator", d.creator},
+           {"privileges", privileges_json(d.privileges)},
+           {"on", kind_name(d.on)},
+           {"schema", d.schema},
+           {"with_grant_option", d.with_grant_option}};
+    if (d.to_public)
+      e["public"] = true;
+    else
+      e["grantee"] = d.grantee;
     j["default_privileges"].push_back(std::move(e));
   }
   j["memberships"] = json::array();
   for (const auto& m : c.memberships)
-    j["memberships"].push_back({{"group", m.group}, {"member", m.member}, {"admin_option", m.admin_option},
+    j["memberships"].push_back({{"group", m.group},
+                                {"member", m.member},
+                                {"admin_option", m.admin_option},
                                 {"predefined_group", m.predefined_group}});
   j["mappings"] = json::array();
   for (const auto& m : c.mappings) j["mappings"].push_back({{"role", m.role}, {"principal", principal_json(m.who)}});

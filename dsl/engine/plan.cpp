@@ -60,34 +60,56 @@ std::string privilege_list(privilege_set p) { return dsql::sql::privilege_list(p
 
 std::string_view to_string(step_kind k) noexcept {
   switch (k) {
-    case step_kind::create_role: return "create_role";
-    case step_kind::alter_role: return "alter_role";
-    case step_kind::set_password: return "set_password";
-    case step_kind::grant_membership: return "grant_membership";
-    case step_kind::revoke_membership: return "revoke_membership";
-    case step_kind::create_schema: return "create_schema";
-    case step_kind::alter_schema_owner: return "alter_schema_owner";
-    case step_kind::grant: return "grant";
-    case step_kind::revoke: return "revoke";
-    case step_kind::grant_default: return "grant_default";
-    case step_kind::revoke_default: return "revoke_default";
-    case step_kind::iam_grant: return "iam_grant";
-    case step_kind::iam_revoke: return "iam_revoke";
-    case step_kind::reassign_owned: return "reassign_owned";
-    case step_kind::drop_owned: return "drop_owned";
-    case step_kind::drop_role: return "drop_role";
+    case step_kind::create_role:
+      return "create_role";
+    case step_kind::alter_role:
+      return "alter_role";
+    case step_kind::set_password:
+      return "set_password";
+    case step_kind::grant_membership:
+      return "grant_membership";
+    case step_kind::revoke_membership:
+      return "revoke_membership";
+    case step_kind::create_schema:
+      return "create_schema";
+    case step_kind::alter_schema_owner:
+      return "alter_schema_owner";
+    case step_kind::grant:
+      return "grant";
+    case step_kind::revoke:
+      return "revoke";
+    case step_kind::grant_default:
+      return "grant_default";
+    case step_kind::revoke_default:
+      return "revoke_default";
+    case step_kind::iam_grant:
+      return "iam_grant";
+    case step_kind::iam_revoke:
+      return "iam_revoke";
+    case step_kind::reassign_owned:
+      return "reassign_owned";
+    case step_kind::drop_owned:
+      return "drop_owned";
+    case step_kind::drop_role:
+      return "drop_role";
   }
   return {};
 }
 
 std::string_view to_string(finding::kind k) noexcept {
   switch (k) {
-    case finding::kind::excess: return "excess";
-    case finding::kind::sensitive: return "sensitive";
-    case finding::kind::undeclared: return "undeclared";
-    case finding::kind::not_on_target: return "not_on_target";
-    case finding::kind::cannot_alter: return "cannot_alter";
-    case finding::kind::missing_object: return "missing_object";
+    case finding::kind::excess:
+      return "excess";
+    case finding::kind::sensitive:
+      return "sensitive";
+    case finding::kind::undeclared:
+      return "undeclared";
+    case finding::kind::not_on_target:
+      return "not_on_target";
+    case finding::kind::cannot_alter:
+      return "cannot_alter";
+    case finding::kind::missing_object:
+      return "missing_object";
   }
   return {};
 }
@@ -105,20 +127,25 @@ std::string statement_text(const step& s, target t) {
 
 namespace {
 
-using dsql::quote_identifier;
-using dsql::quote_literal;
 using detail::acl_key;
 using detail::object_key;
+using dsql::quote_identifier;
+using dsql::quote_literal;
 
 std::string grantee_text(const std::string& g, bool pub) { return pub ? "PUBLIC" : quote_identifier(g); }
 
 std::string object_text(object_kind k, const std::string& schema, const std::string& name, const std::string& args) {
   switch (k) {
-    case object_kind::database: return "database " + quote_identifier(name);
-    case object_kind::schema: return "schema " + quote_identifier(name);
-    case object_kind::sequence: return "sequence " + sql::qualified(schema, name);
-    case object_kind::function: return "function " + sql::qualified(schema, name) + "(" + args + ")";
-    default: return "table " + sql::qualified(schema, name);
+    case object_kind::database:
+      return "database " + quote_identifier(name);
+    case object_kind::schema:
+      return "schema " + quote_identifier(name);
+    case object_kind::sequence:
+      return "sequence " + sql::qualified(schema, name);
+    case object_kind::function:
+      return "function " + sql::qualified(schema, name) + "(" + args + ")";
+    default:
+      return "table " + sql::qualified(schema, name);
   }
 }
 std::string object_text(const live_object& o) { return object_text(o.kind, o.schema, o.name, o.args); }
@@ -132,9 +159,19 @@ sql::privilege_statement statement_on(const object_key& k, const std::string& co
   const auto& [kind, schema, name, args] = k;
   sql::object_ref o;
   switch (kind) {
-    case object_kind::database: st.on = object_kind::database; o.name = name; break;
-    case object_kind::schema: st.on = object_kind::schema; o.name = name; break;
-    case object_kind::sequence: st.on = object_kind::sequence; o.schema = schema; o.name = name; break;
+    case object_kind::database:
+      st.on = object_kind::database;
+      o.name = name;
+      break;
+    case object_kind::schema:
+      st.on = object_kind::schema;
+      o.name = name;
+      break;
+    case object_kind::sequence:
+      st.on = object_kind::sequence;
+      o.schema = schema;
+      o.name = name;
+      break;
     case object_kind::function:
       st.on = object_kind::function;
       st.routine = prokind == 'p';  // a procedure: ON ROUTINE
@@ -169,12 +206,13 @@ struct builder {
   std::map<std::string, std::set<std::string>> ancestors_memo;
   detail::revoke_cascade cascade;
   std::set<std::pair<std::string, std::string>> usage_granted;  // (role, schema) by a grant step
-  std::map<std::string, std::size_t> schema_objects;             // schema name -> object index
+  std::map<std::string, std::size_t> schema_objects;            // schema name -> object index
 
   builder(const model::cluster& spec, const state& l, const diff_options& opts)
-      : s(spec), live(l), o(opts), cascade(l, [this](const std::string& r) -> const std::set<std::string>& {
-          return ancestors(r);
-        }) {}
+      : s(spec),
+        live(l),
+        o(opts),
+        cascade(l, [this](const std::string& r) -> const std::set<std::string>& { return ancestors(r); }) {}
 
   bool dsql_target() const { return live.on == target::aurora_dsql; }
 
@@ -283,13 +321,15 @@ struct builder {
     const bool other = grantor != live.current_user;
     if (other && dsql_target()) {
       note(finding::kind::cannot_alter, a.is_public ? "PUBLIC" : a.grantee, object_text(x),
-           reason + ": " + privilege_list(privs) + " on " + object_text(x) + " granted by " + quote_identifier(grantor) +
-               " - Aurora DSQL takes GRANTED BY only for the current user, so connect as " + quote_identifier(grantor) +
-               " and revoke it");
+           reason + ": " + privilege_list(privs) + " on " + object_text(x) + " granted by " +
+               quote_identifier(grantor) + " - Aurora DSQL takes GRANTED BY only for the current user, so connect as " +
+               quote_identifier(grantor) + " and revoke it");
       return;
     }
-    if (option_only) cascade.note_revoke_grant_option(a, privs);
-    else cascade.note_revoke(a, privs);
+    if (option_only)
+      cascade.note_revoke_grant_option(a, privs);
+    else
+      cascade.note_revoke(a, privs);
     sql::privilege_statement st = statement_on(detail::key_of(x), a.column, x.prokind);
     st.revoke = true;
     st.grant_option_for = option_only;
@@ -301,8 +341,8 @@ struct builder {
     if (other)  // acting as the grantor: GRANTED BY takes only the current user
       lend = act_as_lend(grantor).value_or(std::string());
     std::string what = object_text(x) + (a.column.empty() ? std::string() : " column " + quote_identifier(a.column));
-    step& stp = add(step_kind::revoke, '-', group, what, st,
-                    reason + " (granted by " + quote_identifier(grantor) + ")", other ? grantor : std::string());
+    step& stp = add(step_kind::revoke, '-', group, what, st, reason + " (granted by " + quote_identifier(grantor) + ")",
+                    other ? grantor : std::string());
     stp.lend = lend.empty() && !other ? schema_lend_for(x.schema) : lend;
     if (!other) return;
     // Acting as the grantor needs USAGE on the object's schema to name the object: a
@@ -330,7 +370,8 @@ struct builder {
       privilege_set had;  // what the grantor keeps from the owner, without grant option
       for (std::size_t j : cascade.entries_of(a.object)) {
         const auto& e = live.acls[j];
-        if (e.column.empty() && !e.is_public && e.grantee == grantor && e.grantor == x.owner) had |= cascade.surviving(e);
+        if (e.column.empty() && !e.is_public && e.grantee == grantor && e.grantor == x.owner)
+          had |= cascade.surviving(e);
       }
       const privilege_set lend = privs.minus(direct);
       had &= lend;
@@ -384,22 +425,24 @@ struct builder {
       std::string differs;
       if (lr->login != r.login) differs += r.login ? "declared LOGIN, is NOLOGIN" : "declared NOLOGIN, is LOGIN";
       if (r.inherit && lr->inherit != *r.inherit)
-        differs += std::string(differs.empty() ? "" : "; ") + (*r.inherit ? "declared INHERIT, is NOINHERIT" : "declared NOINHERIT, is INHERIT");
+        differs += std::string(differs.empty() ? "" : "; ") +
+                   (*r.inherit ? "declared INHERIT, is NOINHERIT" : "declared NOINHERIT, is INHERIT");
       if (r.connection_limit && lr->connection_limit != *r.connection_limit)
         differs += std::string(differs.empty() ? "" : "; ") + "declared CONNECTION LIMIT " +
                    std::to_string(*r.connection_limit) + ", is " + std::to_string(lr->connection_limit);
       if (local && o.set_passwords && !r.password_env.empty() && std::getenv(r.password_env.c_str())) {
-        step& st = add(step_kind::set_password, '~', r.name, "password of role " + q,
-                       sql::role_statement{true, r.name, attrs}, "declared: password from $" + r.password_env +
-                                                                        " (set_passwords: a password hash cannot be compared)");
+        step& st =
+            add(step_kind::set_password, '~', r.name, "password of role " + q, sql::role_statement{true, r.name, attrs},
+                "declared: password from $" + r.password_env + " (set_passwords: a password hash cannot be compared)");
         st.password_env = r.password_env;
       }
       if (differs.empty()) continue;
       if (!local) {
         note(finding::kind::cannot_alter, r.name, "role " + q,
-             differs + " - Aurora DSQL refuses ALTER ROLE ... WITH, so a role's attributes are set when it is created: "
-                       "revoke its IAM mappings, drop it (dsql::render_revoke ... {.drop = true}) and apply again to "
-                       "recreate it");
+             differs +
+                 " - Aurora DSQL refuses ALTER ROLE ... WITH, so a role's attributes are set when it is created: "
+                 "revoke its IAM mappings, drop it (dsql::render_revoke ... {.drop = true}) and apply again to "
+                 "recreate it");
         continue;
       }
       // dsql_iam (and DSQL) refuse NOLOGIN on a mapped role: its mappings go first
@@ -425,7 +468,8 @@ struct builder {
     std::map<std::pair<std::string, std::string>, wanted_membership> want;  // (group, member)
     for (const auto& m : s.memberships) {
       if (!live.find_role(m.group) && !is_managed(m.group))
-        throw engine_error("role \"" + m.member + "\" is declared a member of \"" + m.group + "\", which does not exist");
+        throw engine_error("role \"" + m.member + "\" is declared a member of \"" + m.group +
+                           "\", which does not exist");
       if (const live_role* lr = live.find_role(m.group); lr && lr->superuser)
         throw engine_error("role \"" + m.member + "\" is declared a member of \"" + m.group +
                            "\", a superuser: superuser memberships are never granted");
@@ -499,7 +543,8 @@ struct builder {
       }
       const bool member_managed = is_managed(m.member) && !retired.count(m.role);
       // (the runner acts for schema owners and creators: its memberships are the tool's)
-      const std::string sensitive_at = m.member == live.current_user ? std::string() : sensitive_reach(m.role, m.member);
+      const std::string sensitive_at =
+          m.member == live.current_user ? std::string() : sensitive_reach(m.role, m.member);
       if (!reversed && !member_managed) {
         if (!sensitive_at.empty()) {
           if (o.prune_undeclared && !is_reserved_role_name(m.member)) {
@@ -569,7 +614,8 @@ struct builder {
       const live_object* x = schema_object(sc.name);
       const std::string q = quote_identifier(sc.name);
       if (!x) {
-        if (!sc.create) throw engine_error("schema \"" + sc.name + "\" is declared as existing, but the server has none");
+        if (!sc.create)
+          throw engine_error("schema \"" + sc.name + "\" is declared as existing, but the server has none");
         // giving a schema to another role needs membership in it
         add(step_kind::create_schema, '+', "", "schema " + q, sql::schema_statement{false, sc.name, sc.owner},
             "declared in the spec, missing")
@@ -631,7 +677,8 @@ struct builder {
           continue;
         }
         const std::string who = a.is_public ? "PUBLIC" : a.grantee;
-        const std::string what = object_text(x) + (a.column.empty() ? std::string() : " column " + quote_identifier(a.column));
+        const std::string what =
+            object_text(x) + (a.column.empty() ? std::string() : " column " + quote_identifier(a.column));
         // 1. declared revokes hold, whatever the grantor (a table-level one covers columns too)
         privilege_set revoked;
         if (auto it = in.revokes.find(key); it != in.revokes.end()) revoked |= it->second.privileges;
@@ -641,9 +688,10 @@ struct builder {
         privilege_set left = cur;
         if (const privilege_set r = cur & revoked; !r.empty()) {
           if (dsql_target() && is_public_schema(key.object)) {
-            note(finding::kind::cannot_alter, who, what,
-                 "declared revoke of " + privilege_list(r) + " from " + grantee_text(a.grantee, a.is_public) +
-                     " does not hold on schema public, a system entity on Aurora DSQL (grants and revokes on it are refused)");
+            note(
+                finding::kind::cannot_alter, who, what,
+                "declared revoke of " + privilege_list(r) + " from " + grantee_text(a.grantee, a.is_public) +
+                    " does not hold on schema public, a system entity on Aurora DSQL (grants and revokes on it are refused)");
             continue;
           }
           revoke(who, a, r, false, in.revokes.count(key) ? in.revokes[key].why : "declared revoke");
@@ -663,11 +711,12 @@ struct builder {
           // not listed on a sensitive schema: drift, whoever holds it. PUBLIC gets nothing
           // there (sensitive<> declares it; the bootstrap revokes it too), a declared role
           // is revoked with prune, an undeclared one with prune_undeclared.
-          const bool may = a.is_public || (o.prune && declared_grantee) ||
-                           (o.prune_undeclared && !declared_grantee && !a.is_public);
+          const bool may =
+              a.is_public || (o.prune && declared_grantee) || (o.prune_undeclared && !declared_grantee && !a.is_public);
           if (may && !(dsql_target() && is_public_schema(key.object))) {
             revoke(who, a, left, false,
-                   grantee_text(a.grantee, a.is_public) + " is not listed on sensitive schema " + quote_identifier(sensitive));
+                   grantee_text(a.grantee, a.is_public) + " is not listed on sensitive schema " +
+                       quote_identifier(sensitive));
           } else {
             note(finding::kind::sensitive, who, what,
                  grantee_text(a.grantee, a.is_public) + " holds " + privilege_list(left) + " on " + what +
@@ -679,7 +728,8 @@ struct builder {
         if (a.is_public) continue;  // PUBLIC: only what the spec names is managed
         if (!declared_grantee) {
           if (!managed_object(x) || retired.count(a.grantee)) continue;
-          if (o.prune_undeclared && a.grantee != live.current_user && !(dsql_target() && is_public_schema(key.object))) {
+          if (o.prune_undeclared && a.grantee != live.current_user &&
+              !(dsql_target() && is_public_schema(key.object))) {
             revoke(who, a, extra, false, "undeclared role on a managed object (prune_undeclared)");
           } else {
             note(finding::kind::undeclared, who, what,
@@ -692,8 +742,8 @@ struct builder {
         if (!o.prune) {
           note(finding::kind::excess, who, what,
                quote_identifier(a.grantee) + " holds " +
-                   (extra.empty() ? "the grant option of " + privilege_list(extra_option) : privilege_list(extra)) + " on " +
-                   what + " beyond the spec (prune revokes it)");
+                   (extra.empty() ? "the grant option of " + privilege_list(extra_option) : privilege_list(extra)) +
+                   " on " + what + " beyond the spec (prune revokes it)");
           continue;
         }
         if (dsql_target() && is_public_schema(key.object)) {
@@ -728,7 +778,8 @@ struct builder {
         const privilege_set lacking = w.privileges.minus(cur | via_public);
         if (!lacking.empty() || !w.grantable.minus(cur_option).empty())
           note(finding::kind::cannot_alter, grantee_text(key.grantee, key.is_public), "schema \"public\"",
-               w.why + ": " + grantee_text(key.grantee, key.is_public) + " lacks " + privilege_list(lacking | w.grantable) +
+               w.why + ": " + grantee_text(key.grantee, key.is_public) + " lacks " +
+                   privilege_list(lacking | w.grantable) +
                    " on schema public, a system entity on Aurora DSQL (grants on it are refused)");
         continue;
       }
@@ -767,7 +818,8 @@ struct builder {
         st.privileges = privs.list();
         st.grantees = {{key.grantee, key.is_public}};
         st.with_grant_option = option;
-        std::string what = object_text(key.object) + (key.column.empty() ? std::string() : " column " + quote_identifier(key.column));
+        std::string what =
+            object_text(key.object) + (key.column.empty() ? std::string() : " column " + quote_identifier(key.column));
         add(step_kind::grant, '+', key.is_public ? "PUBLIC" : key.grantee, what, st,
             w.why + (cur.empty() ? std::string() : "; has " + privilege_list(cur)), act_as)
             .lend = lend.empty() && act_as.empty() ? schema_lend_for(std::get<1>(key.object)) : lend;
@@ -782,7 +834,8 @@ struct builder {
   // ---- default privileges ---------------------------------------------------------------------
 
   void default_privileges() {
-    using key = std::tuple<std::string, std::string, char, std::string, bool>;  // creator, schema, objtype, grantee, public
+    using key =
+        std::tuple<std::string, std::string, char, std::string, bool>;  // creator, schema, objtype, grantee, public
     std::map<key, detail::wanted> want;
     for (const auto& d : s.default_privileges) {
       const char t = sql::default_object_type(d.on);
@@ -824,7 +877,8 @@ struct builder {
       const privilege_set extra = d.privileges.minus(w ? w->privileges : privilege_set{});
       const privilege_set extra_option = d.grantable.minus(w ? w->grantable : privilege_set{}).minus(extra);
       if (extra.empty() && extra_option.empty()) continue;
-      const std::string what = "default privileges of " + quote_identifier(d.for_role) + " in schema " + quote_identifier(d.schema);
+      const std::string what =
+          "default privileges of " + quote_identifier(d.for_role) + " in schema " + quote_identifier(d.schema);
       const bool sensitive = readers.count(d.schema) && (d.is_public || !readers[d.schema].count(d.grantee));
       if (!declared_grantee && !sensitive) continue;
       if (!(o.prune || (sensitive && !declared_grantee && o.prune_undeclared))) {
@@ -834,18 +888,21 @@ struct builder {
         continue;
       }
       // ALTER DEFAULT PRIVILEGES FOR ROLE needs membership in that role
-      const std::string lend = live.current_is_superuser ? std::string() : act_as_lend(d.for_role).value_or(std::string());
+      const std::string lend =
+          live.current_is_superuser ? std::string() : act_as_lend(d.for_role).value_or(std::string());
       sql::default_privilege_statement st = statement(k);
       st.revoke = true;
       if (!extra.empty()) {
         st.privileges = extra.list();
-        add(step_kind::revoke_default, '-', d.is_public ? "PUBLIC" : d.grantee, what, st, "not in the spec (prune)").lend = lend;
+        add(step_kind::revoke_default, '-', d.is_public ? "PUBLIC" : d.grantee, what, st, "not in the spec (prune)")
+            .lend = lend;
       }
       if (!extra_option.empty()) {
         st.grant_option_for = true;
         st.privileges = extra_option.list();
         add(step_kind::revoke_default, '-', d.is_public ? "PUBLIC" : d.grantee, what, st,
-            "grant option not in the spec (prune)").lend = lend;
+            "grant option not in the spec (prune)")
+            .lend = lend;
       }
     }
     for (const auto& [k, w] : want) {
@@ -857,7 +914,8 @@ struct builder {
       if (missing.empty() && missing_option.empty()) continue;
       // ALTER DEFAULT PRIVILEGES FOR ROLE needs membership in that role
       const std::string lend = live.current_is_superuser ? std::string() : act_as_lend(creator).value_or(std::string());
-      const std::string what = "default privileges of " + quote_identifier(creator) + " in schema " + quote_identifier(schema);
+      const std::string what =
+          "default privileges of " + quote_identifier(creator) + " in schema " + quote_identifier(schema);
       const std::string why = "declared: " + std::string(sql::default_object_keyword(t)) + " that " +
                               quote_identifier(creator) + " creates in schema " + quote_identifier(schema) + " get " +
                               privilege_list(w.privileges) + (w.grantable.empty() ? "" : " (with grant option)");
@@ -878,7 +936,8 @@ struct builder {
 
   void mappings() {
     if (!s.mappings.empty() && !live.has_mapping_view)
-      throw engine_error("the spec maps IAM principals but sys.iam_pg_role_mappings does not exist (is dsql_iam created?)");
+      throw engine_error(
+          "the spec maps IAM principals but sys.iam_pg_role_mappings does not exist (is dsql_iam created?)");
     std::set<std::pair<std::string, std::string>> want, have;
     for (const auto& m : s.mappings) want.emplace(m.role, m.who.arn(account));
     for (const auto& m : live.mappings) {
@@ -890,8 +949,8 @@ struct builder {
                  ", which the spec does not declare (prune revokes it)");
         continue;
       }
-      add(step_kind::iam_revoke, '-', m.role, "IAM mapping " + quote_literal(m.arn), sql::iam_statement{false, m.role, m.arn},
-          "not in the spec (prune)");
+      add(step_kind::iam_revoke, '-', m.role, "IAM mapping " + quote_literal(m.arn),
+          sql::iam_statement{false, m.role, m.arn}, "not in the spec (prune)");
     }
     for (const auto& [role, arn] : want)
       if (!have.count({role, arn}))
@@ -920,8 +979,8 @@ struct builder {
         st.objtype = d.objtype;
         st.grantees = {{d.is_public ? std::string() : d.grantee, d.is_public}};
         add(step_kind::revoke_default, '-', name, "default privileges of " + quote_identifier(d.for_role), st,
-                "the role is retired")
-            .lend = d.for_role == name ? lend
+            "the role is retired")
+            .lend = d.for_role == name          ? lend
                     : live.current_is_superuser ? std::string()
                                                 : act_as_lend(d.for_role).value_or(std::string());
       }
@@ -930,7 +989,8 @@ struct builder {
       for (int pass = 0; pass < 2; ++pass)
         for (const auto& a : live.acls) {
           const auto& x = live.objects[a.object];
-          if ((a.grantor != name && a.grantee != name) || x.owner == name || (a.is_public && a.grantor != name)) continue;
+          if ((a.grantor != name && a.grantee != name) || x.owner == name || (a.is_public && a.grantor != name))
+            continue;
           if ((a.grantor != x.owner) != (pass == 0) || cascade.gone(a)) continue;
           const privilege_set privs = cascade.current(a);
           if (privs.empty()) continue;
@@ -947,8 +1007,8 @@ struct builder {
           .lend = lend;
       for (const auto& m : live.mappings)
         if (m.role == name)
-          add(step_kind::iam_revoke, '-', name, "IAM mapping " + quote_literal(m.arn), sql::iam_statement{false, name, m.arn},
-              "the role is retired: a mapped role cannot be dropped");
+          add(step_kind::iam_revoke, '-', name, "IAM mapping " + quote_literal(m.arn),
+              sql::iam_statement{false, name, m.arn}, "the role is retired: a mapped role cannot be dropped");
       add(step_kind::drop_role, '-', name, "role " + q, sql::owned_statement{action::drop_role, name, {}},
           "the role is retired");
       dropped.insert(name);
@@ -967,8 +1027,8 @@ struct builder {
     std::map<std::size_t, std::vector<std::string>> labels;  // index in out -> its objects, for people
     for (auto& st : p.steps) {
       auto* g = std::get_if<sql::privilege_statement>(&st.what);
-      if (st.kind != step_kind::grant || !g || !st.before.empty() || !st.after.empty() || g->on == object_kind::columns ||
-          g->objects.size() != 1) {
+      if (st.kind != step_kind::grant || !g || !st.before.empty() || !st.after.empty() ||
+          g->on == object_kind::columns || g->objects.size() != 1) {
         out.push_back(std::move(st));
         continue;
       }

@@ -21,14 +21,19 @@ std::string printable(std::string_view text) {
   for (std::size_t i = 0; i < text.size(); ++i) {
     const auto u = static_cast<unsigned char>(text[i]);
     const auto next = i + 1 < text.size() ? static_cast<unsigned char>(text[i + 1]) : 0U;
-    if (u == '\n') out += "\\n";
-    else if (u == '\r') out += "\\r";
-    else if (u == '\t') out += "\\t";
-    else if (u < 0x20U || u == 0x7FU) out += std::string("\\x") + hex[u >> 4U] + hex[u & 15U];
+    if (u == '\n')
+      out += "\\n";
+    else if (u == '\r')
+      out += "\\r";
+    else if (u == '\t')
+      out += "\\t";
+    else if (u < 0x20U || u == 0x7FU)
+      out += std::string("\\x") + hex[u >> 4U] + hex[u & 15U];
     else if (u == 0xC2U && next >= 0x80U && next <= 0x9FU) {  // C1 control as UTF-8
       out += std::string("\\u00") + hex[next >> 4U] + hex[next & 15U];
       ++i;
-    } else out += text[i];
+    } else
+      out += text[i];
   }
   return out;
 }
@@ -82,7 +87,9 @@ std::string to_text(const plan& p) {
   const std::size_t width = std::to_string(p.steps.size()).size();
   for (const auto& g : groups) {
     out += "\n" +
-           (g.empty() ? std::string("schemas") : g == "PUBLIC" ? std::string("PUBLIC") : "role " + printable(quote_identifier(g))) +
+           (g.empty()       ? std::string("schemas")
+            : g == "PUBLIC" ? std::string("PUBLIC")
+                            : "role " + printable(quote_identifier(g))) +
            "\n";
     for (std::size_t i = 0; i < p.steps.size(); ++i) {
       const auto& st = p.steps[i];
@@ -113,8 +120,9 @@ std::string to_json(const plan& p) {
   j["steps"] = json::array();
   for (std::size_t i = 0; i < p.steps.size(); ++i) {
     const auto& st = p.steps[i];
-    json e{{"n", i + 1}, {"kind", to_string(st.kind)}, {"action", std::string(1, st.action)}, {"role", st.role},
-           {"object", st.object}, {"sql", statement_text(st, p.on)}, {"reason", st.reason}};
+    json e{{"n", i + 1},         {"kind", to_string(st.kind)}, {"action", std::string(1, st.action)},
+           {"role", st.role},    {"object", st.object},        {"sql", statement_text(st, p.on)},
+           {"reason", st.reason}};
     if (!st.act_as.empty()) e["act_as"] = st.act_as;
     if (!st.lend.empty()) e["lend"] = st.lend;
     for (const auto& b : st.before) e["before"].push_back(sql::render(b));
@@ -123,11 +131,13 @@ std::string to_json(const plan& p) {
   }
   j["findings"] = json::array();
   for (const auto& f : p.findings)
-    j["findings"].push_back({{"kind", to_string(f.what)}, {"role", f.role}, {"object", f.object}, {"detail", f.detail},
+    j["findings"].push_back({{"kind", to_string(f.what)},
+                             {"role", f.role},
+                             {"object", f.object},
+                             {"detail", f.detail},
                              {"drift", f.drift}});
   return j.dump(2) + "\n";
 }
-
 
 // ---- printing the state ------------------------------------------------------------------
 
@@ -151,10 +161,9 @@ std::vector<std::string> names(privilege_set p) {
 }  // namespace
 
 std::string to_text(const state& s) {
-  std::string out = "-- live state of database " + shown(s.database) + " as " +
-                    shown(s.current_user) + " (server " + std::to_string(s.server_version) +
-                    ", target " + std::string(to_string(s.on)) + ", " + std::to_string(s.round_trips) +
-                    " round trips)\n";
+  std::string out = "-- live state of database " + shown(s.database) + " as " + shown(s.current_user) + " (server " +
+                    std::to_string(s.server_version) + ", target " + std::string(to_string(s.on)) + ", " +
+                    std::to_string(s.round_trips) + " round trips)\n";
   out += "roles:\n";
   for (const auto& r : s.roles) {
     if (r.name.starts_with("pg_")) continue;
@@ -164,27 +173,26 @@ std::string to_text(const state& s) {
   }
   out += "memberships:\n";
   for (const auto& m : s.memberships)
-    out += "  " + shown(m.member) + " in " + shown(m.role) + " (granted by " +
-           shown(m.grantor) + (m.admin_option ? ", with admin option)\n" : ")\n");
+    out += "  " + shown(m.member) + " in " + shown(m.role) + " (granted by " + shown(m.grantor) +
+           (m.admin_option ? ", with admin option)\n" : ")\n");
   out += "privileges:\n";
   for (const auto& a : s.acls) {
     const auto& o = s.objects[a.object];
     out += "  " + std::string(to_string(o.kind)) + " " + object_name(o) +
-           (a.column.empty() ? "" : " column " + shown(a.column)) + ": " +
-           grantee_name(a.grantee, a.is_public) + " " + privilege_list(a.privileges) +
+           (a.column.empty() ? "" : " column " + shown(a.column)) + ": " + grantee_name(a.grantee, a.is_public) + " " +
+           privilege_list(a.privileges) +
            (a.grantable ? " (grantable: " + privilege_list(a.grantable) + ")" : std::string()) + " from " +
            shown(a.grantor) + (a.grantee == o.owner && !a.is_public ? " [owner]" : "") + "\n";
   }
   out += "default privileges:\n";
   for (const auto& d : s.default_acls)
     out += "  for role " + shown(d.for_role) +
-           (d.schema.empty() ? std::string(" (all schemas)") : " in schema " + shown(d.schema)) +
-           " on type " + std::string(1, d.objtype) + ": " + grantee_name(d.grantee, d.is_public) + " " +
+           (d.schema.empty() ? std::string(" (all schemas)") : " in schema " + shown(d.schema)) + " on type " +
+           std::string(1, d.objtype) + ": " + grantee_name(d.grantee, d.is_public) + " " +
            privilege_list(d.privileges) + "\n";
   out += "IAM mappings:\n";
   for (const auto& m : s.mappings)
-    out += "  " + shown(m.role) + " <- " + shown_literal(m.arn) + " (granted by " +
-           shown(m.grantor) + ")\n";
+    out += "  " + shown(m.role) + " <- " + shown_literal(m.arn) + " (granted by " + shown(m.grantor) + ")\n";
   return out;
 }
 
@@ -198,17 +206,27 @@ std::string to_json(const state& s) {
   j["round_trips"] = s.round_trips;
   j["roles"] = json::array();
   for (const auto& r : s.roles)
-    j["roles"].push_back({{"name", r.name}, {"login", r.login}, {"superuser", r.superuser}, {"createrole", r.createrole},
-                          {"inherit", r.inherit}, {"connection_limit", r.connection_limit}});
+    j["roles"].push_back({{"name", r.name},
+                          {"login", r.login},
+                          {"superuser", r.superuser},
+                          {"createrole", r.createrole},
+                          {"inherit", r.inherit},
+                          {"connection_limit", r.connection_limit}});
   j["memberships"] = json::array();
   for (const auto& m : s.memberships)
-    j["memberships"].push_back({{"role", m.role}, {"member", m.member}, {"grantor", m.grantor}, {"admin_option", m.admin_option}});
+    j["memberships"].push_back(
+        {{"role", m.role}, {"member", m.member}, {"grantor", m.grantor}, {"admin_option", m.admin_option}});
   j["privileges"] = json::array();
   for (const auto& a : s.acls) {
     const auto& o = s.objects[a.object];
-    json e{{"kind", to_string(o.kind)}, {"schema", o.schema}, {"name", o.name}, {"owner", o.owner},
-           {"grantee", a.is_public ? json(nullptr) : json(a.grantee)}, {"public", a.is_public},
-           {"grantor", a.grantor}, {"privileges", names(a.privileges)},
+    json e{{"kind", to_string(o.kind)},
+           {"schema", o.schema},
+           {"name", o.name},
+           {"owner", o.owner},
+           {"grantee", a.is_public ? json(nullptr) : json(a.grantee)},
+           {"public", a.is_public},
+           {"grantor", a.grantor},
+           {"privileges", names(a.privileges)},
            {"grantable", names(a.grantable)}};
     if (o.kind == object_kind::function) e["args"] = o.args;
     if (!a.column.empty()) e["column"] = a.column;
@@ -216,13 +234,16 @@ std::string to_json(const state& s) {
   }
   j["default_privileges"] = json::array();
   for (const auto& d : s.default_acls)
-    j["default_privileges"].push_back({{"for_role", d.for_role}, {"schema", d.schema}, {"objtype", std::string(1, d.objtype)},
-                                       {"grantee", d.is_public ? json(nullptr) : json(d.grantee)}, {"public", d.is_public},
-                                       {"privileges", names(d.privileges)}, {"grantable", names(d.grantable)}});
+    j["default_privileges"].push_back({{"for_role", d.for_role},
+                                       {"schema", d.schema},
+                                       {"objtype", std::string(1, d.objtype)},
+                                       {"grantee", d.is_public ? json(nullptr) : json(d.grantee)},
+                                       {"public", d.is_public},
+                                       {"privileges", names(d.privileges)},
+                                       {"grantable", names(d.grantable)}});
   j["mappings"] = json::array();
   for (const auto& m : s.mappings) j["mappings"].push_back({{"role", m.role}, {"arn", m.arn}, {"grantor", m.grantor}});
   return j.dump(2) + "\n";
 }
-
 
 }  // namespace dsql::engine

@@ -40,17 +40,24 @@ std::string literal(std::string_view s) {
 
 // C++20 keywords and alternative tokens: not usable as identifiers.
 constexpr std::array<std::string_view, 92> cpp_keywords{
-    "alignas", "alignof", "and", "and_eq", "asm", "auto", "bitand", "bitor", "bool", "break", "case", "catch",
-    "char", "char8_t", "char16_t", "char32_t", "class", "compl", "concept", "const", "consteval", "constexpr",
-    "constinit", "const_cast", "continue", "co_await", "co_return", "co_yield", "decltype", "default", "delete",
-    "do", "double", "dynamic_cast", "else", "enum", "explicit", "export", "extern", "false", "float", "for",
-    "friend", "goto", "if", "inline", "int", "long", "mutable", "namespace", "new", "noexcept", "not", "not_eq",
-    "nullptr", "operator", "or", "or_eq", "private", "protected", "public", "register", "reinterpret_cast",
-    "requires", "return", "short", "signed", "sizeof", "static", "static_assert", "static_cast", "struct",
-    "switch", "template", "this", "thread_local", "throw", "true", "try", "typedef", "typeid", "typename",
-    "union", "unsigned", "using", "virtual", "void", "volatile", "wchar_t", "while", "xor", "xor_eq"};
+    "alignas",     "alignof",   "and",        "and_eq",    "asm",      "auto",         "bitand",
+    "bitor",       "bool",      "break",      "case",      "catch",    "char",         "char8_t",
+    "char16_t",    "char32_t",  "class",      "compl",     "concept",  "const",        "consteval",
+    "constexpr",   "constinit", "const_cast", "continue",  "co_await", "co_return",    "co_yield",
+    "decltype",    "default",   "delete",     "do",        "double",   "dynamic_cast", "else",
+    "enum",        "explicit",  "export",     "extern",    "false",    "float",        "for",
+    "friend",      "goto",      "if",         "inline",    "int",      "long",         "mutable",
+    "namespace",   "new",       "noexcept",   "not",       "not_eq",   "nullptr",      "operator",
+    "or",          "or_eq",     "private",    "protected", "public",   "register",     "reinterpret_cast",
+    "requires",    "return",    "short",      "signed",    "sizeof",   "static",       "static_assert",
+    "static_cast", "struct",    "switch",     "template",  "this",     "thread_local", "throw",
+    "true",        "try",       "typedef",    "typeid",    "typename", "union",        "unsigned",
+    "using",       "virtual",   "void",       "volatile",  "wchar_t",  "while",        "xor",
+    "xor_eq"};
 
-bool cpp_keyword(std::string_view id) { return std::find(cpp_keywords.begin(), cpp_keywords.end(), id) != cpp_keywords.end(); }
+bool cpp_keyword(std::string_view id) {
+  return std::find(cpp_keywords.begin(), cpp_keywords.end(), id) != cpp_keywords.end();
+}
 
 // A C++ identifier from a name: lower-case letters, digits, _; not a keyword (class ->
 // class_), not starting with a digit (1st -> _1st); unique (and never `spec` or `dsql`,
@@ -78,18 +85,42 @@ std::string dsl_privileges(privilege_set p) {
   std::vector<std::string> names;
   for (auto k : p.list()) {
     switch (k) {
-      case privilege_kind::usage: names.push_back("dsql::usage"); break;
-      case privilege_kind::create: names.push_back("dsql::create"); break;
-      case privilege_kind::select: names.push_back("dsql::select"); break;
-      case privilege_kind::insert: names.push_back("dsql::insert"); break;
-      case privilege_kind::update: names.push_back("dsql::update"); break;
-      case privilege_kind::delete_: names.push_back("dsql::delete_"); break;
-      case privilege_kind::truncate: names.push_back("dsql::truncate"); break;
-      case privilege_kind::references: names.push_back("dsql::references"); break;
-      case privilege_kind::trigger: names.push_back("dsql::trigger"); break;
-      case privilege_kind::execute: names.push_back("dsql::execute"); break;
-      case privilege_kind::connect: names.push_back("dsql::connect_"); break;
-      case privilege_kind::temporary: names.push_back("dsql::temporary"); break;
+      case privilege_kind::usage:
+        names.push_back("dsql::usage");
+        break;
+      case privilege_kind::create:
+        names.push_back("dsql::create");
+        break;
+      case privilege_kind::select:
+        names.push_back("dsql::select");
+        break;
+      case privilege_kind::insert:
+        names.push_back("dsql::insert");
+        break;
+      case privilege_kind::update:
+        names.push_back("dsql::update");
+        break;
+      case privilege_kind::delete_:
+        names.push_back("dsql::delete_");
+        break;
+      case privilege_kind::truncate:
+        names.push_back("dsql::truncate");
+        break;
+      case privilege_kind::references:
+        names.push_back("dsql::references");
+        break;
+      case privilege_kind::trigger:
+        names.push_back("dsql::trigger");
+        break;
+      case privilege_kind::execute:
+        names.push_back("dsql::execute");
+        break;
+      case privilege_kind::connect:
+        names.push_back("dsql::connect_");
+        break;
+      case privilege_kind::temporary:
+        names.push_back("dsql::temporary");
+        break;
     }
   }
   if (names.size() == 1) return names[0];
@@ -154,7 +185,8 @@ std::string to_cpp(const state& st, std::string_view ns, const cpp_filter& f) {
     const std::string& rn = r->name;
     for (std::size_t i = 0; i < st.objects.size(); ++i)
       if (st.objects[i].kind == object_kind::database)
-        if (auto it = held.find({rn, i}); it != held.end()) grant_split(it->second.first, it->second.second, "dsql::on_database", rn);
+        if (auto it = held.find({rn, i}); it != held.end())
+          grant_split(it->second.first, it->second.second, "dsql::on_database", rn);
     for (const auto& s : schemas) {
       const std::string sid = schema_id[s];
       for (std::size_t i = 0; i < st.objects.size(); ++i)
@@ -172,13 +204,18 @@ std::string to_cpp(const state& st, std::string_view ns, const cpp_filter& f) {
         bool uniform = true, any = false;
         for (std::size_t i : objs) {
           holding h{};
-          if (auto it = held.find({rn, i}); it != held.end()) h = it->second, any = true;
-          else if (st.objects[i].owner == rn) continue;
-          if (!same) same = h;
-          else if (*same != h) uniform = false;
+          if (auto it = held.find({rn, i}); it != held.end())
+            h = it->second, any = true;
+          else if (st.objects[i].owner == rn)
+            continue;
+          if (!same)
+            same = h;
+          else if (*same != h)
+            uniform = false;
         }
         if (!any) continue;
-        const std::string all_on = kind == object_kind::table ? "dsql::on_all_tables_in<" : "dsql::on_all_sequences_in<";
+        const std::string all_on =
+            kind == object_kind::table ? "dsql::on_all_tables_in<" : "dsql::on_all_sequences_in<";
         if (uniform && same && !same->first.empty()) {
           grant_split(same->first, same->second, all_on + sid + ">", rn);
           continue;
@@ -186,8 +223,8 @@ std::string to_cpp(const state& st, std::string_view ns, const cpp_filter& f) {
         for (std::size_t i : objs)
           if (auto it = held.find({rn, i}); it != held.end())
             grant_split(it->second.first, it->second.second,
-                        std::string(kind == object_kind::table ? "dsql::on_table<" : "dsql::on_sequence<") + sid + ", " +
-                            literal(st.objects[i].name) + ">",
+                        std::string(kind == object_kind::table ? "dsql::on_table<" : "dsql::on_sequence<") + sid +
+                            ", " + literal(st.objects[i].name) + ">",
                         rn);
       }
       for (std::size_t i = 0; i < st.objects.size(); ++i) {
@@ -227,8 +264,10 @@ std::string to_cpp(const state& st, std::string_view ns, const cpp_filter& f) {
   for (const auto& d : st.default_acls) {
     const bool grantee_in = d.is_public || role_id.count(d.grantee);
     if (!grantee_in && !role_id.count(d.for_role)) continue;
-    const char* on = d.objtype == 'r' ? "dsql::on_all_tables_in<" : d.objtype == 'S' ? "dsql::on_all_sequences_in<"
-                     : d.objtype == 'f' ? "dsql::on_all_functions_in<" : nullptr;
+    const char* on = d.objtype == 'r'   ? "dsql::on_all_tables_in<"
+                     : d.objtype == 'S' ? "dsql::on_all_sequences_in<"
+                     : d.objtype == 'f' ? "dsql::on_all_functions_in<"
+                                        : nullptr;
     if (!on || d.schema.empty() || !schema_id.count(d.schema) || !role_id.count(d.for_role) || !grantee_in) {
       notes.push_back("default privileges for role " + d.for_role + (d.schema.empty() ? "" : " in schema " + d.schema) +
                       ": " + privilege_list(d.privileges) + " to " + (d.is_public ? "PUBLIC" : d.grantee));
@@ -238,8 +277,8 @@ std::string to_cpp(const state& st, std::string_view ns, const cpp_filter& f) {
     for (int pass = 0; pass < 2; ++pass) {
       const privilege_set p = pass == 0 ? d.privileges.minus(d.grantable) : d.grantable;
       if (p.empty()) continue;
-      grants.push_back("dsql::default_privileges<dsql::for_role<" + role_id[d.for_role] + ">, " + dsl_privileges(p) + ", " +
-                       on + schema_id[d.schema] + ">, " + who + with_option(pass == 1) + ">");
+      grants.push_back("dsql::default_privileges<dsql::for_role<" + role_id[d.for_role] + ">, " + dsl_privileges(p) +
+                       ", " + on + schema_id[d.schema] + ">, " + who + with_option(pass == 1) + ">");
     }
   }
 
@@ -265,15 +304,19 @@ std::string to_cpp(const state& st, std::string_view ns, const cpp_filter& f) {
                   literal(rest.substr(5)) + ">>");
   }
 
-  std::string o = "// Generated by `dsqlctl inspect --format cpp` from database " + printable(dsql::quote_identifier(st.database)) +
-                  " (as " + printable(dsql::quote_identifier(st.current_user)) + ").\n"
+  std::string o = "// Generated by `dsqlctl inspect --format cpp` from database " +
+                  printable(dsql::quote_identifier(st.database)) + " (as " +
+                  printable(dsql::quote_identifier(st.current_user)) +
+                  ").\n"
                   "// Review it before use: the engine revokes nothing without --prune, and with --prune\n"
                   "// whatever the lines at the end list (not expressible in the DSL) would be revoked.\n"
-                  "#include <dsql/roles.hpp>\n\nnamespace " + std::string(ns) + " {\n\n";
+                  "#include <dsql/roles.hpp>\n\nnamespace " +
+                  std::string(ns) + " {\n\n";
   for (const auto* r : roles)
     o += "using " + role_id[r->name] + " = dsql::role<" + literal(r->name) + (r->login ? ", dsql::login" : "") +
          (r->inherit ? "" : ", dsql::noinherit") +
-         (r->connection_limit >= 0 ? ", dsql::connection_limit<" + std::to_string(r->connection_limit) + ">" : "") + ">;\n";
+         (r->connection_limit >= 0 ? ", dsql::connection_limit<" + std::to_string(r->connection_limit) + ">" : "") +
+         ">;\n";
   for (const auto& s : schemas)
     if (s != "public") {
       const std::string& owner = schema_owner[s];
@@ -281,8 +324,10 @@ std::string to_cpp(const state& st, std::string_view ns, const cpp_filter& f) {
            (role_id.count(owner) ? ", dsql::owned_by<" + role_id[owner] + ">" : "") + ">;\n";
     }
   o += "\nusing spec = dsql::cluster<\n    " + literal(ns);
-  if (accounts.size() == 1) o += ",\n    dsql::aws_account<" + literal(*accounts.begin()) + ">";
-  else if (accounts.size() > 1) notes.push_back("IAM principals of several AWS accounts: bind none, give --account-id");
+  if (accounts.size() == 1)
+    o += ",\n    dsql::aws_account<" + literal(*accounts.begin()) + ">";
+  else if (accounts.size() > 1)
+    notes.push_back("IAM principals of several AWS accounts: bind none, give --account-id");
   o += ",\n    dsql::roles<";
   for (std::size_t i = 0; i < roles.size(); ++i) o += (i ? ", " : "") + role_id[roles[i]->name];
   o += ">,\n    dsql::schemas<";

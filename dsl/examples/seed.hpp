@@ -29,8 +29,7 @@ using read_write = dsql::privileges<dsql::select, dsql::insert, dsql::update, ds
 using read_insert_update = dsql::privileges<dsql::select, dsql::insert, dsql::update>;
 
 using spec = dsql::cluster<
-    "seed",
-    dsql::roles<app_readonly, app_readwrite, user_service, reporting_readonly>,
+    "seed", dsql::roles<app_readonly, app_readwrite, user_service, reporting_readonly>,
     dsql::schemas<public_schema, users_schema>,
     dsql::grants<
         // Web API (read)
@@ -54,12 +53,11 @@ using spec = dsql::cluster<
                                  reporting_readonly>,
         // Nobody else creates objects in public (already so in PostgreSQL 15; kept explicit)
         dsql::revoke<dsql::create, dsql::on_schema<public_schema>, dsql::public_>>,
-    dsql::iam<
-        dsql::iam_grant<app_readonly, dsql::iam_role<"AppReadOnlyRole">>,
-        dsql::iam_grant<app_readwrite, dsql::iam_role<"AppReadWriteRole">>,
-        dsql::iam_grant<user_service, dsql::iam_role<"UserServiceRole">>,
-        dsql::iam_grant<reporting_readonly, dsql::iam_role<"ReportingRole">>,
-        dsql::iam_admin<dsql::iam_role<"DsqlAdminRole">>>>;
+    dsql::iam<dsql::iam_grant<app_readonly, dsql::iam_role<"AppReadOnlyRole">>,
+              dsql::iam_grant<app_readwrite, dsql::iam_role<"AppReadWriteRole">>,
+              dsql::iam_grant<user_service, dsql::iam_role<"UserServiceRole">>,
+              dsql::iam_grant<reporting_readonly, dsql::iam_role<"ReportingRole">>,
+              dsql::iam_admin<dsql::iam_role<"DsqlAdminRole">>>>;
 
 }  // namespace seed
 

@@ -66,27 +66,27 @@ namespace dsql::front {
 
 /// Any failure to set the front door up; what() is a sentence for people.
 class front_error : public std::runtime_error {
-public:
-    using std::runtime_error::runtime_error;
+ public:
+  using std::runtime_error::runtime_error;
 };
 
 struct config {
-    std::string listen_address = "127.0.0.1";  ///< IPv4 address to listen on (loopback)
-    int port = 0;                              ///< TCP port
-    std::filesystem::path backend_socket;      ///< PostgreSQL's Unix socket (DIR/.s.PGSQL.<port>)
-    std::filesystem::path cert_file;           ///< PEM certificate chain (server, then CA)
-    std::filesystem::path key_file;            ///< PEM private key
-    /// The cluster's DNS names, accepted as SNI (case-insensitive): e.g.
-    /// "<id>.dsql.<region>.on.aws", "localhost". IP addresses never come as SNI.
-    std::vector<std::string> names;
-    std::string server_version = "16.15";      ///< ParameterStatus server_version reported
-    int max_connections = 100;                 ///< open sessions (DSQL: 10,000) -> 53300
-    double connection_rate = 100;              ///< new connections per second (DSQL: 100) -> 53400
-    double connection_burst = 1000;            ///< bucket size (DSQL: 1,000)
-    std::chrono::seconds auth_timeout{10};     ///< TLS + startup + password, and the backend's login
-    std::chrono::seconds max_connection_age{3600};  ///< DSQL: 60 minutes
-    std::chrono::seconds transaction_grace{300};    ///< DSQL: a transaction may run 5 minutes
-    int max_pending = 1024;                    ///< clients not yet authenticated, then the oldest is dropped
+  std::string listen_address = "127.0.0.1";  ///< IPv4 address to listen on (loopback)
+  int port = 0;                              ///< TCP port
+  std::filesystem::path backend_socket;      ///< PostgreSQL's Unix socket (DIR/.s.PGSQL.<port>)
+  std::filesystem::path cert_file;           ///< PEM certificate chain (server, then CA)
+  std::filesystem::path key_file;            ///< PEM private key
+  /// The cluster's DNS names, accepted as SNI (case-insensitive): e.g.
+  /// "<id>.dsql.<region>.on.aws", "localhost". IP addresses never come as SNI.
+  std::vector<std::string> names;
+  std::string server_version = "16.15";           ///< ParameterStatus server_version reported
+  int max_connections = 100;                      ///< open sessions (DSQL: 10,000) -> 53300
+  double connection_rate = 100;                   ///< new connections per second (DSQL: 100) -> 53400
+  double connection_burst = 1000;                 ///< bucket size (DSQL: 1,000)
+  std::chrono::seconds auth_timeout{10};          ///< TLS + startup + password, and the backend's login
+  std::chrono::seconds max_connection_age{3600};  ///< DSQL: 60 minutes
+  std::chrono::seconds transaction_grace{300};    ///< DSQL: a transaction may run 5 minutes
+  int max_pending = 1024;                         ///< clients not yet authenticated, then the oldest is dropped
 };
 
 /// Checks a configuration (names, limits, files present); throws front_error.

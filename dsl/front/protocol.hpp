@@ -21,9 +21,9 @@
 namespace dsql::front::protocol {
 
 /// Request codes of the packets without a message type byte (pqcomm.h).
-inline constexpr std::uint32_t ssl_request_code = 80877103;    // 1234.5679
-inline constexpr std::uint32_t gssenc_request_code = 80877104; // 1234.5680
-inline constexpr std::uint32_t cancel_request_code = 80877102; // 1234.5678
+inline constexpr std::uint32_t ssl_request_code = 80877103;     // 1234.5679
+inline constexpr std::uint32_t gssenc_request_code = 80877104;  // 1234.5680
+inline constexpr std::uint32_t cancel_request_code = 80877102;  // 1234.5678
 inline constexpr std::uint32_t protocol_3_0 = 3u << 16;
 
 /// postmaster.c's MAX_STARTUP_PACKET_LENGTH: the largest startup packet accepted.
@@ -39,8 +39,8 @@ void put_u16(std::string& out, std::uint16_t v);
 
 /// ErrorResponse with fields S and V (severity), C (SQLSTATE), M (message), and D
 /// (detail) when not empty. severity: "FATAL" or "ERROR".
-[[nodiscard]] std::string error_response(std::string_view severity, std::string_view sqlstate,
-                                         std::string_view text, std::string_view detail = {});
+[[nodiscard]] std::string error_response(std::string_view severity, std::string_view sqlstate, std::string_view text,
+                                         std::string_view detail = {});
 
 /// AuthenticationCleartextPassword ('R', code 3).
 [[nodiscard]] std::string auth_cleartext_password();
@@ -64,9 +64,9 @@ void put_u16(std::string& out, std::uint16_t v);
 
 /// A parsed StartupMessage body (the bytes after the length word).
 struct startup {
-    std::uint32_t version = 0;                                  ///< major << 16 | minor
-    std::vector<std::pair<std::string, std::string>> params;    ///< in packet order
-    [[nodiscard]] const std::string* find(std::string_view name) const;
+  std::uint32_t version = 0;                                ///< major << 16 | minor
+  std::vector<std::pair<std::string, std::string>> params;  ///< in packet order
+  [[nodiscard]] const std::string* find(std::string_view name) const;
 };
 
 /// Parses a StartupMessage body (version word, then name NUL value NUL ... NUL) as

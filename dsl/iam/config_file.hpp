@@ -25,19 +25,19 @@ namespace dsql::aws {
 using settings = std::map<std::string, std::string>;
 
 struct section {
-    settings values;
-    std::map<std::string, settings> nested;  ///< `name =` followed by indented settings
+  settings values;
+  std::map<std::string, settings> nested;  ///< `name =` followed by indented settings
 };
 
 struct shared_config {
-    std::filesystem::path config_file, credentials_file;
-    std::map<std::string, section> profiles;  ///< by profile name
-    std::map<std::string, section> services;  ///< [services NAME]
+  std::filesystem::path config_file, credentials_file;
+  std::map<std::string, section> profiles;  ///< by profile name
+  std::map<std::string, section> services;  ///< [services NAME]
 
-    /// The profile's settings, or nullptr when neither file names it.
-    [[nodiscard]] const section* profile(const std::string& name) const;
-    /// A profile setting, or nullopt.
-    [[nodiscard]] std::optional<std::string> get(const std::string& profile, const std::string& key) const;
+  /// The profile's settings, or nullptr when neither file names it.
+  [[nodiscard]] const section* profile(const std::string& name) const;
+  /// A profile setting, or nullopt.
+  [[nodiscard]] std::optional<std::string> get(const std::string& profile, const std::string& key) const;
 };
 
 /// Parses one file's text into `into` (config: true for the config file's rules).

@@ -60,14 +60,14 @@ namespace dsql::aws {
 
 /// One source of AWS credentials.
 class credentials_provider {
-public:
-    virtual ~credentials_provider() = default;
-    /// Fresh credentials from the source; nullopt when the source is not configured
-    /// here (why_not, when given, then says why, for the chain's message). Throws
-    /// credentials_error when it is configured but fails.
-    [[nodiscard]] virtual std::optional<credentials> fetch(std::string* why_not = nullptr) = 0;
-    /// The source's name for messages ("environment variables", "EC2 instance metadata").
-    [[nodiscard]] virtual std::string name() const = 0;
+ public:
+  virtual ~credentials_provider() = default;
+  /// Fresh credentials from the source; nullopt when the source is not configured
+  /// here (why_not, when given, then says why, for the chain's message). Throws
+  /// credentials_error when it is configured but fails.
+  [[nodiscard]] virtual std::optional<credentials> fetch(std::string* why_not = nullptr) = 0;
+  /// The source's name for messages ("environment variables", "EC2 instance metadata").
+  [[nodiscard]] virtual std::string name() const = 0;
 };
 using provider_ptr = std::shared_ptr<credentials_provider>;
 
@@ -94,14 +94,14 @@ using provider_ptr = std::shared_ptr<credentials_provider>;
 [[nodiscard]] std::string container_relative_url(const std::string& relative_uri);
 
 struct cache_options {
-    /// Start a background refresh this long before the credentials expire (the
-    /// callers keep the cached ones meanwhile).
-    std::chrono::seconds refresh_before{300};
-    /// Cached credentials closer than this to their expiry are not handed out: the
-    /// caller waits for a refresh.
-    std::chrono::seconds expiry_margin{15};
-    /// After a failed background refresh, wait this long before the next attempt.
-    std::chrono::seconds retry_after{10};
+  /// Start a background refresh this long before the credentials expire (the
+  /// callers keep the cached ones meanwhile).
+  std::chrono::seconds refresh_before{300};
+  /// Cached credentials closer than this to their expiry are not handed out: the
+  /// caller waits for a refresh.
+  std::chrono::seconds expiry_margin{15};
+  /// After a failed background refresh, wait this long before the next attempt.
+  std::chrono::seconds retry_after{10};
 };
 
 /// A provider's credentials, cached until shortly before they expire and refreshed
@@ -109,37 +109,37 @@ struct cache_options {
 /// only a cold cache (nothing cached, or cached credentials within expiry_margin of
 /// their expiry) waits, and concurrent callers then share one fetch. Thread-safe.
 class credentials_cache {
-public:
-    explicit credentials_cache(provider_ptr provider, cache_options options = {});
-    ~credentials_cache();  ///< waits for a running refresh
-    credentials_cache(const credentials_cache&) = delete;
-    credentials_cache& operator=(const credentials_cache&) = delete;
+ public:
+  explicit credentials_cache(provider_ptr provider, cache_options options = {});
+  ~credentials_cache();  ///< waits for a running refresh
+  credentials_cache(const credentials_cache&) = delete;
+  credentials_cache& operator=(const credentials_cache&) = delete;
 
-    /// Usable credentials (see above). Throws credentials_error when nothing usable
-    /// is cached and the source fails or has none.
-    [[nodiscard]] std::shared_ptr<const credentials> get();
-    /// The next get() fetches (for callers that learnt the credentials were revoked).
-    void invalidate();
-    /// Completed fetches (foreground and background), for tests and benchmarks.
-    [[nodiscard]] std::uint64_t fetches() const noexcept { return fetches_.load(); }
-    [[nodiscard]] const provider_ptr& provider() const noexcept { return provider_; }
+  /// Usable credentials (see above). Throws credentials_error when nothing usable
+  /// is cached and the source fails or has none.
+  [[nodiscard]] std::shared_ptr<const credentials> get();
+  /// The next get() fetches (for callers that learnt the credentials were revoked).
+  void invalidate();
+  /// Completed fetches (foreground and background), for tests and benchmarks.
+  [[nodiscard]] std::uint64_t fetches() const noexcept { return fetches_.load(); }
+  [[nodiscard]] const provider_ptr& provider() const noexcept { return provider_; }
 
-private:
-    [[nodiscard]] bool fresh(const credentials& c, std::chrono::system_clock::time_point now) const;
-    [[nodiscard]] bool usable(const credentials& c, std::chrono::system_clock::time_point now) const;
-    void fetch_once();
+ private:
+  [[nodiscard]] bool fresh(const credentials& c, std::chrono::system_clock::time_point now) const;
+  [[nodiscard]] bool usable(const credentials& c, std::chrono::system_clock::time_point now) const;
+  void fetch_once();
 
-    provider_ptr provider_;
-    cache_options options_;
-    std::atomic<std::shared_ptr<const credentials>> current_;
-    std::mutex m_;
-    std::condition_variable cv_;
-    bool fetching_ = false;
-    std::uint64_t generation_ = 0;
-    std::exception_ptr last_error_;
-    std::chrono::system_clock::time_point next_retry_{};
-    std::thread worker_;
-    std::atomic<std::uint64_t> fetches_{0};
+  provider_ptr provider_;
+  cache_options options_;
+  std::atomic<std::shared_ptr<const credentials>> current_;
+  std::mutex m_;
+  std::condition_variable cv_;
+  bool fetching_ = false;
+  std::uint64_t generation_ = 0;
+  std::exception_ptr last_error_;
+  std::chrono::system_clock::time_point next_retry_{};
+  std::thread worker_;
+  std::atomic<std::uint64_t> fetches_{0};
 };
 
 /// A credentials_cache over the default chain (shared: one per process is enough).

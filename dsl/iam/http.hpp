@@ -18,25 +18,25 @@
 namespace dsql::aws::http {
 
 class http_error : public std::runtime_error {
-public:
-    using std::runtime_error::runtime_error;
+ public:
+  using std::runtime_error::runtime_error;
 };
 
 struct request {
-    std::string method = "GET";  ///< GET, PUT or POST
-    std::string url;             ///< http://... or https://...
-    std::vector<std::pair<std::string, std::string>> headers;
-    std::string body;
-    std::chrono::milliseconds connect_timeout{1000};
-    std::chrono::milliseconds timeout{5000};  ///< whole request
-    std::size_t max_response_bytes = 1 << 20;
-    /// Never through an HTTP proxy (link-local and loopback endpoints: IMDS, containers).
-    bool direct = false;
+  std::string method = "GET";  ///< GET, PUT or POST
+  std::string url;             ///< http://... or https://...
+  std::vector<std::pair<std::string, std::string>> headers;
+  std::string body;
+  std::chrono::milliseconds connect_timeout{1000};
+  std::chrono::milliseconds timeout{5000};  ///< whole request
+  std::size_t max_response_bytes = 1 << 20;
+  /// Never through an HTTP proxy (link-local and loopback endpoints: IMDS, containers).
+  bool direct = false;
 };
 
 struct response {
-    long status = 0;  ///< HTTP status code
-    std::string body;
+  long status = 0;  ///< HTTP status code
+  std::string body;
 };
 
 /// Sends the request and returns the response, whatever its status. Throws

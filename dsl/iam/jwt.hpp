@@ -19,16 +19,16 @@
 namespace dsql::aws::jwt {
 
 class jwt_error : public std::runtime_error {
-public:
-    using std::runtime_error::runtime_error;
+ public:
+  using std::runtime_error::runtime_error;
 };
 
 inline constexpr std::size_t max_token_bytes = 20000;  ///< STS's WebIdentityToken limit
 
 struct claims {
-    std::string iss, sub;
-    std::vector<std::string> aud;  ///< one or more audiences
-    std::optional<std::int64_t> exp, nbf, iat;
+  std::string iss, sub;
+  std::vector<std::string> aud;  ///< one or more audiences
+  std::optional<std::int64_t> exp, nbf, iat;
 };
 
 /// The header's alg and the claims, without checking the signature (to find the
@@ -44,7 +44,7 @@ struct claims {
 [[nodiscard]] std::string sign(const claims& c, const std::string& private_key_pem, const std::string& kid = {});
 
 struct key_pair {
-    std::string public_pem, private_pem;
+  std::string public_pem, private_pem;
 };
 /// A fresh EC P-256 key pair.
 [[nodiscard]] key_pair generate_es256();

@@ -61,48 +61,48 @@ struct sqlite3;
 namespace dsql::aws {
 
 class state_error : public std::runtime_error {
-public:
-    using std::runtime_error::runtime_error;
+ public:
+  using std::runtime_error::runtime_error;
 };
 
 inline constexpr int schema_version = 4;  ///< DSQL_IAM_STATE_SCHEMA_VERSION (state.cpp checks)
 inline constexpr std::string_view default_account = "123456789012";
 
 struct principal {
-    std::string id;
-    std::string arn;
-    std::string kind;  ///< "role" or "user"
+  std::string id;
+  std::string arn;
+  std::string kind;  ///< "role" or "user"
 };
 
 struct access_key {
-    std::string access_key_id;
-    std::string principal_arn;
-    std::string secret_access_key;
-    std::optional<std::string> session_token;
-    std::optional<std::int64_t> expires_at;  ///< Unix time
-    std::optional<std::string> session_name = std::nullopt;  ///< STS-issued keys: RoleSessionName
+  std::string access_key_id;
+  std::string principal_arn;
+  std::string secret_access_key;
+  std::optional<std::string> session_token;
+  std::optional<std::int64_t> expires_at;                  ///< Unix time
+  std::optional<std::string> session_name = std::nullopt;  ///< STS-issued keys: RoleSessionName
 };
 
 struct oidc_provider {
-    std::string arn;   ///< arn:aws:iam::<account>:oidc-provider/<host/path>
-    std::string url;   ///< the issuer (iss): https://host/path
-    std::vector<std::string> client_ids;  ///< accepted audiences (aud)
-    std::string public_key;               ///< PEM (EC P-256 or RSA)
-    std::optional<std::string> private_key = std::nullopt;  ///< PEM; the local issuer only
+  std::string arn;                                        ///< arn:aws:iam::<account>:oidc-provider/<host/path>
+  std::string url;                                        ///< the issuer (iss): https://host/path
+  std::vector<std::string> client_ids;                    ///< accepted audiences (aud)
+  std::string public_key;                                 ///< PEM (EC P-256 or RSA)
+  std::optional<std::string> private_key = std::nullopt;  ///< PEM; the local issuer only
 };
 
 /// One statement of a policy as the evaluator reads it (the rows of statements,
 /// statement_values and statement_conditions).
 struct statement_row {
-    struct condition {
-        std::string op, key, value;
-    };
-    std::string sid, effect;
-    bool not_action = false, not_resource = false, not_principal = false;
-    bool variables = false;  ///< Version 2012-10-17: ${…} are policy variables
-    std::optional<std::string> unsupported;
-    std::vector<std::string> actions, resources, principals;
-    std::vector<condition> conditions;
+  struct condition {
+    std::string op, key, value;
+  };
+  std::string sid, effect;
+  bool not_action = false, not_resource = false, not_principal = false;
+  bool variables = false;  ///< Version 2012-10-17: ${…} are policy variables
+  std::optional<std::string> unsupported;
+  std::vector<std::string> actions, resources, principals;
+  std::vector<condition> conditions;
 };
 
 /// identity: a principal's (no Principal); cluster: a DSQL cluster's resource-based
@@ -111,9 +111,9 @@ struct statement_row {
 enum class policy_kind { identity, cluster, trust };
 
 struct normalised_policy {
-    std::vector<statement_row> statements;
-    /// Sentences for people: condition keys unknown locally (never grant, always deny).
-    std::vector<std::string> notes;
+  std::vector<statement_row> statements;
+  /// Sentences for people: condition keys unknown locally (never grant, always deny).
+  std::vector<std::string> notes;
 };
 
 /// One policy document normalised into statements. Throws state_error with a sentence
@@ -130,8 +130,8 @@ struct normalised_policy {
 
 /// One local context key value (dsqlctl iam set-context); principal_arn empty: all.
 struct context_entry {
-    std::string principal_arn;
-    std::string key, value;
+  std::string principal_arn;
+  std::string key, value;
 };
 
 /// `arn:aws:iam::<account>:role/<name>` from a name (or an ARN, returned unchanged).
@@ -139,80 +139,79 @@ struct context_entry {
                                         std::string_view account = default_account);
 
 class state {
-public:
-    /// Opens (creating and migrating when needed) the state file.
-    explicit state(const std::filesystem::path& file);
-    ~state();
-    state(const state&) = delete;
-    state& operator=(const state&) = delete;
+ public:
+  /// Opens (creating and migrating when needed) the state file.
+  explicit state(const std::filesystem::path& file);
+  ~state();
+  state(const state&) = delete;
+  state& operator=(const state&) = delete;
 
-    [[nodiscard]] const std::filesystem::path& file() const noexcept { return file_; }
+  [[nodiscard]] const std::filesystem::path& file() const noexcept { return file_; }
 
-    /// Creates a principal; returns it. Existing ARN: returns the existing one when
-    /// if_absent, else throws.
-    principal create_principal(const std::string& arn, bool if_absent = false);
-    [[nodiscard]] std::optional<principal> find_principal(const std::string& arn);
-    [[nodiscard]] std::vector<principal> principals();
-    /// Deletes a principal with its keys and policies; false when absent.
-    bool delete_principal(const std::string& arn);
+  /// Creates a principal; returns it. Existing ARN: returns the existing one when
+  /// if_absent, else throws.
+  principal create_principal(const std::string& arn, bool if_absent = false);
+  [[nodiscard]] std::optional<principal> find_principal(const std::string& arn);
+  [[nodiscard]] std::vector<principal> principals();
+  /// Deletes a principal with its keys and policies; false when absent.
+  bool delete_principal(const std::string& arn);
 
-    /// Stores (replaces) a named identity policy after normalising it; returns the
-    /// normaliser's notes.
-    std::vector<std::string> put_policy(const std::string& arn, const std::string& name, const std::string& document);
-    [[nodiscard]] std::vector<std::pair<std::string, std::string>> policies(const std::string& arn);
+  /// Stores (replaces) a named identity policy after normalising it; returns the
+  /// normaliser's notes.
+  std::vector<std::string> put_policy(const std::string& arn, const std::string& name, const std::string& document);
+  [[nodiscard]] std::vector<std::pair<std::string, std::string>> policies(const std::string& arn);
 
-    /// Stores (replaces) the resource-based policy of a cluster (ARN
-    /// arn:aws:dsql:<region>:<account>:cluster/<id>); returns its new version (1, 2, …)
-    /// and the normaliser's notes.
-    std::pair<std::int64_t, std::vector<std::string>> put_cluster_policy(const std::string& cluster_arn,
-                                                                          const std::string& document);
-    /// The document and version of a cluster's policy, if any.
-    [[nodiscard]] std::optional<std::pair<std::string, std::int64_t>> cluster_policy(const std::string& cluster_arn);
-    bool delete_cluster_policy(const std::string& cluster_arn);
+  /// Stores (replaces) the resource-based policy of a cluster (ARN
+  /// arn:aws:dsql:<region>:<account>:cluster/<id>); returns its new version (1, 2, …)
+  /// and the normaliser's notes.
+  std::pair<std::int64_t, std::vector<std::string>> put_cluster_policy(const std::string& cluster_arn,
+                                                                       const std::string& document);
+  /// The document and version of a cluster's policy, if any.
+  [[nodiscard]] std::optional<std::pair<std::string, std::int64_t>> cluster_policy(const std::string& cluster_arn);
+  bool delete_cluster_policy(const std::string& cluster_arn);
 
-    /// Sets (replaces) the values of a local context key for one principal, or for all
-    /// when principal_arn is empty. Computed keys (aws:PrincipalArn, …) are refused.
-    void set_context(const std::string& principal_arn, const std::string& key, const std::vector<std::string>& values);
-    /// Removes a context key of that scope; false when it was not set.
-    bool unset_context(const std::string& principal_arn, const std::string& key);
-    [[nodiscard]] std::vector<context_entry> context();
+  /// Sets (replaces) the values of a local context key for one principal, or for all
+  /// when principal_arn is empty. Computed keys (aws:PrincipalArn, …) are refused.
+  void set_context(const std::string& principal_arn, const std::string& key, const std::vector<std::string>& values);
+  /// Removes a context key of that scope; false when it was not set.
+  bool unset_context(const std::string& principal_arn, const std::string& key);
+  [[nodiscard]] std::vector<context_entry> context();
 
-    /// A fresh key pair (AKIA… without session token, ASIA… with one).
-    access_key create_access_key(const std::string& arn, bool with_session_token = false,
-                                 std::optional<std::int64_t> expires_at = std::nullopt);
-    [[nodiscard]] std::optional<access_key> find_access_key(const std::string& access_key_id);
-    [[nodiscard]] std::vector<access_key> access_keys(const std::string& arn = {});
-    bool delete_access_key(const std::string& access_key_id);
-    /// A temporary ASIA… key with a session token, for a role session (local STS).
-    access_key create_session_key(const std::string& role_arn, const std::string& session_name,
-                                  std::int64_t expires_at);
-    /// Deletes temporary keys that expired before `before` (Unix time); returns how many.
-    std::size_t delete_expired_keys(std::int64_t before);
+  /// A fresh key pair (AKIA… without session token, ASIA… with one).
+  access_key create_access_key(const std::string& arn, bool with_session_token = false,
+                               std::optional<std::int64_t> expires_at = std::nullopt);
+  [[nodiscard]] std::optional<access_key> find_access_key(const std::string& access_key_id);
+  [[nodiscard]] std::vector<access_key> access_keys(const std::string& arn = {});
+  bool delete_access_key(const std::string& access_key_id);
+  /// A temporary ASIA… key with a session token, for a role session (local STS).
+  access_key create_session_key(const std::string& role_arn, const std::string& session_name, std::int64_t expires_at);
+  /// Deletes temporary keys that expired before `before` (Unix time); returns how many.
+  std::size_t delete_expired_keys(std::int64_t before);
 
-    /// Stores (replaces) a role's trust policy after normalising it (policy_kind::trust);
-    /// returns the normaliser's notes. Evaluated by extension/policy.c (trust.hpp).
-    std::vector<std::string> put_trust_policy(const std::string& role_arn, const std::string& document);
-    /// The document of a role's trust policy, as given.
-    [[nodiscard]] std::optional<std::string> trust_policy(const std::string& role_arn);
+  /// Stores (replaces) a role's trust policy after normalising it (policy_kind::trust);
+  /// returns the normaliser's notes. Evaluated by extension/policy.c (trust.hpp).
+  std::vector<std::string> put_trust_policy(const std::string& role_arn, const std::string& document);
+  /// The document of a role's trust policy, as given.
+  [[nodiscard]] std::optional<std::string> trust_policy(const std::string& role_arn);
 
-    /// Registers an OIDC provider; throws when its URL is already registered.
-    oidc_provider create_oidc_provider(const oidc_provider& p);
-    [[nodiscard]] std::optional<oidc_provider> find_oidc_provider(const std::string& arn_or_url);
-    [[nodiscard]] std::vector<oidc_provider> oidc_providers();
+  /// Registers an OIDC provider; throws when its URL is already registered.
+  oidc_provider create_oidc_provider(const oidc_provider& p);
+  [[nodiscard]] std::optional<oidc_provider> find_oidc_provider(const std::string& arn_or_url);
+  [[nodiscard]] std::vector<oidc_provider> oidc_providers();
 
-    /// The sqlite handle (for dsql_policy_evaluate: `dsqlctl iam simulate`, tests).
-    [[nodiscard]] sqlite3* handle() const noexcept { return db_; }
+  /// The sqlite handle (for dsql_policy_evaluate: `dsqlctl iam simulate`, tests).
+  [[nodiscard]] sqlite3* handle() const noexcept { return db_; }
 
-private:
-    void exec(const char* sql);
-    void migrate();
-    void store_statements(const std::string& owner_column, const std::string& owner, const std::string& policy_name,
-                          const normalised_policy& p);
-    std::int64_t put_resource_policy(const std::string& resource_arn, const std::string& document,
-                                     const normalised_policy& normalised);
-    std::optional<std::pair<std::string, std::int64_t>> resource_policy(const std::string& resource_arn);
-    std::filesystem::path file_;
-    sqlite3* db_ = nullptr;
+ private:
+  void exec(const char* sql);
+  void migrate();
+  void store_statements(const std::string& owner_column, const std::string& owner, const std::string& policy_name,
+                        const normalised_policy& p);
+  std::int64_t put_resource_policy(const std::string& resource_arn, const std::string& document,
+                                   const normalised_policy& normalised);
+  std::optional<std::pair<std::string, std::int64_t>> resource_policy(const std::string& resource_arn);
+  std::filesystem::path file_;
+  sqlite3* db_ = nullptr;
 };
 
 /// Random identifiers: prefix + n characters of [A-Z2-7] (as AWS's ids look).

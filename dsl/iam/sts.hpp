@@ -32,22 +32,22 @@ namespace dsql::aws::sts {
 /// STS answered with an ErrorResponse: code (AccessDenied, InvalidIdentityToken,
 /// ExpiredTokenException, ...) and its message.
 class sts_error : public credentials_error {
-public:
-    sts_error(std::string what, std::string code, std::string message)
-        : credentials_error(std::move(what)), code_(std::move(code)), message_(std::move(message)) {}
-    [[nodiscard]] const std::string& code() const noexcept { return code_; }
-    [[nodiscard]] const std::string& message() const noexcept { return message_; }
+ public:
+  sts_error(std::string what, std::string code, std::string message)
+      : credentials_error(std::move(what)), code_(std::move(code)), message_(std::move(message)) {}
+  [[nodiscard]] const std::string& code() const noexcept { return code_; }
+  [[nodiscard]] const std::string& message() const noexcept { return message_; }
 
-private:
-    std::string code_, message_;
+ private:
+  std::string code_, message_;
 };
 
 inline constexpr std::string_view api_version = "2011-06-15";
 inline constexpr std::string_view xml_namespace = "https://sts.amazonaws.com/doc/2011-06-15/";
 
 struct endpoint {
-    std::string url;     ///< scheme://host[:port][/path]
-    std::string region;  ///< the signing region
+  std::string url;     ///< scheme://host[:port][/path]
+  std::string region;  ///< the signing region
 };
 
 /// The STS endpoint for a region (nullopt: none configured) and a profile of the
@@ -56,27 +56,27 @@ struct endpoint {
                                         const std::string& profile);
 
 struct assume_role_request {
-    std::string role_arn;
-    std::string session_name;
-    std::optional<std::int64_t> duration_seconds;  ///< 900..43200; STS's default 3600
-    std::optional<std::string> external_id;
+  std::string role_arn;
+  std::string session_name;
+  std::optional<std::int64_t> duration_seconds;  ///< 900..43200; STS's default 3600
+  std::optional<std::string> external_id;
 };
 
 struct web_identity_request {
-    std::string role_arn;
-    std::string session_name;
-    std::string web_identity_token;  ///< the JWT (at most 20000 bytes)
-    std::optional<std::int64_t> duration_seconds;
+  std::string role_arn;
+  std::string session_name;
+  std::string web_identity_token;  ///< the JWT (at most 20000 bytes)
+  std::optional<std::int64_t> duration_seconds;
 };
 
 struct assumed_role {
-    credentials creds;            ///< ASIA... with session token and expiration
-    std::string arn;              ///< arn:aws:sts::<account>:assumed-role/<role>/<session>
-    std::string assumed_role_id;  ///< AROA...:<session>
+  credentials creds;            ///< ASIA... with session token and expiration
+  std::string arn;              ///< arn:aws:sts::<account>:assumed-role/<role>/<session>
+  std::string assumed_role_id;  ///< AROA...:<session>
 };
 
 struct caller_identity {
-    std::string account, arn, user_id;
+  std::string account, arn, user_id;
 };
 
 /// Calls STS. `source` names the credential source for messages ("profile dev

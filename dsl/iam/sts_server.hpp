@@ -56,44 +56,44 @@ class state;
 namespace dsql::aws::sts {
 
 struct server_options {
-    std::filesystem::path state_file;
-    std::string region = "us-east-1";
-    std::string address = "127.0.0.1";  ///< a loopback address: 127.0.0.0/8 or ::1
-    int port = 0;                        ///< 0: a free port
-    std::chrono::seconds max_skew{900};  ///< X-Amz-Date may differ from the clock by this much
-    std::function<void(const std::string&)> log;
+  std::filesystem::path state_file;
+  std::string region = "us-east-1";
+  std::string address = "127.0.0.1";   ///< a loopback address: 127.0.0.0/8 or ::1
+  int port = 0;                        ///< 0: a free port
+  std::chrono::seconds max_skew{900};  ///< X-Amz-Date may differ from the clock by this much
+  std::function<void(const std::string&)> log;
 };
 
 class local_server {
-public:
-    struct reply {
-        int status = 200;
-        std::string body;  ///< XML
-    };
-    using header_list = std::vector<std::pair<std::string, std::string>>;
+ public:
+  struct reply {
+    int status = 200;
+    std::string body;  ///< XML
+  };
+  using header_list = std::vector<std::pair<std::string, std::string>>;
 
-    /// Opens the state and starts listening; throws std::runtime_error (a sentence).
-    explicit local_server(server_options options);
-    ~local_server();
-    local_server(const local_server&) = delete;
-    local_server& operator=(const local_server&) = delete;
+  /// Opens the state and starts listening; throws std::runtime_error (a sentence).
+  explicit local_server(server_options options);
+  ~local_server();
+  local_server(const local_server&) = delete;
+  local_server& operator=(const local_server&) = delete;
 
-    [[nodiscard]] int port() const noexcept { return port_; }
-    /// http://<address>:<port>
-    [[nodiscard]] std::string url() const;
+  [[nodiscard]] int port() const noexcept { return port_; }
+  /// http://<address>:<port>
+  [[nodiscard]] std::string url() const;
 
-    /// One request, as the HTTP layer hands it over (also for tests without a socket).
-    /// now: Unix time; source_ip: the client's address (aws:SourceIp; "" when unknown).
-    /// Thread-safe.
-    [[nodiscard]] reply handle(const std::string& method, const std::string& path, const header_list& headers,
-                               const std::string& body, std::int64_t now, const std::string& source_ip = {});
+  /// One request, as the HTTP layer hands it over (also for tests without a socket).
+  /// now: Unix time; source_ip: the client's address (aws:SourceIp; "" when unknown).
+  /// Thread-safe.
+  [[nodiscard]] reply handle(const std::string& method, const std::string& path, const header_list& headers,
+                             const std::string& body, std::int64_t now, const std::string& source_ip = {});
 
-private:
-    server_options options_;
-    std::unique_ptr<state> state_;
-    std::mutex m_;
-    MHD_Daemon* daemon_ = nullptr;
-    int port_ = 0;
+ private:
+  server_options options_;
+  std::unique_ptr<state> state_;
+  std::mutex m_;
+  MHD_Daemon* daemon_ = nullptr;
+  int port_ = 0;
 };
 
 }  // namespace dsql::aws::sts

@@ -14,31 +14,31 @@
 namespace dsql::aws {
 
 class token_error : public std::runtime_error {
-public:
-    using std::runtime_error::runtime_error;
+ public:
+  using std::runtime_error::runtime_error;
 };
 
 /// A credential source is configured but cannot deliver (credentials.hpp): the
 /// message names the source and what was wrong, never a secret.
 class credentials_error : public std::runtime_error {
-public:
-    using std::runtime_error::runtime_error;
+ public:
+  using std::runtime_error::runtime_error;
 };
 
 struct credentials {
-    std::string access_key_id;
-    std::string secret_access_key;
-    std::optional<std::string> session_token;
-    std::string source;  ///< where they came from, for messages
-    /// When temporary credentials stop working; nullopt: they do not expire.
-    std::optional<std::chrono::system_clock::time_point> expiration = std::nullopt;
+  std::string access_key_id;
+  std::string secret_access_key;
+  std::optional<std::string> session_token;
+  std::string source;  ///< where they came from, for messages
+  /// When temporary credentials stop working; nullopt: they do not expire.
+  std::optional<std::chrono::system_clock::time_point> expiration = std::nullopt;
 };
 
 struct token_request {
-    std::string hostname;
-    std::string region;
-    bool admin = false;              ///< DbConnectAdmin instead of DbConnect
-    std::int64_t expires_in = 900;   ///< seconds, 1..604800
+  std::string hostname;
+  std::string region;
+  bool admin = false;             ///< DbConnectAdmin instead of DbConnect
+  std::int64_t expires_in = 900;  ///< seconds, 1..604800
 };
 
 /// The token (botocore's byte sequence for the same inputs). now: Unix time, default

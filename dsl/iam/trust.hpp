@@ -22,26 +22,26 @@
 namespace dsql::aws::trust {
 
 struct request {
-    std::string action = "sts:AssumeRole";  ///< or "sts:AssumeRoleWithWebIdentity"
-    std::string role_arn;                   ///< the role to assume (a role of the state)
-    /// AssumeRole: the caller, a principal of the state (the owner of the signing key).
-    std::optional<principal> caller;
-    std::string access_key_id;                ///< the caller's key (in aws:userid of a role)
-    std::optional<std::string> session_name;  ///< the key's RoleSessionName: a role session
-    /// AssumeRoleWithWebIdentity: the ARN of the token's OIDC provider (no caller).
-    std::string federated;
-    /// The request's own context keys, one pair per value: sts:ExternalId,
-    /// sts:RoleSessionName, <provider host/path>:aud and :sub (policy.h says which).
-    std::vector<std::pair<std::string, std::string>> context;
-    std::string region;                    ///< aws:RequestedRegion
-    std::optional<std::string> source_ip;  ///< aws:SourceIp
-    bool secure_transport = false;         ///< aws:SecureTransport
-    std::int64_t now = 0;                  ///< Unix time
+  std::string action = "sts:AssumeRole";  ///< or "sts:AssumeRoleWithWebIdentity"
+  std::string role_arn;                   ///< the role to assume (a role of the state)
+  /// AssumeRole: the caller, a principal of the state (the owner of the signing key).
+  std::optional<principal> caller;
+  std::string access_key_id;                ///< the caller's key (in aws:userid of a role)
+  std::optional<std::string> session_name;  ///< the key's RoleSessionName: a role session
+  /// AssumeRoleWithWebIdentity: the ARN of the token's OIDC provider (no caller).
+  std::string federated;
+  /// The request's own context keys, one pair per value: sts:ExternalId,
+  /// sts:RoleSessionName, <provider host/path>:aud and :sub (policy.h says which).
+  std::vector<std::pair<std::string, std::string>> context;
+  std::string region;                    ///< aws:RequestedRegion
+  std::optional<std::string> source_ip;  ///< aws:SourceIp
+  bool secure_transport = false;         ///< aws:SecureTransport
+  std::int64_t now = 0;                  ///< Unix time
 };
 
 struct answer {
-    bool allowed = false;
-    std::string reason;  ///< the evaluator's sentence: the deciding statement, or why none
+  bool allowed = false;
+  std::string reason;  ///< the evaluator's sentence: the deciding statement, or why none
 };
 
 /// The evaluator's answer. Throws state_error with its sentence when the state cannot be

@@ -29,8 +29,8 @@
 namespace dsql::local {
 
 struct certificate_result {
-    bool new_ca = false;      ///< the CA was made now (clients must trust the new ca.crt)
-    bool new_server = false;  ///< the server certificate was issued now
+  bool new_ca = false;      ///< the CA was made now (clients must trust the new ca.crt)
+  bool new_server = false;  ///< the server certificate was issued now
 };
 
 /// Ensures DIR/ca.{crt,key} and DATA/server.{crt,key} as described above for the DNS

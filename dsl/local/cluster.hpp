@@ -87,11 +87,11 @@ inline constexpr std::string_view local_account_id = "123456789012";
 
 /// The front door's limits (dsl/front), DSQL's by default where a laptop can follow.
 struct front_door_limits {
-    int max_connections = 100;      ///< open connections (DSQL: 10,000) -> 53300
-    int connection_rate = 100;      ///< new connections per second (DSQL: 100) -> 53400
-    int connection_burst = 1000;    ///< burst capacity (DSQL: 1,000)
-    int max_connection_age = 3600;  ///< seconds (DSQL: 60 minutes)
-    int auth_timeout = 10;          ///< seconds for TLS, startup and the token
+  int max_connections = 100;      ///< open connections (DSQL: 10,000) -> 53300
+  int connection_rate = 100;      ///< new connections per second (DSQL: 100) -> 53400
+  int connection_burst = 1000;    ///< burst capacity (DSQL: 1,000)
+  int max_connection_age = 3600;  ///< seconds (DSQL: 60 minutes)
+  int auth_timeout = 10;          ///< seconds for TLS, startup and the token
 };
 
 /// The bootstrap superuser of a local cluster (initdb -U postgres), the hidden plumbing
@@ -108,59 +108,57 @@ inline constexpr std::string_view bootstrap_superuser = "postgres";
 inline constexpr std::string_view superuser_session_options = "-c search_path=pg_catalog";
 
 struct cluster_options {
-    std::filesystem::path dir;  ///< empty → default_dir()
-    int port = 0;               ///< 0 → the port recorded in DIR, else a free TCP port (5432 without the extension)
-    bool quiet = false;         ///< no progress lines on stderr
-    /// Strict mode (dsql_iam.strict: the cluster refuses what Aurora DSQL refuses), set on
-    /// every `up`, also of a running cluster. Ignored without the extension.
-    bool strict = true;
-    // The front door: nullopt keeps what DIR records (else the defaults above).
-    std::optional<std::string> cluster_id{}, region{};
-    std::optional<int> max_connections{}, connection_rate{}, connection_burst{}, max_connection_age{}, auth_timeout{};
+  std::filesystem::path dir;  ///< empty → default_dir()
+  int port = 0;               ///< 0 → the port recorded in DIR, else a free TCP port (5432 without the extension)
+  bool quiet = false;         ///< no progress lines on stderr
+  /// Strict mode (dsql_iam.strict: the cluster refuses what Aurora DSQL refuses), set on
+  /// every `up`, also of a running cluster. Ignored without the extension.
+  bool strict = true;
+  // The front door: nullopt keeps what DIR records (else the defaults above).
+  std::optional<std::string> cluster_id{}, region{};
+  std::optional<int> max_connections{}, connection_rate{}, connection_burst{}, max_connection_age{}, auth_timeout{};
 };
 
 struct cluster_info {
-    std::filesystem::path dir;         ///< absolute cluster directory
-    std::filesystem::path data_dir;    ///< dir/data
-    std::filesystem::path socket_dir;  ///< dir (libpq host=)
-    std::filesystem::path log_file;    ///< dir/server.log
-    std::filesystem::path pg_bindir;   ///< where initdb, pg_ctl, psql are
-    int port = 0;
-    long pid = 0;                      ///< postmaster pid
-    std::chrono::system_clock::time_point started_at;  ///< postmaster start (1 s resolution)
-    std::string run_user;              ///< OS user running the server
-    bool extension = true;             ///< dsql_iam preloaded and created
-    /// With the extension: the emulated DSQL endpoint, the front door on 127.0.0.1:port
-    /// (the same port number as the socket), IAM token authentication.
-    bool tcp = false;
-    std::filesystem::path iam_state;   ///< DIR/iam.sqlite (dsql_iam.state_file), when tcp
-    std::string cluster_id;            ///< e.g. "local"
-    std::string region;                ///< e.g. "us-east-1"
-    std::string endpoint;              ///< <cluster_id>.dsql.<region>.on.aws
-    std::string cluster_arn;           ///< arn:aws:dsql:<region>:123456789012:cluster/<cluster_id>
-    std::filesystem::path ca_file;     ///< DIR/ca.crt: what clients trust for verify-full
-    front_door_limits limits;
-    long front_pid = 0;                ///< the front door daemon, 0 when it is not running
+  std::filesystem::path dir;         ///< absolute cluster directory
+  std::filesystem::path data_dir;    ///< dir/data
+  std::filesystem::path socket_dir;  ///< dir (libpq host=)
+  std::filesystem::path log_file;    ///< dir/server.log
+  std::filesystem::path pg_bindir;   ///< where initdb, pg_ctl, psql are
+  int port = 0;
+  long pid = 0;                                      ///< postmaster pid
+  std::chrono::system_clock::time_point started_at;  ///< postmaster start (1 s resolution)
+  std::string run_user;                              ///< OS user running the server
+  bool extension = true;                             ///< dsql_iam preloaded and created
+  /// With the extension: the emulated DSQL endpoint, the front door on 127.0.0.1:port
+  /// (the same port number as the socket), IAM token authentication.
+  bool tcp = false;
+  std::filesystem::path iam_state;  ///< DIR/iam.sqlite (dsql_iam.state_file), when tcp
+  std::string cluster_id;           ///< e.g. "local"
+  std::string region;               ///< e.g. "us-east-1"
+  std::string endpoint;             ///< <cluster_id>.dsql.<region>.on.aws
+  std::string cluster_arn;          ///< arn:aws:dsql:<region>:123456789012:cluster/<cluster_id>
+  std::filesystem::path ca_file;    ///< DIR/ca.crt: what clients trust for verify-full
+  front_door_limits limits;
+  long front_pid = 0;  ///< the front door daemon, 0 when it is not running
 
-    /// The names tokens may be signed for: endpoint, localhost, 127.0.0.1.
-    [[nodiscard]] std::vector<std::string> names() const;
+  /// The names tokens may be signed for: endpoint, localhost, 127.0.0.1.
+  [[nodiscard]] std::vector<std::string> names() const;
 
-    /// libpq conninfo of the endpoint: host=<endpoint> hostaddr=127.0.0.1 port=P
-    /// sslmode=verify-full sslrootcert=DIR/ca.crt user=… dbname=…; the password is a
-    /// token (dsqlctl token generate --hostname <endpoint>).
-    [[nodiscard]] std::string tcp_conninfo(std::string_view user = "admin",
-                                           std::string_view dbname = "postgres") const;
+  /// libpq conninfo of the endpoint: host=<endpoint> hostaddr=127.0.0.1 port=P
+  /// sslmode=verify-full sslrootcert=DIR/ca.crt user=… dbname=…; the password is a
+  /// token (dsqlctl token generate --hostname <endpoint>).
+  [[nodiscard]] std::string tcp_conninfo(std::string_view user = "admin", std::string_view dbname = "postgres") const;
 
-    /// libpq keyword/value connection string over the Unix socket, values quoted:
-    /// host='DIR' port=P user='admin' dbname='postgres'; for the bootstrap superuser
-    /// also options='-c search_path=pg_catalog' (superuser_session_options).
-    [[nodiscard]] std::string conninfo(std::string_view user = "admin",
-                                       std::string_view dbname = "postgres") const;
-    /// argv of psql connected to this cluster: {bindir/psql, -X, -h, DIR, -p, P, -U, user, -d, dbname};
-    /// for the bootstrap superuser the -d argument is a connection string that also pins
-    /// search_path: dbname='postgres' options='-c search_path=pg_catalog'.
-    [[nodiscard]] std::vector<std::string> psql_argv(std::string_view user = "admin",
-                                                     std::string_view dbname = "postgres") const;
+  /// libpq keyword/value connection string over the Unix socket, values quoted:
+  /// host='DIR' port=P user='admin' dbname='postgres'; for the bootstrap superuser
+  /// also options='-c search_path=pg_catalog' (superuser_session_options).
+  [[nodiscard]] std::string conninfo(std::string_view user = "admin", std::string_view dbname = "postgres") const;
+  /// argv of psql connected to this cluster: {bindir/psql, -X, -h, DIR, -p, P, -U, user, -d, dbname};
+  /// for the bootstrap superuser the -d argument is a connection string that also pins
+  /// search_path: dbname='postgres' options='-c search_path=pg_catalog'.
+  [[nodiscard]] std::vector<std::string> psql_argv(std::string_view user = "admin",
+                                                   std::string_view dbname = "postgres") const;
 };
 
 /// Creates (initdb) if needed and starts the cluster, then ensures role admin, its
@@ -171,9 +169,9 @@ struct cluster_info {
 cluster_info up(const cluster_options& options);
 
 struct down_result {
-    bool existed = false;      ///< DIR existed
-    bool was_running = false;  ///< a server was running and has been stopped
-    bool removed = false;      ///< DIR has been removed
+  bool existed = false;      ///< DIR existed
+  bool was_running = false;  ///< a server was running and has been stopped
+  bool removed = false;      ///< DIR has been removed
 };
 
 /// Stops the server (fast, then immediate, then SIGKILL), waits until no process of
@@ -192,10 +190,10 @@ down_result down(const std::filesystem::path& dir, bool keep_data = false);
 /// Strict mode of a running cluster with the extension: dsql_iam.strict and the ruleset
 /// the extension enforces (sys.strict_ruleset()).
 struct strict_status {
-    bool on = false;
-    std::string ruleset;   ///< e.g. "aurora-dsql-2026.09"
-    std::string recorded;  ///< the ruleset's date, YYYY-MM-DD
-    int rules = 0;         ///< how many rules it has
+  bool on = false;
+  std::string ruleset;   ///< e.g. "aurora-dsql-2026.09"
+  std::string recorded;  ///< the ruleset's date, YYYY-MM-DD
+  int rules = 0;         ///< how many rules it has
 };
 [[nodiscard]] strict_status strict_state(const cluster_info& info);
 

@@ -16,17 +16,17 @@ namespace dsql::local {
 
 /// Any failure of the local cluster machinery; what() is a full sentence for people.
 class cluster_error : public std::runtime_error {
-public:
-    using std::runtime_error::runtime_error;
+ public:
+  using std::runtime_error::runtime_error;
 };
 
 /// An OS account with everything needed to become it (resolved before fork, so the
 /// child only makes system calls).
 struct os_user {
-    std::string name;
-    uid_t uid = 0;
-    gid_t gid = 0;
-    std::vector<gid_t> groups;  ///< supplementary groups, primary included
+  std::string name;
+  uid_t uid = 0;
+  gid_t gid = 0;
+  std::vector<gid_t> groups;  ///< supplementary groups, primary included
 };
 
 /// The account of the effective uid. Throws cluster_error.
@@ -35,27 +35,27 @@ struct os_user {
 [[nodiscard]] std::optional<os_user> find_user(const std::string& name);
 
 struct run_options {
-    /// Become this user in the child (setgroups, setgid, setuid) before exec. Only
-    /// meaningful as root; nullopt runs as ourselves.
-    std::optional<os_user> as;
-    /// Working directory of the child; empty keeps ours.
-    std::filesystem::path cwd;
-    /// Capture stdout and stderr together into run_result::output; otherwise the
-    /// child inherits ours.
-    bool capture = true;
-    /// Fed to the child's stdin (then closed); nullopt gives it /dev/null.
-    std::optional<std::string> input;
-    /// Remove PG* variables (PGDATA, PGPORT, PGHOST, PGOPTIONS, ...) from the child's
-    /// environment so they cannot redirect the server tools.
-    bool strip_pg_env = true;
-    /// Without capture: the child's stderr, line by line (a last unterminated line too), to
-    /// this function instead of ours - e.g. to label psql's messages with a file name.
-    std::function<void(std::string_view line)> on_stderr_line;
+  /// Become this user in the child (setgroups, setgid, setuid) before exec. Only
+  /// meaningful as root; nullopt runs as ourselves.
+  std::optional<os_user> as;
+  /// Working directory of the child; empty keeps ours.
+  std::filesystem::path cwd;
+  /// Capture stdout and stderr together into run_result::output; otherwise the
+  /// child inherits ours.
+  bool capture = true;
+  /// Fed to the child's stdin (then closed); nullopt gives it /dev/null.
+  std::optional<std::string> input;
+  /// Remove PG* variables (PGDATA, PGPORT, PGHOST, PGOPTIONS, ...) from the child's
+  /// environment so they cannot redirect the server tools.
+  bool strip_pg_env = true;
+  /// Without capture: the child's stderr, line by line (a last unterminated line too), to
+  /// this function instead of ours - e.g. to label psql's messages with a file name.
+  std::function<void(std::string_view line)> on_stderr_line;
 };
 
 struct run_result {
-    int exit_code = 0;   ///< exit status; 128 + signal number when killed by a signal
-    std::string output;  ///< stdout + stderr interleaved (when captured)
+  int exit_code = 0;   ///< exit status; 128 + signal number when killed by a signal
+  std::string output;  ///< stdout + stderr interleaved (when captured)
 };
 
 /// Runs argv[0] (an absolute path: no PATH search) with argv, waits for it.

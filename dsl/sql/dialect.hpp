@@ -27,50 +27,50 @@ namespace dsql {
 /// counts UTF-8 characters, a CRLF or LF ends a line. what() is
 /// "line L, column C: <message>".
 class dialect_error : public std::runtime_error {
-public:
-    dialect_error(std::string message, std::size_t line, std::size_t column);
-    [[nodiscard]] std::size_t line() const noexcept { return line_; }
-    [[nodiscard]] std::size_t column() const noexcept { return column_; }
-    /// The message without the "line L, column C: " prefix.
-    [[nodiscard]] const std::string& message() const noexcept { return message_; }
+ public:
+  dialect_error(std::string message, std::size_t line, std::size_t column);
+  [[nodiscard]] std::size_t line() const noexcept { return line_; }
+  [[nodiscard]] std::size_t column() const noexcept { return column_; }
+  /// The message without the "line L, column C: " prefix.
+  [[nodiscard]] const std::string& message() const noexcept { return message_; }
 
-private:
-    std::string message_;
-    std::size_t line_;
-    std::size_t column_;
+ private:
+  std::string message_;
+  std::size_t line_;
+  std::size_t column_;
 };
 
 namespace dialect {
 
 enum class token_kind {
-    whitespace,      ///< spaces, tabs, CR, LF, FF, VT
-    line_comment,    ///< -- up to (not including) the newline
-    block_comment,   ///< /* ... */, nested
-    identifier,      ///< unquoted identifier or keyword (may contain $ after the start)
-    quoted_ident,    ///< "..." with "" escapes
-    unicode_ident,   ///< U&"..."
-    string,          ///< '...' with '' escapes (also B'', X'', N'' prefixed forms)
-    escape_string,   ///< E'...' with backslash escapes
-    unicode_string,  ///< U&'...'
-    dollar_string,   ///< $$...$$ or $tag$...$tag$
-    number,          ///< 1, 1.5, 1e10, .5
-    parameter,       ///< $1
-    psql_variable,   ///< psql :name, :'name', :"name"
-    typecast,        ///< ::
-    semicolon,       ///< ; (a statement boundary only outside parentheses)
-    open_paren,
-    close_paren,
-    meta_command,    ///< psql backslash command up to the end of its line (or \\)
-    other,           ///< any other single character (operators, commas, ...)
-    copy_data,       ///< the data lines psql sends after COPY ... FROM STDIN, up to and
-                     ///< including the terminating line `\.` (its line end excluded), or
-                     ///< to the end of the script; never tokenized, never rewritten
+  whitespace,      ///< spaces, tabs, CR, LF, FF, VT
+  line_comment,    ///< -- up to (not including) the newline
+  block_comment,   ///< /* ... */, nested
+  identifier,      ///< unquoted identifier or keyword (may contain $ after the start)
+  quoted_ident,    ///< "..." with "" escapes
+  unicode_ident,   ///< U&"..."
+  string,          ///< '...' with '' escapes (also B'', X'', N'' prefixed forms)
+  escape_string,   ///< E'...' with backslash escapes
+  unicode_string,  ///< U&'...'
+  dollar_string,   ///< $$...$$ or $tag$...$tag$
+  number,          ///< 1, 1.5, 1e10, .5
+  parameter,       ///< $1
+  psql_variable,   ///< psql :name, :'name', :"name"
+  typecast,        ///< ::
+  semicolon,       ///< ; (a statement boundary only outside parentheses)
+  open_paren,
+  close_paren,
+  meta_command,  ///< psql backslash command up to the end of its line (or \\)
+  other,         ///< any other single character (operators, commas, ...)
+  copy_data,     ///< the data lines psql sends after COPY ... FROM STDIN, up to and
+                 ///< including the terminating line `\.` (its line end excluded), or
+                 ///< to the end of the script; never tokenized, never rewritten
 };
 
 struct token {
-    token_kind kind;
-    std::size_t offset;  ///< byte offset in the script
-    std::size_t length;  ///< bytes
+  token_kind kind;
+  std::size_t offset;  ///< byte offset in the script
+  std::size_t length;  ///< bytes
 };
 
 /// Splits a whole script into tokens covering every byte, in order, in linear time.
@@ -86,8 +86,8 @@ struct token {
 
 /// 1-based line and column (UTF-8 characters) of a byte offset.
 struct position {
-    std::size_t line;
-    std::size_t column;
+  std::size_t line;
+  std::size_t column;
 };
 [[nodiscard]] position position_of(std::string_view script, std::size_t offset);
 
@@ -96,10 +96,10 @@ struct position {
 [[nodiscard]] std::string quote_literal(std::string_view value);
 
 struct rewrite_result {
-    std::string text;               ///< the rewritten script
-    std::size_t grants = 0;         ///< AWS IAM GRANT statements rewritten
-    std::size_t revokes = 0;        ///< AWS IAM REVOKE statements rewritten
-    std::size_t async_indexes = 0;  ///< CREATE INDEX ASYNC statements rewritten
+  std::string text;               ///< the rewritten script
+  std::size_t grants = 0;         ///< AWS IAM GRANT statements rewritten
+  std::size_t revokes = 0;        ///< AWS IAM REVOKE statements rewritten
+  std::size_t async_indexes = 0;  ///< CREATE INDEX ASYNC statements rewritten
 };
 
 /// Rewrites every `AWS IAM GRANT/REVOKE` statement of a psql script (see the file

@@ -144,13 +144,17 @@ constexpr std::vector<std::string_view> effective_roles(const spec_view& v, std:
   return out;
 }
 
-constexpr context make_context(const spec_view& v, std::string_view role) { return {&v, role, effective_roles(v, role)}; }
+constexpr context make_context(const spec_view& v, std::string_view role) {
+  return {&v, role, effective_roles(v, role)};
+}
 
 // Does a grant or revoke (or default privilege) on its object reach target t?
 constexpr bool covers(const grant_desc& g, const target& t) {
   switch (t.kind) {
-    case object_kind::database: return g.on == object_kind::database;
-    case object_kind::schema: return g.on == object_kind::schema && g.schema == t.schema;
+    case object_kind::database:
+      return g.on == object_kind::database;
+    case object_kind::schema:
+      return g.on == object_kind::schema && g.schema == t.schema;
     case object_kind::table:
       return g.schema == t.schema &&
              (g.on == object_kind::all_tables_in_schema || (g.on == object_kind::table && g.object == t.object));
@@ -159,13 +163,14 @@ constexpr bool covers(const grant_desc& g, const target& t) {
              (g.on == object_kind::all_tables_in_schema || (g.on == object_kind::table && g.object == t.object) ||
               (g.on == object_kind::columns && g.object == t.object && contains(g.columns, t.column)));
     case object_kind::sequence:
-      return g.schema == t.schema && (g.on == object_kind::all_sequences_in_schema ||
-                                      (g.on == object_kind::sequence && g.object == t.object));
+      return g.schema == t.schema &&
+             (g.on == object_kind::all_sequences_in_schema || (g.on == object_kind::sequence && g.object == t.object));
     case object_kind::function:
       return g.schema == t.schema &&
              (g.on == object_kind::all_functions_in_schema ||
               (g.on == object_kind::function && g.object == t.object && g.arguments == t.arguments));
-    default: return false;
+    default:
+      return false;
   }
 }
 
@@ -313,8 +318,9 @@ struct spec_view_of {
 template <class Spec, class Role, class Privilege, class Object>
 constexpr bool allows_eval() {
   using o = object_traits<Object>;
-  static_assert(privilege<Privilege>, "dsql::allows<Spec, Role, Privilege, Object> takes one privilege such as "
-                                      "dsql::select.");
+  static_assert(privilege<Privilege>,
+                "dsql::allows<Spec, Role, Privilege, Object> takes one privilege such as "
+                "dsql::select.");
   static_assert(o::well_formed && o::kind != object_kind::all_tables_in_schema &&
                     o::kind != object_kind::all_sequences_in_schema && o::kind != object_kind::all_functions_in_schema,
                 "dsql::allows asks about one object: on_database, on_schema<S>, on_table<S, \"t\">, "
@@ -336,7 +342,7 @@ constexpr bool allows_eval() {
 
 // May Role do Privilege on Object under Spec (a cluster or a catalog)? See above.
 template <class Spec, class Role, class Privilege, class Object>
-  requires spec_or_catalog<Spec> && declares_role<cluster_of_t<Spec>, Role>
+requires spec_or_catalog<Spec> && declares_role<cluster_of_t<Spec>, Role>
 inline constexpr bool allows = detail::allows_eval<Spec, Role, Privilege, Object>();
 
 }  // namespace dsql

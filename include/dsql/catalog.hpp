@@ -95,11 +95,11 @@ struct table_traits<table<S, Name, Options...>> {
   using schema = S;
   using column_part = type_at_t<first_true(std::array<bool, sizeof...(Options) + 1>{columns_of<Options>::is..., true}),
                                 Options..., void>;
-  using owner_part = type_at_t<first_true(std::array<bool, sizeof...(Options) + 1>{owner_of<Options>::is..., true}),
-                               Options..., void>;
-  static constexpr bool options_ok =
-      ((columns_of<Options>::is || owner_of<Options>::is) && ...) &&
-      (0 + ... + int{columns_of<Options>::is}) <= 1 && (0 + ... + int{owner_of<Options>::is}) <= 1;
+  using owner_part =
+      type_at_t<first_true(std::array<bool, sizeof...(Options) + 1>{owner_of<Options>::is..., true}), Options..., void>;
+  static constexpr bool options_ok = ((columns_of<Options>::is || owner_of<Options>::is) && ...) &&
+                                     (0 + ... + int{columns_of<Options>::is}) <= 1 &&
+                                     (0 + ... + int{owner_of<Options>::is}) <= 1;
   static constexpr table_desc describe() {
     table_desc d{schema_traits<S>::name, Name.view(), {}, columns_of<column_part>::is, columns_of<column_part>::names};
     if constexpr (!std::is_void_v<typename owner_of<owner_part>::role>)
@@ -146,7 +146,7 @@ inline constexpr bool catalog_ok_in<schemas<C...>, Tables, Path> = catalog_ok<Ta
 template <class Cluster, class... Parts>
 struct catalog {
   static_assert(cluster_spec<Cluster>, "dsql::catalog<Cluster, ...> takes a dsql::cluster<...> first.");
-  static_assert(((detail::is_instance_of<tables, Parts> || detail::is_instance_of<search_path, Parts>) && ...) &&
+  static_assert(((detail::is_instance_of<tables, Parts> || detail::is_instance_of<search_path, Parts>)&&...) &&
                     (0 + ... + int{detail::is_instance_of<tables, Parts>}) <= 1 &&
                     (0 + ... + int{detail::is_instance_of<search_path, Parts>}) <= 1,
                 "A dsql::catalog takes dsql::tables<dsql::table<schema, \"name\", dsql::columns<...>, "

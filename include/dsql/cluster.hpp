@@ -56,16 +56,14 @@ DSQL_RULE(assert_cluster_shape_t,
           "dsql::aws_region<\"...\"> and dsql::cluster_id<\"...\">, each at most once.");
 DSQL_RULE(assert_role_names_unique_t, "Each role name must be declared once in a cluster.");
 DSQL_RULE(assert_schema_names_unique_t, "Each schema name must be declared once in a cluster.");
-DSQL_RULE(assert_grantee_declared_t,
-          "Every role a grant names must be declared in the cluster's dsql::roles<...>.");
+DSQL_RULE(assert_grantee_declared_t, "Every role a grant names must be declared in the cluster's dsql::roles<...>.");
 DSQL_RULE(assert_grant_schema_declared_t,
           "Every schema a grant names must be declared in the cluster's dsql::schemas<...>.");
 DSQL_RULE(assert_mapped_role_declared_t,
           "Every role an IAM mapping names must be declared in the cluster's dsql::roles<...>.");
 DSQL_RULE(assert_admin_identity_not_mapped_t,
           "An admin identity gets DbConnectAdmin and must not also be mapped to a database role.");
-DSQL_RULE(assert_iam_entries_unique_t,
-          "Each IAM mapping and admin identity must be declared once in a cluster.");
+DSQL_RULE(assert_iam_entries_unique_t, "Each IAM mapping and admin identity must be declared once in a cluster.");
 DSQL_RULE(assert_creator_declared_t,
           "The creator role of default privileges (dsql::for_role<R>) must be declared in the cluster's "
           "dsql::roles<...>.");
@@ -142,8 +140,7 @@ inline constexpr bool is_binding = is_account<T> || is_region<T> || is_cluster_i
 
 // The part of kind L among Parts, or an empty L<>.
 template <template <class...> class L, class... Parts>
-using part_t = type_at_t<first_true(std::array<bool, sizeof...(Parts)>{is_instance_of<L, Parts>...}),
-                         Parts..., L<>>;
+using part_t = type_at_t<first_true(std::array<bool, sizeof...(Parts)>{is_instance_of<L, Parts>...}), Parts..., L<>>;
 template <class... Parts>
 using account_part_t =
     type_at_t<first_true(std::array<bool, sizeof...(Parts)>{is_account<Parts>...}), Parts..., no_account>;
@@ -166,12 +163,14 @@ template <class... E>
 inline constexpr bool elements_well_typed<iam<E...>> = (iam_entry_traits<E>::is_entry && ...);
 
 template <class... Parts>
-inline constexpr bool cluster_shape_ok =
-    ((elements_well_typed<Parts> || is_binding<Parts>) && ...) &&
-    (0 + ... + int{is_instance_of<roles, Parts>}) <= 1 && (0 + ... + int{is_instance_of<schemas, Parts>}) <= 1 &&
-    (0 + ... + int{is_instance_of<grants, Parts>}) <= 1 && (0 + ... + int{is_instance_of<iam, Parts>}) <= 1 &&
-    (0 + ... + int{is_account<Parts>}) <= 1 && (0 + ... + int{is_region<Parts>}) <= 1 &&
-    (0 + ... + int{is_cluster_id<Parts>}) <= 1;
+inline constexpr bool cluster_shape_ok = ((elements_well_typed<Parts> || is_binding<Parts>)&&...) &&
+                                         (0 + ... + int{is_instance_of<roles, Parts>}) <= 1 &&
+                                         (0 + ... + int{is_instance_of<schemas, Parts>}) <= 1 &&
+                                         (0 + ... + int{is_instance_of<grants, Parts>}) <= 1 &&
+                                         (0 + ... + int{is_instance_of<iam, Parts>}) <= 1 &&
+                                         (0 + ... + int{is_account<Parts>}) <= 1 &&
+                                         (0 + ... + int{is_region<Parts>}) <= 1 &&
+                                         (0 + ... + int{is_cluster_id<Parts>}) <= 1;
 
 // Is principal P mapped by one of the entries E?
 template <class P, class... E>
@@ -186,8 +185,10 @@ inline constexpr bool principal_used =
 // Membership edges (group, member) of the grants G, and whether they form a cycle.
 template <class G>
 constexpr std::array<std::string_view, 2> membership_edge() noexcept {
-  if constexpr (requires { grant_traits<G>::is_membership; }) return {grant_traits<G>::group, grant_traits<G>::member};
-  else return {};
+  if constexpr (requires { grant_traits<G>::is_membership; })
+    return {grant_traits<G>::group, grant_traits<G>::member};
+  else
+    return {};
 }
 template <std::size_t N>
 constexpr bool has_cycle(const std::array<std::array<std::string_view, 2>, N>& edges) noexcept {
@@ -213,16 +214,19 @@ constexpr bool has_cycle(const std::array<std::array<std::string_view, 2>, N>& e
 }
 template <class... G>
 constexpr bool memberships_cycle() noexcept {
-  constexpr std::size_t n = (std::size_t{0} + ... + std::size_t{requires { grant_traits<G>::is_membership; }});
-  if constexpr (n == 0) {
-    return false;
-  } else {
-    std::array<std::array<std::string_view, 2>, n> edges{};
-    std::size_t i = 0;
-    ((requires { grant_traits<G>::is_membership; } ? (void)(edges[i++] = membership_edge<G>()) : (void)0), ...);
-    return has_cycle(edges);
-  }
+  constexpr std::size_t n = (std::size_t{0} + ... + std::size_t{requires { grant_traits<G>::is_membership;
 }
+}  // namespace detail
+);
+if constexpr (n == 0) {
+  return false;
+} else {
+  std::array<std::array<std::string_view, 2>, n> edges{};
+  std::size_t i = 0;
+  ((requires { grant_traits<G>::is_membership; } ? (void)(edges[i++] = membership_edge<G>()) : (void)0), ...);
+  return has_cycle(edges);
+}
+}  // namespace dsql
 
 // A membership that would pass a sensitive schema's access to an unlisted role: the
 // group is allowed on some sensitive schema and the member is not.
@@ -292,9 +296,8 @@ struct cluster_check<ShapeOk, bindings<B...>, roles<R...>, schemas<S...>, grants
   // Each rule is reported at its culprit (detail/rule.hpp: located): the element that
   // breaks its own rule, or the first element a cluster rule finds at fault.
   using type = first_failure_t<
-      rule_if_t<!ShapeOk, assert_cluster_shape_t>,
-      locate_t<check_or_ok_t<B>, B>..., locate_t<check_or_ok_t<R>, R>..., locate_t<check_or_ok_t<S>, S>...,
-      locate_t<check_or_ok_t<G>, G>..., locate_t<check_or_ok_t<E>, E>...,
+      rule_if_t<!ShapeOk, assert_cluster_shape_t>, locate_t<check_or_ok_t<B>, B>..., locate_t<check_or_ok_t<R>, R>...,
+      locate_t<check_or_ok_t<S>, S>..., locate_t<check_or_ok_t<G>, G>..., locate_t<check_or_ok_t<E>, E>...,
       rule_at_t<assert_role_names_unique_t,
                 duplicate_flags(std::array<std::string_view, sizeof...(R)>{role_traits<R>::name...}), R...>,
       rule_at_t<assert_schema_names_unique_t,
@@ -308,13 +311,14 @@ struct cluster_check<ShapeOk, bindings<B...>, roles<R...>, schemas<S...>, grants
                 std::array<bool, sizeof...(G)>{!grant_traits<G>::template creators_among<R...>...}, G...>,
       rule_at_t<assert_membership_acyclic_t, membership_cycle_flags<G...>(), G...>,
       rule_at_t<assert_sensitive_schema_reader_t,
-                std::array<bool, sizeof...(G)>{(!grant_traits<G>::sensitive_ok || membership_leaks_sensitive<G, S...>)...},
+                std::array<bool, sizeof...(G)>{
+                    (!grant_traits<G>::sensitive_ok || membership_leaks_sensitive<G, S...>)...},
                 G...>,
       rule_at_t<assert_revoke_not_from_schema_owner_t, std::array<bool, sizeof...(G)>{revokes_from_schema_owner<G>...},
                 G...>,
       rule_at_t<assert_mapped_role_declared_t,
-                std::array<bool, sizeof...(E)>{(iam_entry_traits<E>::is_mapping &&
-                                                !one_of<typename iam_entry_traits<E>::role, R...>)...},
+                std::array<bool, sizeof...(E)>{
+                    (iam_entry_traits<E>::is_mapping && !one_of<typename iam_entry_traits<E>::role, R...>)...},
                 E...>,
       rule_at_t<assert_admin_identity_not_mapped_t,
                 std::array<bool, sizeof...(E)>{(iam_entry_traits<E>::is_admin &&
@@ -344,9 +348,12 @@ struct culprit_parts<membership<Group, Member, O...>> {
 // grant, revoke, default privileges: "grant to a, PUBLIC in schema s", with the creator.
 template <class G>
 constexpr std::string_view grant_word() {
-  if constexpr (requires { typename grant_traits<G>::creator; }) return "default privileges of ";
-  else if constexpr (grant_traits<G>::is_revoke) return "revoke from ";
-  else return "grant to ";
+  if constexpr (requires { typename grant_traits<G>::creator; })
+    return "default privileges of ";
+  else if constexpr (grant_traits<G>::is_revoke)
+    return "revoke from ";
+  else
+    return "grant to ";
 }
 template <class G>
 struct grant_culprit_parts {
@@ -445,12 +452,9 @@ struct cluster_traits<cluster<Name, Parts...>> {
 template <fixed_string Name, class... Parts>
 struct check<cluster<Name, Parts...>> {
   using traits = cluster_traits<cluster<Name, Parts...>>;
-  using type = typename cluster_check<traits::shape_ok,
-                                      bindings<typename traits::account, typename traits::region,
-                                               typename traits::cluster_id>,
-                                      typename traits::roles,
-                                      typename traits::schemas, typename traits::grants,
-                                      typename traits::iam>::type;
+  using type = typename cluster_check<
+      traits::shape_ok, bindings<typename traits::account, typename traits::region, typename traits::cluster_id>,
+      typename traits::roles, typename traits::schemas, typename traits::grants, typename traits::iam>::type;
 };
 
 template <class Role, class Roles>
@@ -490,7 +494,7 @@ struct culprit_of {
   using type = void;
 };
 template <class T>
-  requires detail::is_located<check_t<T>>
+requires detail::is_located<check_t<T>>
 struct culprit_of<T> {
   using type = detail::culprit_of_t<typename check_t<T>::element>;
 };
@@ -499,8 +503,7 @@ using culprit_of_t = typename culprit_of<T>::type;
 
 // Role is one of the roles declared in Spec.
 template <class Spec, class Role>
-concept declares_role =
-    cluster_spec<Spec> && detail::role_among<Role, typename detail::cluster_traits<Spec>::roles>;
+concept declares_role = cluster_spec<Spec> && detail::role_among<Role, typename detail::cluster_traits<Spec>::roles>;
 
 }  // namespace dsql
 

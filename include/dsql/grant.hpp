@@ -193,8 +193,8 @@ template <class... Grantees>
 struct grantee_list {
   static constexpr std::size_t count =
       (std::size_t{0} + ... + std::size_t{role_type<Grantees> || std::is_same_v<Grantees, public_>});
-  static constexpr bool well_formed = count > 0 && (is_grantee_element<Grantees> && ...) &&
-                                      count_of<with_grant_option, Grantees...> <= 1;
+  static constexpr bool well_formed =
+      count > 0 && (is_grantee_element<Grantees> && ...) && count_of<with_grant_option, Grantees...> <= 1;
   static constexpr bool reserved = (is_reserved_grantee<Grantees> || ...);
   static constexpr bool grant_option = one_of<with_grant_option, Grantees...>;
   static constexpr bool to_public = one_of<public_, Grantees...>;
@@ -209,10 +209,10 @@ struct grantee_list {
     return a;
   }();
   template <class... Roles>
-  static constexpr bool among = ((!role_type<Grantees> || one_of<Grantees, Roles...>) && ...);
+  static constexpr bool among = ((!role_type<Grantees> || one_of<Grantees, Roles...>)&&...);
   // Every role grantee passes Allowed<G>::value (sensitive schemas); PUBLIC never does.
   template <class SchemaTraits>
-  static constexpr bool allowed_by = ((!role_type<Grantees> || SchemaTraits::template allows<Grantees>) && ...) &&
+  static constexpr bool allowed_by = ((!role_type<Grantees> || SchemaTraits::template allows<Grantees>)&&...) &&
                                      (!to_public || !SchemaTraits::is_sensitive);
 };
 
@@ -246,13 +246,13 @@ struct privilege_grant_traits {
 };
 
 template <class Checked>
-using privilege_grant_check_t = first_failure_t<
-    rule_if_t<Checked::grantees::reserved, assert_grantee_not_reserved_t>,
-    rule_if_t<!Checked::well_formed, assert_grant_shape_t>,
-    rule_if_t<!Checked::privilege_list::listed_once, assert_privileges_listed_once_t>,
-    rule_if_t<!Checked::fits_object, assert_privilege_fits_object_t>,
-    rule_if_t<!Checked::object::names_valid, assert_object_name_valid_t>,
-    rule_if_t<Checked::grantees::option_to_public, assert_grant_option_to_roles_t>>;
+using privilege_grant_check_t =
+    first_failure_t<rule_if_t<Checked::grantees::reserved, assert_grantee_not_reserved_t>,
+                    rule_if_t<!Checked::well_formed, assert_grant_shape_t>,
+                    rule_if_t<!Checked::privilege_list::listed_once, assert_privileges_listed_once_t>,
+                    rule_if_t<!Checked::fits_object, assert_privilege_fits_object_t>,
+                    rule_if_t<!Checked::object::names_valid, assert_object_name_valid_t>,
+                    rule_if_t<Checked::grantees::option_to_public, assert_grant_option_to_roles_t>>;
 
 template <class T>
 struct grant_traits {
@@ -293,10 +293,9 @@ struct grant_traits<default_privileges<F, P, On, G...>> : privilege_grant_traits
 };
 
 template <class F, class P, class On, class... G>
-using default_privileges_check_t =
-    first_failure_t<rule_if_t<!grant_traits<default_privileges<F, P, On, G...>>::shape_ok,
-                              assert_default_privileges_shape_t>,
-                    privilege_grant_check_t<grant_traits<default_privileges<F, P, On, G...>>>>;
+using default_privileges_check_t = first_failure_t<
+    rule_if_t<!grant_traits<default_privileges<F, P, On, G...>>::shape_ok, assert_default_privileges_shape_t>,
+    privilege_grant_check_t<grant_traits<default_privileges<F, P, On, G...>>>>;
 
 // Membership.
 template <class T>
@@ -316,7 +315,7 @@ struct grant_traits<membership<Group, Member, Options...>> {
   static constexpr std::string_view group = is_group<Group> ? Group::name : std::string_view{};
   static constexpr std::string_view member = role_traits<Member>::name;
   template <class... Roles>
-  static constexpr bool grantees_among = (predefined_group || one_of<Group, Roles...>) && one_of<Member, Roles...>;
+  static constexpr bool grantees_among = (predefined_group || one_of<Group, Roles...>)&&one_of<Member, Roles...>;
   template <class... Schemas>
   static constexpr bool schemas_among = true;
   template <class... Roles>

@@ -97,9 +97,12 @@ constexpr arn_status check_principal_arn(std::string_view arn) noexcept {
   if (account.size() != 12) return arn_status::malformed;
   for (char c : account)
     if (c < '0' || c > '9') return arn_status::malformed;
-  if (rest.starts_with("role/")) rest.remove_prefix(5);
-  else if (rest.starts_with("user/")) rest.remove_prefix(5);
-  else return arn_status::malformed;
+  if (rest.starts_with("role/"))
+    rest.remove_prefix(5);
+  else if (rest.starts_with("user/"))
+    rest.remove_prefix(5);
+  else
+    return arn_status::malformed;
   if (rest.find('*') != std::string_view::npos) return arn_status::wildcard_account;
   return arn_status::ok;
 }
@@ -115,8 +118,8 @@ constexpr bool is_valid_iam_name(std::string_view name) noexcept {
       segment = 0;
       continue;
     }
-    const bool allowed = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
-                         c == '+' || c == '=' || c == ',' || c == '.' || c == '@' || c == '_' || c == '-';
+    const bool allowed = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '+' ||
+                         c == '=' || c == ',' || c == '.' || c == '@' || c == '_' || c == '-';
     if (!allowed) return false;
     ++segment;
   }
@@ -134,7 +137,7 @@ constexpr bool is_valid_account_id(std::string_view id) noexcept {
 // The sentence for a wrong account id: a `*` is told to bind the account.
 constexpr std::string_view account_id_message(std::string_view id) noexcept {
   return id.find('*') != std::string_view::npos ? assert_principal_account_bound_t::message
-                                                 : assert_aws_account_12_digits_t::message;
+                                                : assert_aws_account_12_digits_t::message;
 }
 
 inline void validate_account_id(std::string_view id) {
@@ -209,11 +212,11 @@ struct principal_traits<iam_arn<Arn>> {
 template <fixed_string Arn>
 struct check<iam_arn<Arn>> {
   static constexpr arn_status status = check_principal_arn(Arn.view());
-  using type = first_failure_t<rule_if_t<status == arn_status::session, assert_principal_not_session_t>,
-                               rule_if_t<status == arn_status::wildcard_account, assert_principal_account_bound_t>,
-                               rule_if_t<status == arn_status::malformed, assert_iam_arn_valid_t>,
-                               rule_if_t<status == arn_status::ok && !is_valid_iam_name(split_arn(Arn.view()).name),
-                                         assert_iam_name_valid_t>>;
+  using type = first_failure_t<
+      rule_if_t<status == arn_status::session, assert_principal_not_session_t>,
+      rule_if_t<status == arn_status::wildcard_account, assert_principal_account_bound_t>,
+      rule_if_t<status == arn_status::malformed, assert_iam_arn_valid_t>,
+      rule_if_t<status == arn_status::ok && !is_valid_iam_name(split_arn(Arn.view()).name), assert_iam_name_valid_t>>;
 };
 
 constexpr bool is_valid_region(std::string_view r) noexcept {
@@ -248,9 +251,9 @@ struct check<iam_user<Name>> {
 template <fixed_string Account>
 struct check<aws_account<Account>> {
   // `*` is fine in a policy's Resource, never as the account of a mapping: bind it.
-  using type = first_failure_t<
-      rule_if_t<Account.view().find('*') != std::string_view::npos, assert_principal_account_bound_t>,
-      rule_if_t<!is_valid_account_id(Account.view()), assert_aws_account_12_digits_t>>;
+  using type =
+      first_failure_t<rule_if_t<Account.view().find('*') != std::string_view::npos, assert_principal_account_bound_t>,
+                      rule_if_t<!is_valid_account_id(Account.view()), assert_aws_account_12_digits_t>>;
 };
 
 // Entries of dsql::iam<...>: mappings and admin identities.
@@ -273,8 +276,7 @@ struct iam_entry_traits<iam_grant<Role, Principal>> {
   using principal = Principal;
 };
 template <class Principal>
-  requires principal_traits<Principal>::is_principal
-struct iam_entry_traits<Principal> {
+requires principal_traits<Principal>::is_principal struct iam_entry_traits<Principal> {
   static constexpr bool is_entry = true;
   static constexpr bool is_mapping = false;
   static constexpr bool is_admin = false;
@@ -293,11 +295,11 @@ struct iam_entry_traits<iam_admin<Principal>> {
 };
 
 template <class Role, class Principal>
-using iam_grant_check_t = first_failure_t<
-    rule_if_t<std::is_same_v<Role, admin>, assert_admin_not_mapped_t>,
-    rule_if_t<!role_type<Role> || !principal_traits<Principal>::is_principal, assert_iam_grant_shape_t>,
-    check_or_ok_t<Role>, check_or_ok_t<Principal>,
-    rule_if_t<!role_traits<Role>::can_login, assert_mapped_role_has_login_t>>;
+using iam_grant_check_t =
+    first_failure_t<rule_if_t<std::is_same_v<Role, admin>, assert_admin_not_mapped_t>,
+                    rule_if_t<!role_type<Role> || !principal_traits<Principal>::is_principal, assert_iam_grant_shape_t>,
+                    check_or_ok_t<Role>, check_or_ok_t<Principal>,
+                    rule_if_t<!role_traits<Role>::can_login, assert_mapped_role_has_login_t>>;
 
 template <class Role, class Principal>
 struct check<iam_grant<Role, Principal>> {
@@ -305,9 +307,8 @@ struct check<iam_grant<Role, Principal>> {
 };
 template <class Principal>
 struct check<iam_admin<Principal>> {
-  using type = first_failure_t<
-      rule_if_t<!principal_traits<Principal>::is_principal, assert_iam_admin_shape_t>,
-      check_or_ok_t<Principal>>;
+  using type = first_failure_t<rule_if_t<!principal_traits<Principal>::is_principal, assert_iam_admin_shape_t>,
+                               check_or_ok_t<Principal>>;
 };
 
 }  // namespace detail

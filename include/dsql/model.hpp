@@ -28,17 +28,17 @@ namespace model {
 struct role {
   std::string name{};
   bool login = false;
-  std::optional<bool> inherit{};            // INHERIT / NOINHERIT when declared
-  std::optional<int> connection_limit{};    // CONNECTION LIMIT when declared (-1: none)
-  std::string password_env{};               // postgres_local: password from this variable
-  std::string component{};                  // the access matrix's component column
+  std::optional<bool> inherit{};          // INHERIT / NOINHERIT when declared
+  std::optional<int> connection_limit{};  // CONNECTION LIMIT when declared (-1: none)
+  std::string password_env{};             // postgres_local: password from this variable
+  std::string component{};                // the access matrix's component column
   constexpr bool operator==(const role&) const = default;
 };
 
 struct schema {
   std::string name{};
-  bool create = true;  // false: an existing schema such as public, never created
-  std::string owner{};   // empty: whoever runs the script
+  bool create = true;   // false: an existing schema such as public, never created
+  std::string owner{};  // empty: whoever runs the script
   bool sensitive = false;
   std::vector<std::string> readers{};  // sensitive: the only roles that may be granted on it
   constexpr bool operator==(const schema&) const = default;
@@ -50,12 +50,12 @@ struct grant {
   std::vector<privilege_kind> privileges{};  // `all` is expanded to the object kind's set
   object_kind on = object_kind::schema;
   std::string schema{};
-  std::string grantee{};                     // empty when to_public
-  std::string object{};                    // table, sequence or function name (named objects)
-  std::string arguments{};                   // function argument types
-  std::vector<std::string> columns{};        // object_kind::columns
+  std::string grantee{};               // empty when to_public
+  std::string object{};                // table, sequence or function name (named objects)
+  std::string arguments{};             // function argument types
+  std::vector<std::string> columns{};  // object_kind::columns
   bool with_grant_option = false;
-  bool to_public = false;                  // PUBLIC, the pseudo-role (not a role named "PUBLIC")
+  bool to_public = false;  // PUBLIC, the pseudo-role (not a role named "PUBLIC")
   constexpr bool operator==(const grant&) const = default;
 };
 
@@ -83,7 +83,7 @@ struct membership {
 struct principal {
   principal_kind kind = principal_kind::iam_role;
   std::string name{};     // without account: "AppReadOnlyRole" or "path/Name"
-  std::string account{};// empty: the cluster's account (dsql::iam_arn names its own)
+  std::string account{};  // empty: the cluster's account (dsql::iam_arn names its own)
   constexpr std::string arn(std::string_view account_id) const {
     if (!account.empty()) return principal_arn(kind, account, name);
     return principal_arn(kind, account_id, name);
@@ -106,9 +106,9 @@ struct cluster {
   std::vector<mapping> mappings{};
   std::vector<principal> admins{};
   // Added after the first cut.
-  std::string region{};    // empty: a render option (default *)
-  std::string cluster_id{};// empty: a render option (default *)
-  std::vector<grant> revokes{};// REVOKE ... FROM (typically PUBLIC)
+  std::string region{};          // empty: a render option (default *)
+  std::string cluster_id{};      // empty: a render option (default *)
+  std::vector<grant> revokes{};  // REVOKE ... FROM (typically PUBLIC)
   std::vector<default_privilege> default_privileges{};
   std::vector<membership> memberships{};
   std::vector<principal> principals{};  // declared bare in dsql::iam<...>
@@ -144,8 +144,8 @@ struct role_desc {
 template <class R>
 consteval role_desc describe_role() {
   using t = role_traits<R>;
-  return {t::name, t::can_login, t::inherit, t::declares_connection_limit, t::connection_limit, t::password_env,
-          t::component};
+  return {t::name,         t::can_login, t::inherit, t::declares_connection_limit, t::connection_limit,
+          t::password_env, t::component};
 }
 
 template <class T>
@@ -184,8 +184,8 @@ struct grant_desc {
   std::span<const std::string_view> columns;
   std::span<const std::string_view> grantees;  // "" for PUBLIC
   bool grant_option = false;
-  std::string_view creator;                // default privileges
-  std::string_view group, member;          // membership
+  std::string_view creator;        // default privileges
+  std::string_view group, member;  // membership
   bool admin_option = false, predefined_group = false;
 };
 
@@ -307,9 +307,12 @@ constexpr void fill_model(model::cluster& c, std::span<const role_desc> roles, s
     }
   }
   for (const auto& e : iam) {
-    if (e.which == 0) c.mappings.push_back({std::string(e.role), model_principal(e.who)});
-    else if (e.which == 1) c.admins.push_back(model_principal(e.who));
-    else c.principals.push_back(model_principal(e.who));
+    if (e.which == 0)
+      c.mappings.push_back({std::string(e.role), model_principal(e.who)});
+    else if (e.which == 1)
+      c.admins.push_back(model_principal(e.who));
+    else
+      c.principals.push_back(model_principal(e.who));
   }
 }
 

@@ -64,10 +64,14 @@ constexpr bool column_names_valid(const Names& names) noexcept {
 
 constexpr std::string_view name_message(name_status s) noexcept {
   switch (s) {
-    case name_status::ok: return ok_t::message;
-    case name_status::empty: return assert_name_not_empty_t::message;
-    case name_status::too_long: return assert_name_at_most_63_bytes_t::message;
-    case name_status::contains_nul: return assert_name_without_nul_t::message;
+    case name_status::ok:
+      return ok_t::message;
+    case name_status::empty:
+      return assert_name_not_empty_t::message;
+    case name_status::too_long:
+      return assert_name_at_most_63_bytes_t::message;
+    case name_status::contains_nul:
+      return assert_name_without_nul_t::message;
   }
   return {};
 }
@@ -95,9 +99,7 @@ constexpr void append_quoted(std::string& out, std::string_view text) {
 }  // namespace detail
 
 // "name" with every " doubled; throws on NUL.
-constexpr void append_identifier(std::string& out, std::string_view name) {
-  detail::append_quoted<'"'>(out, name);
-}
+constexpr void append_identifier(std::string& out, std::string_view name) { detail::append_quoted<'"'>(out, name); }
 constexpr std::string quote_identifier(std::string_view name) {
   std::string out;
   append_identifier(out, name);
@@ -105,9 +107,7 @@ constexpr std::string quote_identifier(std::string_view name) {
 }
 
 // 'text' with every ' doubled (standard_conforming_strings = on); throws on NUL.
-constexpr void append_literal(std::string& out, std::string_view text) {
-  detail::append_quoted<'\''>(out, text);
-}
+constexpr void append_literal(std::string& out, std::string_view text) { detail::append_quoted<'\''>(out, text); }
 constexpr std::string quote_literal(std::string_view text) {
   std::string out;
   append_literal(out, text);

@@ -28,7 +28,18 @@ namespace dsql {
 
 // Values are only ever appended (serialised models and the engine's bit sets use them).
 enum class privilege_kind {
-  usage, create, select, insert, update, delete_, truncate, references, trigger, execute, connect, temporary
+  usage,
+  create,
+  select,
+  insert,
+  update,
+  delete_,
+  truncate,
+  references,
+  trigger,
+  execute,
+  connect,
+  temporary
 };
 inline constexpr std::size_t privilege_kind_count = 12;
 
@@ -47,33 +58,54 @@ enum class object_kind {
 
 constexpr std::string_view to_string(object_kind k) noexcept {
   switch (k) {
-    case object_kind::schema: return "schema";
-    case object_kind::all_tables_in_schema: return "all_tables_in_schema";
-    case object_kind::table: return "table";
-    case object_kind::columns: return "columns";
-    case object_kind::sequence: return "sequence";
-    case object_kind::all_sequences_in_schema: return "all_sequences_in_schema";
-    case object_kind::function: return "function";
-    case object_kind::all_functions_in_schema: return "all_functions_in_schema";
-    case object_kind::database: return "database";
+    case object_kind::schema:
+      return "schema";
+    case object_kind::all_tables_in_schema:
+      return "all_tables_in_schema";
+    case object_kind::table:
+      return "table";
+    case object_kind::columns:
+      return "columns";
+    case object_kind::sequence:
+      return "sequence";
+    case object_kind::all_sequences_in_schema:
+      return "all_sequences_in_schema";
+    case object_kind::function:
+      return "function";
+    case object_kind::all_functions_in_schema:
+      return "all_functions_in_schema";
+    case object_kind::database:
+      return "database";
   }
   return {};
 }
 
 constexpr std::string_view sql_keyword(privilege_kind p) noexcept {
   switch (p) {
-    case privilege_kind::usage: return "USAGE";
-    case privilege_kind::create: return "CREATE";
-    case privilege_kind::select: return "SELECT";
-    case privilege_kind::insert: return "INSERT";
-    case privilege_kind::update: return "UPDATE";
-    case privilege_kind::delete_: return "DELETE";
-    case privilege_kind::truncate: return "TRUNCATE";
-    case privilege_kind::references: return "REFERENCES";
-    case privilege_kind::trigger: return "TRIGGER";
-    case privilege_kind::execute: return "EXECUTE";
-    case privilege_kind::connect: return "CONNECT";
-    case privilege_kind::temporary: return "TEMPORARY";
+    case privilege_kind::usage:
+      return "USAGE";
+    case privilege_kind::create:
+      return "CREATE";
+    case privilege_kind::select:
+      return "SELECT";
+    case privilege_kind::insert:
+      return "INSERT";
+    case privilege_kind::update:
+      return "UPDATE";
+    case privilege_kind::delete_:
+      return "DELETE";
+    case privilege_kind::truncate:
+      return "TRUNCATE";
+    case privilege_kind::references:
+      return "REFERENCES";
+    case privilege_kind::trigger:
+      return "TRIGGER";
+    case privilege_kind::execute:
+      return "EXECUTE";
+    case privilege_kind::connect:
+      return "CONNECT";
+    case privilege_kind::temporary:
+      return "TEMPORARY";
   }
   return {};
 }
@@ -90,12 +122,11 @@ constexpr std::optional<privilege_kind> privilege_of_keyword(std::string_view k)
 // on that kind means exactly this set.
 namespace detail {
 inline constexpr privilege_kind schema_set[] = {privilege_kind::usage, privilege_kind::create};
-inline constexpr privilege_kind table_set[] = {privilege_kind::select,   privilege_kind::insert,
-                                               privilege_kind::update,   privilege_kind::delete_,
-                                               privilege_kind::truncate, privilege_kind::references,
-                                               privilege_kind::trigger};
-inline constexpr privilege_kind column_set[] = {privilege_kind::select, privilege_kind::insert,
-                                                privilege_kind::update, privilege_kind::references};
+inline constexpr privilege_kind table_set[] = {
+    privilege_kind::select,   privilege_kind::insert,     privilege_kind::update, privilege_kind::delete_,
+    privilege_kind::truncate, privilege_kind::references, privilege_kind::trigger};
+inline constexpr privilege_kind column_set[] = {privilege_kind::select, privilege_kind::insert, privilege_kind::update,
+                                                privilege_kind::references};
 inline constexpr privilege_kind sequence_set[] = {privilege_kind::usage, privilege_kind::select,
                                                   privilege_kind::update};
 inline constexpr privilege_kind function_set[] = {privilege_kind::execute};
@@ -105,15 +136,21 @@ inline constexpr privilege_kind database_set[] = {privilege_kind::create, privil
 
 constexpr std::span<const privilege_kind> privileges_of(object_kind k) noexcept {
   switch (k) {
-    case object_kind::schema: return detail::schema_set;
+    case object_kind::schema:
+      return detail::schema_set;
     case object_kind::all_tables_in_schema:
-    case object_kind::table: return detail::table_set;
-    case object_kind::columns: return detail::column_set;
+    case object_kind::table:
+      return detail::table_set;
+    case object_kind::columns:
+      return detail::column_set;
     case object_kind::sequence:
-    case object_kind::all_sequences_in_schema: return detail::sequence_set;
+    case object_kind::all_sequences_in_schema:
+      return detail::sequence_set;
     case object_kind::function:
-    case object_kind::all_functions_in_schema: return detail::function_set;
-    case object_kind::database: return detail::database_set;
+    case object_kind::all_functions_in_schema:
+      return detail::function_set;
+    case object_kind::database:
+      return detail::database_set;
   }
   return {};
 }
@@ -122,15 +159,16 @@ constexpr std::span<const privilege_kind> privileges_of(object_kind k) noexcept 
 // letters arwdDxtXUCcT), what a plan grants or revokes. Listed in canonical_privileges
 // order, the order the engine writes them in.
 inline constexpr privilege_kind canonical_privileges[] = {
-    privilege_kind::select,  privilege_kind::insert,     privilege_kind::update,  privilege_kind::delete_,
+    privilege_kind::select,   privilege_kind::insert,     privilege_kind::update,  privilege_kind::delete_,
     privilege_kind::truncate, privilege_kind::references, privilege_kind::trigger, privilege_kind::execute,
-    privilege_kind::usage,   privilege_kind::create,     privilege_kind::connect, privilege_kind::temporary};
+    privilege_kind::usage,    privilege_kind::create,     privilege_kind::connect, privilege_kind::temporary};
 
 struct privilege_set {
   std::uint32_t bits = 0;
 
   constexpr privilege_set() noexcept = default;
-  constexpr privilege_set(privilege_kind p) noexcept : bits(1U << static_cast<unsigned>(p)) {}  // NOLINT: implicit on purpose
+  constexpr privilege_set(privilege_kind p) noexcept
+      : bits(1U << static_cast<unsigned>(p)) {}  // NOLINT: implicit on purpose
   template <class Range>
   static constexpr privilege_set of(const Range& kinds) noexcept {
     privilege_set s;
@@ -144,8 +182,14 @@ struct privilege_set {
   constexpr privilege_set operator&(privilege_set o) const noexcept { return from_bits(bits & o.bits); }
   // what this set has and o has not
   constexpr privilege_set minus(privilege_set o) const noexcept { return from_bits(bits & ~o.bits); }
-  constexpr privilege_set& operator|=(privilege_set o) noexcept { bits |= o.bits; return *this; }
-  constexpr privilege_set& operator&=(privilege_set o) noexcept { bits &= o.bits; return *this; }
+  constexpr privilege_set& operator|=(privilege_set o) noexcept {
+    bits |= o.bits;
+    return *this;
+  }
+  constexpr privilege_set& operator&=(privilege_set o) noexcept {
+    bits &= o.bits;
+    return *this;
+  }
   constexpr bool operator==(const privilege_set&) const noexcept = default;
   // the members in canonical order
   constexpr std::vector<privilege_kind> list() const {
@@ -200,17 +244,15 @@ struct temporary : detail::privilege_tag<privilege_kind::temporary> {};
 struct all {};
 
 template <class T>
-concept privilege =
-    detail::one_of<T, usage, create, select, insert, update, delete_, truncate, references, trigger, execute, connect_,
-                   temporary>;
+concept privilege = detail::one_of<T, usage, create, select, insert, update, delete_, truncate, references, trigger,
+                                   execute, connect_, temporary>;
 
 // A list of privileges granted together.
 template <class... P>
 struct privileges {};
 
 #include "detail/rule_define.hpp"
-DSQL_RULE(assert_privileges_listed_once_t,
-          "A grant must list at least one privilege, and each privilege once.");
+DSQL_RULE(assert_privileges_listed_once_t, "A grant must list at least one privilege, and each privilege once.");
 #include "detail/rule_undef.hpp"
 
 namespace detail {
@@ -243,8 +285,10 @@ struct privilege_list<privileges<P...>> {
   static constexpr bool listed_once = sizeof...(P) > 0 && all_distinct<P...>;
   static constexpr bool is_all = false;
   static constexpr std::array<privilege_kind, well_formed ? sizeof...(P) : 0> kinds = [] {
-    if constexpr (well_formed) return std::array<privilege_kind, sizeof...(P)>{P::kind...};
-    else return std::array<privilege_kind, 0>{};
+    if constexpr (well_formed)
+      return std::array<privilege_kind, sizeof...(P)>{P::kind...};
+    else
+      return std::array<privilege_kind, 0>{};
   }();
 };
 

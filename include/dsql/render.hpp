@@ -128,7 +128,6 @@ constexpr std::string resolve_bound(const std::string& bound, const std::string&
   return bound;
 }
 
-
 // A psql script under construction.
 struct script {
   std::string text;
@@ -234,8 +233,10 @@ constexpr sql::privilege_statement statement_of(const model::grant& g, bool revo
   }
   st.objects.push_back(std::move(o));
   sql::grantee who;  // (no ?: of two strings: GCC 12, constant evaluation)
-  if (g.to_public) who.is_public = true;
-  else who.name = g.grantee;
+  if (g.to_public)
+    who.is_public = true;
+  else
+    who.name = g.grantee;
   st.grantees.push_back(std::move(who));
   st.with_grant_option = !revoke && g.with_grant_option;
   return st;
@@ -277,8 +278,10 @@ constexpr std::string default_privilege_statement(const model::default_privilege
   if (grant) st.privileges = d.privileges;  // revoke: ALL
   st.objtype = sql::default_object_type(d.on);
   sql::grantee who;
-  if (d.to_public) who.is_public = true;
-  else who.name = d.grantee;
+  if (d.to_public)
+    who.is_public = true;
+  else
+    who.name = d.grantee;
   st.grantees.push_back(std::move(who));
   st.with_grant_option = grant && d.with_grant_option;
   return sql::render(st);
@@ -414,7 +417,8 @@ constexpr void grant_option_to_acting_role(script& s, const model::grant& g) {
       const bool fn = g.on == object_kind::all_functions_in_schema;
       const char kind = fn ? 'f' : (g.on == object_kind::all_sequences_in_schema ? 's' : 'r');
       std::string where = " AND ";
-      where += lacks_grant_option(r, g.privileges, fn ? "c.proacl" : "c.relacl", fn ? "c.proowner" : "c.relowner", kind);
+      where +=
+          lacks_grant_option(r, g.privileges, fn ? "c.proacl" : "c.relacl", fn ? "c.proowner" : "c.relowner", kind);
       per_object(s, g, false, where,
                  "where the grantee lacks the grant option (the runner is a member of it: see the header), one "
                  "statement per object:");
@@ -630,8 +634,10 @@ constexpr std::string render_bootstrap(const model::cluster& c, target t, const 
     }
     s.guarded("NOT " + detail::role_exists(r.name), "dsql_missing", sql::create_role(r.name, attrs));
     std::string condition = " AND ";  // (no ?: of two strings: GCC 12 rejects it in constant evaluation)
-    if (extra) condition += "(" + differs + ")";
-    else condition += differs;
+    if (extra)
+      condition += "(" + differs + ")";
+    else
+      condition += differs;
     if (local) {
       s.guarded(detail::role_exists(r.name, condition), "dsql_differs", sql::alter_role(r.name, attrs));
     } else {
@@ -642,8 +648,9 @@ constexpr std::string render_bootstrap(const model::cluster& c, target t, const 
       warning += r.name;
       warning += "\" exists with other attributes than declared (";
       warning += sql::attribute_clause(attrs).substr(6);
-      warning += "); Aurora DSQL cannot alter them: revoke its IAM mappings, drop the role (the revoke script "
-                 "with drop) and run this script again to create it as declared";
+      warning +=
+          "); Aurora DSQL cannot alter them: revoke its IAM mappings, drop the role (the revoke script "
+          "with drop) and run this script again to create it as declared";
       detail::warn(s, warning);
       s.line("\\endif");
     }
@@ -690,8 +697,10 @@ constexpr std::string render_bootstrap(const model::cluster& c, target t, const 
   s.line("-- 3. schemas");
   for (const auto& sc : c.schemas) {
     lend_for(sc.name);
-    if (!sc.create) s.comment({"schema \"", sc.name, "\" exists already: it is used, not created"});
-    else s.guarded("NOT " + detail::schema_exists(sc.name), "dsql_missing", sql::create_schema(sc.name, sc.owner));
+    if (!sc.create)
+      s.comment({"schema \"", sc.name, "\" exists already: it is used, not created"});
+    else
+      s.guarded("NOT " + detail::schema_exists(sc.name), "dsql_missing", sql::create_schema(sc.name, sc.owner));
     if (!sc.owner.empty()) {
       std::string cond = "EXISTS (SELECT 1 FROM pg_catalog.pg_namespace WHERE nspname = ";
       append_literal(cond, sc.name);
@@ -734,8 +743,10 @@ constexpr std::string render_bootstrap(const model::cluster& c, target t, const 
       continue;
     }
     if (!local && detail::is_dsql_public(g)) {  // USAGE only (the target rule): PUBLIC holds it there
-      s.comment({"on Aurora DSQL every role has USAGE on schema public through PUBLIC, and a GRANT on that "
-                 "system entity is refused: ", detail::grant_statement(g)});
+      s.comment(
+          {"on Aurora DSQL every role has USAGE on schema public through PUBLIC, and a GRANT on that "
+           "system entity is refused: ",
+           detail::grant_statement(g)});
       continue;
     }
     s.transaction(detail::grant_statement(g));
@@ -747,10 +758,14 @@ constexpr std::string render_bootstrap(const model::cluster& c, target t, const 
   for (const auto& g : c.grants) {
     if (g.on == object_kind::schema || g.on == object_kind::database) continue;
     lend_for(g.schema);
-    if (acting_option(g)) detail::grant_option_to_acting_role(s, g);
-    else if (detail::is_named_object(g.on)) s.guarded(detail::object_present(g), "dsql_present", detail::grant_statement(g));
-    else if (!local && g.schema == "public") detail::per_object(s, g, false);
-    else s.transaction(detail::grant_statement(g));
+    if (acting_option(g))
+      detail::grant_option_to_acting_role(s, g);
+    else if (detail::is_named_object(g.on))
+      s.guarded(detail::object_present(g), "dsql_present", detail::grant_statement(g));
+    else if (!local && g.schema == "public")
+      detail::per_object(s, g, false);
+    else
+      s.transaction(detail::grant_statement(g));
   }
   lend.close(s);
 
@@ -759,13 +774,18 @@ constexpr std::string render_bootstrap(const model::cluster& c, target t, const 
   for (const auto& g : c.revokes) {
     lend_for(g.schema);
     if (!local && detail::is_dsql_public(g)) {  // CREATE from PUBLIC only (the target rule): never held there
-      s.comment({"on Aurora DSQL only admin creates in schema public, and a REVOKE on that system entity is "
-                 "refused: ", detail::revoke_statement(g)});
+      s.comment(
+          {"on Aurora DSQL only admin creates in schema public, and a REVOKE on that system entity is "
+           "refused: ",
+           detail::revoke_statement(g)});
       continue;
     }
-    if (detail::is_named_object(g.on)) s.guarded(detail::object_present(g), "dsql_present", detail::revoke_statement(g));
-    else if (!local && g.schema == "public" && g.on != object_kind::database) detail::per_object(s, g, true);
-    else s.transaction(detail::revoke_statement(g));
+    if (detail::is_named_object(g.on))
+      s.guarded(detail::object_present(g), "dsql_present", detail::revoke_statement(g));
+    else if (!local && g.schema == "public" && g.on != object_kind::database)
+      detail::per_object(s, g, true);
+    else
+      s.transaction(detail::revoke_statement(g));
   }
   for (const auto& sc : c.schemas) {
     if (!sc.sensitive) continue;
@@ -817,8 +837,10 @@ constexpr std::string render_bootstrap(target t, const render_options& o = {}) {
 template <cluster_spec Spec, target T>
 constexpr std::string render_bootstrap(const render_options& o = {}) {
   static_assert(verify_for<Spec, T>());
-  if constexpr (check_for_t<Spec, T>::ok) return render_bootstrap(model_of<Spec>(), T, o);
-  else return {};
+  if constexpr (check_for_t<Spec, T>::ok)
+    return render_bootstrap(model_of<Spec>(), T, o);
+  else
+    return {};
 }
 
 // ---- revoke (offboarding) -------------------------------------------------------------
@@ -855,14 +877,17 @@ constexpr void revoke_role(script& s, const model::cluster& c, std::string_view 
       }
     for (object_kind kind : {object_kind::all_tables_in_schema, object_kind::all_sequences_in_schema,
                              object_kind::all_functions_in_schema}) {
-      if ((kind == object_kind::all_sequences_in_schema && !seq) || (kind == object_kind::all_functions_in_schema && !fn))
+      if ((kind == object_kind::all_sequences_in_schema && !seq) ||
+          (kind == object_kind::all_functions_in_schema && !fn))
         continue;
       model::grant all;  // privileges empty: REVOKE ALL
       all.on = kind;
       all.schema = std::string(sc);
       all.grantee = std::string(role);
-      if (!local && sc == "public") per_object(s, all, true);
-      else s.transaction(revoke_statement(all));
+      if (!local && sc == "public")
+        per_object(s, all, true);
+      else
+        s.transaction(revoke_statement(all));
     }
   }
   for (const auto& g : c.grants)
@@ -897,8 +922,9 @@ constexpr void revoke_role(script& s, const model::cluster& c, std::string_view 
     all.grantee = std::string(role);
     all.privileges = {privilege_kind::usage, privilege_kind::create};
     if (!local && sc == "public") {
-      s.comment({"schema public is a system entity on Aurora DSQL (a REVOKE on it is refused); the role holds "
-                 "nothing there but through PUBLIC"});
+      s.comment(
+          {"schema public is a system entity on Aurora DSQL (a REVOKE on it is refused); the role holds "
+           "nothing there but through PUBLIC"});
       continue;
     }
     s.transaction(revoke_statement(all));
@@ -931,11 +957,13 @@ constexpr void revoke_role(script& s, const model::cluster& c, std::string_view 
 
 constexpr void revoke_header(script& s, std::string_view what, const model::cluster& c, target t,
                              const revoke_options& ro) {
-  s.comment({"dsql-roles revoke (offboarding) of ", what, " in cluster \"", c.name, "\" for target ", to_string(t),
-             "."});
+  s.comment(
+      {"dsql-roles revoke (offboarding) of ", what, " in cluster \"", c.name, "\" for target ", to_string(t), "."});
   s.line("-- Generated from the C++ declaration. Run it with psql as the admin role; running it");
-  if (ro.drop) s.line("-- again prints no error and changes nothing. Each role is dropped at the end.");
-  else s.line("-- again prints no error and changes nothing. The role itself is kept.");
+  if (ro.drop)
+    s.line("-- again prints no error and changes nothing. Each role is dropped at the end.");
+  else
+    s.line("-- again prints no error and changes nothing. The role itself is kept.");
   s.line("-- For each role, when it exists:");
   s.line("--   1. table privileges   REVOKE ALL ON ALL TABLES IN SCHEMA, each schema the role is granted on,");
   s.line("--                         and on the named objects it is granted on; its default privileges");
@@ -944,8 +972,7 @@ constexpr void revoke_header(script& s, std::string_view what, const model::clus
     s.line("--   3. IAM mappings       CALL sys.aws_iam_revoke (extension dsql_iam) when the mapping exists");
   else
     s.line("--   3. IAM mappings       AWS IAM REVOKE when the mapping exists");
-  if (ro.drop)
-    s.line("--   4. drop               REASSIGN OWNED BY the role TO the runner, DROP OWNED, DROP ROLE");
+  if (ro.drop) s.line("--   4. drop               REASSIGN OWNED BY the role TO the runner, DROP OWNED, DROP ROLE");
   s.line("-- Guards are catalog queries read with \\gset and tested with \\if (no DO block, no");
   s.line("-- PL/pgSQL). Each statement runs in its own transaction.");
   s.line("\\set ON_ERROR_STOP on");
@@ -993,7 +1020,7 @@ constexpr std::string render_revoke(std::string_view role, target t, const rende
 }
 
 template <cluster_spec Spec, class Role>
-  requires declares_role<Spec, Role>
+requires declares_role<Spec, Role>
 constexpr std::string render_revoke(target t, const render_options& o = {}, const revoke_options& ro = {}) {
   static_assert(detail::fire<check_t<Spec>>());  // the culprit first, without model_of's frame
   return render_revoke(model_of<Spec>(), detail::role_traits<Role>::name, t, o, ro);
@@ -1126,10 +1153,14 @@ namespace detail {
 constexpr void append_markdown_cell(std::string& out, std::string_view s) {
   for (char c : s) {
     const auto u = static_cast<unsigned char>(c);
-    if (c == '|') out += "\\|";
-    else if (c == '`') out += '\'';
-    else if (u < 0x20U || u == 0x7FU) out += '?';
-    else out += c;
+    if (c == '|')
+      out += "\\|";
+    else if (c == '`')
+      out += '\'';
+    else if (u < 0x20U || u == 0x7FU)
+      out += '?';
+    else
+      out += c;
   }
 }
 }  // namespace detail
@@ -1145,8 +1176,10 @@ constexpr std::string render_matrix(const model::cluster& c, const render_option
   s += "|---|---|---|---|---|---|\n";
   for (const auto& r : c.roles) {
     s += "| ";
-    if (r.component.empty()) s += "-";
-    else detail::append_markdown_cell(s, r.component);
+    if (r.component.empty())
+      s += "-";
+    else
+      detail::append_markdown_cell(s, r.component);
     s += " | `";
     detail::append_markdown_cell(s, r.name);
     s += r.login ? "`" : "` (NOLOGIN)";
@@ -1182,11 +1215,21 @@ constexpr std::string render_matrix(const model::cluster& c, const render_option
         sep();
         s += detail::privilege_sql(g.privileges);
         switch (g.on) {
-          case object_kind::schema: s += " on schema "; break;
-          case object_kind::all_tables_in_schema: s += " on all tables in "; break;
-          case object_kind::all_sequences_in_schema: s += " on all sequences in "; break;
-          case object_kind::all_functions_in_schema: s += " on all functions in "; break;
-          default: s += " on "; break;
+          case object_kind::schema:
+            s += " on schema ";
+            break;
+          case object_kind::all_tables_in_schema:
+            s += " on all tables in ";
+            break;
+          case object_kind::all_sequences_in_schema:
+            s += " on all sequences in ";
+            break;
+          case object_kind::all_functions_in_schema:
+            s += " on all functions in ";
+            break;
+          default:
+            s += " on ";
+            break;
         }
         detail::append_markdown_cell(s, g.schema);
         if (detail::is_named_object(g.on)) {
@@ -1202,7 +1245,9 @@ constexpr std::string render_matrix(const model::cluster& c, const render_option
         sep();
         s += detail::privilege_sql(d.privileges);
         s += " on future ";
-        s += d.on == object_kind::all_tables_in_schema ? "tables" : (d.on == object_kind::all_sequences_in_schema ? "sequences" : "functions");
+        s += d.on == object_kind::all_tables_in_schema
+                 ? "tables"
+                 : (d.on == object_kind::all_sequences_in_schema ? "sequences" : "functions");
         s += " of `";
         detail::append_markdown_cell(s, d.creator);
         s += "` in ";

@@ -115,8 +115,9 @@ inline constexpr std::string_view component_of<component<V>> = V.view();
 
 // Inherit: 1 declared INHERIT, 0 declared NOINHERIT, -1 not declared.
 template <class... Options>
-inline constexpr int inherit_of =
-    (std::is_same_v<Options, inherit> || ...) ? 1 : ((std::is_same_v<Options, noinherit> || ...) ? 0 : -1);
+inline constexpr int inherit_of = (std::is_same_v<Options, inherit> || ...)
+                                      ? 1
+                                      : ((std::is_same_v<Options, noinherit> || ...) ? 0 : -1);
 
 template <class... Options>
 constexpr std::string_view password_env_of() noexcept {
@@ -153,16 +154,15 @@ struct role_traits<role<Name, Options...>> {
 template <class... Options>
 inline constexpr bool role_options_ok =
     ((one_of<Options, login, nologin, inherit, noinherit, superuser, replication, bypassrls> ||
-      is_connection_limit<Options> || is_password<Options> || is_component<Options>) &&
-     ...) &&
-    (0 + ... + int{one_of<Options, login, nologin>}) <= 1 && (0 + ... + int{one_of<Options, inherit, noinherit>}) <= 1 &&
-    (0 + ... + int{is_connection_limit<Options>}) <= 1 && (0 + ... + int{is_password<Options>}) <= 1 &&
+      is_connection_limit<Options> || is_password<Options> || is_component<Options>)&&...) &&
+    (0 + ... + int{one_of<Options, login, nologin>}) <= 1 &&
+    (0 + ... + int{one_of<Options, inherit, noinherit>}) <= 1 && (0 + ... + int{is_connection_limit<Options>}) <= 1 &&
+    (0 + ... + int{is_password<Options>}) <= 1 &&
     (0 + ... + int{is_component<Options>}) <= 1 && all_distinct<Options...>;
 
 template <fixed_string Name, class... Options>
 using role_check_t = first_failure_t<
-    name_check_t<Name>,
-    rule_if_t<is_reserved_role_name(Name.view()), assert_role_name_not_reserved_t>,
+    name_check_t<Name>, rule_if_t<is_reserved_role_name(Name.view()), assert_role_name_not_reserved_t>,
     rule_if_t<!role_options_ok<Options...>, assert_role_options_t>,
     rule_if_t<(one_of<Options, superuser, replication, bypassrls> || ...), assert_role_attribute_supported_t>,
     rule_if_t<((is_connection_limit<Options> && limit_of<Options> < -1) || ...), assert_connection_limit_t>>;
@@ -174,8 +174,8 @@ struct check<role<Name, Options...>> {
 
 template <fixed_string Name>
 struct check<predefined_role<Name>> {
-  using type = first_failure_t<name_check_t<Name>,
-                               rule_if_t<!Name.view().starts_with("pg_"), assert_predefined_role_name_t>>;
+  using type =
+      first_failure_t<name_check_t<Name>, rule_if_t<!Name.view().starts_with("pg_"), assert_predefined_role_name_t>>;
 };
 
 }  // namespace detail

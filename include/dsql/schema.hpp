@@ -74,7 +74,8 @@ template <class... Options>
 inline constexpr bool schema_options_ok =
     ((one_of<Options, created, existing> || owner_of<Options>::is || sensitive_of<Options>::is) && ...) &&
     (0 + ... + int{one_of<Options, created, existing>}) <= 1 && (0 + ... + int{owner_of<Options>::is}) <= 1 &&
-    (0 + ... + int{sensitive_of<Options>::is}) <= 1 && ((!owner_of<Options>::is || role_type<typename owner_of<Options>::role>) && ...);
+    (0 + ... + int{sensitive_of<Options>::is}) <= 1 &&
+    ((!owner_of<Options>::is || role_type<typename owner_of<Options>::role>)&&...);
 
 template <class T>
 struct schema_traits {
@@ -92,11 +93,12 @@ struct schema_traits<schema<Name, Options...>> {
   static constexpr bool is_schema = true;
   static constexpr std::string_view name = Name.view();
   static constexpr bool create = !(std::is_same_v<Options, existing> || ...);
-  using owner = typename owner_of<
-      type_at_t<first_true(std::array<bool, sizeof...(Options) + 1>{owner_of<Options>::is..., true}), Options...,
-                void>>::role;
-  using sensitivity = type_at_t<first_true(std::array<bool, sizeof...(Options) + 1>{sensitive_of<Options>::is..., true}),
-                                Options..., void>;
+  using owner =
+      typename owner_of<type_at_t<first_true(std::array<bool, sizeof...(Options) + 1>{owner_of<Options>::is..., true}),
+                                  Options..., void>>::role;
+  using sensitivity =
+      type_at_t<first_true(std::array<bool, sizeof...(Options) + 1>{sensitive_of<Options>::is..., true}), Options...,
+                void>;
   static constexpr bool is_sensitive = sensitive_of<sensitivity>::is;
   // May role R be granted anything on or in this schema?
   template <class R>
@@ -104,10 +106,10 @@ struct schema_traits<schema<Name, Options...>> {
 };
 
 template <fixed_string Name, class... Options>
-using schema_check_t = first_failure_t<
-    name_check_t<Name>, rule_if_t<!schema_options_ok<Options...>, assert_schema_options_t>,
-    rule_if_t<!(std::is_same_v<Options, existing> || ...) && Name.view().starts_with("pg_"),
-              assert_schema_name_not_reserved_t>>;
+using schema_check_t =
+    first_failure_t<name_check_t<Name>, rule_if_t<!schema_options_ok<Options...>, assert_schema_options_t>,
+                    rule_if_t<!(std::is_same_v<Options, existing> || ...) && Name.view().starts_with("pg_"),
+                              assert_schema_name_not_reserved_t>>;
 
 template <fixed_string Name, class... Options>
 struct check<schema<Name, Options...>> {

@@ -66,23 +66,25 @@ struct object_ref {
 // One GRANT or REVOKE of privileges.
 struct privilege_statement {
   bool revoke = false;
-  bool grant_option_for = false;            // REVOKE GRANT OPTION FOR
+  bool grant_option_for = false;             // REVOKE GRANT OPTION FOR
   std::vector<privilege_kind> privileges{};  // written in this order; empty: ALL
-  std::vector<std::string> columns{};       // on == columns: each privilege applies to these
+  std::vector<std::string> columns{};        // on == columns: each privilege applies to these
   object_kind on = object_kind::schema;
   std::vector<object_ref> objects{};
   std::vector<grantee> grantees{};
-  bool with_grant_option = false;           // GRANT only
-  std::string granted_by{};                 // empty: no GRANTED BY clause
-  bool cascade = false;                     // REVOKE only
+  bool with_grant_option = false;  // GRANT only
+  std::string granted_by{};        // empty: no GRANTED BY clause
+  bool cascade = false;            // REVOKE only
   // ON ROUTINE / ON ALL ROUTINES IN SCHEMA instead of FUNCTION(S): procedures too
   bool routine = false;
   constexpr bool operator==(const privilege_statement&) const = default;
 };
 
 constexpr void append_grantee(std::string& s, const grantee& g) {
-  if (g.is_public) s += "PUBLIC";
-  else append_identifier(s, g.name);
+  if (g.is_public)
+    s += "PUBLIC";
+  else
+    append_identifier(s, g.name);
 }
 
 // "schema"."name"
@@ -105,13 +107,19 @@ constexpr void append_object(std::string& s, object_kind on, const object_ref& o
         append_identifier(s, o.name);
       }
       break;
-    case object_kind::schema: append_identifier(s, o.name); break;
+    case object_kind::schema:
+      append_identifier(s, o.name);
+      break;
     case object_kind::all_tables_in_schema:
     case object_kind::all_sequences_in_schema:
-    case object_kind::all_functions_in_schema: append_identifier(s, o.schema); break;
+    case object_kind::all_functions_in_schema:
+      append_identifier(s, o.schema);
+      break;
     case object_kind::table:
     case object_kind::columns:
-    case object_kind::sequence: s += qualified(o.schema, o.name); break;
+    case object_kind::sequence:
+      s += qualified(o.schema, o.name);
+      break;
     case object_kind::function:
       s += qualified(o.schema, o.name);
       s += '(';
@@ -124,15 +132,23 @@ constexpr void append_object(std::string& s, object_kind on, const object_ref& o
 // "ON TABLE ", "ON ALL TABLES IN SCHEMA ", ...
 constexpr std::string_view on_keyword(object_kind on) noexcept {
   switch (on) {
-    case object_kind::database: return " ON DATABASE ";
-    case object_kind::schema: return " ON SCHEMA ";
-    case object_kind::all_tables_in_schema: return " ON ALL TABLES IN SCHEMA ";
-    case object_kind::all_sequences_in_schema: return " ON ALL SEQUENCES IN SCHEMA ";
-    case object_kind::all_functions_in_schema: return " ON ALL FUNCTIONS IN SCHEMA ";
+    case object_kind::database:
+      return " ON DATABASE ";
+    case object_kind::schema:
+      return " ON SCHEMA ";
+    case object_kind::all_tables_in_schema:
+      return " ON ALL TABLES IN SCHEMA ";
+    case object_kind::all_sequences_in_schema:
+      return " ON ALL SEQUENCES IN SCHEMA ";
+    case object_kind::all_functions_in_schema:
+      return " ON ALL FUNCTIONS IN SCHEMA ";
     case object_kind::table:
-    case object_kind::columns: return " ON TABLE ";
-    case object_kind::sequence: return " ON SEQUENCE ";
-    case object_kind::function: return " ON FUNCTION ";
+    case object_kind::columns:
+      return " ON TABLE ";
+    case object_kind::sequence:
+      return " ON SEQUENCE ";
+    case object_kind::function:
+      return " ON FUNCTION ";
   }
   return {};
 }
@@ -166,9 +182,12 @@ constexpr std::string privileges_on(const privilege_statement& g) {
   } else {
     s = privilege_list(g.privileges);
   }
-  if (g.routine && g.on == object_kind::function) s += " ON ROUTINE ";
-  else if (g.routine && g.on == object_kind::all_functions_in_schema) s += " ON ALL ROUTINES IN SCHEMA ";
-  else s += on_keyword(g.on);
+  if (g.routine && g.on == object_kind::function)
+    s += " ON ROUTINE ";
+  else if (g.routine && g.on == object_kind::all_functions_in_schema)
+    s += " ON ALL ROUTINES IN SCHEMA ";
+  else
+    s += on_keyword(g.on);
   for (std::size_t i = 0; i < g.objects.size(); ++i) {
     if (i) s += ", ";
     append_object(s, g.on, g.objects[i]);
@@ -260,7 +279,7 @@ constexpr std::string alter_role_password(std::string_view role, std::string_vie
 // GRANT "group" TO "member" [WITH ADMIN OPTION]; member may be CURRENT_USER.
 struct membership_statement {
   bool revoke = false;
-  bool admin_option = false;     // GRANT: WITH ADMIN OPTION; REVOKE: REVOKE ADMIN OPTION FOR
+  bool admin_option = false;  // GRANT: WITH ADMIN OPTION; REVOKE: REVOKE ADMIN OPTION FOR
   std::string group{};
   std::string member{};
   bool member_is_current_user = false;
@@ -271,8 +290,10 @@ constexpr std::string render(const membership_statement& m) {
   std::string s = m.revoke ? (m.admin_option ? "REVOKE ADMIN OPTION FOR " : "REVOKE ") : "GRANT ";
   append_identifier(s, m.group);
   s += m.revoke ? " FROM " : " TO ";
-  if (m.member_is_current_user) s += "CURRENT_USER";
-  else append_identifier(s, m.member);
+  if (m.member_is_current_user)
+    s += "CURRENT_USER";
+  else
+    append_identifier(s, m.member);
   if (!m.revoke && m.admin_option) s += " WITH ADMIN OPTION";
   if (!m.granted_by.empty()) {
     s += " GRANTED BY ";
@@ -308,19 +329,27 @@ constexpr std::string alter_schema_owner(std::string_view schema, std::string_vi
 // pg_default_acl.defaclobjtype: r tables, S sequences, f functions, T types, n schemas.
 constexpr std::string_view default_object_keyword(char objtype) noexcept {
   switch (objtype) {
-    case 'S': return "SEQUENCES";
-    case 'f': return "FUNCTIONS";
-    case 'T': return "TYPES";
-    case 'n': return "SCHEMAS";
-    default: return "TABLES";
+    case 'S':
+      return "SEQUENCES";
+    case 'f':
+      return "FUNCTIONS";
+    case 'T':
+      return "TYPES";
+    case 'n':
+      return "SCHEMAS";
+    default:
+      return "TABLES";
   }
 }
 // The pg_default_acl object type of default privileges ON ALL ... IN SCHEMA.
 constexpr char default_object_type(object_kind k) noexcept {
   switch (k) {
-    case object_kind::all_sequences_in_schema: return 'S';
-    case object_kind::all_functions_in_schema: return 'f';
-    default: return 'r';
+    case object_kind::all_sequences_in_schema:
+      return 'S';
+    case object_kind::all_functions_in_schema:
+      return 'f';
+    default:
+      return 'r';
   }
 }
 
@@ -329,7 +358,7 @@ struct default_privilege_statement {
   bool revoke = false;
   bool grant_option_for = false;
   std::string creator{};
-  std::string schema{};  // empty: every schema (a global entry)
+  std::string schema{};                      // empty: every schema (a global entry)
   std::vector<privilege_kind> privileges{};  // empty: ALL
   char objtype = 'r';
   std::vector<grantee> grantees{};
@@ -344,8 +373,10 @@ constexpr std::string render(const default_privilege_statement& d) {
     append_identifier(s, d.schema);
   }
   s += d.revoke ? (d.grant_option_for ? " REVOKE GRANT OPTION FOR " : " REVOKE ") : " GRANT ";
-  if (d.privileges.empty()) s += "ALL";
-  else s += privilege_list(d.privileges);
+  if (d.privileges.empty())
+    s += "ALL";
+  else
+    s += privilege_list(d.privileges);
   s += " ON ";
   s += default_object_keyword(d.objtype);
   s += d.revoke ? " FROM " : " TO ";
@@ -387,8 +418,10 @@ constexpr std::string reassign_owned(std::string_view role, std::string_view to 
   std::string s = "REASSIGN OWNED BY ";
   append_identifier(s, role);
   s += " TO ";
-  if (to.empty()) s += "CURRENT_USER";
-  else append_identifier(s, to);
+  if (to.empty())
+    s += "CURRENT_USER";
+  else
+    append_identifier(s, to);
   s += ';';
   return s;
 }
@@ -428,7 +461,7 @@ struct role_statement {
 struct schema_statement {
   bool alter_owner = false;  // ALTER SCHEMA ... OWNER TO instead of CREATE SCHEMA
   std::string schema{};
-  std::string owner{};       // CREATE: empty for no AUTHORIZATION clause
+  std::string owner{};  // CREATE: empty for no AUTHORIZATION clause
   constexpr bool operator==(const schema_statement&) const = default;
 };
 struct iam_statement {
@@ -456,9 +489,12 @@ constexpr std::string render(const schema_statement& s) {
 }
 constexpr std::string render(const owned_statement& o) {
   switch (o.what) {
-    case owned_statement::action::reassign_owned: return reassign_owned(o.role, o.to);
-    case owned_statement::action::drop_owned: return drop_owned(o.role);
-    case owned_statement::action::drop_role: return drop_role(o.role);
+    case owned_statement::action::reassign_owned:
+      return reassign_owned(o.role, o.to);
+    case owned_statement::action::drop_owned:
+      return drop_owned(o.role);
+    case owned_statement::action::drop_role:
+      return drop_role(o.role);
   }
   return {};
 }
@@ -467,8 +503,10 @@ constexpr std::string render(const statement& st, target t) {
   if (const auto* m = std::get_if<iam_statement>(&st)) return iam_mapping(t, m->grant, m->role, m->arn);
   return std::visit(
       [](const auto& x) -> std::string {
-        if constexpr (std::is_same_v<std::decay_t<decltype(x)>, iam_statement>) return {};
-        else return render(x);
+        if constexpr (std::is_same_v<std::decay_t<decltype(x)>, iam_statement>)
+          return {};
+        else
+          return render(x);
       },
       st);
 }

@@ -257,8 +257,8 @@ struct checker {
           for (std::size_t i = 0; i < lim && !found; ++i) {
             const auto& e = es[i];
             const bool by_alias = !e.alias.empty() && e.alias == r.table && r.schema.empty();
-            const bool by_name = e.alias.empty() && e.table == r.table && (r.schema.empty() || e.schema == r.schema ||
-                                                                           r.schema == e.rschema);
+            const bool by_name = e.alias.empty() && e.table == r.table &&
+                                 (r.schema.empty() || e.schema == r.schema || r.schema == e.rschema);
             if (by_alias || by_name) {
               found = true;
               bind(r, lv, static_cast<int>(i), true);
@@ -269,8 +269,10 @@ struct checker {
           std::string named = sp::text_of(r.table);
           if (!r.schema.empty()) named = qualified(sp::text_of(r.schema), named);
           named += ".";
-          if (r.star) named += "*";
-          else named += sp::text_of(r.column);
+          if (r.star)
+            named += "*";
+          else
+            named += sp::text_of(r.column);
           fail("the statement names " + named + " but has no table or alias " + sp::text_of(r.table) + " in scope");
         }
         continue;
@@ -286,8 +288,10 @@ struct checker {
         std::size_t definite = 0, maybe = 0;
         for (std::size_t i = 0; i < lim; ++i) {
           bool m = false;
-          if (has_column(es[i], r.column, m)) ++definite;
-          else if (m) ++maybe;
+          if (has_column(es[i], r.column, m))
+            ++definite;
+          else if (m)
+            ++maybe;
         }
         if (definite > 1)
           return fail("column " + sp::text_of(r.column) + " is ambiguous: several tables of its query declare it");
@@ -310,11 +314,16 @@ struct checker {
 
   static constexpr std::string verb(privilege_kind k, bool column) {
     switch (k) {
-      case privilege_kind::select: return std::string(column ? "SELECT column " : "SELECT from ");
-      case privilege_kind::insert: return std::string(column ? "INSERT into column " : "INSERT into ");
-      case privilege_kind::update: return std::string(column ? "UPDATE column " : "UPDATE ");
-      case privilege_kind::delete_: return std::string("DELETE from ");
-      default: return std::string(sql_keyword(k)) + " on ";
+      case privilege_kind::select:
+        return std::string(column ? "SELECT column " : "SELECT from ");
+      case privilege_kind::insert:
+        return std::string(column ? "INSERT into column " : "INSERT into ");
+      case privilege_kind::update:
+        return std::string(column ? "UPDATE column " : "UPDATE ");
+      case privilege_kind::delete_:
+        return std::string("DELETE from ");
+      default:
+        return std::string(sql_keyword(k)) + " on ";
     }
   }
 
@@ -368,7 +377,8 @@ struct checker {
     if (e.held.has(n.privilege)) return;
     if (n.kind == need::column_ && column_holds(e, n.privilege, n.column)) return;
     if (n.kind == need::star && every_declared_column(e, privilege_kind::select)) return;
-    if (n.kind == need::whole && n.privilege == privilege_kind::insert && every_declared_column(e, privilege_kind::insert))
+    if (n.kind == need::whole && n.privilege == privilege_kind::insert &&
+        every_declared_column(e, privilege_kind::insert))
       return;
     const bool some_column = privilege_applies(n.privilege, object_kind::columns) &&
                              !access::granted_columns(x, n.privilege, e.rschema, e.rtable).empty();
@@ -382,7 +392,8 @@ struct checker {
       if (some_column && (t == nullptr || !t->columns_declared))
         s += ", and the catalog does not declare the table's columns";
     } else if (n.kind == need::column_ && some_column) {
-      s = who + verb(n.privilege, true) + std::string(n.column) + " of " + obj + ": the spec grants it " + grants_text(e);
+      s = who + verb(n.privilege, true) + std::string(n.column) + " of " + obj + ": the spec grants it " +
+          grants_text(e);
     } else {
       s = who + verb(n.privilege, false) + obj + ": the spec grants it " + grants_text(e);
     }
@@ -460,19 +471,23 @@ constexpr fixed_string<N + 1> refusal_text() {
 }
 template <class Spec, class Role, fixed_string SQL, std::size_t N>
 constexpr bool accept() {
-  if constexpr (N == 0) return true;
-  else return refused<refusal_text<Spec, Role, SQL, N>()>::ok;
+  if constexpr (N == 0)
+    return true;
+  else
+    return refused<refusal_text<Spec, Role, SQL, N>()>::ok;
 }
 template <class Spec, class Role, fixed_string SQL>
 constexpr std::size_t checked_length() {
-  if constexpr (declares_role<cluster_of_t<Spec>, Role>) return refusal_length<Spec, Role>(SQL.view());
-  else return 0;  // (the role's own static_assert speaks)
+  if constexpr (declares_role<cluster_of_t<Spec>, Role>)
+    return refusal_length<Spec, Role>(SQL.view());
+  else
+    return 0;  // (the role's own static_assert speaks)
 }
 }  // namespace detail
 
 // The check of SQL for Role under Spec (a cluster or a catalog), without a compile error.
 template <class Spec, class Role>
-  requires spec_or_catalog<Spec>
+requires spec_or_catalog<Spec>
 constexpr verdict refusal(std::string_view sql) {
   if constexpr (!declares_role<cluster_of_t<Spec>, Role>) {
     return detail::stmt::make_verdict("the role is not declared in the spec's dsql::roles<...>");
@@ -484,7 +499,7 @@ constexpr verdict refusal(std::string_view sql) {
 // A statement of Role under Spec, checked at compile time (see above). Members: sql, spec
 // (as given), cluster (the dsql::cluster), role.
 template <class Spec, class Role, fixed_string SQL>
-  requires spec_or_catalog<Spec>
+requires spec_or_catalog<Spec>
 struct statement {
   static_assert(declares_role<cluster_of_t<Spec>, Role>,
                 "dsql::statement<Spec, Role, SQL> needs a Role declared in the Spec's dsql::roles<...>.");

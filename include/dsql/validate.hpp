@@ -69,12 +69,8 @@ constexpr bool has_cycle_at_run_time(const std::vector<model::membership>& ms) {
 // Sorted names for logarithmic lookups (validate is linear-logarithmic in the spec).
 struct name_index {
   std::vector<std::string_view> names;
-  constexpr bool contains(std::string_view n) const {
-    return std::binary_search(names.begin(), names.end(), n);
-  }
-  constexpr bool has_duplicate() const {
-    return std::adjacent_find(names.begin(), names.end()) != names.end();
-  }
+  constexpr bool contains(std::string_view n) const { return std::binary_search(names.begin(), names.end(), n); }
+  constexpr bool has_duplicate() const { return std::adjacent_find(names.begin(), names.end()) != names.end(); }
 };
 template <class T>
 constexpr name_index index_names(const std::vector<T>& items) {
@@ -118,8 +114,8 @@ constexpr void validate(const model::cluster& c) {
     if (!s && g.on != object_kind::database) fail(assert_grant_schema_declared_t::message);
     if (g.on == object_kind::database && (!g.schema.empty() || !g.object.empty())) fail(assert_grant_shape_t::message);
     detail::check_privileges<void>(g.privileges, g.on);
-    const bool named = g.on == object_kind::table || g.on == object_kind::sequence ||
-                       g.on == object_kind::function || g.on == object_kind::columns;
+    const bool named = g.on == object_kind::table || g.on == object_kind::sequence || g.on == object_kind::function ||
+                       g.on == object_kind::columns;
     if (named && check_name(g.object) != name_status::ok) fail(assert_object_name_valid_t::message);
     if (!is_valid_function_arguments(g.arguments)) fail(assert_object_name_valid_t::message);
     if (g.on == object_kind::columns && g.columns.empty()) fail(assert_grant_shape_t::message);
@@ -209,7 +205,12 @@ constexpr void validate(const model::cluster& c) {
 // The rules of a target, once: the first one model c breaks for target t (ok_t's index 0
 // when none). Compile time (check_for_t, below) and run time (validate_for) both ask it.
 enum class target_rule {
-  ok, no_password_on_dsql, dsql_schema_limit, dsql_schema_owner, dsql_admin_option, dsql_database_privileges,
+  ok,
+  no_password_on_dsql,
+  dsql_schema_limit,
+  dsql_schema_owner,
+  dsql_admin_option,
+  dsql_database_privileges,
   dsql_public_schema,
 };
 template <target_rule R>
@@ -220,13 +221,20 @@ using target_rule_t =
 
 constexpr std::string_view target_rule_message(target_rule r) noexcept {
   switch (r) {
-    case target_rule::ok: return {};
-    case target_rule::no_password_on_dsql: return assert_no_password_on_dsql_t::message;
-    case target_rule::dsql_schema_limit: return assert_dsql_schema_limit_t::message;
-    case target_rule::dsql_schema_owner: return assert_dsql_schema_owner_t::message;
-    case target_rule::dsql_admin_option: return assert_dsql_admin_option_t::message;
-    case target_rule::dsql_database_privileges: return assert_dsql_database_privileges_t::message;
-    case target_rule::dsql_public_schema: return assert_dsql_public_schema_t::message;
+    case target_rule::ok:
+      return {};
+    case target_rule::no_password_on_dsql:
+      return assert_no_password_on_dsql_t::message;
+    case target_rule::dsql_schema_limit:
+      return assert_dsql_schema_limit_t::message;
+    case target_rule::dsql_schema_owner:
+      return assert_dsql_schema_owner_t::message;
+    case target_rule::dsql_admin_option:
+      return assert_dsql_admin_option_t::message;
+    case target_rule::dsql_database_privileges:
+      return assert_dsql_database_privileges_t::message;
+    case target_rule::dsql_public_schema:
+      return assert_dsql_public_schema_t::message;
   }
   return {};
 }
@@ -268,15 +276,17 @@ constexpr void validate_for(const model::cluster& c, target t) {
 namespace detail {
 template <class Spec, target T>
 consteval target_rule target_rule_of() {
-  if constexpr (!check_t<Spec>::ok) return target_rule::ok;  // the spec's own rule is reported first
-  else return first_target_rule(model_of<Spec>(), T);
+  if constexpr (!check_t<Spec>::ok)
+    return target_rule::ok;  // the spec's own rule is reported first
+  else
+    return first_target_rule(model_of<Spec>(), T);
 }
 }  // namespace detail
 
 // The check of Spec for target T: its own rules first, then the target's.
 template <class Spec, target T>
-  requires detail::cluster_traits<Spec>::is_cluster
-using check_for_t = detail::first_failure_t<check_t<Spec>, target_rule_t<detail::target_rule_of<Spec, T>()>>;
+requires detail::cluster_traits<Spec>::is_cluster using check_for_t =
+    detail::first_failure_t<check_t<Spec>, target_rule_t<detail::target_rule_of<Spec, T>()>>;
 
 // Fires the static_assert of the first rule Spec breaks for target T, if any.
 template <class Spec, target T>
@@ -293,10 +303,14 @@ inline constexpr bool fails_for_with = std::is_same_v<detail::rule_of_t<check_fo
 // A full principal ARN given at run time: the compile-time rule's sentence when wrong.
 inline void validate_principal_arn(std::string_view arn) {
   switch (check_principal_arn(arn)) {
-    case arn_status::ok: break;
-    case arn_status::session: detail::fail(assert_principal_not_session_t::message);
-    case arn_status::wildcard_account: detail::fail(assert_principal_account_bound_t::message);
-    case arn_status::malformed: detail::fail(assert_iam_arn_valid_t::message);
+    case arn_status::ok:
+      break;
+    case arn_status::session:
+      detail::fail(assert_principal_not_session_t::message);
+    case arn_status::wildcard_account:
+      detail::fail(assert_principal_account_bound_t::message);
+    case arn_status::malformed:
+      detail::fail(assert_iam_arn_valid_t::message);
   }
 }
 

@@ -11,6 +11,7 @@ using account = dsql::aws_account<"123456789012">;
 #else
 using account = dsql::aws_account<"*">;
 #endif
-using spec = dsql::cluster<"cf", dsql::roles<r>, dsql::iam<dsql::iam_grant<r, dsql::iam_role<"AppReadOnlyRole">>>, account>;
+using spec =
+    dsql::cluster<"cf", dsql::roles<r>, dsql::iam<dsql::iam_grant<r, dsql::iam_role<"AppReadOnlyRole">>>, account>;
 
 std::string render() { return dsql::render_bootstrap<spec>(dsql::target::aurora_dsql); }

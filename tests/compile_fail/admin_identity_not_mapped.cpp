@@ -12,6 +12,7 @@ using m = dsql::iam_grant<r, dsql::iam_role<"AppRole">>;
 using r = dsql::role<"r", dsql::login>;
 using m = dsql::iam_grant<r, dsql::iam_role<"AdminRole">>;
 #endif
-using spec = dsql::cluster<"cf", dsql::roles<r>, dsql::iam<m, dsql::iam_admin<dsql::iam_role<"AdminRole">>>, dsql::aws_account<"123456789012">>;
+using spec = dsql::cluster<"cf", dsql::roles<r>, dsql::iam<m, dsql::iam_admin<dsql::iam_role<"AdminRole">>>,
+                           dsql::aws_account<"123456789012">>;
 
 std::string render() { return dsql::render_bootstrap<spec>(dsql::target::aurora_dsql); }

@@ -15,6 +15,7 @@ using o = dsql::role<"o">;
 using s = dsql::schema<"s">;
 using m = dsql::iam_grant<r, dsql::iam_role<"AdminRole">>;
 #endif
-using spec = dsql::cluster<"cf", dsql::roles<r>, dsql::iam<m, dsql::iam_admin<dsql::iam_role<"AdminRole">>>, dsql::aws_account<"123456789012">>;
+using spec = dsql::cluster<"cf", dsql::roles<r>, dsql::iam<m, dsql::iam_admin<dsql::iam_role<"AdminRole">>>,
+                           dsql::aws_account<"123456789012">>;
 
 std::string render() { return dsql::render_bootstrap<spec>(dsql::target::aurora_dsql); }

@@ -16,6 +16,7 @@ using o = dsql::role<"o">;
 using s = dsql::schema<"s">;
 using g = dsql::default_privileges<dsql::for_role<dsql::role<"ghost">>, dsql::select, dsql::on_all_tables_in<s>, r>;
 #endif
-using spec = dsql::cluster<"cf", dsql::roles<r, o>, dsql::schemas<s>, dsql::grants<g>, dsql::aws_account<"123456789012">>;
+using spec =
+    dsql::cluster<"cf", dsql::roles<r, o>, dsql::schemas<s>, dsql::grants<g>, dsql::aws_account<"123456789012">>;
 
 std::string render() { return dsql::render_bootstrap<spec>(dsql::target::aurora_dsql); }

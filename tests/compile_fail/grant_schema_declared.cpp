@@ -14,6 +14,7 @@ using r = dsql::role<"r", dsql::login>;
 using app = dsql::schema<"app">;
 using g = dsql::grant<dsql::usage, dsql::on_schema<app>, r>;
 #endif
-using spec = dsql::cluster<"cf", dsql::roles<r>, dsql::schemas<dsql::public_schema>, dsql::grants<g>, dsql::aws_account<"123456789012">>;
+using spec = dsql::cluster<"cf", dsql::roles<r>, dsql::schemas<dsql::public_schema>, dsql::grants<g>,
+                           dsql::aws_account<"123456789012">>;
 
 std::string render() { return dsql::render_bootstrap<spec>(dsql::target::aurora_dsql); }

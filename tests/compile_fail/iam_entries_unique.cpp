@@ -12,6 +12,7 @@ using m2 = dsql::iam_grant<r, dsql::iam_role<"R2">>;
 using r = dsql::role<"r", dsql::login>;
 using m2 = dsql::iam_grant<r, dsql::iam_role<"R">>;
 #endif
-using spec = dsql::cluster<"cf", dsql::roles<r>, dsql::iam<dsql::iam_grant<r, dsql::iam_role<"R">>, m2>, dsql::aws_account<"123456789012">>;
+using spec = dsql::cluster<"cf", dsql::roles<r>, dsql::iam<dsql::iam_grant<r, dsql::iam_role<"R">>, m2>,
+                           dsql::aws_account<"123456789012">>;
 
 std::string render() { return dsql::render_bootstrap<spec>(dsql::target::aurora_dsql); }

@@ -11,6 +11,7 @@ using g = dsql::grant<dsql::privileges<dsql::select, dsql::insert>, dsql::on_all
 using r = dsql::role<"r", dsql::login>;
 using g = dsql::grant<dsql::privileges<dsql::select, dsql::select>, dsql::on_all_tables_in<dsql::public_schema>, r>;
 #endif
-using spec = dsql::cluster<"cf", dsql::roles<r>, dsql::schemas<dsql::public_schema>, dsql::grants<g>, dsql::aws_account<"123456789012">>;
+using spec = dsql::cluster<"cf", dsql::roles<r>, dsql::schemas<dsql::public_schema>, dsql::grants<g>,
+                           dsql::aws_account<"123456789012">>;
 
 std::string render() { return dsql::render_bootstrap<spec>(dsql::target::aurora_dsql); }

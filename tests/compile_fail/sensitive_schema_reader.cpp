@@ -18,6 +18,7 @@ using s = dsql::schema<"s">;
 using pii = dsql::schema<"pii", dsql::sensitive<r>>;
 using g = dsql::grant<dsql::select, dsql::on_all_tables_in<pii>, o>;
 #endif
-using spec = dsql::cluster<"cf", dsql::roles<r, o>, dsql::schemas<pii>, dsql::grants<g>, dsql::aws_account<"123456789012">>;
+using spec =
+    dsql::cluster<"cf", dsql::roles<r, o>, dsql::schemas<pii>, dsql::grants<g>, dsql::aws_account<"123456789012">>;
 
 std::string render() { return dsql::render_bootstrap<spec>(dsql::target::aurora_dsql); }

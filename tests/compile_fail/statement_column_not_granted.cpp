@@ -6,11 +6,12 @@
 
 using auditor = dsql::role<"auditor", dsql::login>;
 using ledger = dsql::schema<"ledger">;
-using spec = dsql::cluster<"cf", dsql::roles<auditor>, dsql::schemas<ledger>,
-                           dsql::grants<dsql::grant<dsql::usage, dsql::on_schema<ledger>, auditor>,
-                                        dsql::grant<dsql::select, dsql::on_columns<ledger, "accounts", "id", "name">, auditor>>,
-                           dsql::iam<dsql::iam_grant<auditor, dsql::iam_role<"AuditorRole">>>,
-                           dsql::aws_account<"123456789012">>;
+using spec =
+    dsql::cluster<"cf", dsql::roles<auditor>, dsql::schemas<ledger>,
+                  dsql::grants<dsql::grant<dsql::usage, dsql::on_schema<ledger>, auditor>,
+                               dsql::grant<dsql::select, dsql::on_columns<ledger, "accounts", "id", "name">, auditor>>,
+                  dsql::iam<dsql::iam_grant<auditor, dsql::iam_role<"AuditorRole">>>,
+                  dsql::aws_account<"123456789012">>;
 using app = dsql::catalog<spec, dsql::tables<dsql::table<ledger, "accounts", dsql::columns<"id", "name", "balance">>>,
                           dsql::search_path<ledger>>;
 

@@ -5,10 +5,10 @@
 #include <dsql/statement.hpp>
 
 using web = dsql::role<"web", dsql::login>;
-using spec = dsql::cluster<"cf", dsql::roles<web>, dsql::schemas<dsql::public_schema>,
-                           dsql::grants<dsql::grant<dsql::select, dsql::on_all_tables_in<dsql::public_schema>, web>>,
-                           dsql::iam<dsql::iam_grant<web, dsql::iam_role<"WebRole">>>,
-                           dsql::aws_account<"123456789012">>;
+using spec =
+    dsql::cluster<"cf", dsql::roles<web>, dsql::schemas<dsql::public_schema>,
+                  dsql::grants<dsql::grant<dsql::select, dsql::on_all_tables_in<dsql::public_schema>, web>>,
+                  dsql::iam<dsql::iam_grant<web, dsql::iam_role<"WebRole">>>, dsql::aws_account<"123456789012">>;
 
 #ifndef DSQL_COMPILE_FAIL
 using stmt = dsql::unchecked<"WITH recent AS (SELECT id FROM orders) SELECT id FROM recent">;

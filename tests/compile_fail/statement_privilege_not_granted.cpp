@@ -5,11 +5,12 @@
 #include <dsql/statement.hpp>
 
 using app_readonly = dsql::role<"app_readonly", dsql::login>;
-using spec = dsql::cluster<"cf", dsql::roles<app_readonly>, dsql::schemas<dsql::public_schema>,
-                           dsql::grants<dsql::grant<dsql::usage, dsql::on_schema<dsql::public_schema>, app_readonly>,
-                                        dsql::grant<dsql::select, dsql::on_all_tables_in<dsql::public_schema>, app_readonly>>,
-                           dsql::iam<dsql::iam_grant<app_readonly, dsql::iam_role<"AppReadOnlyRole">>>,
-                           dsql::aws_account<"123456789012">>;
+using spec =
+    dsql::cluster<"cf", dsql::roles<app_readonly>, dsql::schemas<dsql::public_schema>,
+                  dsql::grants<dsql::grant<dsql::usage, dsql::on_schema<dsql::public_schema>, app_readonly>,
+                               dsql::grant<dsql::select, dsql::on_all_tables_in<dsql::public_schema>, app_readonly>>,
+                  dsql::iam<dsql::iam_grant<app_readonly, dsql::iam_role<"AppReadOnlyRole">>>,
+                  dsql::aws_account<"123456789012">>;
 
 #ifndef DSQL_COMPILE_FAIL
 using stmt = dsql::statement<spec, app_readonly, "SELECT id, name FROM products WHERE price < $1">;

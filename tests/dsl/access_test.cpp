@@ -38,7 +38,8 @@ TEST_CASE("allows: the seed spec", "[allows]") {
   STATIC_REQUIRE_FALSE(dsql::allows<spec, user_service, dsql::delete_, dsql::on_table<P, "products">>);
   // users_schema is sensitive: listed roles only
   STATIC_REQUIRE(dsql::allows<spec, user_service, dsql::update, dsql::on_table<users_schema, "users">>);
-  STATIC_REQUIRE(dsql::allows<spec, reporting_readonly, dsql::select, dsql::on_columns<users_schema, "users", "email">>);
+  STATIC_REQUIRE(
+      dsql::allows<spec, reporting_readonly, dsql::select, dsql::on_columns<users_schema, "users", "email">>);
   STATIC_REQUIRE_FALSE(dsql::allows<spec, reporting_readonly, dsql::insert, dsql::on_table<users_schema, "users">>);
   STATIC_REQUIRE_FALSE(dsql::allows<spec, app_readwrite, dsql::select, dsql::on_table<users_schema, "users">>);
   STATIC_REQUIRE_FALSE(dsql::allows<spec, app_readwrite, dsql::usage, dsql::on_schema<users_schema>>);
@@ -60,7 +61,8 @@ TEST_CASE("allows: membership, PUBLIC, revokes, columns, owners", "[allows]") {
   STATIC_REQUIRE_FALSE(dsql::allows<spec, clerk, dsql::usage, dsql::on_schema<ledger>>);
   // column grants: the listed columns only; no table-level privilege
   STATIC_REQUIRE(dsql::allows<spec, auditor, dsql::select, dsql::on_columns<ledger, "accounts", "id", "name">>);
-  STATIC_REQUIRE_FALSE(dsql::allows<spec, auditor, dsql::select, dsql::on_columns<ledger, "accounts", "id", "balance">>);
+  STATIC_REQUIRE_FALSE(
+      dsql::allows<spec, auditor, dsql::select, dsql::on_columns<ledger, "accounts", "id", "balance">>);
   STATIC_REQUIRE_FALSE(dsql::allows<spec, auditor, dsql::select, dsql::on_table<ledger, "accounts">>);
   STATIC_REQUIRE(dsql::allows<spec, auditor, dsql::update, dsql::on_columns<ledger, "accounts", "name">>);
   // PUBLIC's grants reach every role; the revoke from PUBLIC takes one table back
@@ -79,8 +81,9 @@ TEST_CASE("allows: membership, PUBLIC, revokes, columns, owners", "[allows]") {
 
 TEST_CASE("statement: refusals name the role, the privilege, the object and the grants", "[statement]") {
   using namespace seed;
-  STATIC_REQUIRE(says<spec, app_readonly>("INSERT INTO products (name) VALUES ($1)",
-                                          "app_readonly may not INSERT into public.products: the spec grants it SELECT"));
+  STATIC_REQUIRE(
+      says<spec, app_readonly>("INSERT INTO products (name) VALUES ($1)",
+                               "app_readonly may not INSERT into public.products: the spec grants it SELECT"));
   STATIC_REQUIRE(says<spec, user_service>("DELETE FROM users_schema.users WHERE id = $1",
                                           "user_service may not DELETE from users_schema.users: the spec grants it "
                                           "SELECT, INSERT, UPDATE"));
@@ -91,19 +94,22 @@ TEST_CASE("statement: refusals name the role, the privilege, the object and the 
                                                 "reporting_readonly may not UPDATE users_schema.users: the spec grants "
                                                 "it SELECT"));
   using namespace acc;
-  STATIC_REQUIRE(says<app, auditor>("SELECT * FROM accounts", "auditor may not SELECT * from ledger.accounts: the spec "
-                                                              "grants it SELECT (id, name), UPDATE (name)"));
+  STATIC_REQUIRE(says<app, auditor>("SELECT * FROM accounts",
+                                    "auditor may not SELECT * from ledger.accounts: the spec "
+                                    "grants it SELECT (id, name), UPDATE (name)"));
   STATIC_REQUIRE(says<app, auditor>("SELECT balance FROM accounts",
                                     "auditor may not SELECT column balance of ledger.accounts: the spec grants it "
                                     "SELECT (id, name), UPDATE (name)"));
   STATIC_REQUIRE(says<app, auditor>("UPDATE accounts SET balance = 0",
                                     "auditor may not UPDATE column balance of ledger.accounts: the spec grants it "
                                     "SELECT (id, name), UPDATE (name)"));
-  STATIC_REQUIRE(says<app, auditor>("INSERT INTO accounts (id) VALUES ($1)",
-                                    "auditor may not INSERT into ledger.accounts: the spec grants it SELECT (id, name), "
-                                    "UPDATE (name)"));
-  STATIC_REQUIRE(says<app, clerk>("SELECT id FROM accounts", "clerk may not use schema ledger to reach ledger.accounts: "
-                                                             "the spec grants it no USAGE on ledger"));
+  STATIC_REQUIRE(
+      says<app, auditor>("INSERT INTO accounts (id) VALUES ($1)",
+                         "auditor may not INSERT into ledger.accounts: the spec grants it SELECT (id, name), "
+                         "UPDATE (name)"));
+  STATIC_REQUIRE(says<app, clerk>("SELECT id FROM accounts",
+                                  "clerk may not use schema ledger to reach ledger.accounts: "
+                                  "the spec grants it no USAGE on ledger"));
   STATIC_REQUIRE(says<app, anyone>("SELECT body FROM secrets",
                                    "anyone may not SELECT from shared.secrets: the spec grants it nothing there"));
   STATIC_REQUIRE(says<app, anyone>("SELECT id FROM ledger.nosuch",

@@ -20,13 +20,14 @@ bool contains(const std::string& text, std::string_view needle) { return text.fi
 using quote_role = dsql::role<"quote\"inside", dsql::login>;
 using apostrophe_role = dsql::role<"it's">;
 using odd_schema = dsql::schema<"we\"ird s'chema">;
-using hostile = dsql::cluster<
-    "hostile \"one\"", dsql::roles<quote_role, apostrophe_role>, dsql::schemas<odd_schema>,
-    dsql::grants<dsql::grant<dsql::usage, dsql::on_schema<odd_schema>, quote_role, apostrophe_role>,
-                 dsql::grant<dsql::select, dsql::on_all_tables_in<odd_schema>, apostrophe_role>>,
-    dsql::iam<dsql::iam_grant<quote_role, dsql::iam_role<"Q">>>, dsql::aws_account<"111122223333">>;
+using hostile =
+    dsql::cluster<"hostile \"one\"", dsql::roles<quote_role, apostrophe_role>, dsql::schemas<odd_schema>,
+                  dsql::grants<dsql::grant<dsql::usage, dsql::on_schema<odd_schema>, quote_role, apostrophe_role>,
+                               dsql::grant<dsql::select, dsql::on_all_tables_in<odd_schema>, apostrophe_role>>,
+                  dsql::iam<dsql::iam_grant<quote_role, dsql::iam_role<"Q">>>, dsql::aws_account<"111122223333">>;
 
-constexpr std::string_view hostile_bootstrap_local = R"sql(-- dsql-roles bootstrap of cluster "hostile "one"" for target postgres_local.
+constexpr std::string_view hostile_bootstrap_local =
+    R"sql(-- dsql-roles bootstrap of cluster "hostile "one"" for target postgres_local.
 -- Generated from the C++ declaration. Run it with psql as the admin role; running it
 -- again prints no error and changes nothing.
 --   1. roles              CREATE ROLE when missing, then the declared attributes (LOGIN or
@@ -198,8 +199,9 @@ static_assert(tiny_renders_at_compile_time());
 
 using bound = dsql::cluster<"bound", dsql::roles<tiny_reader>, dsql::aws_account<"111122223333">,
                             dsql::iam<dsql::iam_grant<tiny_reader, dsql::iam_user<"alice">>>>;
-static_assert(dsql::render_bootstrap<bound>(dsql::target::aurora_dsql)
-                  .ends_with("\nAWS IAM GRANT \"reader\" TO 'arn:aws:iam::111122223333:user/alice';\nCOMMIT;\n\\endif\n"));
+static_assert(
+    dsql::render_bootstrap<bound>(dsql::target::aurora_dsql)
+        .ends_with("\nAWS IAM GRANT \"reader\" TO 'arn:aws:iam::111122223333:user/alice';\nCOMMIT;\n\\endif\n"));
 static_assert(dsql::quote_identifier("quote\"inside") == "\"quote\"\"inside\"");
 static_assert(dsql::quote_literal("it's") == "'it''s'");
 static_assert(dsql::model_of<bound>().account_id == "111122223333");
@@ -282,8 +284,9 @@ TEST_CASE("The account id is bound at run time, or in code, or the render fails"
     CHECK(contains(dsql::render_bootstrap<bound>(dsql::target::aurora_dsql), "arn:aws:iam::111122223333:user/alice"));
     CHECK(contains(dsql::render_bootstrap<bound>(dsql::target::aurora_dsql, {.account_id = "111122223333"}),
                    "arn:aws:iam::111122223333:user/alice"));
-    CHECK(error_of([] { (void)dsql::render_bootstrap<bound>(dsql::target::aurora_dsql, {.account_id = "123456789012"}); }) ==
-          dsql::messages::account_differs);
+    CHECK(error_of([] {
+            (void)dsql::render_bootstrap<bound>(dsql::target::aurora_dsql, {.account_id = "123456789012"});
+          }) == dsql::messages::account_differs);
   }
   SECTION("not needed without IAM principals") {
     CHECK_NOTHROW(dsql::render_bootstrap<tiny>(dsql::target::postgres_local));
@@ -328,9 +331,9 @@ TEST_CASE("Policies take their Resource from region, account and cluster id", "[
   }
 }
 )json";
-  REQUIRE_SAME_TEXT(expected, dsql::render_policies<spec>({.account_id = "123456789012",
-                                                           .region = "eu-west-3",
-                                                           .cluster_id = "abcdefghijklmnopqrstuvwxyz"}));
+  REQUIRE_SAME_TEXT(
+      expected, dsql::render_policies<spec>(
+                    {.account_id = "123456789012", .region = "eu-west-3", .cluster_id = "abcdefghijklmnopqrstuvwxyz"}));
   // least privilege: the cluster must be named, "*" only when asked for
   CHECK(error_of([] { (void)dsql::render_policies<spec>({.account_id = "123456789012"}); }) ==
         dsql::messages::policy_region_missing);

@@ -16,8 +16,8 @@ using admin_identity = dsql::iam_admin<dsql::iam_role<"AdminRole">>;
 template <class... Parts>
 using spec = dsql::cluster<"t", Parts...>;
 
-using good = spec<dsql::roles<reader, owner>, dsql::schemas<app, dsql::public_schema>,
-                  dsql::grants<reader_usage>, dsql::iam<reader_map, admin_identity>>;
+using good = spec<dsql::roles<reader, owner>, dsql::schemas<app, dsql::public_schema>, dsql::grants<reader_usage>,
+                  dsql::iam<reader_map, admin_identity>>;
 
 // A 63-byte name and a 64-byte one.
 constexpr char name63[] = "n23456789012345678901234567890123456789012345678901234567890123";
@@ -97,10 +97,10 @@ TEST_CASE("Grant rules cover shape, privilege list and privilege fitting the obj
   STATIC_REQUIRE(dsql::cannot_grant<dsql::usage, on_schema<app>, dsql::admin>);
   STATIC_REQUIRE(dsql::cannot_grant<dsql::privileges<>, on_schema<app>, reader>);
   STATIC_REQUIRE(dsql::cannot_grant<dsql::privileges<dsql::select, dsql::select>, on_all_tables_in<app>, reader>);
-  STATIC_REQUIRE(dsql::fails_with<dsql::grant<dsql::insert, on_schema<app>, reader>,
-                                  dsql::assert_privilege_fits_object_t>);
-  STATIC_REQUIRE(dsql::fails_with<dsql::grant<dsql::privileges<>, on_schema<app>, reader>,
-                                  dsql::assert_privileges_listed_once_t>);
+  STATIC_REQUIRE(
+      dsql::fails_with<dsql::grant<dsql::insert, on_schema<app>, reader>, dsql::assert_privilege_fits_object_t>);
+  STATIC_REQUIRE(
+      dsql::fails_with<dsql::grant<dsql::privileges<>, on_schema<app>, reader>, dsql::assert_privileges_listed_once_t>);
   STATIC_REQUIRE(dsql::fails_with<dsql::grant<dsql::select, app, reader>, dsql::assert_grant_shape_t>);
 }
 
@@ -117,7 +117,8 @@ TEST_CASE("IAM rules cover names, account, LOGIN and admin", "[rules][iam]") {
   STATIC_REQUIRE(dsql::cannot_map<reader, dsql::iam_role<"/lead">>);
   STATIC_REQUIRE(dsql::cannot_map<reader, dsql::iam_role<"trail/">>);
   STATIC_REQUIRE(dsql::cannot_map<reader, dsql::iam_role<"a//b">>);
-  STATIC_REQUIRE(dsql::cannot_map<reader, dsql::iam_role<"x12345678901234567890123456789012345678901234567890123456789012345">>);
+  STATIC_REQUIRE(
+      dsql::cannot_map<reader, dsql::iam_role<"x12345678901234567890123456789012345678901234567890123456789012345">>);
   STATIC_REQUIRE(dsql::cannot_map<reader, int>);
   STATIC_REQUIRE(dsql::cannot_map<dsql::role<"", dsql::login>, dsql::iam_role<"X">>);
   STATIC_REQUIRE(dsql::fails_with<dsql::iam_grant<owner, dsql::iam_role<"O">>, dsql::assert_mapped_role_has_login_t>);
@@ -135,17 +136,22 @@ TEST_CASE("Cluster rules cover declared, unique and shape", "[rules][cluster]") 
   using other = dsql::role<"other", dsql::login>;
   using roles = dsql::roles<reader, owner>;
   using schemas = dsql::schemas<app>;
-  STATIC_REQUIRE(dsql::fails_with<spec<roles, schemas, dsql::grants<dsql::grant<dsql::usage, dsql::on_schema<app>, other>>>,
-                                  dsql::assert_grantee_declared_t>);
-  STATIC_REQUIRE(dsql::fails_with<spec<roles, schemas, dsql::grants<dsql::grant<dsql::usage, dsql::on_schema<dsql::public_schema>, reader>>>,
-                                  dsql::assert_grant_schema_declared_t>);
+  STATIC_REQUIRE(
+      dsql::fails_with<spec<roles, schemas, dsql::grants<dsql::grant<dsql::usage, dsql::on_schema<app>, other>>>,
+                       dsql::assert_grantee_declared_t>);
+  STATIC_REQUIRE(
+      dsql::fails_with<
+          spec<roles, schemas, dsql::grants<dsql::grant<dsql::usage, dsql::on_schema<dsql::public_schema>, reader>>>,
+          dsql::assert_grant_schema_declared_t>);
   STATIC_REQUIRE(dsql::fails_with<spec<roles, schemas, dsql::iam<dsql::iam_grant<other, dsql::iam_role<"O">>>>,
                                   dsql::assert_mapped_role_declared_t>);
   STATIC_REQUIRE(dsql::fails_with<spec<dsql::roles<reader, dsql::role<"reader">>>, dsql::assert_role_names_unique_t>);
-  STATIC_REQUIRE(dsql::fails_with<spec<dsql::schemas<app, dsql::existing_schema<"app">>>, dsql::assert_schema_names_unique_t>);
+  STATIC_REQUIRE(
+      dsql::fails_with<spec<dsql::schemas<app, dsql::existing_schema<"app">>>, dsql::assert_schema_names_unique_t>);
   STATIC_REQUIRE(dsql::fails_with<spec<roles, dsql::iam<reader_map, reader_map>>, dsql::assert_iam_entries_unique_t>);
-  STATIC_REQUIRE(dsql::fails_with<spec<roles, dsql::iam<dsql::iam_grant<reader, dsql::iam_role<"AdminRole">>, admin_identity>>,
-                                  dsql::assert_admin_identity_not_mapped_t>);
+  STATIC_REQUIRE(
+      dsql::fails_with<spec<roles, dsql::iam<dsql::iam_grant<reader, dsql::iam_role<"AdminRole">>, admin_identity>>,
+                       dsql::assert_admin_identity_not_mapped_t>);
   STATIC_REQUIRE(dsql::fails_with<spec<roles, roles>, dsql::assert_cluster_shape_t>);
   STATIC_REQUIRE(dsql::fails_with<spec<int>, dsql::assert_cluster_shape_t>);
   STATIC_REQUIRE(dsql::fails_with<spec<dsql::roles<int>>, dsql::assert_cluster_shape_t>);
@@ -172,7 +178,8 @@ TEST_CASE("Role attributes: INHERIT, CONNECTION LIMIT, password; SUPERUSER, REPL
   STATIC_REQUIRE(dsql::role<"x", dsql::password_from_env<"X_PW">>::password_env == "X_PW");
   STATIC_REQUIRE(dsql::role<"x", dsql::component<"Web API">>::component == "Web API");
   STATIC_REQUIRE(dsql::fails_with<dsql::role<"x", dsql::superuser>, dsql::assert_role_attribute_supported_t>);
-  STATIC_REQUIRE(dsql::fails_with<dsql::role<"x", dsql::login, dsql::replication>, dsql::assert_role_attribute_supported_t>);
+  STATIC_REQUIRE(
+      dsql::fails_with<dsql::role<"x", dsql::login, dsql::replication>, dsql::assert_role_attribute_supported_t>);
   STATIC_REQUIRE(dsql::fails_with<dsql::role<"x", dsql::bypassrls>, dsql::assert_role_attribute_supported_t>);
   STATIC_REQUIRE(dsql::fails_with<dsql::role<"x", dsql::connection_limit<-2>>, dsql::assert_connection_limit_t>);
   STATIC_REQUIRE(dsql::fails_with<dsql::role<"x", dsql::inherit, dsql::noinherit>, dsql::assert_role_options_t>);
@@ -212,7 +219,8 @@ TEST_CASE("Schemas: owner, sensitive marking, options", "[rules][schemas]") {
   using owned = dsql::schema<"ledger", dsql::owned_by<owner>>;
   STATIC_REQUIRE(dsql::valid<owned>);
   STATIC_REQUIRE(dsql::valid<spec<dsql::roles<owner>, dsql::schemas<owned>>>);
-  STATIC_REQUIRE(dsql::fails_with<spec<dsql::roles<reader>, dsql::schemas<owned>>, dsql::assert_schema_owner_declared_t>);
+  STATIC_REQUIRE(
+      dsql::fails_with<spec<dsql::roles<reader>, dsql::schemas<owned>>, dsql::assert_schema_owner_declared_t>);
   STATIC_REQUIRE(dsql::fails_with<dsql::schema<"x", dsql::existing, dsql::created>, dsql::assert_schema_options_t>);
   STATIC_REQUIRE(dsql::fails_with<dsql::schema<"x", dsql::owned_by<int>>, dsql::assert_schema_options_t>);
   STATIC_REQUIRE(dsql::fails_with<dsql::schema<"x", int>, dsql::assert_schema_options_t>);
@@ -220,12 +228,13 @@ TEST_CASE("Schemas: owner, sensitive marking, options", "[rules][schemas]") {
   using base = dsql::roles<reader, owner>;
   STATIC_REQUIRE(dsql::valid<spec<base, dsql::schemas<pii>,
                                   dsql::grants<dsql::grant<dsql::select, dsql::on_all_tables_in<pii>, reader>>>>);
-  STATIC_REQUIRE(dsql::fails_with<spec<base, dsql::schemas<pii>,
-                                       dsql::grants<dsql::grant<dsql::usage, dsql::on_schema<pii>, owner>>>,
-                                  dsql::assert_sensitive_schema_reader_t>);
-  STATIC_REQUIRE(dsql::fails_with<spec<base, dsql::schemas<pii>,
-                                       dsql::grants<dsql::grant<dsql::usage, dsql::on_schema<pii>, dsql::public_>>>,
-                                  dsql::assert_sensitive_schema_reader_t>);
+  STATIC_REQUIRE(dsql::fails_with<
+                 spec<base, dsql::schemas<pii>, dsql::grants<dsql::grant<dsql::usage, dsql::on_schema<pii>, owner>>>,
+                 dsql::assert_sensitive_schema_reader_t>);
+  STATIC_REQUIRE(
+      dsql::fails_with<
+          spec<base, dsql::schemas<pii>, dsql::grants<dsql::grant<dsql::usage, dsql::on_schema<pii>, dsql::public_>>>,
+          dsql::assert_sensitive_schema_reader_t>);
   STATIC_REQUIRE(dsql::fails_with<spec<base, dsql::schemas<pii>,
                                        dsql::grants<dsql::default_privileges<dsql::for_role<reader>, dsql::select,
                                                                              dsql::on_all_tables_in<pii>, owner>>>,
@@ -235,8 +244,9 @@ TEST_CASE("Schemas: owner, sensitive marking, options", "[rules][schemas]") {
                                   dsql::assert_sensitive_schema_reader_t>);
   STATIC_REQUIRE(dsql::valid<spec<base, dsql::schemas<pii>, dsql::grants<dsql::membership<owner, reader>>>>);
   // Taking away is always allowed.
-  STATIC_REQUIRE(dsql::valid<spec<base, dsql::schemas<pii>,
-                                  dsql::grants<dsql::revoke<dsql::all, dsql::on_schema<pii>, dsql::public_>>>>);
+  STATIC_REQUIRE(
+      dsql::valid<
+          spec<base, dsql::schemas<pii>, dsql::grants<dsql::revoke<dsql::all, dsql::on_schema<pii>, dsql::public_>>>>);
 }
 
 TEST_CASE("Privileges fit each object kind; ALL is the kind's PostgreSQL 15 set", "[rules][grants]") {
@@ -258,7 +268,8 @@ TEST_CASE("Privileges fit each object kind; ALL is the kind's PostgreSQL 15 set"
   STATIC_REQUIRE(dsql::cannot_grant<dsql::truncate, on_columns<app, "t", "a">, reader>);
   STATIC_REQUIRE(dsql::cannot_grant<dsql::select, on_columns<app, "t">, reader>);
   STATIC_REQUIRE(dsql::cannot_grant<dsql::select, on_columns<app, "t", "a", "a">, reader>);
-  STATIC_REQUIRE(!dsql::cannot_grant<dsql::privileges<dsql::usage, dsql::select, dsql::update>, on_sequence<app, "q">, reader>);
+  STATIC_REQUIRE(
+      !dsql::cannot_grant<dsql::privileges<dsql::usage, dsql::select, dsql::update>, on_sequence<app, "q">, reader>);
   STATIC_REQUIRE(!dsql::cannot_grant<dsql::usage, on_all_sequences_in<app>, reader>);
   STATIC_REQUIRE(dsql::cannot_grant<dsql::insert, on_sequence<app, "q">, reader>);
   STATIC_REQUIRE(!dsql::cannot_grant<dsql::execute, on_function<app, "f", "integer, text[]">, reader>);
@@ -267,7 +278,8 @@ TEST_CASE("Privileges fit each object kind; ALL is the kind's PostgreSQL 15 set"
   STATIC_REQUIRE(dsql::cannot_grant<dsql::execute, dsql::on_schema<app>, reader>);
   STATIC_REQUIRE(dsql::fails_with<dsql::grant<dsql::execute, on_function<app, "f", "int'">, reader>,
                                   dsql::assert_object_name_valid_t>);
-  STATIC_REQUIRE(dsql::fails_with<dsql::grant<dsql::select, on_table<app, "">, reader>, dsql::assert_object_name_valid_t>);
+  STATIC_REQUIRE(
+      dsql::fails_with<dsql::grant<dsql::select, on_table<app, "">, reader>, dsql::assert_object_name_valid_t>);
   for (auto k : {dsql::object_kind::schema, dsql::object_kind::table, dsql::object_kind::columns,
                  dsql::object_kind::sequence, dsql::object_kind::function})
     CHECK(!dsql::privileges_of(k).empty());
@@ -289,9 +301,10 @@ TEST_CASE("Grantees: PUBLIC, grant options, reserved names", "[rules][grants]") 
   STATIC_REQUIRE(!dsql::cannot_grant<dsql::select, on_table<app, "t">, reader, dsql::with_grant_option>);
   STATIC_REQUIRE(dsql::fails_with<dsql::grant<dsql::select, on_table<app, "t">, dsql::public_, dsql::with_grant_option>,
                                   dsql::assert_grant_option_to_roles_t>);
-  STATIC_REQUIRE(dsql::fails_with<dsql::grant<dsql::select, on_table<app, "t">, reader, dsql::with_grant_option,
-                                              dsql::with_grant_option>,
-                                  dsql::assert_grant_shape_t>);
+  STATIC_REQUIRE(
+      dsql::fails_with<
+          dsql::grant<dsql::select, on_table<app, "t">, reader, dsql::with_grant_option, dsql::with_grant_option>,
+          dsql::assert_grant_shape_t>);
   STATIC_REQUIRE(dsql::fails_with<dsql::grant<dsql::usage, dsql::on_schema<app>, dsql::admin>,
                                   dsql::assert_grantee_not_reserved_t>);
   STATIC_REQUIRE(dsql::fails_with<dsql::grant<dsql::usage, dsql::on_schema<app>, reader, dsql::admin>,
@@ -319,10 +332,11 @@ TEST_CASE("Default privileges name their creator; memberships are acyclic", "[ru
   STATIC_REQUIRE(dsql::cannot_default<for_role<owner>, dsql::execute, on_all_tables_in<app>, reader>);
   STATIC_REQUIRE(dsql::fails_with<dsql::default_privileges<owner, dsql::select, on_all_tables_in<app>, reader>,
                                   dsql::assert_default_privileges_shape_t>);
-  STATIC_REQUIRE(dsql::fails_with<spec<dsql::roles<reader>, dsql::schemas<app>,
-                                       dsql::grants<dsql::default_privileges<for_role<owner>, dsql::select,
-                                                                             on_all_tables_in<app>, reader>>>,
-                                  dsql::assert_creator_declared_t>);
+  STATIC_REQUIRE(
+      dsql::fails_with<
+          spec<dsql::roles<reader>, dsql::schemas<app>,
+               dsql::grants<dsql::default_privileges<for_role<owner>, dsql::select, on_all_tables_in<app>, reader>>>,
+          dsql::assert_creator_declared_t>);
   using a = dsql::role<"a">;
   using b = dsql::role<"b">;
   using c = dsql::role<"c">;
@@ -336,16 +350,18 @@ TEST_CASE("Default privileges name their creator; memberships are acyclic", "[ru
   STATIC_REQUIRE(dsql::cannot_grant_role<a, b, int>);
   STATIC_REQUIRE(dsql::cannot_grant_role<dsql::admin, b>);
   using abc = dsql::roles<a, b, c>;
-  STATIC_REQUIRE(dsql::valid<spec<abc, dsql::grants<dsql::membership<a, b>, dsql::membership<b, c>, dsql::membership<a, c>>>>);
+  STATIC_REQUIRE(
+      dsql::valid<spec<abc, dsql::grants<dsql::membership<a, b>, dsql::membership<b, c>, dsql::membership<a, c>>>>);
   STATIC_REQUIRE(dsql::fails_with<spec<abc, dsql::grants<dsql::membership<a, b>, dsql::membership<b, a>>>,
                                   dsql::assert_membership_acyclic_t>);
-  STATIC_REQUIRE(dsql::fails_with<spec<abc, dsql::grants<dsql::membership<a, b>, dsql::membership<b, c>,
-                                                         dsql::membership<c, a>>>,
-                                  dsql::assert_membership_acyclic_t>);
-  STATIC_REQUIRE(dsql::fails_with<spec<dsql::roles<a>, dsql::grants<dsql::membership<a, b>>>,
-                                  dsql::assert_grantee_declared_t>);
-  STATIC_REQUIRE(dsql::fails_with<spec<dsql::roles<b>, dsql::grants<dsql::membership<dsql::predefined_role<"pg_monitor">, b>>>,
-                                  dsql::assert_group_not_predefined_t>);
+  STATIC_REQUIRE(
+      dsql::fails_with<spec<abc, dsql::grants<dsql::membership<a, b>, dsql::membership<b, c>, dsql::membership<c, a>>>,
+                       dsql::assert_membership_acyclic_t>);
+  STATIC_REQUIRE(
+      dsql::fails_with<spec<dsql::roles<a>, dsql::grants<dsql::membership<a, b>>>, dsql::assert_grantee_declared_t>);
+  STATIC_REQUIRE(
+      dsql::fails_with<spec<dsql::roles<b>, dsql::grants<dsql::membership<dsql::predefined_role<"pg_monitor">, b>>>,
+                       dsql::assert_group_not_predefined_t>);
 }
 
 TEST_CASE("IAM: full ARNs, sessions and * refused, declared principals mapped, region and cluster id", "[rules][iam]") {
@@ -359,7 +375,8 @@ TEST_CASE("IAM: full ARNs, sessions and * refused, declared principals mapped, r
   STATIC_REQUIRE(dsql::fails_with<dsql::iam_arn<"arn:aws:sts::123456789012:federated-user/bob">,
                                   dsql::assert_principal_not_session_t>);
   STATIC_REQUIRE(dsql::fails_with<dsql::iam_arn<"arn:aws:iam::*:role/App">, dsql::assert_principal_account_bound_t>);
-  STATIC_REQUIRE(dsql::fails_with<dsql::iam_arn<"arn:aws:iam::123456789012:role/*">, dsql::assert_principal_account_bound_t>);
+  STATIC_REQUIRE(
+      dsql::fails_with<dsql::iam_arn<"arn:aws:iam::123456789012:role/*">, dsql::assert_principal_account_bound_t>);
   STATIC_REQUIRE(dsql::fails_with<dsql::iam_arn<"arn:aws:iam::12345:role/App">, dsql::assert_iam_arn_valid_t>);
   STATIC_REQUIRE(dsql::fails_with<dsql::iam_arn<"AppRole">, dsql::assert_iam_arn_valid_t>);
   STATIC_REQUIRE(dsql::fails_with<dsql::iam_arn<"arn:aws:iam::123456789012:role/a b">, dsql::assert_iam_name_valid_t>);
@@ -376,29 +393,51 @@ TEST_CASE("IAM: full ARNs, sessions and * refused, declared principals mapped, r
 
 TEST_CASE("Rule messages are one sentence each", "[rules]") {
   constexpr std::string_view messages[] = {
-      dsql::assert_name_not_empty_t::message,         dsql::assert_name_at_most_63_bytes_t::message,
-      dsql::assert_name_without_nul_t::message,       dsql::assert_role_name_not_reserved_t::message,
-      dsql::assert_role_options_t::message,           dsql::assert_schema_name_not_reserved_t::message,
-      dsql::assert_privileges_listed_once_t::message, dsql::assert_grant_shape_t::message,
-      dsql::assert_privilege_fits_object_t::message,  dsql::assert_iam_name_valid_t::message,
-      dsql::assert_aws_account_12_digits_t::message,  dsql::assert_iam_grant_shape_t::message,
-      dsql::assert_iam_admin_shape_t::message,        dsql::assert_admin_not_mapped_t::message,
-      dsql::assert_mapped_role_has_login_t::message,  dsql::assert_cluster_shape_t::message,
-      dsql::assert_role_names_unique_t::message,      dsql::assert_schema_names_unique_t::message,
-      dsql::assert_grantee_declared_t::message,       dsql::assert_grant_schema_declared_t::message,
-      dsql::assert_mapped_role_declared_t::message,   dsql::assert_admin_identity_not_mapped_t::message,
+      dsql::assert_name_not_empty_t::message,
+      dsql::assert_name_at_most_63_bytes_t::message,
+      dsql::assert_name_without_nul_t::message,
+      dsql::assert_role_name_not_reserved_t::message,
+      dsql::assert_role_options_t::message,
+      dsql::assert_schema_name_not_reserved_t::message,
+      dsql::assert_privileges_listed_once_t::message,
+      dsql::assert_grant_shape_t::message,
+      dsql::assert_privilege_fits_object_t::message,
+      dsql::assert_iam_name_valid_t::message,
+      dsql::assert_aws_account_12_digits_t::message,
+      dsql::assert_iam_grant_shape_t::message,
+      dsql::assert_iam_admin_shape_t::message,
+      dsql::assert_admin_not_mapped_t::message,
+      dsql::assert_mapped_role_has_login_t::message,
+      dsql::assert_cluster_shape_t::message,
+      dsql::assert_role_names_unique_t::message,
+      dsql::assert_schema_names_unique_t::message,
+      dsql::assert_grantee_declared_t::message,
+      dsql::assert_grant_schema_declared_t::message,
+      dsql::assert_mapped_role_declared_t::message,
+      dsql::assert_admin_identity_not_mapped_t::message,
       dsql::assert_iam_entries_unique_t::message,
-      dsql::assert_role_attribute_supported_t::message, dsql::assert_connection_limit_t::message,
-      dsql::assert_predefined_role_name_t::message,   dsql::assert_schema_options_t::message,
-      dsql::assert_grantee_not_reserved_t::message,   dsql::assert_object_name_valid_t::message,
-      dsql::assert_grant_option_to_roles_t::message,  dsql::assert_default_privileges_shape_t::message,
-      dsql::assert_membership_shape_t::message,       dsql::assert_principal_not_session_t::message,
-      dsql::assert_principal_account_bound_t::message, dsql::assert_iam_arn_valid_t::message,
-      dsql::assert_aws_region_valid_t::message,       dsql::assert_cluster_id_valid_t::message,
-      dsql::assert_creator_declared_t::message,       dsql::assert_schema_owner_declared_t::message,
-      dsql::assert_membership_acyclic_t::message,     dsql::assert_sensitive_schema_reader_t::message,
-      dsql::assert_principal_mapped_t::message,       dsql::assert_no_password_on_dsql_t::message,
-      dsql::assert_dsql_schema_limit_t::message,      dsql::assert_group_not_predefined_t::message,
+      dsql::assert_role_attribute_supported_t::message,
+      dsql::assert_connection_limit_t::message,
+      dsql::assert_predefined_role_name_t::message,
+      dsql::assert_schema_options_t::message,
+      dsql::assert_grantee_not_reserved_t::message,
+      dsql::assert_object_name_valid_t::message,
+      dsql::assert_grant_option_to_roles_t::message,
+      dsql::assert_default_privileges_shape_t::message,
+      dsql::assert_membership_shape_t::message,
+      dsql::assert_principal_not_session_t::message,
+      dsql::assert_principal_account_bound_t::message,
+      dsql::assert_iam_arn_valid_t::message,
+      dsql::assert_aws_region_valid_t::message,
+      dsql::assert_cluster_id_valid_t::message,
+      dsql::assert_creator_declared_t::message,
+      dsql::assert_schema_owner_declared_t::message,
+      dsql::assert_membership_acyclic_t::message,
+      dsql::assert_sensitive_schema_reader_t::message,
+      dsql::assert_principal_mapped_t::message,
+      dsql::assert_no_password_on_dsql_t::message,
+      dsql::assert_dsql_schema_limit_t::message,
+      dsql::assert_group_not_predefined_t::message,
   };
   for (std::string_view m : messages) {
     CAPTURE(m);

@@ -17,7 +17,8 @@ namespace {
 
 const dsql::render_options account{.account_id = "123456789012"};
 
-constexpr std::string_view seed_bootstrap_aurora = R"sql(-- dsql-roles bootstrap of cluster "seed" for target aurora_dsql.
+constexpr std::string_view seed_bootstrap_aurora =
+    R"sql(-- dsql-roles bootstrap of cluster "seed" for target aurora_dsql.
 -- Generated from the C++ declaration. Run it with psql as the admin role; running it
 -- again prints no error and changes nothing.
 --   1. roles              CREATE ROLE when missing, with the declared attributes (LOGIN,
@@ -173,7 +174,8 @@ COMMIT;
 -- admin identity arn:aws:iam::123456789012:role/DsqlAdminRole connects as admin with dsql:DbConnectAdmin; never mapped
 )sql";
 
-constexpr std::string_view seed_bootstrap_local = R"sql(-- dsql-roles bootstrap of cluster "seed" for target postgres_local.
+constexpr std::string_view seed_bootstrap_local =
+    R"sql(-- dsql-roles bootstrap of cluster "seed" for target postgres_local.
 -- Generated from the C++ declaration. Run it with psql as the admin role; running it
 -- again prints no error and changes nothing.
 --   1. roles              CREATE ROLE when missing, then the declared attributes (LOGIN or
@@ -433,7 +435,8 @@ COMMIT;
 -- admin identity arn:aws:iam::123456789012:role/DsqlAdminRole connects as admin with dsql:DbConnectAdmin; never mapped
 )sql";
 
-constexpr std::string_view seed_revoke_user_service_aurora = R"sql(-- dsql-roles revoke (offboarding) of role "user_service" in cluster "seed" for target aurora_dsql.
+constexpr std::string_view seed_revoke_user_service_aurora =
+    R"sql(-- dsql-roles revoke (offboarding) of role "user_service" in cluster "seed" for target aurora_dsql.
 -- Generated from the C++ declaration. Run it with psql as the admin role; running it
 -- again prints no error and changes nothing. The role itself is kept.
 -- For each role, when it exists:
@@ -469,7 +472,8 @@ COMMIT;
 \endif
 )sql";
 
-constexpr std::string_view seed_revoke_app_readonly_local = R"sql(-- dsql-roles revoke (offboarding) of role "app_readonly" in cluster "seed" for target postgres_local.
+constexpr std::string_view seed_revoke_app_readonly_local =
+    R"sql(-- dsql-roles revoke (offboarding) of role "app_readonly" in cluster "seed" for target postgres_local.
 -- Generated from the C++ declaration. Run it with psql as the admin role; running it
 -- again prints no error and changes nothing. The role itself is kept.
 -- For each role, when it exists:
@@ -502,7 +506,8 @@ COMMIT;
 \endif
 )sql";
 
-constexpr std::string_view seed_revoke_all_drop_aurora = R"sql(-- dsql-roles revoke (offboarding) of every role in cluster "seed" for target aurora_dsql.
+constexpr std::string_view seed_revoke_all_drop_aurora =
+    R"sql(-- dsql-roles revoke (offboarding) of every role in cluster "seed" for target aurora_dsql.
 -- Generated from the C++ declaration. Run it with psql as the admin role; running it
 -- again prints no error and changes nothing. Each role is dropped at the end.
 -- For each role, when it exists:
@@ -739,7 +744,8 @@ constexpr std::string_view seed_policies_us_east_1 = R"json({
 }
 )json";
 
-constexpr std::string_view seed_matrix = R"md(| component | database role | IAM principal | IAM action | privileges | schemas |
+constexpr std::string_view seed_matrix =
+    R"md(| component | database role | IAM principal | IAM action | privileges | schemas |
 |---|---|---|---|---|---|
 | Web API (read) | `app_readonly` | `arn:aws:iam::123456789012:role/AppReadOnlyRole` | dsql:DbConnect | USAGE on schema public; SELECT on all tables in public | public |
 | Web API (write) | `app_readwrite` | `arn:aws:iam::123456789012:role/AppReadWriteRole` | dsql:DbConnect | USAGE on schema public; SELECT, INSERT, UPDATE, DELETE on all tables in public | public |
@@ -755,8 +761,8 @@ static_assert(dsql::render_revoke<seed::spec, seed::user_service>(dsql::target::
                                                                   {.account_id = "123456789012"}) ==
               seed_revoke_user_service_aurora);
 static_assert(dsql::render_matrix<seed::spec>({.account_id = "123456789012"}) == seed_matrix);
-static_assert(dsql::render_policies<seed::spec>({.account_id = "123456789012", .region = "us-east-1", .cluster_id = "*"}) ==
-              seed_policies_us_east_1);
+static_assert(dsql::render_policies<seed::spec>(
+                  {.account_id = "123456789012", .region = "us-east-1", .cluster_id = "*"}) == seed_policies_us_east_1);
 
 }  // namespace
 
@@ -768,8 +774,9 @@ TEST_CASE("The seed bootstrap for postgres_local is exactly the contract script"
   REQUIRE_SAME_TEXT(seed_bootstrap_local, dsql::render_bootstrap<seed::spec>(dsql::target::postgres_local, account));
 }
 
-TEST_CASE("The two targets differ where Aurora DSQL differs: IAM statements, ALTER ROLE, schema public, default privileges",
-          "[seed][bootstrap]") {
+TEST_CASE(
+    "The two targets differ where Aurora DSQL differs: IAM statements, ALTER ROLE, schema public, default privileges",
+    "[seed][bootstrap]") {
   std::string a = dsql::render_bootstrap<seed::spec>(dsql::target::aurora_dsql, account);
   std::string l = dsql::render_bootstrap<seed::spec>(dsql::target::postgres_local, account);
   auto code_lines = [](const std::string& s) {
@@ -801,7 +808,8 @@ TEST_CASE("The two targets differ where Aurora DSQL differs: IAM statements, ALT
     const bool is_iam = line.starts_with("AWS IAM GRANT ");
     // sensitive schemas: postgres_local takes procedures from PUBLIC too (DSQL has none)
     std::string same = line;
-    if (const auto at = same.find(" ON ALL FUNCTIONS IN SCHEMA "); at != std::string::npos && same.starts_with("REVOKE ALL"))
+    if (const auto at = same.find(" ON ALL FUNCTIONS IN SCHEMA ");
+        at != std::string::npos && same.starts_with("REVOKE ALL"))
       same.replace(at, 28, " ON ALL ROUTINES IN SCHEMA ");
     while (j < ll.size() && !(is_iam ? ll[j].starts_with("CALL sys.aws_iam_grant(") : ll[j] == same)) ++j;
     CHECK(j < ll.size());
@@ -821,9 +829,14 @@ TEST_CASE("The seed bootstrap has the contract's structure", "[seed][bootstrap]"
   CHECK(s.find("$$") == std::string::npos);
   CHECK(s.find("CREATE DATABASE") == std::string::npos);
   // Sections in order.
-  const char* sections[] = {"\n-- 1. roles\n",          "\n-- 2. memberships\n",  "\n-- 3. schemas\n",
-                            "\n-- 4. schema privileges\n", "\n-- 5. table privileges\n", "\n-- 6. revokes\n",
-                            "\n-- 7. default privileges\n", "\n-- 8. IAM mappings\n"};
+  const char* sections[] = {"\n-- 1. roles\n",
+                            "\n-- 2. memberships\n",
+                            "\n-- 3. schemas\n",
+                            "\n-- 4. schema privileges\n",
+                            "\n-- 5. table privileges\n",
+                            "\n-- 6. revokes\n",
+                            "\n-- 7. default privileges\n",
+                            "\n-- 8. IAM mappings\n"};
   std::size_t previous = 0;
   for (const char* section : sections) {
     CAPTURE(section);
@@ -853,7 +866,8 @@ TEST_CASE("The seed bootstrap has the contract's structure", "[seed][bootstrap]"
               "REVOKE CREATE ON SCHEMA \"public\" FROM PUBLIC;\n") == 1);
   // aurora_dsql: default privileges are only named, in a comment, and the header says why.
   CHECK(count("\nALTER DEFAULT ") == 0);
-  CHECK(count("-- not on aurora_dsql (re-run after migrations): ALTER DEFAULT PRIVILEGES FOR ROLE \"user_service\"") == 1);
+  CHECK(count("-- not on aurora_dsql (re-run after migrations): ALTER DEFAULT PRIVILEGES FOR ROLE \"user_service\"") ==
+        1);
   CHECK(s.find("run this script again after every migration") != std::string::npos);
 }
 
@@ -873,8 +887,9 @@ TEST_CASE("The seed revoke of app_readonly for postgres_local calls sys.aws_iam_
 }
 
 TEST_CASE("The seed policies give DbConnect per mapped principal and DbConnectAdmin to the admin", "[seed][policies]") {
-  REQUIRE_SAME_TEXT(seed_policies_us_east_1,
-                    dsql::render_policies<seed::spec>({.account_id = "123456789012", .region = "us-east-1", .cluster_id = "*"}));
+  REQUIRE_SAME_TEXT(
+      seed_policies_us_east_1,
+      dsql::render_policies<seed::spec>({.account_id = "123456789012", .region = "us-east-1", .cluster_id = "*"}));
 }
 
 TEST_CASE("The seed access matrix", "[seed][matrix]") {
@@ -900,10 +915,10 @@ TEST_CASE("The seed model lists the declaration in order", "[seed][model]") {
   CHECK(m.revokes[0].grantee.empty());
   REQUIRE(m.default_privileges.size() == 1);
   CHECK(m.default_privileges[0] == dsql::model::default_privilege{.creator = "user_service",
-                                                                   .privileges = {dsql::privilege_kind::select},
-                                                                   .on = dsql::object_kind::all_tables_in_schema,
-                                                                   .schema = "users_schema",
-                                                                   .grantee = "reporting_readonly"});
+                                                                  .privileges = {dsql::privilege_kind::select},
+                                                                  .on = dsql::object_kind::all_tables_in_schema,
+                                                                  .schema = "users_schema",
+                                                                  .grantee = "reporting_readonly"});
   REQUIRE(m.mappings.size() == 4);
   CHECK(m.mappings[2].role == "user_service");
   CHECK(m.mappings[2].who.arn("123456789012") == "arn:aws:iam::123456789012:role/UserServiceRole");

@@ -139,18 +139,18 @@ COMMIT;
 )sql";
 
 static_assert(dsql::render_bootstrap<small, dsql::target::aurora_dsql>() == small_aurora);
-static_assert(dsql::render_bootstrap<small>(dsql::target::postgres_local)
-                  .ends_with("-- 7. default privileges\n"
-                             "SELECT CASE WHEN EXISTS (SELECT 1 FROM pg_catalog.pg_roles WHERE rolname = 'owner') THEN NOT "
-                             "pg_catalog.pg_has_role('owner', 'MEMBER') ELSE false END AS dsql_lent_0 \\gset\n\\if :dsql_lent_0\n"
-                             "-- lend the runner membership in \"owner\" for the statements below\n"
-                             "BEGIN;\nGRANT \"owner\" TO CURRENT_USER;\nCOMMIT;\n\\endif\n"
-                             "BEGIN;\nALTER DEFAULT PRIVILEGES FOR ROLE \"owner\" IN SCHEMA "
-                             "\"app\" GRANT SELECT ON TABLES TO \"ro\";\nCOMMIT;\n"
-                             "\\if :dsql_lent_0\nBEGIN;\nREVOKE \"owner\" FROM CURRENT_USER;\nCOMMIT;\n\\endif\n"
-                             "\n-- 8. IAM mappings\n"));
-static_assert(dsql::render_revoke<small, ro>(dsql::target::postgres_local)
-                  .ends_with("-- 3. IAM mappings\n\\endif\n"));
+static_assert(
+    dsql::render_bootstrap<small>(dsql::target::postgres_local)
+        .ends_with("-- 7. default privileges\n"
+                   "SELECT CASE WHEN EXISTS (SELECT 1 FROM pg_catalog.pg_roles WHERE rolname = 'owner') THEN NOT "
+                   "pg_catalog.pg_has_role('owner', 'MEMBER') ELSE false END AS dsql_lent_0 \\gset\n\\if :dsql_lent_0\n"
+                   "-- lend the runner membership in \"owner\" for the statements below\n"
+                   "BEGIN;\nGRANT \"owner\" TO CURRENT_USER;\nCOMMIT;\n\\endif\n"
+                   "BEGIN;\nALTER DEFAULT PRIVILEGES FOR ROLE \"owner\" IN SCHEMA "
+                   "\"app\" GRANT SELECT ON TABLES TO \"ro\";\nCOMMIT;\n"
+                   "\\if :dsql_lent_0\nBEGIN;\nREVOKE \"owner\" FROM CURRENT_USER;\nCOMMIT;\n\\endif\n"
+                   "\n-- 8. IAM mappings\n"));
+static_assert(dsql::render_revoke<small, ro>(dsql::target::postgres_local).ends_with("-- 3. IAM mappings\n\\endif\n"));
 static_assert(dsql::render_matrix<small>() ==
               "| component | database role | IAM principal | IAM action | privileges | schemas |\n"
               "|---|---|---|---|---|---|\n"
@@ -163,7 +163,8 @@ static_assert(dsql::model_of<p3::spec>().grants[10].privileges.size() == 7);  //
 }  // namespace
 
 TEST_CASE("Every statement kind with every P3 name, bootstrap for postgres_local", "[render][golden][p3]") {
-  REQUIRE_SAME_TEXT(golden("p3_bootstrap_postgres_local.sql"), dsql::render_bootstrap<p3::spec>(dsql::target::postgres_local));
+  REQUIRE_SAME_TEXT(golden("p3_bootstrap_postgres_local.sql"),
+                    dsql::render_bootstrap<p3::spec>(dsql::target::postgres_local));
 }
 
 TEST_CASE("Every statement kind with every P3 name, bootstrap for aurora_dsql", "[render][golden][p3]") {
@@ -178,7 +179,8 @@ TEST_CASE("Every P3 role offboarded and dropped, for both targets", "[render][go
                     dsql::render_revoke_all<p3::dsql_spec>(dsql::target::aurora_dsql, {}, {.drop = true}));
 }
 
-TEST_CASE("P3 policies use the bound region and cluster id, and each principal's own account", "[render][golden][policies]") {
+TEST_CASE("P3 policies use the bound region and cluster id, and each principal's own account",
+          "[render][golden][policies]") {
   REQUIRE_SAME_TEXT(golden("p3_policies.json"), dsql::render_policies<p3::spec>());
   CHECK(error_of([] { (void)dsql::render_policies<p3::spec>({.region = "us-east-1"}); }) ==
         dsql::messages::region_differs);
@@ -200,8 +202,9 @@ TEST_CASE("P3 access matrix escapes Markdown", "[render][golden][matrix]") {
 TEST_CASE("A password comes from the environment on postgres_local and is refused for aurora_dsql", "[render][roles]") {
   using pw = dsql::cluster<"pw", dsql::roles<dsql::role<"svc", dsql::login, dsql::password_from_env<"SVC_PASSWORD">>>>;
   const std::string local = dsql::render_bootstrap<pw, dsql::target::postgres_local>();
-  CHECK(contains(local, "\n\\unset dsql_password\n\\getenv dsql_password SVC_PASSWORD\n\\if :{?dsql_password}\nBEGIN;\n"
-                        "ALTER ROLE \"svc\" WITH PASSWORD :'dsql_password';\nCOMMIT;\n\\unset dsql_password\n\\endif\n"));
+  CHECK(contains(local,
+                 "\n\\unset dsql_password\n\\getenv dsql_password SVC_PASSWORD\n\\if :{?dsql_password}\nBEGIN;\n"
+                 "ALTER ROLE \"svc\" WITH PASSWORD :'dsql_password';\nCOMMIT;\n\\unset dsql_password\n\\endif\n"));
   CHECK(error_of([] { (void)dsql::render_bootstrap<pw>(dsql::target::aurora_dsql); }) ==
         dsql::assert_no_password_on_dsql_t::message);
   STATIC_REQUIRE(dsql::cannot_target<pw, dsql::target::aurora_dsql>);
@@ -240,17 +243,21 @@ TEST_CASE("The run-time validators throw the compile-time sentences", "[validate
           m.grants[0].with_grant_option = true;
         }) == assert_grant_option_to_roles_t::message);
   CHECK(broken([](auto& m) { m.grants[7].grantee = "Mixed"; }) == assert_sensitive_schema_reader_t::message);
-  CHECK(broken([](auto& m) { m.memberships.push_back({"rôle_ü", "Mixed", false, false}); }) ==
-        assert_sensitive_schema_reader_t::message);
+  CHECK(broken([](auto& m) {
+          m.memberships.push_back({"rôle_ü", "Mixed", false, false});
+        }) == assert_sensitive_schema_reader_t::message);
   CHECK(broken([](auto& m) { m.default_privileges[0].creator = "ghost"; }) == assert_creator_declared_t::message);
   CHECK(broken([](auto& m) { m.default_privileges[0].on = object_kind::table; }) ==
         assert_default_privileges_shape_t::message);
-  CHECK(broken([](auto& m) { m.memberships.push_back({"Mixed", "with space", false, false}); }) ==
-        assert_membership_acyclic_t::message);
-  CHECK(broken([](auto& m) { m.memberships.push_back({"Mixed", "Mixed", false, false}); }) ==
-        assert_membership_shape_t::message);
-  CHECK(broken([](auto& m) { m.memberships.push_back({"pg_read_all_data", "Mixed", false, true}); }) ==
-        assert_group_not_predefined_t::message);
+  CHECK(broken([](auto& m) {
+          m.memberships.push_back({"Mixed", "with space", false, false});
+        }) == assert_membership_acyclic_t::message);
+  CHECK(broken([](auto& m) {
+          m.memberships.push_back({"Mixed", "Mixed", false, false});
+        }) == assert_membership_shape_t::message);
+  CHECK(broken([](auto& m) {
+          m.memberships.push_back({"pg_read_all_data", "Mixed", false, true});
+        }) == assert_group_not_predefined_t::message);
   CHECK(broken([](auto& m) { m.roles[0].login = false; }) == assert_mapped_role_has_login_t::message);
   CHECK(broken([](auto& m) { m.mappings[0].who.name = "a b"; }) == assert_iam_name_valid_t::message);
   CHECK(broken([](auto& m) { m.mappings[0].who = m.admins[0]; }) == assert_admin_identity_not_mapped_t::message);

@@ -20,20 +20,21 @@ inline std::string describe_difference(std::string_view expected, std::string_vi
   }
   std::ostringstream os;
   os << "texts differ at byte " << i << " (line " << line << ")\n"
-     << "---- expected ----8<----\n" << expected << "\n---- end of expected ----8<----\n"
-     << "---- received ----8<----\n" << received << "\n---- end of received ----8<----\n";
+     << "---- expected ----8<----\n"
+     << expected << "\n---- end of expected ----8<----\n"
+     << "---- received ----8<----\n"
+     << received << "\n---- end of received ----8<----\n";
   return os.str();
 }
 
 }  // namespace dsql_test
 
-#define REQUIRE_SAME_TEXT(expected, ...)                                               \
-  do {                                                                                \
-    const std::string dsql_expected_(expected);                                       \
-    const std::string dsql_received_(__VA_ARGS__);                                       \
-    if (dsql_expected_ != dsql_received_)                                             \
-      FAIL(::dsql_test::describe_difference(dsql_expected_, dsql_received_));         \
-    SUCCEED("texts are equal");                                                       \
+#define REQUIRE_SAME_TEXT(expected, ...)                                                                          \
+  do {                                                                                                            \
+    const std::string dsql_expected_(expected);                                                                   \
+    const std::string dsql_received_(__VA_ARGS__);                                                                \
+    if (dsql_expected_ != dsql_received_) FAIL(::dsql_test::describe_difference(dsql_expected_, dsql_received_)); \
+    SUCCEED("texts are equal");                                                                                   \
   } while (false)
 
 #endif  // DSQL_TESTS_TEXT_COMPARE_HPP

@@ -48,8 +48,8 @@ using dsql::model::cluster;
 
 namespace {
 
-const char* const fragments[] = {"Mixed",      "with-dash", "with space", "a.b",    "quote\"inside",
-                                 "svc@x.iam",  "PUBLIC",    "r\xc3\xb4le_\xc3\xbc", "it's", "plain"};
+const char* const fragments[] = {"Mixed",     "with-dash", "with space",           "a.b",  "quote\"inside",
+                                 "svc@x.iam", "PUBLIC",    "r\xc3\xb4le_\xc3\xbc", "it's", "plain"};
 const char* const schema_names[] = {"app", "We\"ird s'chema", "a.b", "Sens itive"};
 const char* const arns[] = {"arn:aws:iam::123456789012:role/AgreeA", "arn:aws:iam::123456789012:role/team/AgreeB",
                             "arn:aws:iam::123456789012:user/agree-c"};
@@ -62,9 +62,8 @@ struct object {
 };
 const std::vector<object>& objects() {
   static const std::vector<object> o = {
-      {ok::table, "t1", "", 'r', 0},        {ok::table, "T 2", "", 'r', 0},      {ok::table, "v1", "", 'v', 0},
-      {ok::sequence, "q1", "", 'S', 0},     {ok::function, "f1", "integer", 0, 'f'},
-      {ok::function, "p1", "", 0, 'p'},
+      {ok::table, "t1", "", 'r', 0},    {ok::table, "T 2", "", 'r', 0},          {ok::table, "v1", "", 'v', 0},
+      {ok::sequence, "q1", "", 'S', 0}, {ok::function, "f1", "integer", 0, 'f'}, {ok::function, "p1", "", 0, 'p'},
   };
   return o;
 }
@@ -162,25 +161,44 @@ cluster random_spec(gen& g, const std::string& tag, std::vector<std::string>& cr
     const auto& s = schema_of(g.pick(all_schemas));
     x.schema = s.name;
     switch (which) {
-      case 0: x.on = ok::database; x.schema.clear(); break;
-      case 1: x.on = ok::schema; break;
-      case 2: x.on = ok::all_tables_in_schema; break;
-      case 3: x.on = ok::table; x.object = g.coin(85) ? (g.coin() ? "t1" : (g.coin() ? "T 2" : "v1")) : "ghost"; break;
+      case 0:
+        x.on = ok::database;
+        x.schema.clear();
+        break;
+      case 1:
+        x.on = ok::schema;
+        break;
+      case 2:
+        x.on = ok::all_tables_in_schema;
+        break;
+      case 3:
+        x.on = ok::table;
+        x.object = g.coin(85) ? (g.coin() ? "t1" : (g.coin() ? "T 2" : "v1")) : "ghost";
+        break;
       case 4:
         x.on = ok::columns;
         x.object = "t1";
         x.columns = {t1_columns[g.pick(2)]};
         if (g.coin(30)) x.columns = {"a", "B c"};
         break;
-      case 5: x.on = ok::sequence; x.object = "q1"; break;
-      case 6: x.on = ok::all_sequences_in_schema; break;
+      case 5:
+        x.on = ok::sequence;
+        x.object = "q1";
+        break;
+      case 6:
+        x.on = ok::all_sequences_in_schema;
+        break;
       case 7:
         x.on = ok::function;
         x.object = "f1";
         x.arguments = g.coin() ? "integer" : "int";  // the server resolves "int" (to_regprocedure)
         break;
-      case 8: x.on = ok::all_functions_in_schema; break;
-      default: x.on = ok::schema; break;
+      case 8:
+        x.on = ok::all_functions_in_schema;
+        break;
+      default:
+        x.on = ok::schema;
+        break;
     }
     x.privileges = g.some(x.on);
     return which == 0 ? static_cast<const dsql::model::schema*>(nullptr) : &s;
@@ -215,8 +233,7 @@ cluster random_spec(gen& g, const std::string& tag, std::vector<std::string>& cr
     m.default_privileges.push_back(d);
   }
   for (const auto& r : m.roles)
-    if (r.login && g.coin(40))
-      m.mappings.push_back(dsql::engine::test::mapping(r.name, arns[g.pick(3)]));
+    if (r.login && g.coin(40)) m.mappings.push_back(dsql::engine::test::mapping(r.name, arns[g.pick(3)]));
   return m;
 }
 
@@ -308,14 +325,21 @@ acl oracle(const cluster& m, const std::string& database, const std::map<std::st
   // which things a declaration reaches
   auto reaches = [](const dsql::model::grant& g, const thing& t) {
     switch (g.on) {
-      case ok::database: return t.kind == ok::database;
-      case ok::schema: return t.kind == ok::schema && t.name == g.schema;
-      case ok::all_tables_in_schema: return t.kind == ok::table && t.schema == g.schema;
-      case ok::all_sequences_in_schema: return t.kind == ok::sequence && t.schema == g.schema;
-      case ok::all_functions_in_schema: return t.kind == ok::function && t.schema == g.schema && t.prokind != 'p';
+      case ok::database:
+        return t.kind == ok::database;
+      case ok::schema:
+        return t.kind == ok::schema && t.name == g.schema;
+      case ok::all_tables_in_schema:
+        return t.kind == ok::table && t.schema == g.schema;
+      case ok::all_sequences_in_schema:
+        return t.kind == ok::sequence && t.schema == g.schema;
+      case ok::all_functions_in_schema:
+        return t.kind == ok::function && t.schema == g.schema && t.prokind != 'p';
       case ok::table:
-      case ok::columns: return t.kind == ok::table && t.schema == g.schema && t.name == g.object;
-      case ok::sequence: return t.kind == ok::sequence && t.schema == g.schema && t.name == g.object;
+      case ok::columns:
+        return t.kind == ok::table && t.schema == g.schema && t.name == g.object;
+      case ok::sequence:
+        return t.kind == ok::sequence && t.schema == g.schema && t.name == g.object;
       case ok::function:
         return t.kind == ok::function && t.schema == g.schema && t.name == g.object && t.prokind == 'f';
     }
@@ -328,7 +352,8 @@ acl oracle(const cluster& m, const std::string& database, const std::map<std::st
           const std::string who = g.to_public ? "PUBLIC" : g.grantee;
           if (g.on == ok::columns)
             for (const auto& c : g.columns) add(t, c, who, p, g.with_grant_option);
-          else add(t, "", who, p, g.with_grant_option);
+          else
+            add(t, "", who, p, g.with_grant_option);
         }
   auto take = [&](const acl_key& k, const std::string& who, pk p) {
     auto it = out.find(k);
@@ -356,7 +381,8 @@ acl oracle(const cluster& m, const std::string& database, const std::map<std::st
   for (const auto& s : m.schemas)
     if (s.sensitive)
       for (auto& [k, grantees] : out)
-        if ((std::get<0>(k) == "schema" && std::get<2>(k) == s.name) || std::get<1>(k) == s.name) grantees.erase("PUBLIC");
+        if ((std::get<0>(k) == "schema" && std::get<2>(k) == s.name) || std::get<1>(k) == s.name)
+          grantees.erase("PUBLIC");
   // owners hold everything as owners, never as grants (P2)
   for (const auto& s : m.schemas) {
     const std::string owner = !s.owner.empty() ? s.owner : (s.name == "public" ? "pg_database_owner" : "admin");
@@ -378,26 +404,40 @@ acl server_acl(pqxx::connection& c, const cluster& m) {
   for (const auto& s : m.schemas) schemas += (schemas.empty() ? "" : ", ") + lit(s.name);
   const std::string who = "CASE WHEN a.grantee = 0 THEN 'PUBLIC' ELSE pg_catalog.pg_get_userbyid(a.grantee)::text END";
   const std::string query =
-      "SELECT 'database', '', d.datname::text, '', '', " + who + ", a.privilege_type, a.is_grantable, "
+      "SELECT 'database', '', d.datname::text, '', '', " + who +
+      ", a.privilege_type, a.is_grantable, "
       "pg_catalog.pg_get_userbyid(d.datdba)::text FROM pg_catalog.pg_database d, "
       "pg_catalog.aclexplode(coalesce(d.datacl, pg_catalog.acldefault('d', d.datdba))) a "
       "WHERE d.datname = pg_catalog.current_database() "
-      "UNION ALL SELECT 'schema', '', n.nspname::text, '', '', " + who + ", a.privilege_type, a.is_grantable, "
+      "UNION ALL SELECT 'schema', '', n.nspname::text, '', '', " +
+      who +
+      ", a.privilege_type, a.is_grantable, "
       "pg_catalog.pg_get_userbyid(n.nspowner)::text FROM pg_catalog.pg_namespace n, "
-      "pg_catalog.aclexplode(coalesce(n.nspacl, pg_catalog.acldefault('n', n.nspowner))) a WHERE n.nspname IN (" + schemas + ") "
+      "pg_catalog.aclexplode(coalesce(n.nspacl, pg_catalog.acldefault('n', n.nspowner))) a WHERE n.nspname IN (" +
+      schemas +
+      ") "
       "UNION ALL SELECT CASE WHEN c.relkind = 'S' THEN 'sequence' ELSE 'table' END, n.nspname::text, c.relname::text, '', '', " +
-      who + ", a.privilege_type, a.is_grantable, pg_catalog.pg_get_userbyid(c.relowner)::text "
+      who +
+      ", a.privilege_type, a.is_grantable, pg_catalog.pg_get_userbyid(c.relowner)::text "
       "FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace, "
       "pg_catalog.aclexplode(coalesce(c.relacl, pg_catalog.acldefault(CASE WHEN c.relkind = 'S' THEN 's' ELSE 'r' END::\"char\", "
-      "c.relowner))) a WHERE n.nspname IN (" + schemas + ") AND c.relkind IN ('r', 'v', 'S') "
-      "UNION ALL SELECT 'table', n.nspname::text, c.relname::text, '', t.attname::text, " + who + ", a.privilege_type, "
+      "c.relowner))) a WHERE n.nspname IN (" +
+      schemas +
+      ") AND c.relkind IN ('r', 'v', 'S') "
+      "UNION ALL SELECT 'table', n.nspname::text, c.relname::text, '', t.attname::text, " +
+      who +
+      ", a.privilege_type, "
       "a.is_grantable, '' FROM pg_catalog.pg_attribute t JOIN pg_catalog.pg_class c ON c.oid = t.attrelid "
       "JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace, pg_catalog.aclexplode(t.attacl) a "
-      "WHERE n.nspname IN (" + schemas + ") AND t.attacl IS NOT NULL AND t.attnum > 0 "
+      "WHERE n.nspname IN (" +
+      schemas +
+      ") AND t.attacl IS NOT NULL AND t.attnum > 0 "
       "UNION ALL SELECT 'function', n.nspname::text, p.proname::text, pg_catalog.pg_get_function_identity_arguments(p.oid), '', " +
-      who + ", a.privilege_type, a.is_grantable, pg_catalog.pg_get_userbyid(p.proowner)::text "
+      who +
+      ", a.privilege_type, a.is_grantable, pg_catalog.pg_get_userbyid(p.proowner)::text "
       "FROM pg_catalog.pg_proc p JOIN pg_catalog.pg_namespace n ON n.oid = p.pronamespace, "
-      "pg_catalog.aclexplode(coalesce(p.proacl, pg_catalog.acldefault('f', p.proowner))) a WHERE n.nspname IN (" + schemas + ")";
+      "pg_catalog.aclexplode(coalesce(p.proacl, pg_catalog.acldefault('f', p.proowner))) a WHERE n.nspname IN (" +
+      schemas + ")";
   acl out;
   pqxx::nontransaction n(c);
   for (const auto& row : n.exec(query)) {
@@ -468,31 +508,37 @@ std::set<std::string> live_globals(pqxx::connection& c, const cluster& m) {
     if (r.connection_limit) declared_limit.insert(r.name);
   }
   for (const auto& row : n.exec("SELECT rolname, rolcanlogin, rolinherit, rolconnlimit FROM pg_catalog.pg_roles "
-                                "WHERE rolname IN (" + roles + ")")) {
+                                "WHERE rolname IN (" +
+                                roles + ")")) {
     const std::string name = row[0].c_str();
     out.insert("role " + name + " login=" + (row[1].as<bool>() ? "t" : "f"));
     if (declared_inherit.count(name)) out.insert("role " + name + " inherit=" + (row[2].as<bool>() ? "t" : "f"));
     if (declared_limit.count(name)) out.insert("role " + name + " connlimit=" + row[3].c_str());
   }
-  for (const auto& row : n.exec("SELECT u.rolname, g.rolname, am.admin_option FROM pg_catalog.pg_auth_members am "
-                                "JOIN pg_catalog.pg_roles g ON g.oid = am.roleid JOIN pg_catalog.pg_roles u ON u.oid = am.member "
-                                "WHERE (g.rolname IN (" + roles + ") OR u.rolname IN (" + roles + ")) AND u.rolname <> 'admin'"))
+  for (const auto& row :
+       n.exec("SELECT u.rolname, g.rolname, am.admin_option FROM pg_catalog.pg_auth_members am "
+              "JOIN pg_catalog.pg_roles g ON g.oid = am.roleid JOIN pg_catalog.pg_roles u ON u.oid = am.member "
+              "WHERE (g.rolname IN (" +
+              roles + ") OR u.rolname IN (" + roles + ")) AND u.rolname <> 'admin'"))
     out.insert("member " + std::string(row[0].c_str()) + " of " + row[1].c_str() + (row[2].as<bool>() ? " admin" : ""));
   // the runner: a member directly or through other roles (pg_has_role MEMBER), as the
   // bootstrap's guard asks
-  for (const auto& row : n.exec("SELECT rolname FROM pg_catalog.pg_roles WHERE rolname IN (" + roles + ") AND "
+  for (const auto& row : n.exec("SELECT rolname FROM pg_catalog.pg_roles WHERE rolname IN (" + roles +
+                                ") AND "
                                 "pg_catalog.pg_has_role('admin', oid, 'MEMBER')"))
     out.insert("member admin of " + std::string(row[0].c_str()));
   if (!schemas.empty())
     for (const auto& row : n.exec("SELECT nspname, pg_catalog.pg_get_userbyid(nspowner) FROM pg_catalog.pg_namespace "
-                                  "WHERE nspname IN (" + schemas + ")"))
+                                  "WHERE nspname IN (" +
+                                  schemas + ")"))
       out.insert("schema " + std::string(row[0].c_str()) + " owner " + row[1].c_str());
   std::map<std::string, std::pair<std::set<std::string>, std::set<std::string>>> defaults;
   for (const auto& row : n.exec(
            "SELECT pg_catalog.pg_get_userbyid(d.defaclrole), n.nspname, d.defaclobjtype, CASE WHEN a.grantee = 0 THEN "
            "'PUBLIC' ELSE pg_catalog.pg_get_userbyid(a.grantee)::text END, a.privilege_type, a.is_grantable "
            "FROM pg_catalog.pg_default_acl d JOIN pg_catalog.pg_namespace n ON n.oid = d.defaclnamespace, "
-           "pg_catalog.aclexplode(d.defaclacl) a WHERE pg_catalog.pg_get_userbyid(d.defaclrole) IN (" + roles + ")")) {
+           "pg_catalog.aclexplode(d.defaclacl) a WHERE pg_catalog.pg_get_userbyid(d.defaclrole) IN (" +
+           roles + ")")) {
     auto& e = defaults[std::string(row[0].c_str()) + " in " + row[1].c_str() + " on " + row[2].c_str() + " to " +
                        row[3].c_str()];
     e.first.insert(row[4].c_str());
@@ -504,7 +550,8 @@ std::set<std::string> live_globals(pqxx::connection& c, const cluster& m) {
     out.insert(line);
   }
   for (const auto& row : n.exec("SELECT pg_role_name::text, arn::text FROM sys.iam_pg_role_mappings "
-                                "WHERE pg_role_name::text IN (" + roles + ")"))
+                                "WHERE pg_role_name::text IN (" +
+                                roles + ")"))
     out.insert("mapping " + std::string(row[0].c_str()) + " " + row[1].c_str());
   return out;
 }
@@ -532,9 +579,9 @@ TEST_CASE("property: bootstrap and engine agree, and the live privileges are the
     auto g1 = dsql::test::run({std::string(PG_BINDIR) + "/pg_dumpall", "-h", on.dir.string(), "-p",
                                std::to_string(on.info.port), "-U", "postgres", "--globals-only", "--no-comments",
                                "--restrict-key=dsqlagree"});
-    auto d1 = dsql::test::run({std::string(PG_BINDIR) + "/pg_dump", "-h", on.dir.string(), "-p",
-                               std::to_string(on.info.port), "-U", "postgres", "--schema-only", "--no-comments",
-                               "--restrict-key=dsqlagree", db});
+    auto d1 =
+        dsql::test::run({std::string(PG_BINDIR) + "/pg_dump", "-h", on.dir.string(), "-p", std::to_string(on.info.port),
+                         "-U", "postgres", "--schema-only", "--no-comments", "--restrict-key=dsqlagree", db});
     REQUIRE(g1.status == 0);
     REQUIRE(d1.status == 0);
     return g1.output + d1.output;
@@ -547,8 +594,8 @@ TEST_CASE("property: bootstrap and engine agree, and the live privileges are the
   int declarations = 0;
   for (int it = 0; it < specs; ++it) {
     gen g{std::mt19937(seed + static_cast<unsigned>(it))};
-    INFO("DSQL_AGREEMENT_SEED=" << seed << " spec " << it << " (DSQL_AGREEMENT_SEED=" << seed + static_cast<unsigned>(it)
-                                << " DSQL_AGREEMENT_SPECS=1 reproduces it alone)");
+    INFO("DSQL_AGREEMENT_SEED=" << seed << " spec " << it << " (DSQL_AGREEMENT_SEED="
+                                << seed + static_cast<unsigned>(it) << " DSQL_AGREEMENT_SPECS=1 reproduces it alone)");
     std::vector<std::string> created;
     const cluster base = random_spec(g, std::to_string(it), created);
     std::map<std::string, bool> has_objects{{"public", true}};

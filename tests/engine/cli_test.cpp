@@ -98,8 +98,9 @@ TEST_CASE("inspect --format cpp writes DSL code that compiles and declares what 
   c.sql(tables.str());
   REQUIRE(run({SEED_SPEC, "apply", "--dir", dir}).status == 0);
   // roles named like C++ keywords become other identifiers (class_, public_, and_, co_await_)
-  c.sql("CREATE ROLE \"class\"; CREATE ROLE \"Public\"; CREATE ROLE \"and\"; CREATE ROLE \"co_await\"; "
-        "CREATE ROLE \"1st\";");
+  c.sql(
+      "CREATE ROLE \"class\"; CREATE ROLE \"Public\"; CREATE ROLE \"and\"; CREATE ROLE \"co_await\"; "
+      "CREATE ROLE \"1st\";");
 
   auto cpp = run({DSQLCTL, "inspect", "--dir", dir, "--format", "cpp"});
   INFO(cpp.output);
@@ -118,8 +119,8 @@ TEST_CASE("inspect --format cpp writes DSL code that compiles and declares what 
                           "static_assert(dsql::model_of<adopted::spec>().roles.size() == 9);\n"
                           "static_assert(dsql::model_of<adopted::spec>().mappings.size() == 4);\n"
                           "static_assert(dsql::model_of<adopted::spec>().grants.size() == 12);\n";
-  auto compile = run({CXX_COMPILER, "-std=c++20", "-fsyntax-only", "-I", std::string(SOURCE_DIR) + "/include",
-                      check.string()});
+  auto compile =
+      run({CXX_COMPILER, "-std=c++20", "-fsyntax-only", "-I", std::string(SOURCE_DIR) + "/include", check.string()});
   INFO(compile.output);
   CHECK(compile.status == 0);
 }

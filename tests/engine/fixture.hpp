@@ -100,5 +100,4 @@ inline server& strict_cluster() {
   return s;
 }
 
-
 }  // namespace dsql::engine::test

@@ -20,12 +20,16 @@ struct scoped_env {
   std::optional<std::string> old;
   scoped_env(const char* n, const char* value) : name(n) {
     if (const char* o = std::getenv(n)) old = o;
-    if (value) setenv(n, value, 1);
-    else unsetenv(n);
+    if (value)
+      setenv(n, value, 1);
+    else
+      unsetenv(n);
   }
   ~scoped_env() {
-    if (old) setenv(name.c_str(), old->c_str(), 1);
-    else unsetenv(name.c_str());
+    if (old)
+      setenv(name.c_str(), old->c_str(), 1);
+    else
+      unsetenv(name.c_str());
   }
 };
 
@@ -45,9 +49,9 @@ TEST_CASE("the region of an Aurora DSQL host name", "[unit][iam_connect]") {
   CHECK(dsql_region_of("ABC123.DSQL.US-EAST-2.ON.AWS") == "us-east-2");
   CHECK_FALSE(dsql_region_of("localhost"));
   CHECK_FALSE(dsql_region_of("127.0.0.1"));
-  CHECK_FALSE(dsql_region_of("dsql.us-east-1.on.aws"));               // no cluster id
-  CHECK_FALSE(dsql_region_of("a.b.dsql.us-east-1.on.aws"));           // the id is one label
-  CHECK_FALSE(dsql_region_of("abc.dsql..on.aws"));                    // no region
+  CHECK_FALSE(dsql_region_of("dsql.us-east-1.on.aws"));      // no cluster id
+  CHECK_FALSE(dsql_region_of("a.b.dsql.us-east-1.on.aws"));  // the id is one label
+  CHECK_FALSE(dsql_region_of("abc.dsql..on.aws"));           // no region
   CHECK_FALSE(dsql_region_of("abc.dsql.us-east-1.on.aws.evil.example"));
   CHECK_FALSE(dsql_region_of("abc.postgres.us-east-1.on.aws"));
   CHECK_FALSE(dsql_region_of(""));

@@ -46,7 +46,8 @@ struct token_cluster {
     dir = tmpl;
     auto up = run({DSQLCTL, "local", "up", "--dir", dir.string(), "--port", std::to_string(port)});
     if (up.status != 0) throw std::runtime_error("dsqlctl local up failed:\n" + up.output);
-    auto policies = run({SEED_SPEC, "policies", "--account-id", account, "--region", "us-east-1", "--cluster-id", "local"});
+    auto policies =
+        run({SEED_SPEC, "policies", "--account-id", account, "--region", "us-east-1", "--cluster-id", "local"});
     if (policies.status != 0) throw std::runtime_error("seed-spec policies failed:\n" + policies.output);
     const auto json_start = policies.output.find('{');  // after the note on stderr, if any
     auto sync = run({DSQLCTL, "iam", "--dir", dir.string(), "sync", "--policies", "-"},
@@ -102,8 +103,8 @@ TEST_CASE("plan over TLS with a DbConnectAdmin token: dsqlctl --dir --iam-token 
   CHECK(plan.output.find("CREATE ROLE \"token_app\" WITH LOGIN;") != std::string::npos);
   c.check_no_token(plan.output);
 
-  auto json = run({DSQLCTL, "plan", "--spec", spec, "--dir", dir, "--principal", admin, "--expires-in", "60",
-                   "--format", "json"});
+  auto json = run(
+      {DSQLCTL, "plan", "--spec", spec, "--dir", dir, "--principal", admin, "--expires-in", "60", "--format", "json"});
   INFO(json.output);
   REQUIRE(json.status == 0);
   CHECK(nlohmann::json::parse(json.output)["changes"] == 1);
@@ -118,8 +119,8 @@ TEST_CASE("plan over TLS with a DbConnectAdmin token: dsqlctl --dir --iam-token 
 
   // the conninfo form: signed for the conninfo's host (localhost), key from DSQL_IAM_STATE
   setenv("DSQL_IAM_STATE", (c.dir / "iam.sqlite").c_str(), 1);
-  auto conn = run({DSQLCTL, "inspect", "--conninfo", c.tcp_conninfo("admin"), "--region", "us-east-1",
-                   "--principal", admin, "--format", "json"});
+  auto conn = run({DSQLCTL, "inspect", "--conninfo", c.tcp_conninfo("admin"), "--region", "us-east-1", "--principal",
+                   admin, "--format", "json"});
   unsetenv("DSQL_IAM_STATE");
   INFO(conn.output);
   CHECK(conn.status == 0);

@@ -31,8 +31,11 @@ state seeded(target t) {
   st.current_user = "admin";
   st.database = "postgres";
   st.has_mapping_view = true;
-  st.roles = {{"admin", false, true, true, false}, {"app", false, true, false, false}, {"delegate", false, false, false, false}};
-  st.objects = {{object_kind::schema, "", "app_s", "", "admin", 0}, {object_kind::table, "app_s", "t1", "", "admin", 'r'}};
+  st.roles = {{"admin", false, true, true, false},
+              {"app", false, true, false, false},
+              {"delegate", false, false, false, false}};
+  st.objects = {{object_kind::schema, "", "app_s", "", "admin", 0},
+                {object_kind::table, "app_s", "t1", "", "admin", 'r'}};
   st.acls = {{0, "admin", false, "admin", privs({pk::usage, pk::create}), privs({pk::usage, pk::create}), ""},
              {1, "admin", false, "admin", all_table, {}, ""},
              {1, "delegate", false, "admin", pk::select, pk::select, ""},
@@ -131,7 +134,8 @@ TEST_CASE("the spec is validated before any SQL with the DSL's sentences", "[eng
   CHECK_THROWS_WITH(diff(s, seeded(target::postgres_local)), Catch::Contains("must be declared"));
   s = app_spec();
   s.grants.push_back(on_schema("app_s", pk::select, "web"));
-  CHECK_THROWS_WITH(diff(s, seeded(target::postgres_local)), Catch::Contains("Each privilege must be one PostgreSQL grants"));
+  CHECK_THROWS_WITH(diff(s, seeded(target::postgres_local)),
+                    Catch::Contains("Each privilege must be one PostgreSQL grants"));
   s = app_spec();
   s.roles[1].login = false;  // web is mapped
   CHECK_THROWS_WITH(diff(s, seeded(target::postgres_local)), Catch::Contains("LOGIN"));
@@ -158,7 +162,8 @@ bool no_raw_control(const std::string& text) {
 
 TEST_CASE("printable escapes control bytes, DEL and C1 controls, nothing else", "[engine][plan]") {
   CHECK(printable("new\nline\r\t\x1b[2K\x7f") == "new\\nline\\r\\t\\x1b[2K\\x7f");
-  CHECK(printable("csi\xc2\x9b" "31m") == "csi\\u009b31m");
+  CHECK(printable("csi\xc2\x9b"
+                  "31m") == "csi\\u009b31m");
   CHECK(printable("r\xc3\xb4le \"q\" a\\b") == "r\xc3\xb4le \"q\" a\\b");  // UTF-8, quotes, backslash kept
   CHECK(printable(std::string("nul\0x", 5)) == "nul\\x00x");
 }
@@ -171,7 +176,9 @@ TEST_CASE("plan text: names with CR, ESC, newlines or C1 cannot fake, hide or sp
   auto s = app_spec();
   s.name = "evil\x1b]0;title\x07";
   s.roles.push_back(role("new\nline"));
-  s.roles.push_back(role("csi\xc2\x9b" "2J\x7f"));
+  s.roles.push_back(
+      role("csi\xc2\x9b"
+           "2J\x7f"));
   s.grants.push_back(on_all_tables("app_s", pk::select, "new\nline"));
   const plan p = diff(s, st, prune());
   const std::string text = to_text(p);
@@ -188,12 +195,12 @@ TEST_CASE("plan text: names with CR, ESC, newlines or C1 cannot fake, hide or sp
     e = text.find('\n', b);
     const std::string line = text.substr(b, e - b);
     ++lines;
-    const bool step = line.size() > 4 && line[0] == ' ' && line[1] == ' ' && (line[2] == '+' || line[2] == '-' || line[2] == '~');
+    const bool step =
+        line.size() > 4 && line[0] == ' ' && line[1] == ' ' && (line[2] == '+' || line[2] == '-' || line[2] == '~');
     steps += step ? 1 : 0;
     CHECK((line.empty() || line.starts_with("Plan for") || line.starts_with("role ") || line.starts_with("schemas") ||
            line.starts_with("PUBLIC") || line.starts_with("Drift ") || line.starts_with("Notes:") ||
-           line.starts_with("  note [") || line.starts_with("  ! [") || step ||
-           line.starts_with("      ")));
+           line.starts_with("  note [") || line.starts_with("  ! [") || step || line.starts_with("      ")));
   }
   CHECK(steps == p.steps.size());
   // the SQL executed is unchanged (quoted, raw bytes), and JSON escapes C0 itself and round-trips
@@ -201,7 +208,8 @@ TEST_CASE("plan text: names with CR, ESC, newlines or C1 cannot fake, hide or sp
   for (const auto& x : p.steps) raw = raw || statement_text(x, p.on) == "CREATE ROLE \"new\nline\";";
   CHECK(raw);
   const std::string js = to_json(p);
-  CHECK(std::none_of(js.begin(), js.end(), [](char ch) { return static_cast<unsigned char>(ch) < 0x20U && ch != '\n'; }));
+  CHECK(
+      std::none_of(js.begin(), js.end(), [](char ch) { return static_cast<unsigned char>(ch) < 0x20U && ch != '\n'; }));
   const auto j = nlohmann::json::parse(js);
   CHECK(j["spec"] == s.name);
   bool found = false;
@@ -227,8 +235,8 @@ TEST_CASE("inspect --format cpp: C++ keywords, digits and the generated names be
   state st;
   st.current_user = "admin";
   st.database = "db\n#error injected";
-  for (const char* r : {"class", "Public", "and", "co_await", "class_", "CLASS", "1st", "spec", "dsql", "xor_eq", "rdsadmin",
-                        "sys", "plain"})
+  for (const char* r : {"class", "Public", "and", "co_await", "class_", "CLASS", "1st", "spec", "dsql", "xor_eq",
+                        "rdsadmin", "sys", "plain"})
     st.roles.push_back({r, false, false, false, false});
   const std::string cpp = to_cpp(st, "adopted");
   INFO(cpp);
@@ -246,6 +254,7 @@ TEST_CASE("inspect --format cpp: C++ keywords, digits and the generated names be
   CHECK(cpp.find("rdsadmin") == std::string::npos);  // reserved for the DSL: not declared
   CHECK(cpp.find("\"sys\"") == std::string::npos);
   CHECK(cpp.find("\n#error") == std::string::npos);  // the database name stays in its comment
-  for (const char* bad : {"using class =", "using public =", "using and =", "using co_await =", "using 1st", "using spec = dsql::role"})
+  for (const char* bad :
+       {"using class =", "using public =", "using and =", "using co_await =", "using 1st", "using spec = dsql::role"})
     CHECK(cpp.find(bad) == std::string::npos);
 }

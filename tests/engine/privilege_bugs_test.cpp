@@ -52,8 +52,9 @@ TEST_CASE("P1: a spec equal to the live state plans nothing, and apply then plan
 
 TEST_CASE("P2: the owner's implicit rights are ownership, not grants", "[integration][P2]") {
   auto& c = cluster();
-  c.sql("CREATE ROLE app LOGIN; CREATE SCHEMA app_s; GRANT USAGE, CREATE ON SCHEMA app_s TO app;"
-        "CREATE TABLE app_s.t_other(id int);");
+  c.sql(
+      "CREATE ROLE app LOGIN; CREATE SCHEMA app_s; GRANT USAGE, CREATE ON SCHEMA app_s TO app;"
+      "CREATE TABLE app_s.t_other(id int);");
   c.sql("SET ROLE app; CREATE TABLE app_s.t_owned(id int);", "postgres");
   spec s;
   s.name = "p2";
@@ -75,8 +76,9 @@ TEST_CASE("P3: every identifier is quoted and compared exactly; a 64-byte name n
           "[integration][P3]") {
   auto& c = cluster();
   const std::string n63(63, 'x');
-  const std::vector<std::string> names = {"Mixed", "with-dash", "with space", "a.b", "quote\"inside",
-                                          "svc@x.iam", "PUBLIC", "it's", "r\xc3\xb4le_\xc3\xbc", n63};
+  const std::vector<std::string> names = {
+      "Mixed",  "with-dash", "with space",           "a.b", "quote\"inside", "svc@x.iam",
+      "PUBLIC", "it's",      "r\xc3\xb4le_\xc3\xbc", n63};
   spec s;
   s.name = "p3 \"names\"";
   s.schemas = {schema("Sch\"ema.x y", true), schema("public", false)};
@@ -118,11 +120,12 @@ TEST_CASE("P3: every identifier is quoted and compared exactly; a 64-byte name n
 
 TEST_CASE("P4: a revoke names the grantor, so a delegated grant really goes", "[integration][P4]") {
   auto& c = cluster();
-  c.sql("CREATE ROLE delegate_a; CREATE ROLE user_x; CREATE SCHEMA app; CREATE TABLE app.t1(id int);"
-        "GRANT USAGE ON SCHEMA app TO delegate_a;"
-        "GRANT SELECT ON app.t1 TO delegate_a WITH GRANT OPTION;"
-        "SET ROLE delegate_a; GRANT SELECT ON app.t1 TO user_x; RESET ROLE;",
-        "postgres");
+  c.sql(
+      "CREATE ROLE delegate_a; CREATE ROLE user_x; CREATE SCHEMA app; CREATE TABLE app.t1(id int);"
+      "GRANT USAGE ON SCHEMA app TO delegate_a;"
+      "GRANT SELECT ON app.t1 TO delegate_a WITH GRANT OPTION;"
+      "SET ROLE delegate_a; GRANT SELECT ON app.t1 TO user_x; RESET ROLE;",
+      "postgres");
   // the class: a superuser's plain REVOKE succeeds and changes nothing
   c.sql("REVOKE SELECT ON app.t1 FROM user_x", "postgres");
   REQUIRE(c.one("SELECT has_table_privilege('user_x', 'app.t1', 'SELECT')", "postgres") == "t");
@@ -185,8 +188,9 @@ TEST_CASE("P5: ON ALL TABLES does not reach future tables: the drift names them,
 TEST_CASE("P6: default privileges only cover the FOR ROLE creator: the engine never claims otherwise",
           "[integration][P6]") {
   auto& c = cluster();
-  c.sql("CREATE ROLE app_ro; CREATE ROLE app_owner; CREATE SCHEMA app; GRANT USAGE, CREATE ON SCHEMA app TO app_owner;"
-        "ALTER DEFAULT PRIVILEGES IN SCHEMA app GRANT SELECT ON TABLES TO app_ro;");
+  c.sql(
+      "CREATE ROLE app_ro; CREATE ROLE app_owner; CREATE SCHEMA app; GRANT USAGE, CREATE ON SCHEMA app TO app_owner;"
+      "ALTER DEFAULT PRIVILEGES IN SCHEMA app GRANT SELECT ON TABLES TO app_ro;");
   c.sql("SET ROLE app_owner; CREATE TABLE app.t3(id int);", "postgres");
   REQUIRE(c.one("SELECT has_table_privilege('app_ro', 'app.t3', 'SELECT')") == "f");
   spec s;
@@ -214,13 +218,15 @@ TEST_CASE("P6: default privileges only cover the FOR ROLE creator: the engine ne
 
 TEST_CASE("P7: a role is removed in one apply, in order", "[integration][P7]") {
   auto& c = cluster();
-  c.sql("CREATE ROLE gone LOGIN; CREATE ROLE keep; CREATE SCHEMA app;"
-        "GRANT USAGE, CREATE ON SCHEMA app TO gone; CREATE TABLE app.other(id int);"
-        "GRANT SELECT ON app.other TO gone;"
-        "ALTER DEFAULT PRIVILEGES IN SCHEMA app GRANT SELECT ON TABLES TO gone;");
-  c.sql("SET ROLE gone; CREATE TABLE app.t_owned(id int);"
-        "ALTER DEFAULT PRIVILEGES IN SCHEMA app GRANT SELECT ON TABLES TO keep; RESET ROLE;",
-        "postgres");
+  c.sql(
+      "CREATE ROLE gone LOGIN; CREATE ROLE keep; CREATE SCHEMA app;"
+      "GRANT USAGE, CREATE ON SCHEMA app TO gone; CREATE TABLE app.other(id int);"
+      "GRANT SELECT ON app.other TO gone;"
+      "ALTER DEFAULT PRIVILEGES IN SCHEMA app GRANT SELECT ON TABLES TO gone;");
+  c.sql(
+      "SET ROLE gone; CREATE TABLE app.t_owned(id int);"
+      "ALTER DEFAULT PRIVILEGES IN SCHEMA app GRANT SELECT ON TABLES TO keep; RESET ROLE;",
+      "postgres");
   c.principals({"arn:aws:iam::123456789012:role/GoneRole"});
   c.sql("CALL sys.aws_iam_grant('gone', 'arn:aws:iam::123456789012:role/GoneRole')");
   spec s;
@@ -282,8 +288,9 @@ TEST_CASE("P9: revoking from PUBLIC follows the live ACL", "[integration][P9]") 
   plan p = c.plan_for(s);
   INFO(to_text(p));
   // fresh PG 15: =U/pg_database_owner only
-  CHECK(sqls(p) == "CREATE ROLE \"probe\";\n"
-                   "REVOKE USAGE ON SCHEMA \"public\" FROM PUBLIC GRANTED BY \"pg_database_owner\";\n");
+  CHECK(sqls(p) ==
+        "CREATE ROLE \"probe\";\n"
+        "REVOKE USAGE ON SCHEMA \"public\" FROM PUBLIC GRANTED BY \"pg_database_owner\";\n");
   // someone grants CREATE to PUBLIC by hand: the next plan sees it
   c.sql("GRANT CREATE ON SCHEMA public TO PUBLIC");
   p = c.plan_for(s);
@@ -310,13 +317,12 @@ spec p10_spec(const std::string& app) {
   return s;
 }
 void p10_tables(const dsql::engine::test::server& c, const std::string& app) {
-  c.sql("CREATE SCHEMA " + app + "; CREATE TABLE " + app + ".a(id int); CREATE TABLE " + app + ".b(id int); CREATE TABLE " +
-        app + ".c(id int);");
+  c.sql("CREATE SCHEMA " + app + "; CREATE TABLE " + app + ".a(id int); CREATE TABLE " + app +
+        ".b(id int); CREATE TABLE " + app + ".c(id int);");
 }
 }  // namespace
 
-TEST_CASE("P10: two concurrent applies both finish, and the result is the spec (advisory lock)",
-          "[integration][P10]") {
+TEST_CASE("P10: two concurrent applies both finish, and the result is the spec (advisory lock)", "[integration][P10]") {
   auto& c = cluster();
   p10_tables(c, "locked");
   const spec s = p10_spec("locked");
@@ -343,9 +349,10 @@ TEST_CASE("P10: concurrent applies without a lock (the aurora_dsql way) retry co
   // on a strict cluster: Aurora DSQL's optimistic concurrency fails the later committer
   // at COMMIT (40001), which the engine retries
   auto& c = strict_cluster();
-  c.sql("SET ROLE admin; CREATE SCHEMA unlocked; CREATE TABLE unlocked.a(id int); CREATE TABLE unlocked.b(id int); "
-        "CREATE TABLE unlocked.c(id int);",
-        "postgres");  // the objects, admin's, made in one go by the (never strict) bootstrap superuser
+  c.sql(
+      "SET ROLE admin; CREATE SCHEMA unlocked; CREATE TABLE unlocked.a(id int); CREATE TABLE unlocked.b(id int); "
+      "CREATE TABLE unlocked.c(id int);",
+      "postgres");  // the objects, admin's, made in one go by the (never strict) bootstrap superuser
   const spec s = p10_spec("unlocked");
   std::atomic<int> failures{0};
   auto run = [&] {

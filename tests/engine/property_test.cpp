@@ -52,21 +52,39 @@ void scramble(const dsql::engine::test::server& c, gen& g) {
     const std::string r = q(role(g.pick(pool)));
     const std::string sc = q(schemas[g.pick(2)]);
     switch (g.pick(10)) {
-      case 0: st.push_back("GRANT USAGE ON SCHEMA " + sc + " TO " + r); break;
-      case 1: st.push_back("GRANT CREATE ON SCHEMA " + sc + " TO " + r); break;
+      case 0:
+        st.push_back("GRANT USAGE ON SCHEMA " + sc + " TO " + r);
+        break;
+      case 1:
+        st.push_back("GRANT CREATE ON SCHEMA " + sc + " TO " + r);
+        break;
       case 2:
-        st.push_back("GRANT " + privilege_list(g.some_table_privs()) + " ON " + sc + "." + q(tables[g.pick(3)]) + " TO " + r +
-                     (g.coin(30) ? " WITH GRANT OPTION" : ""));
+        st.push_back("GRANT " + privilege_list(g.some_table_privs()) + " ON " + sc + "." + q(tables[g.pick(3)]) +
+                     " TO " + r + (g.coin(30) ? " WITH GRANT OPTION" : ""));
         break;
-      case 3: st.push_back("GRANT " + q(role(g.pick(pool))) + " TO " + r); break;
-      case 4: st.push_back("CALL sys.aws_iam_grant(" + dsql::quote_literal(role(g.pick(pool))) + ", " +
-                           dsql::quote_literal(arns[g.pick(2)]) + ")");
+      case 3:
+        st.push_back("GRANT " + q(role(g.pick(pool))) + " TO " + r);
         break;
-      case 5: st.push_back("ALTER DEFAULT PRIVILEGES IN SCHEMA " + sc + " GRANT SELECT ON TABLES TO " + r); break;
-      case 6: st.push_back("GRANT SELECT (id), UPDATE (id) ON " + q(schemas[0]) + "." + q(tables[g.pick(3)]) + " TO " + r); break;
-      case 7: st.push_back("GRANT USAGE, SELECT ON SEQUENCE " + q(schemas[0]) + ".q TO " + r + (g.coin() ? " WITH GRANT OPTION" : "")); break;
-      case 8: st.push_back("GRANT EXECUTE ON FUNCTION " + q(schemas[0]) + ".f(int) TO " + r); break;
-      case 9: st.push_back(std::string("GRANT ") + (g.coin() ? "USAGE" : "CREATE") + " ON SCHEMA " + sc + " TO PUBLIC"); break;
+      case 4:
+        st.push_back("CALL sys.aws_iam_grant(" + dsql::quote_literal(role(g.pick(pool))) + ", " +
+                     dsql::quote_literal(arns[g.pick(2)]) + ")");
+        break;
+      case 5:
+        st.push_back("ALTER DEFAULT PRIVILEGES IN SCHEMA " + sc + " GRANT SELECT ON TABLES TO " + r);
+        break;
+      case 6:
+        st.push_back("GRANT SELECT (id), UPDATE (id) ON " + q(schemas[0]) + "." + q(tables[g.pick(3)]) + " TO " + r);
+        break;
+      case 7:
+        st.push_back("GRANT USAGE, SELECT ON SEQUENCE " + q(schemas[0]) + ".q TO " + r +
+                     (g.coin() ? " WITH GRANT OPTION" : ""));
+        break;
+      case 8:
+        st.push_back("GRANT EXECUTE ON FUNCTION " + q(schemas[0]) + ".f(int) TO " + r);
+        break;
+      case 9:
+        st.push_back(std::string("GRANT ") + (g.coin() ? "USAGE" : "CREATE") + " ON SCHEMA " + sc + " TO PUBLIC");
+        break;
     }
   }
   for (const auto& s : st) try {
@@ -76,9 +94,8 @@ void scramble(const dsql::engine::test::server& c, gen& g) {
   // a delegated grant (grantor not admin)
   const std::string d = role(g.pick(pool)), u = role(g.pick(pool));
   try {
-    c.sql("GRANT SELECT ON " + q(schemas[0]) + "." + q(tables[0]) + " TO " + q(d) +
-              " WITH GRANT OPTION; SET ROLE " + q(d) + "; GRANT SELECT ON " + q(schemas[0]) + "." + q(tables[0]) +
-              " TO " + q(u) + "; RESET ROLE;",
+    c.sql("GRANT SELECT ON " + q(schemas[0]) + "." + q(tables[0]) + " TO " + q(d) + " WITH GRANT OPTION; SET ROLE " +
+              q(d) + "; GRANT SELECT ON " + q(schemas[0]) + "." + q(tables[0]) + " TO " + q(u) + "; RESET ROLE;",
           "postgres");
   } catch (const std::exception&) {
   }
@@ -90,8 +107,10 @@ spec random_spec(gen& g) {
   s.account_id = "123456789012";
   s.schemas = {schema(schemas[0], false), schema(schemas[1], false)};
   for (int i = 0; i < pool; ++i) {
-    if (g.coin(70)) s.roles.push_back(dsql::engine::test::role(role(i), g.coin()));
-    else if (g.coin(40)) s.retired_roles.push_back(role(i));
+    if (g.coin(70))
+      s.roles.push_back(dsql::engine::test::role(role(i), g.coin()));
+    else if (g.coin(40))
+      s.retired_roles.push_back(role(i));
   }
   for (std::size_t a = 0; a < s.roles.size(); ++a)
     for (std::size_t b = 0; b < a; ++b)
@@ -99,7 +118,8 @@ spec random_spec(gen& g) {
   const pk usage = pk::usage;
   for (const auto& r : s.roles) {
     for (const char* sc : schemas) {
-      if (g.coin(60)) s.grants.push_back(on_schema(sc, g.coin() ? privilege_set(usage) : privs({pk::usage, pk::create}), r.name));
+      if (g.coin(60))
+        s.grants.push_back(on_schema(sc, g.coin() ? privilege_set(usage) : privs({pk::usage, pk::create}), r.name));
       if (g.coin(50)) {
         auto x = on_all_tables(sc, g.some_table_privs(), r.name);
         if (g.coin(15)) x = with_option(x);
@@ -112,7 +132,8 @@ spec random_spec(gen& g) {
       x.columns = {"id"};
       s.grants.push_back(x);
     }
-    if (g.coin(15)) s.grants.push_back(grant(dsql::object_kind::sequence, schemas[0], "q", privs({pk::usage, pk::select}), r.name));
+    if (g.coin(15))
+      s.grants.push_back(grant(dsql::object_kind::sequence, schemas[0], "q", privs({pk::usage, pk::select}), r.name));
     if (g.coin(15)) {
       auto x = grant(dsql::object_kind::function, schemas[0], "f", pk::execute, r.name);
       x.arguments = "int";
@@ -126,8 +147,10 @@ spec random_spec(gen& g) {
   }
   if (g.coin(30)) {
     const char* sc = schemas[g.pick(2)];
-    if (g.coin()) s.grants.push_back(on_schema(sc, usage, ""));
-    else s.revokes.push_back(on_schema(sc, privs({pk::usage, pk::create}), ""));
+    if (g.coin())
+      s.grants.push_back(on_schema(sc, usage, ""));
+    else
+      s.revokes.push_back(on_schema(sc, privs({pk::usage, pk::create}), ""));
   }
   return s;
 }
@@ -147,7 +170,8 @@ TEST_CASE("property: for random specs and starting states, apply then plan is em
   c.principals({arns[0], arns[1]});
   const char* env = std::getenv("DSQL_PROPERTY_SEED");
   const unsigned seed = env ? static_cast<unsigned>(std::strtoul(env, nullptr, 10)) : std::random_device{}();
-  const int iterations = std::getenv("DSQL_PROPERTY_ITERATIONS") ? std::atoi(std::getenv("DSQL_PROPERTY_ITERATIONS")) : 25;
+  const int iterations =
+      std::getenv("DSQL_PROPERTY_ITERATIONS") ? std::atoi(std::getenv("DSQL_PROPERTY_ITERATIONS")) : 25;
   gen g{std::mt19937(seed)};
   for (int it = 0; it < iterations; ++it) {
     INFO("DSQL_PROPERTY_SEED=" << seed << " iteration " << it);
@@ -165,10 +189,11 @@ TEST_CASE("property: for random specs and starting states, apply then plan is em
       std::string acls;
       pqxx::connection conn(c.conninfo("postgres"));
       pqxx::nontransaction n(conn);
-      for (const auto& row : n.exec("SELECT c.oid::regclass::text || ' ' || coalesce(c.relacl::text, '(null)') FROM pg_class c "
-                                    "JOIN pg_namespace s ON s.oid = c.relnamespace WHERE s.nspname IN ('s0', 'S 1') "
-                                    "AND c.relkind = 'r' UNION ALL SELECT nspname || ' ' || coalesce(nspacl::text, '') "
-                                    "FROM pg_namespace WHERE nspname IN ('s0', 'S 1')"))
+      for (const auto& row :
+           n.exec("SELECT c.oid::regclass::text || ' ' || coalesce(c.relacl::text, '(null)') FROM pg_class c "
+                  "JOIN pg_namespace s ON s.oid = c.relnamespace WHERE s.nspname IN ('s0', 'S 1') "
+                  "AND c.relkind = 'r' UNION ALL SELECT nspname || ' ' || coalesce(nspacl::text, '') "
+                  "FROM pg_namespace WHERE nspname IN ('s0', 'S 1')"))
         acls += std::string(row[0].c_str()) + "\n";
       FAIL(e.what() << "\nACLs now:\n" << acls);
     }

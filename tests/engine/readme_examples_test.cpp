@@ -63,8 +63,8 @@ void sql(const server& c, const std::string& script, const std::string& user = "
 template <class Spec>
 void no_changes_after_bootstrap(const server& c, dsql::target t, const std::string& objects,
                                 const std::string& objects_user) {
-  const auto policies = dsql::render_policies<Spec>({.account_id = "123456789012", .region = "us-east-1",
-                                                     .cluster_id = "local"});
+  const auto policies =
+      dsql::render_policies<Spec>({.account_id = "123456789012", .region = "us-east-1", .cluster_id = "local"});
   auto sync = run({DSQLCTL, "iam", "--dir", c.dir.string(), "sync", "--policies", "-"}, policies);
   INFO(sync.output);
   REQUIRE(sync.status == 0);
@@ -95,9 +95,8 @@ TEST_CASE("the seed: after its aurora_dsql bootstrap on a strict cluster, seed-s
 TEST_CASE("README section 1: after its aurora_dsql bootstrap on a strict cluster, plan --prune says No changes",
           "[integration][readme][strict]") {
   auto& c = dsql::engine::test::strict_cluster();
-  no_changes_after_bootstrap<readme::shop::spec>(c, dsql::target::aurora_dsql,
-                                                 "BEGIN;\nCREATE TABLE app.orders (id int PRIMARY KEY);\nCOMMIT;\n",
-                                                 "admin");
+  no_changes_after_bootstrap<readme::shop::spec>(
+      c, dsql::target::aurora_dsql, "BEGIN;\nCREATE TABLE app.orders (id int PRIMARY KEY);\nCOMMIT;\n", "admin");
 }
 
 TEST_CASE("README section 3: after its postgres_local bootstrap, plan --prune says No changes",

@@ -23,14 +23,17 @@ inline model::schema schema(std::string name, bool create = true) {
   return s;
 }
 
-inline model::grant grant(object_kind on, std::string schema, std::string object, privilege_set p, std::string grantee) {
+inline model::grant grant(object_kind on, std::string schema, std::string object, privilege_set p,
+                          std::string grantee) {
   model::grant g;
   g.privileges = p.list();
   g.on = on;
   g.schema = std::move(schema);
   g.object = std::move(object);
-  if (grantee.empty()) g.to_public = true;
-  else g.grantee = std::move(grantee);
+  if (grantee.empty())
+    g.to_public = true;
+  else
+    g.grantee = std::move(grantee);
   return g;
 }
 // grantee "" is PUBLIC
@@ -62,8 +65,10 @@ inline model::default_privilege default_on_tables(std::string creator, std::stri
   d.privileges = p.list();
   d.on = object_kind::all_tables_in_schema;
   d.schema = std::move(schema);
-  if (grantee.empty()) d.to_public = true;
-  else d.grantee = std::move(grantee);
+  if (grantee.empty())
+    d.to_public = true;
+  else
+    d.grantee = std::move(grantee);
   return d;
 }
 

@@ -77,8 +77,10 @@ TEST_CASE("model -> JSON -> model is the identity for random models of every dec
         x.object = names[pick(7)];
       if (on == dsql::object_kind::function) x.arguments = "integer, text";
       if (on == dsql::object_kind::columns) x.columns = {"c1", names[pick(7)]};
-      if (pick(3) == 0) x.to_public = true;
-      else x.grantee = m.roles[static_cast<std::size_t>(pick(4))].name;
+      if (pick(3) == 0)
+        x.to_public = true;
+      else
+        x.grantee = m.roles[static_cast<std::size_t>(pick(4))].name;
       if (pick(3) == 0) {
         m.revokes.push_back(x);
       } else {
@@ -96,7 +98,8 @@ TEST_CASE("model -> JSON -> model is the identity for random models of every dec
     m.default_privileges.push_back(d);
     m.memberships.push_back({m.roles[0].name, m.roles[1].name, pick(2) == 1, false});
     m.mappings.push_back(
-        {m.roles[1].name, {pick(2) ? dsql::principal_kind::iam_user : dsql::principal_kind::iam_role, "path/Name", ""}});
+        {m.roles[1].name,
+         {pick(2) ? dsql::principal_kind::iam_user : dsql::principal_kind::iam_role, "path/Name", ""}});
     m.admins.push_back({dsql::principal_kind::iam_role, "Admin", "111122223333"});
     m.principals.push_back({dsql::principal_kind::iam_role, "Bare", ""});
     if (pick(2)) m.retired_roles = {names[pick(7)]};
@@ -111,9 +114,9 @@ TEST_CASE("JSON can say ALL, and it becomes the object kind's whole set", "[engi
                  {"privileges": "ALL", "on": "database", "grantee": "r", "with_grant_option": true}])"));
   REQUIRE(m.grants.size() == 3);
   CHECK(m.grants[0].privileges.size() == 7);
-  CHECK(m.grants[1].privileges ==
-        std::vector<dsql::privilege_kind>{dsql::privilege_kind::usage, dsql::privilege_kind::select,
-                                          dsql::privilege_kind::update});
+  CHECK(m.grants[1].privileges == std::vector<dsql::privilege_kind>{dsql::privilege_kind::usage,
+                                                                    dsql::privilege_kind::select,
+                                                                    dsql::privilege_kind::update});
   CHECK(m.grants[1].to_public);
   CHECK(m.grants[2].privileges.size() == 3);
   CHECK(m.grants[2].with_grant_option);
@@ -126,11 +129,15 @@ TEST_CASE("JSON: unknown keys, duplicate keys, wrong types and missing keys are 
     CHECK_THROWS_WITH(model_from_json(text), Catch::Contains(message));
   };
   refused(with(R"("roles": [{"name": "r", "logn": true}])"), "spec JSON: roles[0].logn: unknown key");
-  refused(with(R"("roles": [{"name": "r", "login": true, "login": false}])"), "spec JSON: roles[0].login: the key is given twice");
+  refused(with(R"("roles": [{"name": "r", "login": true, "login": false}])"),
+          "spec JSON: roles[0].login: the key is given twice");
   refused(R"({"name": "x", "name": "y"})", "spec JSON: name: the key is given twice");
-  refused(with(R"("grants": [{}, {"privileges": ["SELECT"], "on": "table", "schema": "s", "object": "t", "grantee": "r", "grantee": "q"}])"),
-          "spec JSON: grants[1].grantee: the key is given twice");
-  refused(with(R"("roles": [{"name": "r", "login": "yes"}])"), "spec JSON: roles[0].login: must be true or false, not string");
+  refused(
+      with(
+          R"("grants": [{}, {"privileges": ["SELECT"], "on": "table", "schema": "s", "object": "t", "grantee": "r", "grantee": "q"}])"),
+      "spec JSON: grants[1].grantee: the key is given twice");
+  refused(with(R"("roles": [{"name": "r", "login": "yes"}])"),
+          "spec JSON: roles[0].login: must be true or false, not string");
   refused(with(R"("roles": [{"login": true}])"), "spec JSON: roles[0].name: is required");
   refused(with(R"("roles": {"name": "r"})"), "spec JSON: roles: must be an array, not object");
   refused(with(R"("roles": [{"name": "r", "connection_limit": 1.5}])"),
@@ -155,7 +162,8 @@ TEST_CASE("JSON: unknown keys, duplicate keys, wrong types and missing keys are 
 }
 
 TEST_CASE("a JSON spec is checked with the DSL's rules, one sentence each, before any SQL", "[engine][spec][json]") {
-  for (const char* name : {"admin", "postgres", "public", "none", "sys", "rds", "rdsadmin", "rds_superuser", "pg_monitor"}) {
+  for (const char* name :
+       {"admin", "postgres", "public", "none", "sys", "rds", "rdsadmin", "rds_superuser", "pg_monitor"}) {
     INFO(name);
     const nlohmann::json role = {{"name", name}};
     CHECK_THROWS_WITH(dsql::validate(model_from_json(nlohmann::json{{"roles", {role}}}.dump())),

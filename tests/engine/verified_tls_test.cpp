@@ -49,18 +49,22 @@ struct scoped_env {
   std::optional<std::string> old;
   scoped_env(const char* n, const char* value) : name(n) {
     if (const char* o = std::getenv(n)) old = o;
-    if (value) setenv(n, value, 1);
-    else unsetenv(n);
+    if (value)
+      setenv(n, value, 1);
+    else
+      unsetenv(n);
   }
   ~scoped_env() {
-    if (old) setenv(name.c_str(), old->c_str(), 1);
-    else unsetenv(name.c_str());
+    if (old)
+      setenv(name.c_str(), old->c_str(), 1);
+    else
+      unsetenv(name.c_str());
   }
 };
 
 // A PostgreSQL impostor: TLS with a self-signed certificate, then a password request.
 class fake_server {
-public:
+ public:
   fake_server() {
     key_ = EVP_PKEY_Q_keygen(nullptr, nullptr, "EC", "P-256");
     cert_ = X509_new();
@@ -75,7 +79,8 @@ public:
     X509V3_CTX ctx;
     X509V3_set_ctx_nodb(&ctx);
     X509V3_set_ctx(&ctx, cert_, cert_, nullptr, nullptr, 0);
-    X509_EXTENSION* san = X509V3_EXT_conf_nid(nullptr, &ctx, NID_subject_alt_name, (std::string("DNS:") + fake_host).c_str());
+    X509_EXTENSION* san =
+        X509V3_EXT_conf_nid(nullptr, &ctx, NID_subject_alt_name, (std::string("DNS:") + fake_host).c_str());
     X509_add_ext(cert_, san, -1);
     X509_EXTENSION_free(san);
     X509_sign(cert_, key_, EVP_sha256());
@@ -115,7 +120,7 @@ public:
     std::fclose(f);
   }
 
-private:
+ private:
   EVP_PKEY* key_ = nullptr;
   X509* cert_ = nullptr;
   SSL_CTX* ctx_ = nullptr;
@@ -179,8 +184,10 @@ private:
       if (len < 8 || len > 10000 || !read_n(fd, ssl, rest, len - 8)) break;
       // ask for a cleartext password, as dsql_iam does
       const std::string ask{'R', 0, 0, 0, 8, 0, 0, 0, 3};
-      if (ssl) SSL_write(ssl, ask.data(), static_cast<int>(ask.size()));
-      else ::send(fd, ask.data(), ask.size(), MSG_NOSIGNAL);
+      if (ssl)
+        SSL_write(ssl, ask.data(), static_cast<int>(ask.size()));
+      else
+        ::send(fd, ask.data(), ask.size(), MSG_NOSIGNAL);
       std::string msg;
       if (!read_n(fd, ssl, msg, 5) || msg[0] != 'p') break;
       std::string body;
@@ -217,7 +224,7 @@ TEST_CASE("the engine never sends a DbConnectAdmin token to a server whose certi
   INFO(r.output);
   CHECK(r.status == 1);
   CHECK(r.output.find("certificate verify failed") != std::string::npos);
-  CHECK(fake.connections() >= 1);  // it was reached...
+  CHECK(fake.connections() >= 1);   // it was reached...
   CHECK(fake.passwords().empty());  // ...and never saw the token
   // the same for a spec program (dsql::main) asked for a token explicitly
   auto seed = run({SEED_SPEC, "plan", "--conninfo", conninfo(fake), "--iam-token", "--region", "us-east-1"});
@@ -226,8 +233,7 @@ TEST_CASE("the engine never sends a DbConnectAdmin token to a server whose certi
   CHECK(fake.passwords().empty());
 }
 
-TEST_CASE("an sslmode that does not verify the server is refused before anything is sent",
-          "[unit][engine][tls]") {
+TEST_CASE("an sslmode that does not verify the server is refused before anything is sent", "[unit][engine][tls]") {
   aws_user env;
   fake_server fake;
   for (const char* mode : {"require", "prefer", "allow", "disable", "verify-ca"}) {
@@ -252,8 +258,8 @@ TEST_CASE("positive controls: the fake server does see a token when it is truste
   aws_user env;
   fake_server fake;
   // the loud flag keeps sslmode=require: the impostor gets the admin token
-  auto hole = run({DSQLCTL, "inspect", "--conninfo", conninfo(fake, "sslmode=require"),
-                   "--insecure-unverified-tls-for-tests"});
+  auto hole =
+      run({DSQLCTL, "inspect", "--conninfo", conninfo(fake, "sslmode=require"), "--insecure-unverified-tls-for-tests"});
   INFO(hole.output);
   CHECK(hole.output.find("WARNING: --insecure-unverified-tls-for-tests") != std::string::npos);
   REQUIRE(fake.passwords().size() == 1);

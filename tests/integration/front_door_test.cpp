@@ -41,7 +41,9 @@ using dsql::test::run;
 namespace {
 
 constexpr const char* account_id = "123456789012";
-std::string arn(std::string_view name) { return std::string("arn:aws:iam::") + account_id + ":role/" + std::string(name); }
+std::string arn(std::string_view name) {
+  return std::string("arn:aws:iam::") + account_id + ":role/" + std::string(name);
+}
 
 std::string slurp(const fs::path& p) {
   std::ifstream in(p, std::ios::binary);
@@ -70,13 +72,15 @@ struct front_cluster {
   int port = dsql::test::free_tcp_port();
   std::string id, region, endpoint;
 
-  front_cluster(std::string cluster_id, std::string region_, std::vector<std::string> extra) : id(std::move(cluster_id)), region(std::move(region_)) {
+  front_cluster(std::string cluster_id, std::string region_, std::vector<std::string> extra)
+      : id(std::move(cluster_id)), region(std::move(region_)) {
     std::string tmpl = (fs::temp_directory_path() / "dsql-front.XXXXXX").string();
     if (!mkdtemp(tmpl.data())) throw std::runtime_error("mkdtemp failed");
     dir = tmpl;
     endpoint = id + ".dsql." + region + ".on.aws";
-    std::vector<std::string> argv{DSQLCTL, "local", "up", "--dir", dir.string(), "--port", std::to_string(port),
-                                  "--cluster-id", id, "--region", region};
+    std::vector<std::string> argv{
+        DSQLCTL,        "local", "up",       "--dir", dir.string(), "--port", std::to_string(port),
+        "--cluster-id", id,      "--region", region};
     argv.insert(argv.end(), extra.begin(), extra.end());
     try {
       auto up = run(argv);
@@ -197,7 +201,8 @@ TEST_CASE("local up serves <id>.dsql.<region>.on.aws, localhost and 127.0.0.1 un
   auto& c = main_cluster();
   const auto names = dsql::local::certificate_names(c.dir / "data" / "server.crt");
   CHECK(names == std::vector<std::string>{"DNS:" + c.endpoint, "DNS:localhost", "IP:127.0.0.1"});
-  struct stat key {}, crt {}, srv {};
+  struct stat key {
+  }, crt{}, srv{};
   REQUIRE(stat((c.dir / "ca.key").c_str(), &key) == 0);
   REQUIRE(stat(c.ca().c_str(), &crt) == 0);
   REQUIRE(stat((c.dir / "data" / "server.key").c_str(), &srv) == 0);
@@ -244,22 +249,24 @@ TEST_CASE("verify-full works for every name; a token for any of the cluster's na
   // signed for a name the cluster does not have: 28000, the reason in the server log only
   auto other = c.connect(c.conninfo("admin"), c.admin_token("other.dsql." + c.region + ".on.aws"));
   CHECK(PQstatus(other.get()) == CONNECTION_BAD);
-  CHECK(std::string(PQerrorMessage(other.get())).find("IAM authentication failed for user \"admin\"") != std::string::npos);
+  CHECK(std::string(PQerrorMessage(other.get())).find("IAM authentication failed for user \"admin\"") !=
+        std::string::npos);
   CHECK(log_has(c.dir / "server.log", "is not one of this cluster's names"));
   // verify-full against the system's roots: the certificate does not verify, no login
-  auto system_roots = c.connect(c.conninfo("admin", c.endpoint, "sslmode=verify-full sslrootcert=/etc/ssl/certs/ca-certificates.crt"),
-                                c.admin_token());
+  auto system_roots =
+      c.connect(c.conninfo("admin", c.endpoint, "sslmode=verify-full sslrootcert=/etc/ssl/certs/ca-certificates.crt"),
+                c.admin_token());
   CHECK(PQstatus(system_roots.get()) == CONNECTION_BAD);
   CHECK(std::string(PQerrorMessage(system_roots.get())).find("certificate verify failed") != std::string::npos);
 }
 
-TEST_CASE("SNI is required and must be one of the cluster's names; TLS is required",
-          "[integration][front][tls]") {
+TEST_CASE("SNI is required and must be one of the cluster's names; TLS is required", "[integration][front][tls]") {
   auto& c = main_cluster();
   // libpq sends no SNI for an IP address
   auto no_sni = c.connect(c.conninfo("admin", "127.0.0.1"), c.admin_token());
   CHECK(PQstatus(no_sni.get()) == CONNECTION_BAD);
-  CHECK(std::string(PQerrorMessage(no_sni.get())).find("the TLS client sent no server name (SNI)") != std::string::npos);
+  CHECK(std::string(PQerrorMessage(no_sni.get())).find("the TLS client sent no server name (SNI)") !=
+        std::string::npos);
   auto foreign = c.connect(c.conninfo("admin", "db.example.com", "sslmode=require"), c.admin_token());
   CHECK(PQstatus(foreign.get()) == CONNECTION_BAD);
   CHECK(std::string(PQerrorMessage(foreign.get())).find("unknown server name \"db.example.com\"") != std::string::npos);
@@ -318,8 +325,9 @@ TEST_CASE("PostgreSQL 17's direct TLS (ALPN postgresql) is served; a GSSENCReque
 
 // --- the dialect on the wire -----------------------------------------------------------------
 
-TEST_CASE("AWS IAM GRANT/REVOKE from any client, simple and extended protocol, get DSQL's answers; server_version 16.15",
-          "[integration][front][dialect]") {
+TEST_CASE(
+    "AWS IAM GRANT/REVOKE from any client, simple and extended protocol, get DSQL's answers; server_version 16.15",
+    "[integration][front][dialect]") {
   auto& c = main_cluster();
   auto a = c.admin();
   REQUIRE(PQstatus(a.get()) == CONNECTION_OK);
@@ -336,8 +344,8 @@ TEST_CASE("AWS IAM GRANT/REVOKE from any client, simple and extended protocol, g
   CHECK(PQresultStatus(g.get()) == PGRES_COMMAND_OK);
   CHECK(mappings() == "1");
   // several statements in one Query, comments and odd case included
-  auto multi = exec(a.get(), "/* a */ aws   iam\nREVOKE \"regress_wire\" FROM '" + arn("AppReadOnlyRole") +
-                                 "'; SELECT 1; -- done");
+  auto multi = exec(
+      a.get(), "/* a */ aws   iam\nREVOKE \"regress_wire\" FROM '" + arn("AppReadOnlyRole") + "'; SELECT 1; -- done");
   CHECK(PQresultStatus(multi.get()) == PGRES_TUPLES_OK);
   CHECK(mappings() == "0");
   // extended protocol: PQexecParams is Parse/Bind/Execute
@@ -347,7 +355,8 @@ TEST_CASE("AWS IAM GRANT/REVOKE from any client, simple and extended protocol, g
   CHECK(PQresultStatus(eg.get()) == PGRES_COMMAND_OK);
   CHECK(mappings() == "1");
   // a named prepared statement, executed later
-  result_ptr prep(PQprepare(a.get(), "revoke_it", ("AWS IAM REVOKE regress_wire FROM '" + arn("AppReadOnlyRole") + "'").c_str(), 0, nullptr));
+  result_ptr prep(PQprepare(a.get(), "revoke_it",
+                            ("AWS IAM REVOKE regress_wire FROM '" + arn("AppReadOnlyRole") + "'").c_str(), 0, nullptr));
   CHECK(PQresultStatus(prep.get()) == PGRES_COMMAND_OK);
   CHECK(mappings() == "1");
   result_ptr ex(PQexecPrepared(a.get(), "revoke_it", 0, nullptr, nullptr, nullptr, 0));
@@ -380,12 +389,13 @@ TEST_CASE("a non-admin's AWS IAM GRANT through the endpoint is refused with DSQL
         std::string::npos);
 }
 
-TEST_CASE("the engine's aurora_dsql target (raw AWS IAM GRANT) applies through the endpoint, then the seed matrix holds",
-          "[integration][front][engine]") {
+TEST_CASE(
+    "the engine's aurora_dsql target (raw AWS IAM GRANT) applies through the endpoint, then the seed matrix holds",
+    "[integration][front][engine]") {
   auto& c = main_cluster();
   const std::string dir = c.dir.string();
-  const std::vector<std::string> engine{SEED_SPEC, "--target", "aurora_dsql", "--dir", dir, "--iam-token",
-                                        "--principal", arn("DsqlAdminRole")};
+  const std::vector<std::string> engine{SEED_SPEC, "--target",    "aurora_dsql", "--dir",
+                                        dir,       "--iam-token", "--principal", arn("DsqlAdminRole")};
   auto with = [&](const std::string& cmd, std::vector<std::string> more = {}) {
     std::vector<std::string> argv{SEED_SPEC, cmd};
     argv.insert(argv.end(), engine.begin() + 1, engine.end());
@@ -433,7 +443,8 @@ TEST_CASE("dsql_iam asks the token of a socket connection that says it comes thr
   // dsql_iam.front_door=on in the startup packet: the hook asks for the token
   raw_client relayed;
   REQUIRE(relayed.connect_unix(c.socket()));
-  relayed.send(dsql::test::startup_packet({{"user", "admin"}, {"database", "postgres"}, {"dsql_iam.front_door", "on"}}));
+  relayed.send(
+      dsql::test::startup_packet({{"user", "admin"}, {"database", "postgres"}, {"dsql_iam.front_door", "on"}}));
   auto asked = relayed.read_message();
   REQUIRE(asked);
   CHECK(asked->auth_code() == 3);
@@ -446,7 +457,8 @@ TEST_CASE("dsql_iam asks the token of a socket connection that says it comes thr
   raw_client sneaky;
   REQUIRE(sneaky.connect_tcp(c.port));
   REQUIRE(sneaky.start_tls(c.endpoint));
-  sneaky.send(dsql::test::startup_packet({{"user", "admin"}, {"database", "postgres"}, {"dsql_iam.front_door", "off"}}));
+  sneaky.send(
+      dsql::test::startup_packet({{"user", "admin"}, {"database", "postgres"}, {"dsql_iam.front_door", "off"}}));
   auto no = sneaky.read_message();
   REQUIRE(no);
   CHECK(no->fields()['C'] == "42501");
@@ -599,8 +611,7 @@ TEST_CASE("local status reports a dead front door and local up starts it again; 
   fs::remove_all(c.dir.string() + "-new", ec);
 }
 
-TEST_CASE("local hosts prints, adds and removes the /etc/hosts line of the DSQL-shaped name",
-          "[integration][front]") {
+TEST_CASE("local hosts prints, adds and removes the /etc/hosts line of the DSQL-shaped name", "[integration][front]") {
   auto& c = main_cluster();
   const fs::path hosts = c.dir.parent_path() / (c.dir.filename().string() + "-hosts");
   std::ofstream(hosts) << "127.0.0.1 localhost\n";
@@ -650,18 +661,18 @@ TEST_CASE("200 clients stalled before authenticating take no backend: logins and
   for (std::size_t i = 0; i < stalled.size(); ++i) {
     auto& s = stalled[i];
     REQUIRE(s.connect_tcp(c.port));
-    if (i % 4 == 0) continue;                        // silent after the TCP connect
-    if (i % 4 == 1) {                                // an SSLRequest, then nothing
+    if (i % 4 == 0) continue;  // silent after the TCP connect
+    if (i % 4 == 1) {          // an SSLRequest, then nothing
       std::string req;
       dsql::test::put32(req, 8);
       dsql::test::put32(req, 80877103);
       s.send(req);
       continue;
     }
-    REQUIRE(s.start_tls(c.endpoint));                // TLS, then nothing
+    REQUIRE(s.start_tls(c.endpoint));  // TLS, then nothing
     if (i % 4 == 2) continue;
     s.send(dsql::test::startup_packet({{"user", "admin"}, {"database", "postgres"}}));
-    auto ask = s.read_message();                     // at the password prompt, then nothing
+    auto ask = s.read_message();  // at the password prompt, then nothing
     REQUIRE(ask);
     CHECK(ask->auth_code() == 3);
   }

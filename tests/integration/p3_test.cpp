@@ -44,8 +44,8 @@ struct p3_cluster {
     if (up.status != 0) throw std::runtime_error("dsqlctl local up failed:\n" + up.output);
     // The spec's principals must exist in the local IAM state before they are mapped
     // (as on DSQL, where AWS IAM GRANT refuses an unknown IAM role).
-    auto sync = run({DSQLCTL, "iam", "--dir", dir.string(), "sync", "--policies", "-"},
-                    dsql::render_policies<p3::spec>());
+    auto sync =
+        run({DSQLCTL, "iam", "--dir", dir.string(), "sync", "--policies", "-"}, dsql::render_policies<p3::spec>());
     if (sync.status != 0) throw std::runtime_error("dsqlctl iam sync failed:\n" + sync.output);
     start_time = query("SELECT pg_postmaster_start_time()::text");
   }
@@ -116,7 +116,8 @@ TEST_CASE("the P3 bootstrap for postgres_local applies cleanly as admin", "[inte
   REQUIRE(r.status == 0);
   CHECK(r.output.empty());
   CHECK(c.query("SELECT count(*) FROM pg_roles WHERE rolname IN ('Mixed', 'with-dash', 'with space', 'a.b', "
-                "'quote\"inside', 'svc@x.iam', 'PUBLIC', 'rôle_ü', '" + std::string(p3::name63) + "')") == "9");
+                "'quote\"inside', 'svc@x.iam', 'PUBLIC', 'rôle_ü', '" +
+                std::string(p3::name63) + "')") == "9");
   CHECK(c.query("SELECT rolinherit::text || ' ' || rolconnlimit FROM pg_roles WHERE rolname = 'Mixed'") == "false 5");
   CHECK(c.query("SELECT pg_get_userbyid(nspowner) FROM pg_namespace WHERE nspname = 'a.b'") == "with space");
   CHECK(c.query("SELECT admin_option FROM pg_auth_members WHERE roleid = '\"with space\"'::regrole "
@@ -185,9 +186,10 @@ TEST_CASE("a third apply of the bootstrap prints nothing and changes no catalog"
   CHECK(before == c.dump());
 }
 
-TEST_CASE("the aurora_dsql P3 bootstrap and revoke pass strict mode on a cluster of their own, twice, printing "
-          "nothing, changing nothing",
-          "[integration][p3][strict]") {
+TEST_CASE(
+    "the aurora_dsql P3 bootstrap and revoke pass strict mode on a cluster of their own, twice, printing "
+    "nothing, changing nothing",
+    "[integration][p3][strict]") {
   p3_cluster dsql(dsql::test::free_tcp_port(), true);
   REQUIRE(dsql.query("SELECT current_setting('dsql_iam.strict')") == "on");
   for (int pass = 1; pass <= 3; ++pass) {
@@ -235,7 +237,8 @@ TEST_CASE("every P3 role is offboarded and dropped, and the revoke runs clean tw
     REQUIRE(r.status == 0);
     CHECK(r.output.empty());
   }
-  CHECK(c.query("SELECT count(*) FROM pg_roles WHERE rolname NOT LIKE 'pg\\_%' AND rolname NOT IN ('admin', 'postgres')") ==
+  CHECK(c.query(
+            "SELECT count(*) FROM pg_roles WHERE rolname NOT LIKE 'pg\\_%' AND rolname NOT IN ('admin', 'postgres')") ==
         "0");
   CHECK(c.query("SELECT count(*) FROM sys.iam_pg_role_mappings") == "0");
   // What the roles owned was reassigned to the runner, not dropped.
@@ -248,10 +251,10 @@ TEST_CASE("every P3 role is offboarded and dropped, and the revoke runs clean tw
   CHECK(c.query("SELECT count(*) FROM sys.iam_pg_role_mappings") == "8");
 }
 
-TEST_CASE("a password from the environment is set on postgres_local, and left alone without it",
-          "[integration][p3]") {
+TEST_CASE("a password from the environment is set on postgres_local, and left alone without it", "[integration][p3]") {
   auto& c = cluster();
-  using pw = dsql::cluster<"pw", dsql::roles<dsql::role<"pw role", dsql::login, dsql::password_from_env<"P3_PASSWORD">>>>;
+  using pw =
+      dsql::cluster<"pw", dsql::roles<dsql::role<"pw role", dsql::login, dsql::password_from_env<"P3_PASSWORD">>>>;
   const std::string script = dsql::render_bootstrap<pw, dsql::target::postgres_local>();
   unsetenv("P3_PASSWORD");
   auto without = c.apply(script);

@@ -70,7 +70,7 @@ inline std::string typed_message(char type, const std::string& body) {
 }
 
 class raw_client {
-public:
+ public:
   raw_client() = default;
   raw_client(const raw_client&) = delete;
   raw_client& operator=(const raw_client&) = delete;
@@ -168,7 +168,8 @@ public:
     pg_message m;
     m.type = head[0];
     const auto* p = reinterpret_cast<const unsigned char*>(head.data() + 1);
-    const std::uint32_t len = (std::uint32_t{p[0]} << 24) | (std::uint32_t{p[1]} << 16) | (std::uint32_t{p[2]} << 8) | p[3];
+    const std::uint32_t len =
+        (std::uint32_t{p[0]} << 24) | (std::uint32_t{p[1]} << 16) | (std::uint32_t{p[2]} << 8) | p[3];
     if (len < 4 || len > (1u << 24)) return std::nullopt;
     if (!read_exact(m.body, len - 4)) return std::nullopt;
     return m;
@@ -187,7 +188,8 @@ public:
   bool closed_by_server(int timeout_ms) {
     const auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(timeout_ms);
     for (;;) {
-      const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
+      const auto left =
+          std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
       if (left.count() <= 0) return false;
       pollfd p{fd_, POLLIN, 0};
       if ((!ssl_ || SSL_pending(ssl_) == 0) && ::poll(&p, 1, static_cast<int>(left.count())) <= 0) return false;
@@ -204,7 +206,7 @@ public:
 
   [[nodiscard]] int fd() const { return fd_; }
 
-private:
+ private:
   int fd_ = -1;
   SSL_CTX* ctx_ = nullptr;
   SSL* ssl_ = nullptr;

@@ -119,8 +119,8 @@ struct sec_cluster {
   std::vector<std::pair<std::string, std::string>> tcp(const std::string& user, const std::string& password,
                                                        const std::string& dbname = "postgres",
                                                        const std::string& sslmode = "require") const {
-    return {{"host", "localhost"}, {"hostaddr", "127.0.0.1"}, {"port", std::to_string(port)},
-            {"sslmode", sslmode},  {"dbname", dbname},        {"user", user},
+    return {{"host", "localhost"},  {"hostaddr", "127.0.0.1"}, {"port", std::to_string(port)},
+            {"sslmode", sslmode},   {"dbname", dbname},        {"user", user},
             {"password", password}, {"connect_timeout", "10"}};
   }
   std::string su(const std::string& sql) const {
@@ -129,8 +129,8 @@ struct sec_cluster {
     return a.value;
   }
   std::string admin_token() const {
-    auto r = run({DSQLCTL, "token", "generate", "--admin", "--dir", dir.string(), "--hostname", "localhost",
-                  "--region", "us-east-1", "--principal", admin_arn});
+    auto r = run({DSQLCTL, "token", "generate", "--admin", "--dir", dir.string(), "--hostname", "localhost", "--region",
+                  "us-east-1", "--principal", admin_arn});
     if (r.status != 0) throw std::runtime_error("token generate failed:\n" + r.output);
     while (!r.output.empty() && r.output.back() == '\n') r.output.pop_back();
     return r.output;
@@ -165,8 +165,7 @@ sec_cluster& cluster() {
 }
 
 bool admin_is_superuser(const sec_cluster& c) {
-  return c.su("SELECT r.rolsuper FROM pg_catalog.pg_roles AS r WHERE r.rolname OPERATOR(pg_catalog.=) 'admin'") ==
-         "t";
+  return c.su("SELECT r.rolsuper FROM pg_catalog.pg_roles AS r WHERE r.rolname OPERATOR(pg_catalog.=) 'admin'") == "t";
 }
 
 // admin's trap: a schema trojan whose pg_roles view and name = text operator run
@@ -200,16 +199,19 @@ TEST_CASE("admin cannot set database-wide or all-role defaults: the attack state
   // mode may answer first (0A000, DSQL's refusal of the statement kind)
   for (const char* strict : {"off", "on"}) {
     c.set_strict(strict);
-    for (const char* attack : {"ALTER ROLE ALL IN DATABASE postgres SET search_path = trojan, pg_catalog",
-                               "ALTER DATABASE postgres SET search_path = trojan, pg_catalog",
-                               "ALTER ROLE ALL SET search_path = trojan, pg_catalog",
-                               "ALTER DATABASE postgres WITH CONNECTION LIMIT 0", "ALTER DATABASE postgres RENAME TO p2",
-                               "CREATE EXTENSION pgcrypto SCHEMA trojan", "ALTER ROLE admin SUPERUSER"}) {
+    for (const char* attack :
+         {"ALTER ROLE ALL IN DATABASE postgres SET search_path = trojan, pg_catalog",
+          "ALTER DATABASE postgres SET search_path = trojan, pg_catalog",
+          "ALTER ROLE ALL SET search_path = trojan, pg_catalog", "ALTER DATABASE postgres WITH CONNECTION LIMIT 0",
+          "ALTER DATABASE postgres RENAME TO p2", "CREATE EXTENSION pgcrypto SCHEMA trojan",
+          "ALTER ROLE admin SUPERUSER"}) {
       const answer a = exec(c.socket("admin"), {attack});
       INFO("strict " << strict << ": " << attack << ": " << a.message);
       CHECK_FALSE(a.ok);
-      if (std::string(strict) == "off") CHECK(a.sqlstate == "42501");
-      else CHECK((a.sqlstate == "42501" || a.sqlstate == "0A000"));
+      if (std::string(strict) == "off")
+        CHECK(a.sqlstate == "42501");
+      else
+        CHECK((a.sqlstate == "42501" || a.sqlstate == "0A000"));
     }
   }
   // from another database: the owner may not drop postgres either
@@ -339,8 +341,8 @@ namespace {
 constexpr const char* ops_arn = "arn:aws:iam::123456789012:role/SecOpsRole";
 
 std::string ctl_token(const sec_cluster& c, const char* principal) {
-  auto r = run({DSQLCTL, "token", "generate", "--admin", "--dir", c.dir.string(), "--hostname", "localhost",
-                "--region", "us-east-1", "--principal", principal});
+  auto r = run({DSQLCTL, "token", "generate", "--admin", "--dir", c.dir.string(), "--hostname", "localhost", "--region",
+                "us-east-1", "--principal", principal});
   if (r.status != 0) throw std::runtime_error("token generate failed:\n" + r.output);
   while (!r.output.empty() && r.output.back() == '\n') r.output.pop_back();
   return r.output;
@@ -437,16 +439,18 @@ TEST_CASE("policy variables and unknown condition keys in identity policies, thr
   REQUIRE(iam(c, {"set-context", ops_arn, "aws:PrincipalTag/cluster", "local"}).status == 0);
   expect(c, ops_arn, "");
   // a Deny whose Condition compares with a variable: the principal's own account
-  REQUIRE(put(R"({"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"dsql:DbConnectAdmin","Resource":"*"},)"
-              R"({"Sid":"SameAccount","Effect":"Deny","Action":"dsql:*","Resource":"*",)"
-              R"("Condition":{"StringEquals":{"aws:ResourceAccount":"${aws:PrincipalAccount}"}}}]})")
-              .status == 0);
+  REQUIRE(
+      put(R"({"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"dsql:DbConnectAdmin","Resource":"*"},)"
+          R"({"Sid":"SameAccount","Effect":"Deny","Action":"dsql:*","Resource":"*",)"
+          R"("Condition":{"StringEquals":{"aws:ResourceAccount":"${aws:PrincipalAccount}"}}}]})")
+          .status == 0);
   expect(c, ops_arn, "statement 2 (\"SameAccount\") of policy \"admin\"");
   // an Allow with an unknown condition key is not an Allow
   auto r = put(R"({"Version":"2012-10-17","Statement":{"Effect":"Allow","Action":"dsql:DbConnectAdmin","Resource":"*",)"
                R"("Condition":{"StringNotEquals":{"dsql:ClusterTag":"prod"}}}})");
   REQUIRE(r.status == 0);
-  CHECK(r.output.find("note: statement 1: the condition key dsql:ClusterTag is not known locally") != std::string::npos);
+  CHECK(r.output.find("note: statement 1: the condition key dsql:ClusterTag is not known locally") !=
+        std::string::npos);
   expect(c, ops_arn, "uses the condition key dsql:ClusterTag, unknown locally: it never grants");
   // a variable before the resource part of the ARN is refused when stored (it would never match)
   r = put(R"({"Version":"2012-10-17","Statement":{"Effect":"Deny","Action":"dsql:*",)"
@@ -454,7 +458,8 @@ TEST_CASE("policy variables and unknown condition keys in identity policies, thr
   CHECK(r.status == 1);
   CHECK(r.output.find("variables may only follow its fifth colon") != std::string::npos);
   expect(c, ops_arn, "uses the condition key dsql:ClusterTag");  // the old policy stays
-  REQUIRE(put(R"({"Version":"2012-10-17","Statement":{"Effect":"Allow","Action":"dsql:DbConnectAdmin","Resource":"*"}})")
-              .status == 0);
+  REQUIRE(
+      put(R"({"Version":"2012-10-17","Statement":{"Effect":"Allow","Action":"dsql:DbConnectAdmin","Resource":"*"}})")
+          .status == 0);
   expect(c, ops_arn, "");
 }

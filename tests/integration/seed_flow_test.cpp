@@ -80,8 +80,8 @@ struct seed_cluster {
     // strict mode on (the default): the aurora_dsql bootstrap meets Aurora DSQL's rules
     auto up = run({DSQLCTL, "local", "up", "--dir", dir.string(), "--port", std::to_string(port)});
     if (up.status != 0) throw std::runtime_error("dsqlctl local up failed:\n" + up.output);
-    auto policies = run({SEED_SPEC, "policies", "--account-id", account_id, "--region", "us-east-1",
-                         "--cluster-id", "local"});
+    auto policies =
+        run({SEED_SPEC, "policies", "--account-id", account_id, "--region", "us-east-1", "--cluster-id", "local"});
     if (policies.status != 0) throw std::runtime_error("seed-spec policies failed:\n" + policies.output);
     const auto json_start = policies.output.find('{');  // after the note on stderr, if any
     auto sync = run({DSQLCTL, "iam", "--dir", dir.string(), "sync", "--policies", "-"},
@@ -94,8 +94,9 @@ struct seed_cluster {
     // The extension is installed system-wide: say so when the installed build is one
     // without token authentication (another checkout's `make setup` replaced it).
     if (query_one("postgres", "SELECT current_setting('dsql_iam.auth_mode', true)") != "on")
-      throw std::runtime_error("the installed dsql_iam has no token authentication (dsql_iam.auth_mode is not "
-                               "'on'): reinstall it from this tree (make install-extension)");
+      throw std::runtime_error(
+          "the installed dsql_iam has no token authentication (dsql_iam.auth_mode is not "
+          "'on'): reinstall it from this tree (make install-extension)");
   }
   ~seed_cluster() {
     run({DSQLCTL, "local", "down", "--dir", dir.string()});
@@ -121,8 +122,7 @@ struct seed_cluster {
   }
   // A token signed by an IAM role's key (DbConnectAdmin when admin).
   std::string token(std::string_view iam_role, bool admin = false, std::string_view host = "localhost",
-                    std::string_view region = "us-east-1", std::int64_t now = 0,
-                    std::int64_t expires = 900) const {
+                    std::string_view region = "us-east-1", std::int64_t now = 0, std::int64_t expires = 900) const {
     const auto k = key_of(iam_role);
     dsql::aws::token_request r{std::string(host), std::string(region), admin, expires};
     return dsql::aws::generate_token(r, {k.access_key_id, k.secret_access_key, k.session_token, ""},
@@ -130,8 +130,8 @@ struct seed_cluster {
   }
   // The bootstrap superuser's sessions pin search_path, as the tooling's do.
   std::string conninfo(std::string_view user) const {
-    return "host='" + dir.string() + "' port=" + std::to_string(port) + " dbname=postgres user='" +
-           std::string(user) + "'" + (user == "postgres" ? " options='-c search_path=pg_catalog'" : "");
+    return "host='" + dir.string() + "' port=" + std::to_string(port) + " dbname=postgres user='" + std::string(user) +
+           "'" + (user == "postgres" ? " options='-c search_path=pg_catalog'" : "");
   }
   std::string query_one(std::string_view user, const std::string& sql) const {
     pqxx::connection c(conninfo(user));
@@ -144,9 +144,8 @@ struct seed_cluster {
     return run({DSQLCTL, "sql", "-", "--dir", dir.string(), "--user", std::string(user)}, script);
   }
   std::string dump() const {
-    auto r = run({std::string(PG_BINDIR) + "/pg_dumpall", "-h", dir.string(), "-p",
-                  std::to_string(port), "-U", "postgres", "--schema-only", "--no-comments",
-                  "--restrict-key=dsqlrolestest"});
+    auto r = run({std::string(PG_BINDIR) + "/pg_dumpall", "-h", dir.string(), "-p", std::to_string(port), "-U",
+                  "postgres", "--schema-only", "--no-comments", "--restrict-key=dsqlrolestest"});
     if (r.status != 0) throw std::runtime_error("pg_dumpall failed:\n" + r.output);
     return r.output;
   }
@@ -167,26 +166,22 @@ TEST_CASE("the seed bootstrap applies cleanly as admin on a fresh cluster", "[in
   CHECK(r.output.empty());
 }
 
-TEST_CASE("the seed's tables are created after the grants, and a re-apply reaches them",
-          "[integration][seed]") {
+TEST_CASE("the seed's tables are created after the grants, and a re-apply reaches them", "[integration][seed]") {
   auto& c = cluster();
   auto tables = c.apply(slurp(fs::path(SOURCE_DIR) / "dsl/demo/seed_tables.sql"));
   INFO(tables.output);
   REQUIRE(tables.status == 0);
   // Before the re-apply the seed's ordering leaves app_readonly without SELECT on
   // products: GRANT ... ON ALL TABLES IN SCHEMA does not reach later tables.
-  CHECK(c.query_one("admin",
-                    "SELECT has_table_privilege('app_readonly', 'public.products', 'SELECT')") == "f");
+  CHECK(c.query_one("admin", "SELECT has_table_privilege('app_readonly', 'public.products', 'SELECT')") == "f");
   auto again = c.apply(c.bootstrap);
   INFO(again.output);
   REQUIRE(again.status == 0);
   CHECK(again.output.empty());
-  CHECK(c.query_one("admin",
-                    "SELECT has_table_privilege('app_readonly', 'public.products', 'SELECT')") == "t");
+  CHECK(c.query_one("admin", "SELECT has_table_privilege('app_readonly', 'public.products', 'SELECT')") == "t");
 }
 
-TEST_CASE("applying the bootstrap once more prints nothing and changes no catalog",
-          "[integration][seed]") {
+TEST_CASE("applying the bootstrap once more prints nothing and changes no catalog", "[integration][seed]") {
   auto& c = cluster();
   const std::string before = c.dump();
   auto r = c.apply(c.bootstrap);
@@ -266,8 +261,8 @@ TEST_CASE("admin connects with a DbConnectAdmin token and each role with its DbC
   auto& c = cluster();
   for (const char* role : {"admin", "app_readonly", "app_readwrite", "user_service", "reporting_readonly"}) {
     const bool admin = std::string_view(role) == "admin";
-    pqxx::connection conn(c.tcp_conninfo(role) + " password='" +
-                          c.token(dsql::seedflow::seed_principal(role), admin) + "'");
+    pqxx::connection conn(c.tcp_conninfo(role) + " password='" + c.token(dsql::seedflow::seed_principal(role), admin) +
+                          "'");
     pqxx::nontransaction tx(conn);
     // TLS ends at the front door (verify-full in tcp_conninfo), which relays the session
     // over the server's Unix socket with dsql_iam.front_door on
@@ -283,9 +278,9 @@ TEST_CASE("a token presigned by botocore (python3-botocore, SigV4QueryAuth) with
           "[integration][seed][token][botocore]") {
   auto& c = cluster();
   const auto k = c.key_of("AppReadOnlyRole");
-  auto r = run({"/usr/bin/python3", std::string(SOURCE_DIR) + "/tests/sigv4/botocore_token.py", "token",
-                k.access_key_id, k.secret_access_key, "-", "localhost", "us-east-1", "DbConnect",
-                std::to_string(std::time(nullptr)), "900"});
+  auto r =
+      run({"/usr/bin/python3", std::string(SOURCE_DIR) + "/tests/sigv4/botocore_token.py", "token", k.access_key_id,
+           k.secret_access_key, "-", "localhost", "us-east-1", "DbConnect", std::to_string(std::time(nullptr)), "900"});
   REQUIRE(r.status == 0);
   std::string token = r.output;
   while (!token.empty() && (token.back() == '\n' || token.back() == '\r')) token.pop_back();
@@ -303,8 +298,8 @@ TEST_CASE("seed-flow refusals 1-3: wrong principal, DbConnect for admin, DbConne
   expect_refused(c, "app_readonly", c.token("AppReadOnlyRole", true),
                  "DbConnectAdmin is for admin only, and admin needs it");
   // admin's principal has no DbConnect policy either way; an app principal none for admin
-  expect_refused(c, "admin", c.token("AppReadOnlyRole", true), "no policy of " + arn("AppReadOnlyRole") +
-                                                                   " allows dsql:dbconnectadmin");
+  expect_refused(c, "admin", c.token("AppReadOnlyRole", true),
+                 "no policy of " + arn("AppReadOnlyRole") + " allows dsql:dbconnectadmin");
 }
 
 TEST_CASE("seed-flow refusal 4: policy without the action, Resource of another cluster, explicit Deny",
@@ -335,7 +330,8 @@ TEST_CASE("seed-flow refusal 4: policy without the action, Resource of another c
   };
   for (const auto& p : cases) {
     REQUIRE(run({DSQLCTL, "iam", "--dir", dir, "create-role", p.name}).status == 0);
-    if (p.policy) REQUIRE(run({DSQLCTL, "iam", "--dir", dir, "put-policy", arn(p.name), "p", "--document", p.policy}).status == 0);
+    if (p.policy)
+      REQUIRE(run({DSQLCTL, "iam", "--dir", dir, "put-policy", arn(p.name), "p", "--document", p.policy}).status == 0);
     REQUIRE(run({DSQLCTL, "iam", "--dir", dir, "create-access-key", arn(p.name)}).status == 0);
     // mapped, so that only the policy is wrong
     REQUIRE(c.apply("AWS IAM GRANT app_readonly TO '" + arn(p.name) + "';\n").status == 0);
@@ -350,8 +346,8 @@ TEST_CASE("AWS IAM GRANT of a principal absent from the local IAM state fails: I
   auto r = c.apply("AWS IAM GRANT app_readonly TO '" + arn("NotInIamRole") + "';\n");
   CHECK(r.status != 0);
   CHECK(r.output.find("IAM role " + arn("NotInIamRole") + " does not exist") != std::string::npos);
-  CHECK(c.query_one("admin", "SELECT count(*) FROM sys.iam_pg_role_mappings WHERE arn = '" +
-                                 arn("NotInIamRole") + "'") == "0");
+  CHECK(c.query_one("admin",
+                    "SELECT count(*) FROM sys.iam_pg_role_mappings WHERE arn = '" + arn("NotInIamRole") + "'") == "0");
 }
 
 TEST_CASE("orphans: deleting the IAM principal keeps the mapping and refuses its tokens (28000)",
@@ -360,15 +356,16 @@ TEST_CASE("orphans: deleting the IAM principal keeps the mapping and refuses its
   const std::string dir = c.dir.string();
   REQUIRE(run({DSQLCTL, "iam", "--dir", dir, "create-role", "OrphanRole"}).status == 0);
   REQUIRE(run({DSQLCTL, "iam", "--dir", dir, "put-policy", arn("OrphanRole"), "p", "--document",
-               R"({"Statement":{"Effect":"Allow","Action":"dsql:DbConnect","Resource":"*"}})"}).status == 0);
+               R"({"Statement":{"Effect":"Allow","Action":"dsql:DbConnect","Resource":"*"}})"})
+              .status == 0);
   REQUIRE(run({DSQLCTL, "iam", "--dir", dir, "create-access-key", arn("OrphanRole")}).status == 0);
   REQUIRE(c.apply("AWS IAM GRANT app_readonly TO '" + arn("OrphanRole") + "';\n").status == 0);
   const std::string token = c.token("OrphanRole");
   CHECK(connect_with(c.tcp_conninfo("app_readonly"), token).ok);
   REQUIRE(run({DSQLCTL, "iam", "--dir", dir, "delete", arn("OrphanRole")}).status == 0);
   expect_refused(c, "app_readonly", token, "unknown access key id");
-  CHECK(c.query_one("admin", "SELECT count(*) FROM sys.iam_pg_role_mappings WHERE arn = '" + arn("OrphanRole") +
-                                 "'") == "1");
+  CHECK(c.query_one("admin", "SELECT count(*) FROM sys.iam_pg_role_mappings WHERE arn = '" + arn("OrphanRole") + "'") ==
+        "1");
   REQUIRE(c.apply("AWS IAM REVOKE app_readonly FROM '" + arn("OrphanRole") + "';\n").status == 0);
 }
 
@@ -383,21 +380,21 @@ TEST_CASE("temporary keys: the session token must be the key's, an expired key i
     short_lived = st.create_access_key(arn("AppReadOnlyRole"), true, now + 1);
   }
   dsql::aws::token_request r{"localhost", "us-east-1", false, 900};
-  CHECK(connect_with(c.tcp_conninfo("app_readonly"),
-                     dsql::aws::generate_token(r, {session.access_key_id, session.secret_access_key,
-                                                   session.session_token, ""}))
+  CHECK(connect_with(
+            c.tcp_conninfo("app_readonly"),
+            dsql::aws::generate_token(r, {session.access_key_id, session.secret_access_key, session.session_token, ""}))
             .ok);
   expect_refused(c, "app_readonly",
                  dsql::aws::generate_token(r, {session.access_key_id, session.secret_access_key, std::nullopt, ""}),
                  "the session token does not belong to access key " + session.access_key_id);
-  expect_refused(c, "app_readonly",
-                 dsql::aws::generate_token(r, {session.access_key_id, session.secret_access_key,
-                                               std::string("IQoJforged"), ""}),
-                 "the session token does not belong to access key " + session.access_key_id);
+  expect_refused(
+      c, "app_readonly",
+      dsql::aws::generate_token(r, {session.access_key_id, session.secret_access_key, std::string("IQoJforged"), ""}),
+      "the session token does not belong to access key " + session.access_key_id);
   sleep(2);
   expect_refused(c, "app_readonly",
-                 dsql::aws::generate_token(r, {short_lived.access_key_id, short_lived.secret_access_key,
-                                               short_lived.session_token, ""}),
+                 dsql::aws::generate_token(
+                     r, {short_lived.access_key_id, short_lived.secret_access_key, short_lived.session_token, ""}),
                  "access key " + short_lived.access_key_id + " has expired");
   dsql::aws::state st(c.iam_state());
   st.delete_access_key(session.access_key_id);
@@ -438,9 +435,8 @@ TEST_CASE("seed-flow refusal 5: expiry, clock, scope, signature, unknown key, ma
   expect_refused(c, "app_readonly", replace_once(good, "%2F", "/"), "not properly URL-encoded");
   expect_refused(c, "app_readonly", "a plain password", "the token is not <host>/?<query>");
   // a token in plain TCP without TLS never reaches the hook: the front door refuses it
-  const attempt plain = connect_with("host=127.0.0.1 port=" + std::to_string(port) +
-                                         " sslmode=disable dbname=postgres user=app_readonly",
-                                     good);
+  const attempt plain = connect_with(
+      "host=127.0.0.1 port=" + std::to_string(port) + " sslmode=disable dbname=postgres user=app_readonly", good);
   CHECK_FALSE(plain.ok);
   CHECK(plain.message.find("SSL is required") != std::string::npos);
 }
@@ -471,8 +467,7 @@ TEST_CASE("P11: a missing, corrupt, foreign, FIFO or locked IAM state file refus
     tx.exec("SELECT pg_reload_conf()");
     usleep(300000);  // the postmaster rereads its files; new backends see the value
   };
-  const fs::path corrupt = c.dir / "corrupt.sqlite", foreign = c.dir / "foreign.sqlite",
-                 fifo = c.dir / "fifo.sqlite";
+  const fs::path corrupt = c.dir / "corrupt.sqlite", foreign = c.dir / "foreign.sqlite", fifo = c.dir / "fifo.sqlite";
   // a FIFO: opening it would block until a writer came (a login hanging until
   // authentication_timeout); it must be refused at once as not a regular file
   REQUIRE(mkfifo(fifo.c_str(), 0600) == 0);
@@ -495,7 +490,8 @@ TEST_CASE("P11: a missing, corrupt, foreign, FIFO or locked IAM state file refus
       {(c.dir / "missing.sqlite").string(), "cannot open the IAM state file"},
       {corrupt.string(), "cannot read the IAM state file"},
       {foreign.string(), "has schema version 7, this dsql_iam reads versions " +
-                             std::to_string(DSQL_IAM_STATE_SCHEMA_MIN_READ) + " to " + std::to_string(dsql::aws::schema_version)},
+                             std::to_string(DSQL_IAM_STATE_SCHEMA_MIN_READ) + " to " +
+                             std::to_string(dsql::aws::schema_version)},
       {fifo.string(), "is not a regular file"},
   };
   for (const auto& r : rows) {
@@ -547,8 +543,7 @@ TEST_CASE("auth_mode require: Unix-socket trust needs a token too, except the bo
   CHECK(connect_with(c.conninfo("app_readonly"), "").ok);
 }
 
-TEST_CASE("sys.iam_pg_role_mappings lists exactly the seed's mappings, granted by admin",
-          "[integration][seed]") {
+TEST_CASE("sys.iam_pg_role_mappings lists exactly the seed's mappings, granted by admin", "[integration][seed]") {
   auto& c = cluster();
   pqxx::connection conn(c.conninfo("app_readonly"));  // readable by any role, as on DSQL
   pqxx::nontransaction tx(conn);
@@ -584,8 +579,7 @@ TEST_CASE("dropping a mapped role fails with 2BP01 and names the mapping", "[int
   CHECK(r.output.find(arn("AppReadOnlyRole")) != std::string::npos);
 }
 
-TEST_CASE("a role other than admin cannot map or unmap IAM principals (42501)",
-          "[integration][seed]") {
+TEST_CASE("a role other than admin cannot map or unmap IAM principals (42501)", "[integration][seed]") {
   auto& c = cluster();
   pqxx::connection conn(c.conninfo("app_readwrite"));
   for (const char* fn : {"sys.aws_iam_grant", "sys.aws_iam_revoke"}) {
@@ -604,8 +598,8 @@ TEST_CASE("a role other than admin cannot map or unmap IAM principals (42501)",
 
 TEST_CASE("the offboarding (revoke) flow for app_readonly runs clean twice", "[integration][seed]") {
   auto& c = cluster();
-  auto rendered = run({SEED_SPEC, "revoke", "--role", "app_readonly", "--target", "aurora_dsql",
-                       "--account-id", account_id});
+  auto rendered =
+      run({SEED_SPEC, "revoke", "--role", "app_readonly", "--target", "aurora_dsql", "--account-id", account_id});
   INFO(rendered.output);
   REQUIRE(rendered.status == 0);
   for (int pass = 1; pass <= 2; ++pass) {
@@ -614,11 +608,9 @@ TEST_CASE("the offboarding (revoke) flow for app_readonly runs clean twice", "[i
     REQUIRE(r.status == 0);
     CHECK(r.output.empty());
   }
-  CHECK(c.query_one("admin",
-                    "SELECT count(*) FROM sys.iam_pg_role_mappings WHERE pg_role_name = 'app_readonly'") ==
+  CHECK(c.query_one("admin", "SELECT count(*) FROM sys.iam_pg_role_mappings WHERE pg_role_name = 'app_readonly'") ==
         "0");
-  CHECK(c.query_one("admin",
-                    "SELECT has_table_privilege('app_readonly', 'public.products', 'SELECT')") == "f");
+  CHECK(c.query_one("admin", "SELECT has_table_privilege('app_readonly', 'public.products', 'SELECT')") == "f");
   // With the mapping gone, the role can be dropped.
   pqxx::connection conn(c.conninfo("admin"));
   pqxx::nontransaction tx(conn);

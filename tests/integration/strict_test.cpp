@@ -31,7 +31,9 @@ namespace {
 constexpr const char* account_id = "123456789012";
 const int port = dsql::test::free_tcp_port();
 
-std::string arn(std::string_view name) { return std::string("arn:aws:iam::") + account_id + ":role/" + std::string(name); }
+std::string arn(std::string_view name) {
+  return std::string("arn:aws:iam::") + account_id + ":role/" + std::string(name);
+}
 
 // One answer of a statement: ok with a tag and the first column's values, an error,
 // or "blocked" (not answered within the timeout: cancelled).
@@ -46,8 +48,10 @@ struct answer {
 class conn {
  public:
   explicit conn(const std::string& conninfo) : c_(PQconnectdb(conninfo.c_str()), PQfinish) {
-    if (PQstatus(c_.get()) != CONNECTION_OK) throw std::runtime_error(std::string("connect: ") + PQerrorMessage(c_.get()));
-    PQsetNoticeProcessor(c_.get(), [](void*, const char*) {}, nullptr);
+    if (PQstatus(c_.get()) != CONNECTION_OK)
+      throw std::runtime_error(std::string("connect: ") + PQerrorMessage(c_.get()));
+    PQsetNoticeProcessor(
+        c_.get(), [](void*, const char*) {}, nullptr);
   }
   answer q(const std::string& sql, std::chrono::milliseconds timeout = std::chrono::milliseconds(3000)) {
     answer a;
@@ -84,7 +88,10 @@ class conn {
   std::string one(const std::string& sql) {
     const answer a = q(sql);
     if (a.error || a.blocked || a.values.empty())
-      throw std::runtime_error(sql + ": " + (a.blocked ? "blocked" : a.error ? a.sqlstate + " " + a.message : "no row"));
+      throw std::runtime_error(sql + ": " +
+                               (a.blocked ? "blocked"
+                                : a.error ? a.sqlstate + " " + a.message
+                                          : "no row"));
     return a.values[0];
   }
 
@@ -102,7 +109,8 @@ struct strict_cluster {
     // strict mode is dsqlctl local up's default: no flag here
     auto up = run({DSQLCTL, "local", "up", "--dir", dir.string(), "--port", std::to_string(port)});
     if (up.status != 0) throw std::runtime_error("dsqlctl local up failed:\n" + up.output);
-    auto policies = run({SEED_SPEC, "policies", "--account-id", account_id, "--region", "us-east-1", "--cluster-id", "local"});
+    auto policies =
+        run({SEED_SPEC, "policies", "--account-id", account_id, "--region", "us-east-1", "--cluster-id", "local"});
     const auto json_start = policies.output.find('{');
     auto sync = run({DSQLCTL, "iam", "--dir", dir.string(), "sync", "--policies", "-"},
                     policies.output.substr(json_start == std::string::npos ? 0 : json_start));
@@ -115,7 +123,8 @@ struct strict_cluster {
     fs::remove_all(dir, ec);
   }
   std::string conninfo(std::string_view user = "admin") const {
-    return "host='" + dir.string() + "' port=" + std::to_string(port) + " dbname=postgres user='" + std::string(user) + "'";
+    return "host='" + dir.string() + "' port=" + std::to_string(port) + " dbname=postgres user='" + std::string(user) +
+           "'";
   }
   std::string start_time() const { return conn(conninfo("postgres")).one("SELECT pg_postmaster_start_time()::text"); }
   dsql::test::run_result sql(const std::string& script, std::string_view user = "admin") const {
@@ -187,7 +196,8 @@ TEST_CASE("the seed's SQL as written stops at its first AWS IAM GRANT: the '*' a
   CHECK(r.output.find("<stdin>:6: ERROR:  IAM role must look like an IAM ARN") != std::string::npos);
   CHECK(count(r.output, "ERROR:") == 1);
   conn admin(c.conninfo());
-  CHECK(admin.one("SELECT count(*) FROM pg_roles WHERE rolname IN ('app_readonly', 'app_readwrite', 'user_service')") == "3");
+  CHECK(admin.one("SELECT count(*) FROM pg_roles WHERE rolname IN ('app_readonly', 'app_readwrite', 'user_service')") ==
+        "3");
   CHECK(admin.one("SELECT count(*) FROM sys.iam_pg_role_mappings") == "0");
   CHECK(admin.one("SELECT count(*) FROM pg_namespace WHERE nspname = 'users_schema'") == "0");
   // back to a fresh cluster's roles for the next case (one DDL per transaction)
@@ -216,8 +226,9 @@ TEST_CASE("with the account filled in, the seed's SQL stops where DSQL stops it:
   CHECK(a.message == "feature not supported on system entity");
 }
 
-TEST_CASE("refused statements change no catalog, crash no backend, restart nothing and leave the next transaction clean",
-          "[integration][strict][bad_input]") {
+TEST_CASE(
+    "refused statements change no catalog, crash no backend, restart nothing and leave the next transaction clean",
+    "[integration][strict][bad_input]") {
   auto& c = cluster();
   const std::string started = c.start_time();
   conn admin(c.conninfo());
@@ -226,25 +237,47 @@ TEST_CASE("refused statements change no catalog, crash no backend, restart nothi
   const std::string before = c.dump();
   const std::string huge(100000, 'x');
   const std::vector<std::string> refused = {
-      "TRUNCATE bad_input_t", "CREATE EXTENSION pgcrypto", "CREATE TEMP TABLE t (id int)",
-      "CREATE TABLE t (v money)", "CREATE TABLE t (v int[])", "CREATE TABLE t (v serial)",
-      "CREATE TABLE t (id integer GENERATED ALWAYS AS IDENTITY (CACHE 1))", "CREATE SEQUENCE s",
-      "CREATE INDEX i ON bad_input_t (v)", "CREATE INDEX CONCURRENTLY i ON bad_input_t (v)",
-      "ALTER TABLE bad_input_t ADD COLUMN w int NOT NULL DEFAULT 0", "ALTER TABLE bad_input_t ALTER COLUMN v TYPE varchar(9)",
-      "ALTER TABLE bad_input_t DROP COLUMN id", "ALTER TABLE bad_input_t ADD CONSTRAINT c CHECK (id > 0)",
-      "CREATE TYPE e AS ENUM ('a')", "CREATE FUNCTION f() RETURNS int LANGUAGE plpgsql AS $$ BEGIN RETURN 1; END $$",
-      "DO $$ BEGIN CREATE TABLE sneaky (id int); END $$", "CREATE PROCEDURE p() LANGUAGE sql AS $$ SELECT 1 $$",
-      "GRANT USAGE ON SCHEMA public TO PUBLIC", "REVOKE CREATE ON SCHEMA public FROM PUBLIC", "DROP SCHEMA public",
-      "ALTER ROLE admin WITH LOGIN", "SET ROLE postgres", "SET SESSION AUTHORIZATION postgres",
-      "ALTER SYSTEM SET dsql_iam.strict = off", "VACUUM bad_input_t", "LISTEN x",
-      "SELECT id FROM bad_input_t FOR SHARE", "SELECT line('{1,2,3}')", "SELECT to_tsvector('english', 'x')",
-      "BEGIN ISOLATION LEVEL SERIALIZABLE", "SAVEPOINT s",
+      "TRUNCATE bad_input_t",
+      "CREATE EXTENSION pgcrypto",
+      "CREATE TEMP TABLE t (id int)",
+      "CREATE TABLE t (v money)",
+      "CREATE TABLE t (v int[])",
+      "CREATE TABLE t (v serial)",
+      "CREATE TABLE t (id integer GENERATED ALWAYS AS IDENTITY (CACHE 1))",
+      "CREATE SEQUENCE s",
+      "CREATE INDEX i ON bad_input_t (v)",
+      "CREATE INDEX CONCURRENTLY i ON bad_input_t (v)",
+      "ALTER TABLE bad_input_t ADD COLUMN w int NOT NULL DEFAULT 0",
+      "ALTER TABLE bad_input_t ALTER COLUMN v TYPE varchar(9)",
+      "ALTER TABLE bad_input_t DROP COLUMN id",
+      "ALTER TABLE bad_input_t ADD CONSTRAINT c CHECK (id > 0)",
+      "CREATE TYPE e AS ENUM ('a')",
+      "CREATE FUNCTION f() RETURNS int LANGUAGE plpgsql AS $$ BEGIN RETURN 1; END $$",
+      "DO $$ BEGIN CREATE TABLE sneaky (id int); END $$",
+      "CREATE PROCEDURE p() LANGUAGE sql AS $$ SELECT 1 $$",
+      "GRANT USAGE ON SCHEMA public TO PUBLIC",
+      "REVOKE CREATE ON SCHEMA public FROM PUBLIC",
+      "DROP SCHEMA public",
+      "ALTER ROLE admin WITH LOGIN",
+      "SET ROLE postgres",
+      "SET SESSION AUTHORIZATION postgres",
+      "ALTER SYSTEM SET dsql_iam.strict = off",
+      "VACUUM bad_input_t",
+      "LISTEN x",
+      "SELECT id FROM bad_input_t FOR SHARE",
+      "SELECT line('{1,2,3}')",
+      "SELECT to_tsvector('english', 'x')",
+      "BEGIN ISOLATION LEVEL SERIALIZABLE",
+      "SAVEPOINT s",
       "INSERT INTO bad_input_t SELECT g, 'y' FROM generate_series(100, 3200) g",
       "CREATE TABLE \"" + std::string(200, 'n') + "\" (v money)",
       "CREATE TABLE t (v " + std::string(5000, 'x') + ")",
-      "SELECT sys.create_index_async('" + huge + "')", "SELECT sys.create_index_async('CREATE INDEX ON')",
+      "SELECT sys.create_index_async('" + huge + "')",
+      "SELECT sys.create_index_async('CREATE INDEX ON')",
       "SELECT sys.create_index_async('CREATE INDEX ON bad_input_t (v); DROP TABLE bad_input_t')",
-      "SELECT sys.create_index_async(NULL)", "CALL sys.wait_for_job('" + huge + "')", "CALL sys.wait_for_job(NULL)",
+      "SELECT sys.create_index_async(NULL)",
+      "CALL sys.wait_for_job('" + huge + "')",
+      "CALL sys.wait_for_job(NULL)",
       "CALL sys.wait_for_job('aaaaaaaaaaaaaaaaaaaaaaaaaa')",
       "BEGIN; CREATE TABLE t1 (id int); CREATE TABLE t2 (id int); COMMIT",
       "BEGIN; INSERT INTO bad_input_t VALUES (50, 'z'); CREATE TABLE t3 (id int); COMMIT",
@@ -286,7 +319,7 @@ TEST_CASE("strict mode turns off and on without a restart: open sessions follow 
   CHECK(open.q("CREATE TEMP TABLE toggle_tmp (id int)").tag == "CREATE TABLE");  // the open session, at once
   conn fresh(c.conninfo());
   CHECK(fresh.one("SHOW server_version_num").rfind("15", 0) == 0);  // a new session: PostgreSQL 15
-  CHECK(fresh.q("SAVEPOINT s").sqlstate == "25P01");                 // PostgreSQL's own answer
+  CHECK(fresh.q("SAVEPOINT s").sqlstate == "25P01");                // PostgreSQL's own answer
   CHECK(c.dsqlctl({"local", "status"}).output.find("strict:    off") != std::string::npos);
 
   REQUIRE(c.dsqlctl({"local", "strict", "on"}).status == 0);

@@ -76,49 +76,49 @@ enum class outcome { allowed, refused, error, skipped };
 
 /// One cell: a statement run as a role, and what the spec says it must give.
 struct probe {
-    std::string role;       ///< database role the statement runs as (the connection's user)
-    std::string privilege;  ///< "SELECT", "USAGE", ..., or an operation ("CREATE ROLE")
-    std::string object;     ///< "public.products", "schema users_schema", "public.products(name)"
-    std::string sql;        ///< run inside BEGIN ... ROLLBACK; empty when skipped
-    expect expected = expect::refused;
-    std::string why;        ///< where the expectation comes from (the grant, or what is missing)
-    std::string skip;       ///< non-empty: not run, and this is why
+  std::string role;       ///< database role the statement runs as (the connection's user)
+  std::string privilege;  ///< "SELECT", "USAGE", ..., or an operation ("CREATE ROLE")
+  std::string object;     ///< "public.products", "schema users_schema", "public.products(name)"
+  std::string sql;        ///< run inside BEGIN ... ROLLBACK; empty when skipped
+  expect expected = expect::refused;
+  std::string why;   ///< where the expectation comes from (the grant, or what is missing)
+  std::string skip;  ///< non-empty: not run, and this is why
 };
 
 /// The probe and what the server answered.
 struct result {
-    probe cell;
-    outcome got = outcome::error;
-    std::string detail;  ///< SQLSTATE and the message's first line when not allowed; skip reason
-    [[nodiscard]] bool as_expected() const noexcept {
-        return (got == outcome::allowed && cell.expected == expect::allowed) ||
-               (got == outcome::refused && cell.expected == expect::refused);
-    }
-    [[nodiscard]] bool skipped() const noexcept { return got == outcome::skipped; }
+  probe cell;
+  outcome got = outcome::error;
+  std::string detail;  ///< SQLSTATE and the message's first line when not allowed; skip reason
+  [[nodiscard]] bool as_expected() const noexcept {
+    return (got == outcome::allowed && cell.expected == expect::allowed) ||
+           (got == outcome::refused && cell.expected == expect::refused);
+  }
+  [[nodiscard]] bool skipped() const noexcept { return got == outcome::skipped; }
 };
 
 /// What a spec's own scenario demands of one cell (role, privilege, object), to be
 /// checked against the cells derived from the model: a scenario table and the spec must
 /// agree, and the cell must hold on the server.
 struct requirement {
-    std::string role, privilege, object;
-    expect expected = expect::refused;
+  std::string role, privilege, object;
+  expect expected = expect::refused;
 };
 
 struct report {
-    std::vector<result> results;        ///< in probe order: by role, then object, then privilege
-    std::vector<std::string> mismatches;///< requirements that no probe answers, or that the spec contradicts
+  std::vector<result> results;          ///< in probe order: by role, then object, then privilege
+  std::vector<std::string> mismatches;  ///< requirements that no probe answers, or that the spec contradicts
 
-    /// Every probe that ran gave its expectation, and every requirement agreed.
-    [[nodiscard]] bool ok() const noexcept;
-    /// The probes that ran and did not give their expectation (errors included).
-    [[nodiscard]] std::vector<const result*> failures() const;
-    [[nodiscard]] std::vector<const result*> skipped() const;
-    [[nodiscard]] std::size_t ran() const noexcept;
-    /// The matrix as a text table, one line per cell grouped by role, each marked "ok",
-    /// "UNEXPECTED" (with the server's answer) or "skipped" (with the reason), then the
-    /// mismatches and a summary line "N passed, M failed, K skipped".
-    [[nodiscard]] std::string format() const;
+  /// Every probe that ran gave its expectation, and every requirement agreed.
+  [[nodiscard]] bool ok() const noexcept;
+  /// The probes that ran and did not give their expectation (errors included).
+  [[nodiscard]] std::vector<const result*> failures() const;
+  [[nodiscard]] std::vector<const result*> skipped() const;
+  [[nodiscard]] std::size_t ran() const noexcept;
+  /// The matrix as a text table, one line per cell grouped by role, each marked "ok",
+  /// "UNEXPECTED" (with the server's answer) or "skipped" (with the reason), then the
+  /// mismatches and a summary line "N passed, M failed, K skipped".
+  [[nodiscard]] std::string format() const;
 };
 
 /// A connection logged in as the role; throws when it cannot connect (then every cell of
@@ -126,42 +126,42 @@ struct report {
 using connection_factory = std::function<std::unique_ptr<pqxx::connection>(std::string_view role)>;
 
 struct options {
-    /// Roles to probe; empty: every LOGIN role of the spec mapped to an IAM principal.
-    std::vector<std::string> roles{};
-    /// Probe admin-only operations (CREATE ROLE, sys.aws_iam_grant) as each role.
-    bool admin_operations = true;
-    /// Cells the model does not express, run as given (their role must be probed).
-    std::vector<probe> extra{};
-    /// Cells a scenario demands; see requirement.
-    std::vector<requirement> required{};
+  /// Roles to probe; empty: every LOGIN role of the spec mapped to an IAM principal.
+  std::vector<std::string> roles{};
+  /// Probe admin-only operations (CREATE ROLE, sys.aws_iam_grant) as each role.
+  bool admin_operations = true;
+  /// Cells the model does not express, run as given (their role must be probed).
+  std::vector<probe> extra{};
+  /// Cells a scenario demands; see requirement.
+  std::vector<requirement> required{};
 };
 
 /// The live catalog's objects in the spec's schemas (read once, one query per catalog).
 struct catalog {
-    struct relation {
-        std::string schema, name, owner;
-        char kind = 'r';  ///< pg_class.relkind: r p v m f S
-        std::vector<std::string> columns;
-    };
-    struct function {
-        std::string schema, name, owner;
-        char kind = 'f';                          ///< pg_proc.prokind: f p a w
-        std::vector<std::string> argument_types;  ///< format_type of each input argument (no names)
-        bool variadic = false;                    ///< its last argument is VARIADIC
-        /// "integer, text": the types that identify it, as the cells name it
-        [[nodiscard]] std::string signature() const;
-    };
-    struct schema {
-        std::string name, owner;
-    };
-    std::vector<schema> schemas;
-    std::vector<relation> relations;
-    std::vector<function> functions;
-    bool has_iam_grant = false;  ///< sys.aws_iam_grant(text, text) exists (dsql_iam)
-    std::string database;
+  struct relation {
+    std::string schema, name, owner;
+    char kind = 'r';  ///< pg_class.relkind: r p v m f S
+    std::vector<std::string> columns;
+  };
+  struct function {
+    std::string schema, name, owner;
+    char kind = 'f';                          ///< pg_proc.prokind: f p a w
+    std::vector<std::string> argument_types;  ///< format_type of each input argument (no names)
+    bool variadic = false;                    ///< its last argument is VARIADIC
+    /// "integer, text": the types that identify it, as the cells name it
+    [[nodiscard]] std::string signature() const;
+  };
+  struct schema {
+    std::string name, owner;
+  };
+  std::vector<schema> schemas;
+  std::vector<relation> relations;
+  std::vector<function> functions;
+  bool has_iam_grant = false;  ///< sys.aws_iam_grant(text, text) exists (dsql_iam)
+  std::string database;
 
-    /// Reads the catalogs through any connection (pg_catalog is readable by every role).
-    static catalog read(pqxx::connection& c);
+  /// Reads the catalogs through any connection (pg_catalog is readable by every role).
+  static catalog read(pqxx::connection& c);
 };
 
 /// The probes of a model against a catalog (no server needed: what probe_matrix runs).
@@ -174,7 +174,7 @@ struct catalog {
 
 template <class Spec>
 [[nodiscard]] report probe_matrix(const connection_factory& connect, const options& o = {}) {
-    return probe_matrix(dsql::model_of<Spec>(), connect, o);
+  return probe_matrix(dsql::model_of<Spec>(), connect, o);
 }
 
 /// Connections through a DSQL endpoint (Aurora DSQL or a local cluster's) as an
@@ -198,7 +198,7 @@ template <class Spec>
                                                std::string account_id = "123456789012");
 template <class Spec>
 [[nodiscard]] connection_factory local_cluster(const std::string& dir, std::string account_id = "123456789012") {
-    return local_cluster(dir, dsql::model_of<Spec>(), std::move(account_id));
+  return local_cluster(dir, dsql::model_of<Spec>(), std::move(account_id));
 }
 
 /// The SQLSTATE of a libpqxx error: the client's one mapping (dsql/client/sqlstate.hpp).

@@ -37,7 +37,9 @@ struct ok_t {
   static constexpr bool ok = true;
   static constexpr std::string_view message{};
   template <class Where>
-  static constexpr bool verify() noexcept { return true; }
+  static constexpr bool verify() noexcept {
+    return true;
+  }
 };
 
 namespace detail {
@@ -51,14 +53,20 @@ template <class T>
 struct check {};
 
 template <class T>
-concept declaration = requires { typename check<T>::type; };
+concept declaration = requires {
+  typename check<T>::type;
+};
 
 // The check of T, or ok_t when T is not a declaration at all (a malformed element is
 // reported by the shape rule of its container, which comes first).
 template <class T>
-struct check_or_ok { using type = ok_t; };
+struct check_or_ok {
+  using type = ok_t;
+};
 template <declaration T>
-struct check_or_ok<T> { using type = typename check<T>::type; };
+struct check_or_ok<T> {
+  using type = typename check<T>::type;
+};
 template <class T>
 using check_or_ok_t = typename check_or_ok<T>::type;
 
@@ -83,8 +91,7 @@ constexpr std::size_t first_true(const std::array<bool, N>& flags) noexcept {
 
 // The first check result that is not ok_t, or ok_t.
 template <class... Checks>
-using first_failure_t =
-    type_at_t<first_false(std::array<bool, sizeof...(Checks)>{Checks::ok...}), Checks..., ok_t>;
+using first_failure_t = type_at_t<first_false(std::array<bool, sizeof...(Checks)>{Checks::ok...}), Checks..., ok_t>;
 
 // `Rule` when `broken`, else ok_t: how a boolean condition becomes a check result.
 template <bool broken, class Rule>
@@ -192,8 +199,10 @@ using rule_at_t = std::conditional_t<first_true(Flags) < Flags.size(),
 // Templated on the check result alone, so a spec's whole type is not printed in its frame.
 template <class Check>
 constexpr bool fire() noexcept {
-  if constexpr (is_located<Check>) return Check::rule::template verify<culprit_of_t<typename Check::element>>();
-  else return Check::template verify<Check>();
+  if constexpr (is_located<Check>)
+    return Check::rule::template verify<culprit_of_t<typename Check::element>>();
+  else
+    return Check::template verify<Check>();
 }
 
 }  // namespace detail
@@ -206,8 +215,10 @@ using check_t = typename detail::check<T>::type;
 template <detail::declaration T>
 constexpr bool verify() noexcept {
   using c = check_t<T>;
-  if constexpr (detail::is_located<c>) return detail::fire<c>();
-  else return c::template verify<T>();
+  if constexpr (detail::is_located<c>)
+    return detail::fire<c>();
+  else
+    return c::template verify<T>();
 }
 
 }  // namespace dsql

@@ -10,13 +10,13 @@
 #ifdef DSQL_RULE
 #error "DSQL_RULE is already defined: include dsql/detail/rule_undef.hpp after the rules"
 #endif
-#define DSQL_RULE(NAME, MESSAGE)                                         \
-  struct NAME {                                                          \
-    static constexpr bool ok = false;                                    \
-    static constexpr ::std::string_view message = MESSAGE;               \
-    template <class Where>                                               \
-    static constexpr bool verify() noexcept {                            \
-      static_assert(::dsql::detail::dependent_false<Where>, MESSAGE);    \
-      return true;                                                       \
-    }                                                                    \
+#define DSQL_RULE(NAME, MESSAGE)                                      \
+  struct NAME {                                                       \
+    static constexpr bool ok = false;                                 \
+    static constexpr ::std::string_view message = MESSAGE;            \
+    template <class Where>                                            \
+    static constexpr bool verify() noexcept {                         \
+      static_assert(::dsql::detail::dependent_false<Where>, MESSAGE); \
+      return true;                                                    \
+    }                                                                 \
   }

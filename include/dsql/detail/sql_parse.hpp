@@ -83,7 +83,6 @@ constexpr std::string text_of(const ident& a) {
   return s;
 }
 
-
 constexpr bool is_ident_start(char c) {
   return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_' || static_cast<unsigned char>(c) >= 0x80;
 }
@@ -483,7 +482,8 @@ constexpr K keyword_of(std::string_view t) {
     case 'z':
       if (is_word(t, "zone")) return K::k_zone;
       return K::none;
-    default: return K::none;
+    default:
+      return K::none;
   }
 }
 constexpr bool is_reserved(K k) {
@@ -573,7 +573,8 @@ constexpr bool is_reserved(K k) {
     case K::k_window:
     case K::k_with:
       return true;
-    default: return false;
+    default:
+      return false;
   }
 }
 constexpr bool value_keyword(K k) {
@@ -592,7 +593,8 @@ constexpr bool value_keyword(K k) {
     case K::k_session_user:
     case K::k_user:
       return true;
-    default: return false;
+    default:
+      return false;
   }
 }
 
@@ -630,9 +632,12 @@ constexpr lexed lex(std::string_view s) {
       std::size_t depth = 0;
       const std::size_t start = i;
       do {
-        if (i + 1 < n && s[i] == '/' && s[i + 1] == '*') ++depth, i += 2;
-        else if (i + 1 < n && s[i] == '*' && s[i + 1] == '/') --depth, i += 2;
-        else ++i;
+        if (i + 1 < n && s[i] == '/' && s[i + 1] == '*')
+          ++depth, i += 2;
+        else if (i + 1 < n && s[i] == '*' && s[i + 1] == '/')
+          --depth, i += 2;
+        else
+          ++i;
       } while (depth > 0 && i < n);
       if (depth > 0) fail("an unterminated /* comment", start);
     } else if (is_ident_start(c)) {
@@ -649,22 +654,34 @@ constexpr lexed lex(std::string_view s) {
       bool closed = false;
       while (i < n) {
         if (s[i] == '"') {
-          if (i + 1 < n && s[i + 1] == '"') i += 2;
-          else { ++i; closed = true; break; }
+          if (i + 1 < n && s[i + 1] == '"')
+            i += 2;
+          else {
+            ++i;
+            closed = true;
+            break;
+          }
         } else {
           ++i;
         }
       }
-      if (!closed) fail("an unterminated quoted identifier", start);
-      else if (i - start == 2) fail("an empty quoted identifier", start);
+      if (!closed)
+        fail("an unterminated quoted identifier", start);
+      else if (i - start == 2)
+        fail("an empty quoted identifier", start);
       out.tokens.push_back({tk::ident, s.substr(start + 1, i - start - 2), true, start});
     } else if (c == '\'') {
       const std::size_t start = i++;
       bool closed = false;
       while (i < n) {
         if (s[i] == '\'') {
-          if (i + 1 < n && s[i + 1] == '\'') i += 2;
-          else { ++i; closed = true; break; }
+          if (i + 1 < n && s[i + 1] == '\'')
+            i += 2;
+          else {
+            ++i;
+            closed = true;
+            break;
+          }
         } else {
           ++i;
         }
@@ -733,12 +750,12 @@ struct level {
 struct colref {
   int level = 0;
   ident schema{}, table{};  // qualifiers as written (table: a table name or alias)
-  ident column{};          // empty for a star
+  ident column{};           // empty for a star
   bool star = false;
   privilege_kind privilege = privilege_kind::select;
-  int only_entry = -1;             // bound to that entry of its level (targets, USING)
+  int only_entry = -1;                                 // bound to that entry of its level (targets, USING)
   std::size_t visible = static_cast<std::size_t>(-1);  // entries of its level it may see
-  bool output_alias_ok = false;    // ORDER BY / GROUP BY may name an output column
+  bool output_alias_ok = false;                        // ORDER BY / GROUP BY may name an output column
   std::size_t pos = 0;
 };
 
@@ -749,7 +766,7 @@ struct parsed {
   std::vector<level> levels{};
   std::vector<colref> refs{};
   int target_level = -1, target_entry = -1;  // INSERT/UPDATE/DELETE target
-  bool insert_all_columns = false;            // INSERT without a column list
+  bool insert_all_columns = false;           // INSERT without a column list
   std::string error{};
   std::size_t error_pos = 0;
 };
@@ -772,11 +789,11 @@ class parser {
       out_.kind = statement_kind::delete_;
       delete_();
     } else {
-      fail("only SELECT, INSERT, UPDATE and DELETE are checked, and this statement begins with " +
-           describe(peek()));
+      fail("only SELECT, INSERT, UPDATE and DELETE are checked, and this statement begins with " + describe(peek()));
     }
     if (ok() && punct(";")) ++i_;
-    if (ok() && peek().kind != tk::end) fail(describe(peek()) + " follows the statement, and only one statement of the subset is checked");
+    if (ok() && peek().kind != tk::end)
+      fail(describe(peek()) + " follows the statement, and only one statement of the subset is checked");
   }
 
  private:
@@ -793,9 +810,7 @@ class parser {
     out_.error = why;
     out_.error_pos = peek().pos;
   }
-  constexpr const token& peek(std::size_t k = 0) const {
-    return toks_[i_ + k < n_ ? i_ + k : n_ - 1];
-  }
+  constexpr const token& peek(std::size_t k = 0) const { return toks_[i_ + k < n_ ? i_ + k : n_ - 1]; }
   constexpr bool kw_at(std::size_t k, K w) const { return peek(k).kw == w; }
   constexpr bool kw(K w) const { return peek().kw == w; }
   constexpr bool punct_at(std::size_t k, std::string_view p) const {
@@ -814,8 +829,10 @@ class parser {
       fail("expected " + upper(keyword_words[static_cast<std::size_t>(w)]) + ", found " + describe(peek()));
   }
   constexpr void expect_punct(std::string_view p) {
-    if (punct(p)) ++i_;
-    else fail("expected '" + std::string(p) + "', found " + describe(peek()));
+    if (punct(p))
+      ++i_;
+    else
+      fail("expected '" + std::string(p) + "', found " + describe(peek()));
   }
   static constexpr std::string upper(std::string_view w) {
     std::string s;
@@ -824,15 +841,20 @@ class parser {
   }
   static constexpr std::string describe(const token& t) {
     switch (t.kind) {
-      case tk::end: return "the end of the statement";
+      case tk::end:
+        return "the end of the statement";
       case tk::ident:
         if (t.quoted) return "\"" + std::string(t.text) + "\"";
         if (t.reserved) return upper(t.text);
         return text_of(t.name());
-      case tk::string: return "a string literal";
-      case tk::number: return "the number " + std::string(t.text);
-      case tk::param: return "the parameter " + std::string(t.text);
-      default: return "'" + std::string(t.text) + "'";
+      case tk::string:
+        return "a string literal";
+      case tk::number:
+        return "the number " + std::string(t.text);
+      case tk::param:
+        return "the parameter " + std::string(t.text);
+      default:
+        return "'" + std::string(t.text) + "'";
     }
   }
   // A name: a quoted identifier, or an unquoted one that is not reserved.
@@ -1009,8 +1031,10 @@ class parser {
     entry e;
     e.pos = peek().pos;
     table_name(e);
-    if (accept_kw(K::k_as)) e.alias = take_name("an alias");
-    else if (!as_required && name_here() && !kw(K::k_set) && !kw(K::k_using)) e.alias = take_name("an alias");
+    if (accept_kw(K::k_as))
+      e.alias = take_name("an alias");
+    else if (!as_required && name_here() && !kw(K::k_set) && !kw(K::k_using))
+      e.alias = take_name("an alias");
     auto& es = out_.levels[static_cast<std::size_t>(lv)].entries;
     es.push_back(e);
     out_.target_level = lv;
@@ -1043,8 +1067,10 @@ class parser {
           add_ref(r);
         } while (ok() && punct(",") && (++i_, true));
         expect_punct(")");
-        if (op("=")) ++i_;
-        else fail("expected '=', found " + describe(peek()));
+        if (op("="))
+          ++i_;
+        else
+          fail("expected '=', found " + describe(peek()));
         accept_kw(K::k_row);
         operand_group(lv);
       } else {
@@ -1056,8 +1082,10 @@ class parser {
         r.only_entry = te;
         add_ref(r);
         if (punct(".") || punct("[")) fail("assigning to a field or array element is outside the checked subset");
-        if (op("=")) ++i_;
-        else fail("expected '=', found " + describe(peek()));
+        if (op("="))
+          ++i_;
+        else
+          fail("expected '=', found " + describe(peek()));
         expr(lv);
       }
     } while (ok() && punct(",") && (++i_, true));
@@ -1123,7 +1151,8 @@ class parser {
     entry e;
     e.pos = peek().pos;
     if (punct("(")) {
-      if (!kw_at(1, K::k_select)) return fail("a parenthesised join or VALUES list in FROM is outside the checked subset");
+      if (!kw_at(1, K::k_select))
+        return fail("a parenthesised join or VALUES list in FROM is outside the checked subset");
       ++i_;
       const int sub = select(out_.levels[static_cast<std::size_t>(lv)].parent);
       expect_punct(")");
@@ -1136,8 +1165,10 @@ class parser {
       table_name(e);
       if (ok() && punct("(")) return fail("a function in FROM is outside the checked subset");
       e.read = true;
-      if (accept_kw(K::k_as)) e.alias = take_name("an alias");
-      else if (name_here()) e.alias = take_name("an alias");
+      if (accept_kw(K::k_as))
+        e.alias = take_name("an alias");
+      else if (name_here())
+        e.alias = take_name("an alias");
     }
     if (ok() && punct("(")) return fail("column aliases in FROM are outside the checked subset");
     if (ok() && kw(K::k_tablesample)) return fail("TABLESAMPLE is outside the checked subset");
@@ -1194,13 +1225,17 @@ class parser {
       expr(lv);
       ident alias;
       if (accept_kw(K::k_as)) {
-        if (peek().kind == tk::ident) alias = toks_[i_++].name();
-        else fail("expected a column alias, found " + describe(peek()));
+        if (peek().kind == tk::ident)
+          alias = toks_[i_++].name();
+        else
+          fail("expected a column alias, found " + describe(peek()));
       } else if (name_here()) {
         alias = take_name("a column alias");
       }
-      if (!alias.empty()) out_.levels[static_cast<std::size_t>(lv)].output_names.push_back(alias);
-      else if (!bare.empty()) out_.levels[static_cast<std::size_t>(lv)].output_names.push_back(bare);
+      if (!alias.empty())
+        out_.levels[static_cast<std::size_t>(lv)].output_names.push_back(alias);
+      else if (!bare.empty())
+        out_.levels[static_cast<std::size_t>(lv)].output_names.push_back(bare);
     } while (ok() && punct(",") && (++i_, true));
     (void)is_select;
   }
@@ -1216,8 +1251,10 @@ class parser {
   constexpr void operand_group(int lv) {
     expect_punct("(");
     if (!ok()) return;
-    if (kw(K::k_select)) select(lv);
-    else if (!punct(")")) expr_list(lv, false);
+    if (kw(K::k_select))
+      select(lv);
+    else if (!punct(")"))
+      expr_list(lv, false);
     expect_punct(")");
   }
 
@@ -1225,7 +1262,9 @@ class parser {
     if (peek().kind != tk::ident) return fail("expected a type name, found " + describe(peek()));
     ++i_;
     if (punct(".") && peek(1).kind == tk::ident) i_ += 2;
-    while (kw(K::k_precision) || kw(K::k_varying) || kw(K::k_with) || kw(K::k_without) || kw(K::k_time) || kw(K::k_zone)) ++i_;
+    while (kw(K::k_precision) || kw(K::k_varying) || kw(K::k_with) || kw(K::k_without) || kw(K::k_time) ||
+           kw(K::k_zone))
+      ++i_;
     if (punct("(")) {
       while (ok() && !punct(")") && peek().kind != tk::end) ++i_;
       expect_punct(")");
@@ -1290,8 +1329,8 @@ class parser {
     bool any = false;
     while (ok()) {
       const token& t = peek();
-      if (t.kind == tk::end || (t.kind == tk::punct && (t.text == "," || t.text == ")" || t.text == ";" ||
-                                                        t.text == "]" || t.text == ":")))
+      if (t.kind == tk::end ||
+          (t.kind == tk::punct && (t.text == "," || t.text == ")" || t.text == ";" || t.text == "]" || t.text == ":")))
         break;
       any = true;
       if (want) {
@@ -1309,7 +1348,8 @@ class parser {
           } else if (value_keyword(t.kw)) {
             ++i_;
             want = false;
-          } else if (((t.kw == K::k_exists) || (t.kw == K::k_any) || (t.kw == K::k_some) || (t.kw == K::k_all)) && punct_at(1, "(")) {
+          } else if (((t.kw == K::k_exists) || (t.kw == K::k_any) || (t.kw == K::k_some) || (t.kw == K::k_all)) &&
+                     punct_at(1, "(")) {
             ++i_;
             operand_group(lv);
             want = false;
@@ -1391,8 +1431,8 @@ class parser {
           if ((t.kw == K::k_and) || (t.kw == K::k_or)) {
             ++i_;
             want = true;
-          } else if ((t.kw == K::k_not) && (kw_at(1, K::k_like) || kw_at(1, K::k_ilike) || kw_at(1, K::k_in) || kw_at(1, K::k_between) ||
-                                    kw_at(1, K::k_similar))) {
+          } else if ((t.kw == K::k_not) && (kw_at(1, K::k_like) || kw_at(1, K::k_ilike) || kw_at(1, K::k_in) ||
+                                            kw_at(1, K::k_between) || kw_at(1, K::k_similar))) {
             ++i_;
           } else if ((t.kw == K::k_is)) {
             ++i_;

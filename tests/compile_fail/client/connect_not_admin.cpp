@@ -4,14 +4,15 @@
 #include <dsql/roles.hpp>
 
 using app = dsql::role<"app", dsql::login>;
-using spec = dsql::cluster<"cf", dsql::roles<app>, dsql::iam<dsql::iam_grant<app, dsql::iam_role<"AppRole">>,
-                                                         dsql::iam_admin<dsql::iam_role<"AdminRole">>>,
-                           dsql::aws_account<"123456789012">>;
+using spec = dsql::cluster<
+    "cf", dsql::roles<app>,
+    dsql::iam<dsql::iam_grant<app, dsql::iam_role<"AppRole">>, dsql::iam_admin<dsql::iam_role<"AdminRole">>>,
+    dsql::aws_account<"123456789012">>;
 
 #ifndef DSQL_COMPILE_FAIL
 void run(const dsql::client::endpoint& e) {
-    auto c = dsql::connect<spec, app>(e);
-    auto a = dsql::connect_admin<spec>(e);  // the explicitly named admin entry point
+  auto c = dsql::connect<spec, app>(e);
+  auto a = dsql::connect_admin<spec>(e);  // the explicitly named admin entry point
 }
 #else
 void run(const dsql::client::endpoint& e) { auto c = dsql::connect<spec, dsql::admin>(e); }

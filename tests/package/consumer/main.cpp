@@ -4,10 +4,10 @@
 #include <iostream>
 
 using api = dsql::role<"api", dsql::login>;
-using spec = dsql::cluster<"consumer", dsql::roles<api>, dsql::schemas<dsql::public_schema>,
-                           dsql::grants<dsql::grant<dsql::usage, dsql::on_schema<dsql::public_schema>, api>>,
-                           dsql::iam<dsql::iam_grant<api, dsql::iam_role<"ApiRole">>>,
-                           dsql::aws_account<"123456789012">>;
+using spec =
+    dsql::cluster<"consumer", dsql::roles<api>, dsql::schemas<dsql::public_schema>,
+                  dsql::grants<dsql::grant<dsql::usage, dsql::on_schema<dsql::public_schema>, api>>,
+                  dsql::iam<dsql::iam_grant<api, dsql::iam_role<"ApiRole">>>, dsql::aws_account<"123456789012">>;
 static_assert(dsql::valid<spec>);
 
 int main() {

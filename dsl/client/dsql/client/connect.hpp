@@ -48,30 +48,30 @@ namespace dsql::client {
 
 /// Where to connect.
 struct endpoint {
-    std::string host;                 ///< <id>.dsql.<region>.on.aws, or the local endpoint's name
-    std::uint16_t port = 5432;
-    std::string database = "postgres";
-    /// Connect to this address while verifying `host` (a local cluster on 127.0.0.1).
-    std::optional<std::string> hostaddr = std::nullopt;
+  std::string host;  ///< <id>.dsql.<region>.on.aws, or the local endpoint's name
+  std::uint16_t port = 5432;
+  std::string database = "postgres";
+  /// Connect to this address while verifying `host` (a local cluster on 127.0.0.1).
+  std::optional<std::string> hostaddr = std::nullopt;
 };
 
 struct connect_options {
-    /// Credentials for the tokens; nullptr: the process-wide default chain's cache.
-    std::shared_ptr<aws::credentials_cache> credentials = nullptr;
-    /// Signing region; nullopt: from the host name, else the environment and profile.
-    std::optional<std::string> region = std::nullopt;
-    /// CA certificates (PEM) to verify the server with; nullopt: the system's bundle.
-    std::optional<std::filesystem::path> sslrootcert = std::nullopt;
-    /// Token lifetime (it only has to outlive the handshake): 15 minutes, as AWS's connectors.
-    std::chrono::seconds token_expires_in{900};
-    std::chrono::seconds connect_timeout{10};
-    std::string application_name = "dsql-roles";
+  /// Credentials for the tokens; nullptr: the process-wide default chain's cache.
+  std::shared_ptr<aws::credentials_cache> credentials = nullptr;
+  /// Signing region; nullopt: from the host name, else the environment and profile.
+  std::optional<std::string> region = std::nullopt;
+  /// CA certificates (PEM) to verify the server with; nullopt: the system's bundle.
+  std::optional<std::filesystem::path> sslrootcert = std::nullopt;
+  /// Token lifetime (it only has to outlive the handshake): 15 minutes, as AWS's connectors.
+  std::chrono::seconds token_expires_in{900};
+  std::chrono::seconds connect_timeout{10};
+  std::string application_name = "dsql-roles";
 };
 
 /// Connecting failed: the libpq message with the host and user, never the token.
 class connect_error : public std::runtime_error {
-public:
-    using std::runtime_error::runtime_error;
+ public:
+  using std::runtime_error::runtime_error;
 };
 
 /// The process-wide credentials cache over the default chain (created on first use).
@@ -86,8 +86,8 @@ public:
 [[nodiscard]] std::string region_for(const endpoint& e, const connect_options& o);
 
 /// A new libpq connection for the user (what connect<> and the pool call).
-[[nodiscard]] std::unique_ptr<pqxx::connection> open(const endpoint& e, const connect_options& o,
-                                                     std::string_view user, bool admin);
+[[nodiscard]] std::unique_ptr<pqxx::connection> open(const endpoint& e, const connect_options& o, std::string_view user,
+                                                     bool admin);
 
 enum class connect_rule { ok, admin, not_declared, no_login, not_mapped };
 
@@ -109,44 +109,48 @@ inline constexpr bool mapped_in<dsql::iam<E...>, Role> =
 /// Which rule connecting as Role under Spec breaks, or ok.
 template <class Spec, class Role>
 consteval connect_rule connect_rule_of() {
-    if constexpr (std::is_same_v<Role, dsql::admin>) return connect_rule::admin;
-    else if constexpr (!dsql::declares_role<Spec, Role>) return connect_rule::not_declared;
-    else if constexpr (!dsql::detail::role_traits<Role>::can_login) return connect_rule::no_login;
-    else if constexpr (!detail::mapped_in<typename dsql::detail::cluster_traits<Spec>::iam, Role>)
-        return connect_rule::not_mapped;
-    else return connect_rule::ok;
+  if constexpr (std::is_same_v<Role, dsql::admin>)
+    return connect_rule::admin;
+  else if constexpr (!dsql::declares_role<Spec, Role>)
+    return connect_rule::not_declared;
+  else if constexpr (!dsql::detail::role_traits<Role>::can_login)
+    return connect_rule::no_login;
+  else if constexpr (!detail::mapped_in<typename dsql::detail::cluster_traits<Spec>::iam, Role>)
+    return connect_rule::not_mapped;
+  else
+    return connect_rule::ok;
 }
 
 /// Fires the one static_assert of the rule Role breaks, if any; returns true (so that
 /// the caller's own static_assert never adds a second message).
 template <class Spec, class Role>
 constexpr bool check_connectable() {
-    constexpr connect_rule r = connect_rule_of<Spec, Role>();
-    if constexpr (r == connect_rule::admin)
-        static_assert(detail::dependent_false<Role>,
-                      "dsql::connect never logs in as dsql::admin: an application connects as a scoped role with "
-                      "DbConnect, and setup tools call dsql::connect_admin<Spec>, which signs DbConnectAdmin.");
-    else if constexpr (r == connect_rule::not_declared)
-        static_assert(detail::dependent_false<Role>,
-                      "dsql::connect<Spec, Role> needs a Role declared in the Spec's dsql::roles<...>.");
-    else if constexpr (r == connect_rule::no_login)
-        static_assert(detail::dependent_false<Role>,
-                      "dsql::connect<Spec, Role> needs a Role declared with dsql::login, because a role without "
-                      "LOGIN cannot connect.");
-    else if constexpr (r == connect_rule::not_mapped)
-        static_assert(detail::dependent_false<Role>,
-                      "dsql::connect<Spec, Role> needs a Role mapped to an IAM principal with dsql::iam_grant in the "
-                      "Spec, because DSQL admits a role only through its IAM mapping.");
-    return true;
+  constexpr connect_rule r = connect_rule_of<Spec, Role>();
+  if constexpr (r == connect_rule::admin)
+    static_assert(detail::dependent_false<Role>,
+                  "dsql::connect never logs in as dsql::admin: an application connects as a scoped role with "
+                  "DbConnect, and setup tools call dsql::connect_admin<Spec>, which signs DbConnectAdmin.");
+  else if constexpr (r == connect_rule::not_declared)
+    static_assert(detail::dependent_false<Role>,
+                  "dsql::connect<Spec, Role> needs a Role declared in the Spec's dsql::roles<...>.");
+  else if constexpr (r == connect_rule::no_login)
+    static_assert(detail::dependent_false<Role>,
+                  "dsql::connect<Spec, Role> needs a Role declared with dsql::login, because a role without "
+                  "LOGIN cannot connect.");
+  else if constexpr (r == connect_rule::not_mapped)
+    static_assert(detail::dependent_false<Role>,
+                  "dsql::connect<Spec, Role> needs a Role mapped to an IAM principal with dsql::iam_grant in the "
+                  "Spec, because DSQL admits a role only through its IAM mapping.");
+  return true;
 }
 
 /// A libpq connection logged in as Role of Spec.
 template <class Spec, class Role>
 class connection : public pqxx::connection {
-public:
-    static constexpr std::string_view role_name =
-        std::is_same_v<Role, dsql::admin> ? dsql::admin::name : dsql::detail::role_traits<Role>::name;
-    explicit connection(const std::string& conninfo) : pqxx::connection(conninfo) {}
+ public:
+  static constexpr std::string_view role_name =
+      std::is_same_v<Role, dsql::admin> ? dsql::admin::name : dsql::detail::role_traits<Role>::name;
+  explicit connection(const std::string& conninfo) : pqxx::connection(conninfo) {}
 };
 
 }  // namespace dsql::client
@@ -155,35 +159,36 @@ namespace dsql {
 
 /// Role may connect under Spec (no compile error from dsql::connect<Spec, Role>).
 template <class Spec, class Role>
-concept connectable = cluster_spec<Spec> && client::connect_rule_of<Spec, Role>() == client::connect_rule::ok;
+concept connectable = cluster_spec<Spec> && client::connect_rule_of<Spec, Role>()
+== client::connect_rule::ok;
 
 /// A new connection as Role (see above). Throws client::connect_error or
 /// aws::credentials_error.
 template <class Spec, class Role>
-    requires cluster_spec<Spec>
+requires cluster_spec<Spec>
 [[nodiscard]] client::connection<Spec, Role> connect(const client::endpoint& e, const client::connect_options& o = {}) {
-    static_assert(client::check_connectable<Spec, Role>());
-    const std::string info = client::conninfo(e, o, dsql::detail::role_traits<Role>::name, false);
-    try {
-        return client::connection<Spec, Role>(info);
-    } catch (const pqxx::broken_connection& err) {
-        throw client::connect_error("cannot connect to " + e.host + " as " +
-                                    std::string(dsql::detail::role_traits<Role>::name) + ": " + err.what());
-    }
+  static_assert(client::check_connectable<Spec, Role>());
+  const std::string info = client::conninfo(e, o, dsql::detail::role_traits<Role>::name, false);
+  try {
+    return client::connection<Spec, Role>(info);
+  } catch (const pqxx::broken_connection& err) {
+    throw client::connect_error("cannot connect to " + e.host + " as " +
+                                std::string(dsql::detail::role_traits<Role>::name) + ": " + err.what());
+  }
 }
 
 /// The explicitly named admin entry point for setup tools: user admin, a DbConnectAdmin
 /// token (the identity needs dsql:DbConnectAdmin). Applications never call it.
 template <class Spec>
-    requires cluster_spec<Spec>
+requires cluster_spec<Spec>
 [[nodiscard]] client::connection<Spec, dsql::admin> connect_admin(const client::endpoint& e,
-                                                                   const client::connect_options& o = {}) {
-    const std::string info = client::conninfo(e, o, dsql::admin::name, true);
-    try {
-        return client::connection<Spec, dsql::admin>(info);
-    } catch (const pqxx::broken_connection& err) {
-        throw client::connect_error("cannot connect to " + e.host + " as admin: " + std::string(err.what()));
-    }
+                                                                  const client::connect_options& o = {}) {
+  const std::string info = client::conninfo(e, o, dsql::admin::name, true);
+  try {
+    return client::connection<Spec, dsql::admin>(info);
+  } catch (const pqxx::broken_connection& err) {
+    throw client::connect_error("cannot connect to " + e.host + " as admin: " + std::string(err.what()));
+  }
 }
 
 }  // namespace dsql

@@ -31,12 +31,12 @@
 namespace dsql::client {
 
 struct retry_options {
-    int max_retries = 3;  ///< attempts after the first
-    std::chrono::milliseconds initial_wait{100};
-    std::chrono::milliseconds max_wait{5000};
-    double multiplier = 2.0;
-    /// Called before each wait with the attempt that failed (1-based) and the wait.
-    std::function<void(int, std::chrono::milliseconds)> on_retry = nullptr;
+  int max_retries = 3;  ///< attempts after the first
+  std::chrono::milliseconds initial_wait{100};
+  std::chrono::milliseconds max_wait{5000};
+  double multiplier = 2.0;
+  /// Called before each wait with the attempt that failed (1-based) and the wait.
+  std::function<void(int, std::chrono::milliseconds)> on_retry = nullptr;
 };
 
 /// Whether an exception is a DSQL OCC conflict: pqxx::serialization_failure (SQLSTATE
@@ -52,16 +52,16 @@ struct retry_options {
 /// Runs attempt() until it returns, retrying on OCC conflicts (see above).
 template <class F>
 auto retry_on_conflict(F&& attempt, const retry_options& o) -> decltype(attempt()) {
-    for (int retry = 0;; ++retry) {
-        try {
-            return attempt();
-        } catch (const std::exception& e) {
-            if (!is_occ_conflict(e) || retry >= o.max_retries) throw;
-            const auto wait = backoff_with_jitter(retry, o);
-            if (o.on_retry) o.on_retry(retry + 1, wait);
-            std::this_thread::sleep_for(wait);
-        }
+  for (int retry = 0;; ++retry) {
+    try {
+      return attempt();
+    } catch (const std::exception& e) {
+      if (!is_occ_conflict(e) || retry >= o.max_retries) throw;
+      const auto wait = backoff_with_jitter(retry, o);
+      if (o.on_retry) o.on_retry(retry + 1, wait);
+      std::this_thread::sleep_for(wait);
     }
+  }
 }
 
 }  // namespace dsql::client
@@ -71,33 +71,33 @@ namespace dsql {
 /// Runs fn(pqxx::work&) in a transaction on conn, committed on return, retried on OCC
 /// conflicts; returns fn's result.
 template <class F>
-    requires std::is_invocable_v<F&, pqxx::work&>
+requires std::is_invocable_v<F&, pqxx::work&>
 auto with_occ_retry(pqxx::connection_base& conn, F&& fn, const client::retry_options& o = {}) {
-    return client::retry_on_conflict(
-        [&]() -> std::invoke_result_t<F&, pqxx::work&> {
-            pqxx::work w(conn);
-            if constexpr (std::is_void_v<std::invoke_result_t<F&, pqxx::work&>>) {
-                fn(w);
-                w.commit();
-            } else {
-                auto result = fn(w);
-                w.commit();
-                return result;
-            }
-        },
-        o);
+  return client::retry_on_conflict(
+      [&]() -> std::invoke_result_t<F&, pqxx::work&> {
+        pqxx::work w(conn);
+        if constexpr (std::is_void_v<std::invoke_result_t<F&, pqxx::work&>>) {
+          fn(w);
+          w.commit();
+        } else {
+          auto result = fn(w);
+          w.commit();
+          return result;
+        }
+      },
+      o);
 }
 
 /// The same on a pool: each attempt borrows a connection (a conflict does not break it).
 template <class Spec, class Role, class F>
-    requires std::is_invocable_v<F&, pqxx::work&>
+requires std::is_invocable_v<F&, pqxx::work&>
 auto with_occ_retry(pool<Spec, Role>& p, F&& fn, const client::retry_options& o = {}) {
-    return client::retry_on_conflict(
-        [&]() -> std::invoke_result_t<F&, pqxx::work&> {
-            auto c = p.acquire();
-            return with_occ_retry(*c, fn, client::retry_options{0, o.initial_wait, o.max_wait, o.multiplier, nullptr});
-        },
-        o);
+  return client::retry_on_conflict(
+      [&]() -> std::invoke_result_t<F&, pqxx::work&> {
+        auto c = p.acquire();
+        return with_occ_retry(*c, fn, client::retry_options{0, o.initial_wait, o.max_wait, o.multiplier, nullptr});
+      },
+      o);
 }
 
 }  // namespace dsql
