@@ -2,6 +2,7 @@
 // as each role, report. See dsql/testing.hpp for the rules and the statements.
 #include "dsql/testing.hpp"
 
+#include <dsql/allows.hpp>
 #include <pqxx/pqxx>
 
 #include <algorithm>
@@ -92,120 +93,104 @@ struct target {
   std::string schema, name, column, arguments, owner;  // arguments: normalised identity
 };
 
-bool grant_covers(const model::grant& g, const target& t) {
-  if (g.schema != t.schema) return false;
-  switch (t.kind) {
-    case target_kind::schema:
-      return g.on == object_kind::schema;
-    case target_kind::table:
-      return g.on == object_kind::all_tables_in_schema || (g.on == object_kind::table && g.object == t.name);
-    case target_kind::column:
-      return g.on == object_kind::all_tables_in_schema || (g.on == object_kind::table && g.object == t.name) ||
-             (g.on == object_kind::columns && g.object == t.name &&
-              std::find(g.columns.begin(), g.columns.end(), t.column) != g.columns.end());
-    case target_kind::sequence:
-      return g.on == object_kind::all_sequences_in_schema || (g.on == object_kind::sequence && g.object == t.name);
-    case target_kind::function:
-      return g.on == object_kind::all_functions_in_schema ||
-             (g.on == object_kind::function && g.object == t.name && normal_arguments(g.arguments) == t.arguments);
-  }
-  return false;
+std::string normal_arguments_of(std::string_view args) { return normal_arguments(args); }
+
+// The owners the live catalog reports, for the spec's view (schemas, relations, functions).
+std::vector<access::model_view::owned> owners_of(const catalog& live) {
+  std::vector<access::model_view::owned> out;
+  for (const auto& s : live.schemas) out.push_back({object_kind::schema, {}, s.name, {}, s.owner});
+  for (const auto& r : live.relations)
+    out.push_back({r.kind == 'S' ? object_kind::sequence : object_kind::table, r.schema, r.name, {}, r.owner});
+  for (const auto& f : live.functions)
+    out.push_back({object_kind::function, f.schema, f.name, normal_arguments(f.signature()), f.owner});
+  return out;
 }
 
-bool default_covers(const model::default_privilege& d, const target& t) {
-  if (d.schema != t.schema || d.creator != t.owner) return false;
-  switch (t.kind) {
-    case target_kind::table:
-    case target_kind::column:
-      return d.on == object_kind::all_tables_in_schema;
-    case target_kind::sequence:
-      return d.on == object_kind::all_sequences_in_schema;
-    case target_kind::function:
-      return d.on == object_kind::all_functions_in_schema;
-    case target_kind::schema:
-      return false;
-  }
-  return false;
-}
-
-std::string grantee_name(const std::string& g, bool to_public) { return to_public ? "PUBLIC" : g; }
-
-// The privileges a role holds on a target under the model, each with its first reason.
+// The privileges a role should hold on a target, each with its first reason. The decision
+// is dsql::access::each_source, the rule dsql::allows answers at compile time (with the
+// live catalog's owners); this class only words the reasons.
 class privileges_model {
  public:
-  explicit privileges_model(const model::cluster& m) : m_(m) {}
+  privileges_model(const model::cluster& m, const catalog& live) : view_(m, owners_of(live), &normal_arguments_of) {}
 
-  // The role and every group whose privileges it inherits (PostgreSQL 15: a member
-  // inherits unless it is NOINHERIT, transitively through inheriting groups).
-  std::vector<std::string> closure(const std::string& role) const {
-    std::vector<std::string> out{role};
-    for (std::size_t i = 0; i < out.size(); ++i) {
-      const model::role* r = m_.find_role(out[i]);
-      if (r && r->inherit && !*r->inherit) continue;
-      for (const auto& mb : m_.memberships)
-        if (mb.member == out[i] && std::find(out.begin(), out.end(), mb.group) == out.end()) out.push_back(mb.group);
-    }
-    return out;
-  }
-
-  // privilege -> why it is held (absent: not held)
+  // privilege -> why it is held (absent: not held). Reasons in PostgreSQL's terms, the
+  // most direct first: ownership, a grant to the role, to a group it inherits, to PUBLIC.
   std::map<privilege_kind, std::string> held(const std::string& role, const target& t) const {
+    const access::context x = access::make_context(view_.view(), role);
+    std::vector<std::pair<int, std::pair<privilege_set, std::string>>> found;
+    access::each_source(x, to_access(t), [&](privilege_set ps, const access::source& src) {
+      found.push_back({rank(role, src), {ps, why(role, src, t)}});
+    });
+    std::stable_sort(found.begin(), found.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
     std::map<privilege_kind, std::string> out;
-    const auto roles = closure(role);
-    auto via = [&](const std::string& grantee) {
-      if (grantee == role) return std::string();
-      if (grantee == "PUBLIC") return std::string(" to PUBLIC");
-      return " to " + grantee + " (member)";
-    };
-    if (!t.owner.empty() && std::find(roles.begin(), roles.end(), t.owner) != roles.end()) {
-      for (auto p : canonical_privileges) out.emplace(p, "owner" + (t.owner == role ? std::string() : " " + t.owner));
-      return out;
-    }
-    std::vector<std::string> grantees = roles;
-    grantees.push_back("PUBLIC");
-    for (const auto& who : grantees) {
-      std::map<privilege_kind, std::string> mine;
-      // PostgreSQL 15's built-in grants to PUBLIC (DSQL: USAGE on public as well)
-      if (who == "PUBLIC" && t.kind == target_kind::schema && t.schema == "public")
-        mine.emplace(privilege_kind::usage, "PostgreSQL's default USAGE on schema public to PUBLIC");
-      if (who == "PUBLIC" && t.kind == target_kind::function)
-        mine.emplace(privilege_kind::execute, "PostgreSQL's default EXECUTE on functions to PUBLIC");
-      for (const auto& g : m_.grants) {
-        if (grantee_name(g.grantee, g.to_public) != who || !grant_covers(g, t)) continue;
-        for (auto p : g.privileges) mine.emplace(p, "granted" + via(who) + " on " + describe(g));
-      }
-      for (const auto& d : m_.default_privileges) {
-        if (grantee_name(d.grantee, d.to_public) != who || !default_covers(d, t)) continue;
-        for (auto p : d.privileges)
-          mine.emplace(p, "default privileges for " + d.creator + " in " + d.schema + via(who));
-      }
-      for (const auto& r : m_.revokes) {
-        if (grantee_name(r.grantee, r.to_public) != who || !grant_covers(r, t)) continue;
-        for (auto p : r.privileges) mine.erase(p);
-      }
-      for (auto& [p, why] : mine) out.emplace(p, why);
-    }
+    for (const auto& [r, f] : found)
+      for (auto p : canonical_privileges)
+        if (f.first.has(p)) out.emplace(p, f.second);
     return out;
   }
 
  private:
-  static std::string describe(const model::grant& g) {
+  static access::target to_access(const target& t) {
+    switch (t.kind) {
+      case target_kind::schema:
+        return {object_kind::schema, t.schema};
+      case target_kind::table:
+        return {object_kind::table, t.schema, t.name};
+      case target_kind::column:
+        return {object_kind::columns, t.schema, t.name, {}, t.column};
+      case target_kind::sequence:
+        return {object_kind::sequence, t.schema, t.name};
+      case target_kind::function:
+        return {object_kind::function, t.schema, t.name, t.arguments};
+    }
+    return {};
+  }
+  static int rank(const std::string& role, const access::source& s) {
+    using k = access::source::kind;
+    if (s.from == k::owner) return 0;
+    if (s.from == k::server_default) return 4;
+    if (s.grantee == role) return 1;
+    return s.grantee.empty() ? 3 : 2;
+  }
+  static std::string via(const std::string& role, std::string_view grantee) {
+    if (grantee == role) return {};
+    if (grantee.empty()) return " to PUBLIC";
+    return " to " + std::string(grantee) + " (member)";
+  }
+  static std::string why(const std::string& role, const access::source& s, const target& t) {
+    using k = access::source::kind;
+    switch (s.from) {
+      case k::owner:
+        return "owner" + (s.owner == role ? std::string() : " " + std::string(s.owner));
+      case k::server_default:
+        if (t.kind == target_kind::schema) return "PostgreSQL's default USAGE on schema public to PUBLIC";
+        return "PostgreSQL's default EXECUTE on functions to PUBLIC";
+      case k::default_privileges:
+        return "default privileges for " + std::string(s.declaration->creator) + " in " +
+               std::string(s.declaration->schema) + via(role, s.grantee);
+      case k::grant:
+        return "granted" + via(role, s.grantee) + " on " + describe(*s.declaration);
+    }
+    return {};
+  }
+  static std::string describe(const access::grant_desc& g) {
+    const std::string schema(g.schema), object(g.object);
     switch (g.on) {
       case object_kind::schema:
-        return "schema " + g.schema;
+        return "schema " + schema;
       case object_kind::all_tables_in_schema:
-        return "all tables in " + g.schema;
+        return "all tables in " + schema;
       case object_kind::all_sequences_in_schema:
-        return "all sequences in " + g.schema;
+        return "all sequences in " + schema;
       case object_kind::all_functions_in_schema:
-        return "all functions in " + g.schema;
+        return "all functions in " + schema;
       case object_kind::columns:
-        return g.schema + "." + g.object + " columns";
+        return schema + "." + object + " columns";
       default:
-        return g.schema + "." + g.object;
+        return schema + "." + object;
     }
   }
-  const model::cluster& m_;
+  access::model_view view_;
 };
 
 std::string keyword(privilege_kind p) { return std::string(sql_keyword(p)); }
@@ -214,7 +199,7 @@ std::string keyword(privilege_kind p) { return std::string(sql_keyword(p)); }
 class deriver {
  public:
   deriver(const model::cluster& m, const catalog& live, std::vector<probe>& out)
-      : m_(m), live_(live), privs_(m), out_(out) {}
+      : m_(m), live_(live), privs_(m, live), out_(out) {}
 
   void role(const std::string& r, bool admin_operations) {
     for (const auto& s : m_.schemas) schema(r, s);

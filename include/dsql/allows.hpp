@@ -12,6 +12,11 @@
 // on_columns<S, "t", "c"...> (each column: a table-level grant or a column grant of it),
 // on_sequence<S, "q">, on_function<S, "f", "argument types">.
 //
+// The one rule of effective privileges in the project: dsql::access::each_source (below)
+// enumerates where a role's privileges on an object come from; dsql::allows and
+// dsql::statement ask it at compile time, dsql::testing at run time (through model_view,
+// with the owners of the live catalog) for the access matrix's expectations.
+//
 // The answer is computed in constexpr by dsql::access::holds() from the spec's
 // descriptions (detail::descriptions in model.hpp: the literal values, one per declaration,
 // that dsql::model_of<Cluster>() builds the dsql::model::cluster from - the same roles,
@@ -68,6 +73,13 @@ struct target {
   std::string_view column{};
 };
 
+// The owner of one live object (kind table for every relation but sequences; schema: object
+// is the schema's name and `schema` empty).
+struct object_owner {
+  object_kind kind = object_kind::table;
+  std::string_view schema{}, object{}, arguments{}, owner{};
+};
+
 // A spec as its descriptions (static storage, computed once per spec type).
 struct spec_view {
   std::span<const detail::role_desc> roles{};
@@ -76,6 +88,17 @@ struct spec_view {
   std::span<const detail::table_desc> tables{};
   std::span<const std::string_view> path{};
   bool path_declared = false;
+  // Owners the live catalog reports (dsql::testing, through model_view below): objects
+  // of any kind, and schemas whose owner the spec does not declare. Empty at compile time.
+  std::span<const object_owner> owners{};
+
+  constexpr std::string_view owner_of(object_kind k, std::string_view s, std::string_view o,
+                                      std::string_view args = {}) const {
+    for (const auto& x : owners)
+      if (x.kind == k && x.schema == s && x.object == o && (k != object_kind::function || x.arguments == args))
+        return x.owner;
+    return {};
+  }
 
   constexpr const detail::table_desc* find_table(std::string_view s, std::string_view t) const {
     for (const auto& d : tables)
@@ -194,43 +217,85 @@ constexpr bool is_sensitive_for(const context& x, std::string_view schema) {
   return s != nullptr && s->sensitive && !contains(s->readers, x.role);
 }
 
-// Every privilege the role holds on t itself (schema USAGE not included), in one pass.
-constexpr privilege_set held_here(const context& x, const target& t) {
+// Where a privilege on a target comes from, one source at a time (see each_source).
+struct source {
+  enum class kind { grant, server_default, owner, default_privileges } from = kind::grant;
+  const grant_desc* declaration = nullptr;  // grant and default_privileges
+  std::string_view grantee{};               // the effective role or "" (PUBLIC) it reaches through
+  std::string_view owner{};                 // owner
+};
+
+// The object kind a default privilege on `t` needs (tables for columns too), or none.
+constexpr bool default_reaches(const grant_desc& d, const target& t) {
+  switch (t.kind) {
+    case object_kind::table:
+    case object_kind::columns:
+      return d.on == object_kind::all_tables_in_schema;
+    case object_kind::sequence:
+      return d.on == object_kind::all_sequences_in_schema;
+    case object_kind::function:
+      return d.on == object_kind::all_functions_in_schema;
+    default:
+      return false;
+  }
+}
+
+// Calls visit(privileges, source) for every source of privileges the role has on t itself
+// (schema USAGE not included): the spec's grants to an effective role or to PUBLIC, minus
+// the spec's revokes from that grantee; PostgreSQL's defaults for PUBLIC (USAGE on schema
+// public, EXECUTE on functions, CONNECT and TEMPORARY on the database) minus revokes from
+// PUBLIC; ownership (every privilege of the kind); default privileges of the object's
+// owner (ALTER DEFAULT PRIVILEGES FOR ROLE owner: the owner created it) to an effective
+// role or PUBLIC, minus the revokes (the bootstrap re-runs its revokes after migrations).
+// Nothing in a sensitive<> schema the role is not listed in. The one rule both
+// dsql::allows (compile time) and dsql::testing's expectations (run time) use.
+template <class Visit>
+constexpr void each_source(const context& x, const target& t, Visit&& visit) {
   const spec_view& v = *x.spec;
-  privilege_set out;
-  if (t.kind != object_kind::database && is_sensitive_for(x, t.schema)) return out;
-  // The spec's grants, to an effective role or to PUBLIC (""), minus the revokes.
+  if (t.kind != object_kind::database && is_sensitive_for(x, t.schema)) return;
+  auto reaches = [&x](std::string_view grantee) { return grantee.empty() || contains(x.effective, grantee); };
   for (const auto& g : v.grants) {
     if (g.kind != grant_desc_kind::grant || !covers(g, t)) continue;
-    const privilege_set gs = set_of(g);
-    if (gs.minus(out).empty()) continue;
     for (std::string_view grantee : g.grantees)
-      if (grantee.empty() || contains(x.effective, grantee)) out |= gs.minus(revoked_set(x, grantee, t));
+      if (reaches(grantee))
+        if (const privilege_set ps = set_of(g).minus(revoked_set(x, grantee, t)); !ps.empty())
+          visit(ps, source{source::kind::grant, &g, grantee, {}});
   }
-  // Server defaults for PUBLIC, unless revoked from PUBLIC.
   privilege_set defaults;
   if (t.kind == object_kind::schema && t.schema == "public") defaults |= privilege_kind::usage;
   if (t.kind == object_kind::function) defaults |= privilege_kind::execute;
   if (t.kind == object_kind::database) defaults = defaults | privilege_kind::connect | privilege_kind::temporary;
-  if (!defaults.empty()) out |= defaults.minus(revoked_set(x, {}, t));
-  // Owners.
+  if (const privilege_set ps = defaults.minus(revoked_set(x, {}, t)); !ps.empty())
+    visit(ps, source{source::kind::server_default, nullptr, {}, {}});
+  // the owner: the spec's (schemas), the catalog declaration's (tables), the live catalog's
+  std::string_view owner;
   if (t.kind == object_kind::schema) {
-    const detail::schema_desc* s = v.find_schema(t.schema);
-    if (s != nullptr && !s->owner.empty() && contains(x.effective, s->owner))
-      out = out | privilege_kind::usage | privilege_kind::create;
+    if (const detail::schema_desc* s = v.find_schema(t.schema); s != nullptr) owner = s->owner;
+    if (owner.empty()) owner = v.owner_of(object_kind::schema, {}, t.schema);
+  } else if (t.kind == object_kind::table || t.kind == object_kind::columns) {
+    if (const detail::table_desc* tab = v.find_table(t.schema, t.object); tab != nullptr) owner = tab->owner;
+    if (owner.empty()) owner = v.owner_of(object_kind::table, t.schema, t.object);
+  } else if (t.kind == object_kind::sequence || t.kind == object_kind::function) {
+    owner = v.owner_of(t.kind, t.schema, t.object, t.arguments);
   }
-  if (t.kind == object_kind::table || t.kind == object_kind::columns) {
-    const detail::table_desc* tab = v.find_table(t.schema, t.object);
-    if (tab != nullptr && !tab->owner.empty()) {
-      if (contains(x.effective, tab->owner)) out |= all_privileges(t.kind);
-      // Default privileges of the table's creator (its owner, see above).
-      for (const auto& d : v.grants)
-        if (d.kind == grant_desc_kind::default_privileges && d.creator == tab->owner && d.schema == t.schema &&
-            d.on == object_kind::all_tables_in_schema)
-          for (std::string_view grantee : d.grantees)
-            if (grantee.empty() || contains(x.effective, grantee)) out |= set_of(d) & all_privileges(t.kind);
-    }
+  if (owner.empty()) return;
+  if (contains(x.effective, owner)) visit(all_privileges(t.kind), source{source::kind::owner, nullptr, {}, owner});
+  for (const auto& d : v.grants) {
+    if (d.kind != grant_desc_kind::default_privileges || d.creator != owner || d.schema != t.schema ||
+        !default_reaches(d, t))
+      continue;
+    for (std::string_view grantee : d.grantees)
+      if (reaches(grantee))
+        if (const privilege_set ps = (set_of(d) & all_privileges(t.kind)).minus(revoked_set(x, grantee, t));
+            !ps.empty())
+          visit(ps, source{source::kind::default_privileges, &d, grantee, {}});
   }
+}
+
+// Every privilege the role holds on t itself (schema USAGE not included).
+constexpr privilege_set held_here(const context& x, const target& t) {
+  privilege_set out;
+  each_source(x, t, [&out](privilege_set ps, const source&) { out |= ps; });
   return out;
 }
 
@@ -294,6 +359,86 @@ constexpr std::string describe_table_grants(const context& x, std::string_view s
   if (out.empty()) return std::string("nothing");
   return out;
 }
+
+// A spec_view of a dsql::model::cluster made at run time, with the owners a live catalog
+// reports: how dsql::testing asks each_source() what a role should hold on the objects it
+// finds (the same rule dsql::allows answers at compile time). Holds string_views into the
+// model and the owners' strings: both must outlive it. `normalize_arguments` maps a
+// function grant's declared argument types to the catalog's spelling (nullptr: as written).
+class model_view {
+ public:
+  struct owned {
+    object_kind kind = object_kind::table;
+    std::string schema, object, arguments, owner;
+  };
+
+  model_view(const model::cluster& m, std::vector<owned> owners,
+             std::string (*normalize_arguments)(std::string_view) = nullptr)
+      : owned_(std::move(owners)) {
+    for (const auto& r : m.roles)
+      roles_.push_back({r.name, r.login, r.inherit ? (*r.inherit ? 1 : 0) : -1, false, -1, {}, {}});
+    lists_.reserve(m.schemas.size() + 2 * (m.grants.size() + m.revokes.size() + m.default_privileges.size()));
+    auto list = [this](std::vector<std::string_view> l) -> std::span<const std::string_view> {
+      lists_.push_back(std::move(l));
+      return lists_.back();
+    };
+    for (const auto& sc : m.schemas)
+      schemas_.push_back({sc.name, sc.create, sc.owner, sc.sensitive, list({sc.readers.begin(), sc.readers.end()})});
+    arguments_.reserve(m.grants.size() + m.revokes.size());
+    auto add = [&](const model::grant& g, grant_desc_kind k) {
+      grant_desc d;
+      d.kind = k;
+      d.privileges = g.privileges;
+      d.on = g.on;
+      d.schema = g.schema;
+      d.object = g.object;
+      arguments_.push_back(normalize_arguments && g.on == object_kind::function ? normalize_arguments(g.arguments)
+                                                                                : g.arguments);
+      d.arguments = arguments_.back();
+      d.columns = list({g.columns.begin(), g.columns.end()});
+      d.grantees = list({g.to_public ? std::string_view() : std::string_view(g.grantee)});
+      d.grant_option = g.with_grant_option;
+      grants_.push_back(d);
+    };
+    for (const auto& g : m.grants) add(g, grant_desc_kind::grant);
+    for (const auto& g : m.revokes) add(g, grant_desc_kind::revoke);
+    for (const auto& dp : m.default_privileges) {
+      grant_desc d;
+      d.kind = grant_desc_kind::default_privileges;
+      d.privileges = dp.privileges;
+      d.on = dp.on;
+      d.schema = dp.schema;
+      d.creator = dp.creator;
+      d.grantees = list({dp.to_public ? std::string_view() : std::string_view(dp.grantee)});
+      d.grant_option = dp.with_grant_option;
+      grants_.push_back(d);
+    }
+    for (const auto& mb : m.memberships) {
+      grant_desc d;
+      d.kind = grant_desc_kind::membership;
+      d.group = mb.group;
+      d.member = mb.member;
+      d.admin_option = mb.admin_option;
+      grants_.push_back(d);
+    }
+    for (const auto& o : owned_) owners_.push_back({o.kind, o.schema, o.object, o.arguments, o.owner});
+    view_ = spec_view{roles_, schemas_, grants_, {}, {}, false, owners_};
+  }
+  model_view(const model_view&) = delete;
+  model_view& operator=(const model_view&) = delete;
+
+  [[nodiscard]] const spec_view& view() const noexcept { return view_; }
+
+ private:
+  std::vector<owned> owned_;
+  std::vector<detail::role_desc> roles_;
+  std::vector<detail::schema_desc> schemas_;
+  std::vector<grant_desc> grants_;
+  std::vector<std::vector<std::string_view>> lists_;  // reserved: spans into them stay valid
+  std::vector<std::string> arguments_;                // reserved likewise
+  std::vector<object_owner> owners_;
+  spec_view view_;
+};
 
 }  // namespace access
 
