@@ -48,7 +48,8 @@ std::string usage(std::string_view program, bool builtin) {
          "  apply     plan, execute, inspect again; fails when the database did not converge\n"
          "  inspect   the live roles, memberships, privileges, default privileges, IAM mappings;\n"
          "            --format cpp writes them as DSL code (namespace adopted) to adopt an existing\n"
-         "            database; --role R / --schema S (repeatable) adopt only those\n" +
+         "            database, with its tables as a dsql::catalog for dsql::statement; --role R /\n"
+         "            --schema S (repeatable) adopt only those\n" +
          (builtin ? "  spec      the spec as JSON (input of dsqlctl plan --spec)\n" : "") +
          "  bootstrap the idempotent psql script for the target (dsql::render_bootstrap): run it with psql,\n"
          "            or with `dsqlctl sql` on a local cluster\n"
@@ -311,7 +312,12 @@ int run(const std::vector<std::string>& args, const spec_factory& factory, std::
     const bool json = o.format == "json";
     if (o.command == "inspect") {
       const state st = inspect(c, t);
-      std::cout << (o.format == "cpp" ? to_cpp(st, "adopted", o.filter) : json ? to_json(st) : to_text(st));
+      if (o.format == "cpp") {
+        const table_columns columns = inspect_columns(c);
+        std::cout << to_cpp(st, "adopted", o.filter, &columns);
+      } else {
+        std::cout << (json ? to_json(st) : to_text(st));
+      }
       return exit_ok;
     }
     if (o.command == "plan") {

@@ -43,6 +43,7 @@
 #include <dsql/client/sqlstate.hpp>
 
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <stdexcept>
 #include <string>
@@ -157,7 +158,17 @@ struct cpp_filter {
   std::vector<std::string> roles;    // empty: every role but admin, postgres, pg_*, rds*
   std::vector<std::string> schemas;  // empty: every schema but the system ones
 };
-std::string to_cpp(const state& s, std::string_view ns, const cpp_filter& f = {});
+// The columns of every table, view and foreign table outside the system schemas, in
+// column order: (schema, table) -> column names. One read-only query (pg_attribute), run
+// only for `inspect --format cpp` (the plan's inspection does not need it).
+using table_columns = std::map<std::pair<std::string, std::string>, std::vector<std::string>>;
+table_columns inspect_columns(pqxx::connection& c);
+// DSL code for the live state (namespace ns): roles, schemas, grants, IAM mappings as a
+// dsql::cluster `spec`; with `columns`, the tables of its schemas too, as
+// dsql::table<...> declarations in a dsql::catalog `catalog` (include/dsql/catalog.hpp)
+// that dsql::statement checks an application's SQL against.
+std::string to_cpp(const state& s, std::string_view ns, const cpp_filter& f = {},
+                   const table_columns* columns = nullptr);
 
 // ---- plan ------------------------------------------------------------------------------
 

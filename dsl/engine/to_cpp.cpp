@@ -137,7 +137,7 @@ bool kept(const std::vector<std::string>& filter, const std::string& name) {
 
 }  // namespace
 
-std::string to_cpp(const state& st, std::string_view ns, const cpp_filter& f) {
+std::string to_cpp(const state& st, std::string_view ns, const cpp_filter& f, const table_columns* columns) {
   namer id;
   std::map<std::string, std::string> role_id, schema_id;
   std::vector<const live_role*> roles;
@@ -310,7 +310,7 @@ std::string to_cpp(const state& st, std::string_view ns, const cpp_filter& f) {
                   ").\n"
                   "// Review it before use: the engine revokes nothing without --prune, and with --prune\n"
                   "// whatever the lines at the end list (not expressible in the DSL) would be revoked.\n"
-                  "#include <dsql/roles.hpp>\n\nnamespace " +
+                  "#include <dsql/roles.hpp>\n#include <dsql/catalog.hpp>\n\nnamespace " +
                   std::string(ns) + " {\n\n";
   for (const auto* r : roles)
     o += "using " + role_id[r->name] + " = dsql::role<" + literal(r->name) + (r->login ? ", dsql::login" : "") +
@@ -336,7 +336,38 @@ std::string to_cpp(const state& st, std::string_view ns, const cpp_filter& f) {
   for (std::size_t i = 0; i < grants.size(); ++i) o += std::string(i ? ",\n" : "\n") + "        " + grants[i];
   o += ">,\n    dsql::iam<";
   for (std::size_t i = 0; i < iam.size(); ++i) o += std::string(i ? ",\n" : "\n") + "        " + iam[i];
-  o += ">>;\n\n}  // namespace " + std::string(ns) + "\n";
+  o += ">>;\n";
+  // the tables of the adopted schemas, for dsql::statement (catalog.hpp): their columns
+  // in order, and their owner when the owner is one of the roles above
+  if (columns) {
+    std::vector<std::string> tables;
+    for (const auto& s : schemas)
+      for (const auto& x : st.objects) {
+        if (x.kind != object_kind::table || x.schema != s) continue;
+        auto it = columns->find({x.schema, x.name});
+        bool names_ok = dsql::check_name(x.name) == dsql::name_status::ok && it != columns->end();
+        if (names_ok)
+          for (const auto& col : it->second) names_ok = names_ok && dsql::check_name(col) == dsql::name_status::ok;
+        if (!names_ok) {
+          notes.push_back("table " + s + "." + x.name + " (a name the DSL cannot declare)");
+          continue;
+        }
+        std::string cols;
+        for (const auto& col : it->second) cols += (cols.empty() ? "" : ", ") + literal(col);
+        const std::string tid = id(x.name, "table_");
+        o += (tables.empty() ? "\n" : "") + std::string("using ") + tid + " = dsql::table<" + schema_id[s] + ", " +
+             literal(x.name) + (cols.empty() ? "" : ", dsql::columns<" + cols + ">") +
+             (role_id.count(x.owner) ? ", dsql::owned_by<" + role_id[x.owner] + ">" : "") + ">;\n";
+        tables.push_back(tid);
+      }
+    if (!tables.empty()) {
+      o += "\n// What an application's dsql::statement<adopted::catalog, Role, \"SQL\"> is checked against.\n"
+           "using catalog = dsql::catalog<spec, dsql::tables<";
+      for (std::size_t i = 0; i < tables.size(); ++i) o += (i ? ", " : "") + tables[i];
+      o += ">>;\n";
+    }
+  }
+  o += "\n}  // namespace " + std::string(ns) + "\n";
   if (!notes.empty()) {
     std::sort(notes.begin(), notes.end());
     notes.erase(std::unique(notes.begin(), notes.end()), notes.end());

@@ -25,8 +25,9 @@
 //     no table whose owner is not declared).
 //   - dsql::search_path<S...> resolves unqualified names in that order, as PostgreSQL's
 //     search_path does; the default is PostgreSQL's "$user", public (a schema named like
-//     the role, then public). (Adopting a live database's tables in this form with
-//     `dsqlctl inspect --format cpp` is not written yet: declare them by hand.)
+//     the role, then public).
+// Adopting a live database: `dsqlctl inspect --format cpp` writes its tables in this form
+// (columns in order, owned_by when the owner is an adopted role) and `adopted::catalog`.
 #ifndef DSQL_CATALOG_HPP
 #define DSQL_CATALOG_HPP
 

@@ -111,6 +111,9 @@ TEST_CASE("inspect --format cpp writes DSL code that compiles and declares what 
   CHECK(cpp.output.find("dsql::iam_grant<app_readonly, dsql::iam_role<\"AppReadOnlyRole\">>") != std::string::npos);
   CHECK(cpp.output.find("using class_ = dsql::role<\"class\">;") != std::string::npos);
   CHECK(cpp.output.find("using co_await_ = dsql::role<\"co_await\">;") != std::string::npos);
+  CHECK(cpp.output.find("using table_profiles = dsql::table<schema_users_schema, \"profiles\", "
+                        "dsql::columns<\"id\", \"tenant_id\", \"email\", \"name\", \"phone\">>;") != std::string::npos);
+  CHECK(cpp.output.find("using catalog = dsql::catalog<spec, dsql::tables<") != std::string::npos);
   const auto header = c.dir / "adopted.hpp";
   std::ofstream(header) << cpp.output;
   const auto check = c.dir / "adopted_check.cpp";
@@ -118,7 +121,17 @@ TEST_CASE("inspect --format cpp writes DSL code that compiles and declares what 
                           "static_assert(dsql::valid<adopted::spec>);\n"
                           "static_assert(dsql::model_of<adopted::spec>().roles.size() == 9);\n"
                           "static_assert(dsql::model_of<adopted::spec>().mappings.size() == 4);\n"
-                          "static_assert(dsql::model_of<adopted::spec>().grants.size() == 12);\n";
+                          "static_assert(dsql::model_of<adopted::spec>().grants.size() == 12);\n"
+                          // the adopted tables: an application's statements check against them
+                          "#include <dsql/statement.hpp>\n"
+                          "using find = dsql::statement<adopted::catalog, adopted::user_service,\n"
+                          "    \"SELECT email, name FROM users_schema.profiles WHERE tenant_id = $1\">;\n"
+                          "static_assert(find::refusal_size == 0);\n"
+                          "static_assert(dsql::refusal<adopted::catalog, adopted::app_readonly>(\n"
+                          "    \"INSERT INTO products (tenant_id, name) VALUES ($1, $2)\").view() ==\n"
+                          "    \"app_readonly may not INSERT into public.products: the spec grants it SELECT\");\n"
+                          "static_assert(!dsql::refusal<adopted::catalog, adopted::user_service>(\n"
+                          "    \"SELECT nickname FROM users_schema.profiles\").ok);  // not a column of it\n";
   auto compile =
       run({CXX_COMPILER, "-std=c++20", "-fsyntax-only", "-I", std::string(SOURCE_DIR) + "/include", check.string()});
   INFO(compile.output);
