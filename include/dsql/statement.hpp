@@ -31,7 +31,16 @@
 // a schema's declared tables do not include is refused. An unqualified column in a query
 // with several tables goes to the table that declares it; when tables there do not
 // declare their columns, the check is conservative: the privilege is required on every
-// table of that query level that could hold the column (say t.c to be exact).
+// table of that query level that could hold the column (say t.c to be exact), and the
+// search goes on outward (PostgreSQL binds to the innermost level that has the column).
+// A name that is no column but a table or alias in scope is a whole-row reference: SELECT
+// on every column. EXCLUDED.c reads the INSERT target's column c (SELECT on it).
+// Names are PostgreSQL's: unquoted ones fold to lower case, quoted ones are exact ("" is
+// one "), longer than 63 bytes is refused (PostgreSQL would truncate it), an unqualified
+// pg_* table is refused (pg_catalog is searched before the search_path), `--` comments end
+// at \r or \n. Functions: only PostgreSQL built-ins that read no table and have no effect
+// (count, lower, coalesce, now, ..., detail::sql::is_checked_function); any other call, a
+// schema-qualified function, type or collation is outside the subset (dsql::unchecked).
 //
 // The refusal is one sentence naming the role, the privilege, the object and what the
 // spec grants instead. gcc 12 accepts only string literals as static_assert messages, so
@@ -151,8 +160,12 @@ struct checker {
       for (auto c : g.columns)
         if (id == c) return c;
     }
-    return id.raw;
+    // Not a name of the spec: its value (folded, "" unescaped) differs from the bytes, so
+    // the bytes must not be used (unquoted Orders is orders, not the spec's "Orders");
+    // a marker no declaration can equal (declared names are checked identifiers).
+    return undeclared_name;
   }
+  static constexpr std::string_view undeclared_name = "\x01(a name the spec does not declare)";
 
   constexpr bool grant_names_table(std::string_view s, std::string_view t) const {
     for (const auto& g : v.grants)
@@ -185,6 +198,12 @@ struct checker {
                  " is not among the tables the catalog declares in schema " + sp::text_of(e.schema));
           continue;
         }
+        if (sp::text_of(e.table).starts_with("pg_")) {
+          fail("table " + sp::text_of(e.table) +
+               " may be a system catalog: PostgreSQL searches pg_catalog before the search_path, and the checker "
+               "does not check catalogs");
+          continue;
+        }
         const auto sp_ = path();
         for (auto s : sp_) {
           if (v.find_schema(s) == nullptr) continue;
@@ -209,6 +228,11 @@ struct checker {
 
   constexpr void bind(const sp::colref& r, int lv, int ei, bool definite) {
     const sp::entry& e = entry_at(lv, ei);
+    if (e.pseudo && e.mirrors >= 0) {  // EXCLUDED.c: SELECT on the INSERT target's column c
+      sp::colref read = r;
+      read.privilege = privilege_kind::select;
+      return bind(read, lv, e.mirrors, definite);
+    }
     if (!e.base || e.pseudo) return;
     if (r.star) {
       needs.push_back({privilege_kind::select, lv, ei, {}, need::star});
@@ -281,8 +305,14 @@ struct checker {
         for (std::size_t i = 0; i < home.entries.size(); ++i) bind(r, r.level, static_cast<int>(i), true);
         continue;
       }
-      bool bound = false;
-      for (int lv = r.level; lv >= 0 && !bound; lv = p.levels[static_cast<std::size_t>(lv)].parent) {
+      // PostgreSQL binds an unqualified name to the innermost query level that has such a
+      // column. A level where it only *may* be a column (undeclared columns, a subquery
+      // with *) does not end the search: the reference is bound there and at the outer
+      // levels too (the privileges of every candidate are required). A name no table has
+      // as a column but that names a table or alias in scope is a whole-row reference
+      // (PostgreSQL: SELECT on every column), required as well.
+      bool bound = false, stop = false;
+      for (int lv = r.level; lv >= 0 && !stop; lv = p.levels[static_cast<std::size_t>(lv)].parent) {
         const auto& es = p.levels[static_cast<std::size_t>(lv)].entries;
         const std::size_t lim = lv == r.level && r.visible < es.size() ? r.visible : es.size();
         std::size_t definite = 0, maybe = 0;
@@ -297,10 +327,22 @@ struct checker {
           return fail("column " + sp::text_of(r.column) + " is ambiguous: several tables of its query declare it");
         if (definite == 0 && maybe == 0) continue;
         bound = true;
+        stop = definite > 0;
         for (std::size_t i = 0; i < lim; ++i) {
           bool m = false;
           const bool d = has_column(es[i], r.column, m);
           if (d || m) bind(r, lv, static_cast<int>(i), d);
+        }
+      }
+      for (int lv = r.level; lv >= 0 && !stop; lv = p.levels[static_cast<std::size_t>(lv)].parent) {
+        const auto& es = p.levels[static_cast<std::size_t>(lv)].entries;
+        const std::size_t lim = lv == r.level && r.visible < es.size() ? r.visible : es.size();
+        for (std::size_t i = 0; i < lim; ++i) {
+          const auto& e = es[i];
+          if (!(e.alias.empty() ? e.table == r.column : e.alias == r.column)) continue;
+          bound = true;
+          stop = true;
+          if (e.base && !e.pseudo) needs.push_back({privilege_kind::select, lv, static_cast<int>(i), {}, need::star});
         }
       }
       if (!bound) {

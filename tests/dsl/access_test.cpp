@@ -171,3 +171,58 @@ TEST_CASE("statement: outside the subset", "[statement]") {
   STATIC_REQUIRE(stmt::sql == "SELECT name FROM products");
   STATIC_REQUIRE(std::is_same_v<stmt::role, app_readonly> && std::is_same_v<stmt::cluster, spec>);
 }
+
+// What a hostile review found compiling as checked (2026-12-02), each a class of false
+// negative, now refused: PostgreSQL's lexer, name resolution and privilege rules.
+namespace attack {
+using web = dsql::role<"web", dsql::login>;
+using spec = dsql::cluster<
+    "attack", dsql::roles<web>, dsql::schemas<P>,
+    dsql::grants<dsql::grant<dsql::select, dsql::on_table<P, "products">, web>,
+                 dsql::grant<dsql::select, dsql::on_columns<P, "users", "id", "email">, web>,
+                 dsql::grant<dsql::privileges<dsql::insert, dsql::update>, dsql::on_columns<P, "users", "email">, web>>,
+    dsql::iam<dsql::iam_grant<web, dsql::iam_role<"WebRole">>>, dsql::aws_account<"123456789012">>;
+using users = dsql::table<P, "users", dsql::columns<"id", "email", "password">>;
+using products = dsql::table<P, "products">;  // columns not declared
+using cat = dsql::catalog<spec, dsql::tables<users, products>>;
+}  // namespace attack
+
+TEST_CASE("statement: the hostile review's false negatives are refused", "[statement][attack]") {
+  using attack::cat;
+  using attack::web;
+  STATIC_REQUIRE(passes<cat, web>("SELECT email FROM users WHERE id = $1"));
+  STATIC_REQUIRE(passes<cat, web>("UPDATE users SET email = $1 WHERE id = $2"));
+  STATIC_REQUIRE(passes<cat, web>("SELECT email FROM USERS"));  // unquoted: folded to users
+  // a -- comment ends at \r as well as \n (scan.l: newline [\n\r]): no statement hides behind it
+  STATIC_REQUIRE(outside_subset<cat, web>("SELECT id FROM products --x\r; DELETE FROM users"));
+  STATIC_REQUIRE(!passes<cat, web>("SELECT id FROM products --x\r, users WHERE users.password = 'a'"));
+  // pg_catalog is searched before the search_path
+  STATIC_REQUIRE(!passes<seed::spec, seed::app_readonly>("SELECT rolname, rolpassword FROM pg_authid"));
+  STATIC_REQUIRE(!passes<seed::spec, seed::app_readwrite>("UPDATE pg_class SET relname = 'x'"));
+  // EXCLUDED.c reads the target's column c
+  STATIC_REQUIRE(says<cat, web>(
+      "INSERT INTO users (email) VALUES ('a') ON CONFLICT (email) DO UPDATE SET email = excluded.password",
+      "web may not SELECT column password of public.users: the spec grants it SELECT (id, email), INSERT (email), "
+      "UPDATE (email)"));
+  // a name that only may be a column of an inner table (undeclared columns) is also the outer one's
+  STATIC_REQUIRE(!passes<cat, web>("UPDATE users SET email = (SELECT password FROM products LIMIT 1)"));
+  STATIC_REQUIRE(
+      !passes<cat, web>("UPDATE users SET email = (SELECT password FROM (SELECT * FROM products) o LIMIT 1)"));
+  // a whole-row reference needs SELECT on every column
+  STATIC_REQUIRE(!passes<cat, web>("SELECT u FROM users u, products p"));
+  // unquoted names fold to lower case; a quoted one is exact, "" is one "
+  STATIC_REQUIRE(!passes<cat, web>("SELECT email FROM \"Users\""));
+  STATIC_REQUIRE(!passes<cat, web>("SELECT email FROM \"us\"\"ers\""));
+  // PostgreSQL truncates identifiers over 63 bytes, so they may name another object
+  STATIC_REQUIRE(outside_subset<cat, web>(
+      "SELECT email FROM users AS qqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqx"));
+  // functions: only built-ins that read no table; no schema-qualified function, type or collation
+  STATIC_REQUIRE(passes<cat, web>("SELECT lower(email), count(*) FROM users GROUP BY 1"));
+  STATIC_REQUIRE(outside_subset<cat, web>("SELECT nextval('s') FROM products"));
+  STATIC_REQUIRE(outside_subset<cat, web>("SELECT set_config('role', 'x', false)"));
+  STATIC_REQUIRE(outside_subset<cat, web>("SELECT query_to_xml('SELECT password FROM users', true, false, '')"));
+  STATIC_REQUIRE(outside_subset<cat, web>("SELECT row_to_json(u) FROM users u"));
+  STATIC_REQUIRE(outside_subset<cat, web>("SELECT public.f(1)"));
+  STATIC_REQUIRE(outside_subset<cat, web>("SELECT 1::public.t"));
+  STATIC_REQUIRE(outside_subset<cat, web>("SELECT email COLLATE public.c FROM users"));
+}

@@ -101,6 +101,101 @@ constexpr bool is_word(std::string_view text, std::string_view lower) {
   return true;
 }
 
+// The functions a checked statement may call: PostgreSQL built-ins (pg_catalog, EXECUTE to
+// PUBLIC) that read no table, touch no sequence, change no setting and have no side
+// effect, so that the statement's privileges are exactly its tables' and columns'. Any
+// other call (nextval, set_config, query_to_xml, lo_import, a function of the spec's
+// schemas, a schema-qualified call) is outside the checked subset: dsql::unchecked.
+constexpr bool is_checked_function(std::string_view name) {
+  constexpr std::string_view allowed[] = {"count",
+                                          "sum",
+                                          "avg",
+                                          "min",
+                                          "max",
+                                          "bool_and",
+                                          "bool_or",
+                                          "every",
+                                          "array_agg",
+                                          "string_agg",
+                                          "json_agg",
+                                          "jsonb_agg",
+                                          "json_object_agg",
+                                          "jsonb_object_agg",
+                                          "lower",
+                                          "upper",
+                                          "length",
+                                          "char_length",
+                                          "character_length",
+                                          "octet_length",
+                                          "substr",
+                                          "ltrim",
+                                          "rtrim",
+                                          "btrim",
+                                          "replace",
+                                          "concat",
+                                          "concat_ws",
+                                          "strpos",
+                                          "split_part",
+                                          "lpad",
+                                          "rpad",
+                                          "initcap",
+                                          "md5",
+                                          "starts_with",
+                                          "reverse",
+                                          "repeat",
+                                          "regexp_replace",
+                                          "regexp_match",
+                                          "abs",
+                                          "round",
+                                          "ceil",
+                                          "ceiling",
+                                          "floor",
+                                          "trunc",
+                                          "mod",
+                                          "power",
+                                          "sqrt",
+                                          "greatest",
+                                          "least",
+                                          "coalesce",
+                                          "nullif",
+                                          "now",
+                                          "date_trunc",
+                                          "date_part",
+                                          "age",
+                                          "to_char",
+                                          "to_date",
+                                          "to_timestamp",
+                                          "make_date",
+                                          "make_interval",
+                                          "clock_timestamp",
+                                          "statement_timestamp",
+                                          "transaction_timestamp",
+                                          "to_json",
+                                          "to_jsonb",
+                                          "json_build_object",
+                                          "jsonb_build_object",
+                                          "json_build_array",
+                                          "jsonb_build_array",
+                                          "jsonb_set",
+                                          "json_extract_path_text",
+                                          "jsonb_extract_path_text",
+                                          "json_array_length",
+                                          "jsonb_array_length",
+                                          "gen_random_uuid",
+                                          "array_length",
+                                          "cardinality",
+                                          "unnest",
+                                          "array_position",
+                                          "array_remove",
+                                          "array_append",
+                                          "row_number",
+                                          "rank",
+                                          "dense_rank"};
+  for (auto a : allowed)
+    if (is_word(name, a)) return true;
+  return false;
+}
+
 // Words that are never a column or alias here (PostgreSQL's reserved words that the
 // subset meets, and the clause words it refuses), and the other words the parser knows.
 enum class K : unsigned char {
@@ -627,7 +722,7 @@ constexpr lexed lex(std::string_view s) {
     if (c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f') {
       ++i;
     } else if (c == '-' && i + 1 < n && s[i + 1] == '-') {
-      while (i < n && s[i] != '\n') ++i;
+      while (i < n && s[i] != '\n' && s[i] != '\r') ++i;  // scan.l: newline is [\n\r]
     } else if (c == '/' && i + 1 < n && s[i + 1] == '*') {
       std::size_t depth = 0;
       const std::size_t start = i;
@@ -647,6 +742,8 @@ constexpr lexed lex(std::string_view s) {
       if (i < n && (s[i] == '\'' || s[i] == '&') && i - start == 1 &&
           (p == 'e' || p == 'b' || p == 'x' || p == 'n' || p == 'u'))
         fail(std::string("an escape, bit, national or Unicode string (") + p + "'...')", start);
+      if (i - start > 63)
+        fail("an identifier longer than 63 bytes (PostgreSQL truncates it, so it may name another object)", start);
       const K k = keyword_of(s.substr(start, i - start));
       out.tokens.push_back({tk::ident, s.substr(start, i - start), false, start, is_reserved(k), k});
     } else if (c == '"') {
@@ -669,6 +766,13 @@ constexpr lexed lex(std::string_view s) {
         fail("an unterminated quoted identifier", start);
       else if (i - start == 2)
         fail("an empty quoted identifier", start);
+      else {
+        std::size_t bytes = 0;  // the value's length: "" is one byte
+        for (std::size_t k = start + 1; k + 1 < i; ++k, ++bytes)
+          if (s[k] == '"') ++k;
+        if (bytes > 63)
+          fail("an identifier longer than 63 bytes (PostgreSQL truncates it, so it may name another object)", start);
+      }
       out.tokens.push_back({tk::ident, s.substr(start + 1, i - start - 2), true, start});
     } else if (c == '\'') {
       const std::size_t start = i++;
@@ -729,7 +833,8 @@ constexpr lexed lex(std::string_view s) {
 struct entry {
   ident schema{}, table{}, alias{};
   bool base = true;           // a table (false: a subquery in FROM, or EXCLUDED)
-  bool pseudo = false;        // EXCLUDED: only by qualified name, no privilege
+  bool pseudo = false;        // EXCLUDED: only by qualified name
+  int mirrors = -1;           // EXCLUDED: the INSERT's target entry, whose columns it reads
   bool read = false;          // read by the statement (FROM, JOIN, USING): SELECT on some column
   bool outputs_known = true;  // subquery: its output names are known (no *)
   std::vector<ident> outputs{};
@@ -987,6 +1092,7 @@ class parser {
         ex.alias = ex.table;
         ex.base = false;
         ex.pseudo = true;
+        ex.mirrors = te;  // PostgreSQL: reading EXCLUDED.c needs SELECT on the target's column c
         ex.outputs_known = false;
         out_.levels[static_cast<std::size_t>(lv)].entries.push_back(ex);
         expect_kw(K::k_set);
@@ -1261,7 +1367,8 @@ class parser {
   constexpr void type_name() {
     if (peek().kind != tk::ident) return fail("expected a type name, found " + describe(peek()));
     ++i_;
-    if (punct(".") && peek(1).kind == tk::ident) i_ += 2;
+    if (punct(".") && peek(1).kind == tk::ident)  // a type of some schema: USAGE there, not checked
+      return fail("a schema-qualified type name, whose schema's USAGE the checker does not check");
     while (kw(K::k_precision) || kw(K::k_varying) || kw(K::k_with) || kw(K::k_without) || kw(K::k_time) ||
            kw(K::k_zone))
       ++i_;
@@ -1398,11 +1505,15 @@ class parser {
           want = false;
         } else if (t.kind == tk::ident) {
           if (punct_at(1, "(")) {
+            if (t.quoted || !is_checked_function(t.text))
+              return fail("a call of function " + std::string(t.text) +
+                          ", whose privileges and effects the checker does not know (the checked functions are "
+                          "PostgreSQL built-ins that read no table)");
             ++i_;
             function_args(lv);
           } else if (name_here() && punct_at(1, ".") && peek(2).kind == tk::ident && punct_at(3, "(")) {
-            i_ += 3;  // schema.function(...)
-            function_args(lv);
+            return fail("a call of the schema-qualified function " + std::string(t.text) + "." +
+                        std::string(peek(2).text) + ", whose privileges the checker does not know");
           } else if (peek(1).kind == tk::string && !t.quoted) {
             i_ += 2;  // a typed literal: date '2024-01-01'
           } else {
@@ -1470,10 +1581,8 @@ class parser {
           } else if ((t.kw == K::k_collate)) {
             ++i_;
             take_name("a collation");
-            if (punct(".")) {
-              ++i_;
-              take_name("a collation");
-            }
+            if (punct("."))  // a collation of some schema: USAGE there, not checked
+              return fail("a schema-qualified collation, whose schema's USAGE the checker does not check");
           } else if ((t.kw == K::k_at) && kw_at(1, K::k_time) && kw_at(2, K::k_zone)) {
             i_ += 3;
             want = true;
