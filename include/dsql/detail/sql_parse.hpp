@@ -717,6 +717,21 @@ constexpr lexed lex(std::string_view s) {
   };
   std::size_t i = 0;
   const std::size_t n = s.size();
+  // After an opening quote q: to just past its closing q ("" or '' inside is one quote
+  // character); false when the text ends first.
+  auto skip_quoted = [&i, n, s](char q) {
+    while (i < n) {
+      if (s[i] != q)
+        ++i;
+      else if (i + 1 < n && s[i + 1] == q)
+        i += 2;
+      else {
+        ++i;
+        return true;
+      }
+    }
+    return false;
+  };
   while (i < n && out.error.empty()) {
     const char c = s[i];
     if (c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f') {
@@ -748,20 +763,7 @@ constexpr lexed lex(std::string_view s) {
       out.tokens.push_back({tk::ident, s.substr(start, i - start), false, start, is_reserved(k), k});
     } else if (c == '"') {
       const std::size_t start = i++;
-      bool closed = false;
-      while (i < n) {
-        if (s[i] == '"') {
-          if (i + 1 < n && s[i + 1] == '"')
-            i += 2;
-          else {
-            ++i;
-            closed = true;
-            break;
-          }
-        } else {
-          ++i;
-        }
-      }
+      const bool closed = skip_quoted('"');
       if (!closed)
         fail("an unterminated quoted identifier", start);
       else if (i - start == 2)
@@ -776,20 +778,7 @@ constexpr lexed lex(std::string_view s) {
       out.tokens.push_back({tk::ident, s.substr(start + 1, i - start - 2), true, start});
     } else if (c == '\'') {
       const std::size_t start = i++;
-      bool closed = false;
-      while (i < n) {
-        if (s[i] == '\'') {
-          if (i + 1 < n && s[i + 1] == '\'')
-            i += 2;
-          else {
-            ++i;
-            closed = true;
-            break;
-          }
-        } else {
-          ++i;
-        }
-      }
+      const bool closed = skip_quoted('\'');
       if (!closed) fail("an unterminated string literal", start);
       out.tokens.push_back({tk::string, s.substr(start, i - start), false, start});
     } else if (is_digit(c) || (c == '.' && i + 1 < n && is_digit(s[i + 1]))) {
