@@ -102,6 +102,8 @@ DSQL_RULE(assert_dsql_public_schema_t,
           "through PUBLIC and no other role creates, so a spec rendered for aurora_dsql may only grant USAGE on "
           "it, revoke CREATE on it from PUBLIC, and grant on the tables, sequences and functions in it: use a "
           "schema of your own for anything more.");
+DSQL_RULE(assert_role_declared_or_retired_t,
+          "A role is either declared or retired, never both (a retired role is dropped by the engine).");
 #include "detail/rule_undef.hpp"
 
 namespace detail {
@@ -172,163 +174,36 @@ inline constexpr bool cluster_shape_ok = ((elements_well_typed<Parts> || is_bind
                                          (0 + ... + int{is_region<Parts>}) <= 1 &&
                                          (0 + ... + int{is_cluster_id<Parts>}) <= 1;
 
-// Is principal P mapped by one of the entries E?
-template <class P, class... E>
-inline constexpr bool principal_mapped =
-    ((iam_entry_traits<E>::is_mapping && std::is_same_v<typename iam_entry_traits<E>::principal, P>) || ...);
-
-// Is principal P mapped, or an admin identity, among the entries E?
-template <class P, class... E>
-inline constexpr bool principal_used =
-    ((!iam_entry_traits<E>::is_declaration && std::is_same_v<typename iam_entry_traits<E>::principal, P>) || ...);
-
-// Membership edges (group, member) of the grants G, and whether they form a cycle.
-template <class G>
-constexpr std::array<std::string_view, 2> membership_edge() noexcept {
-  if constexpr (requires { grant_traits<G>::is_membership; })
-    return {grant_traits<G>::group, grant_traits<G>::member};
-  else
-    return {};
-}
-template <std::size_t N>
-constexpr bool has_cycle(const std::array<std::array<std::string_view, 2>, N>& edges) noexcept {
-  // Follow edges member -> group from each edge's member; a cycle returns to it. N is
-  // small in practice (memberships, not grants); the walk is bounded by N steps.
-  for (std::size_t start = 0; start < N; ++start) {
-    if (edges[start][0].empty()) continue;
-    // Breadth-first over groups reachable from edges[start].member.
-    std::array<bool, N> seen{};
-    std::array<std::string_view, N + 1> frontier{};
-    std::size_t count = 0;
-    frontier[count++] = edges[start][1];
-    for (std::size_t head = 0; head < count; ++head) {
-      for (std::size_t e = 0; e < N; ++e) {
-        if (seen[e] || edges[e][0].empty() || edges[e][1] != frontier[head]) continue;
-        seen[e] = true;
-        if (edges[e][0] == edges[start][1]) return true;
-        frontier[count++] = edges[e][0];
-      }
-    }
-  }
-  return false;
-}
-template <class... G>
-constexpr bool memberships_cycle() noexcept {
-  constexpr std::size_t n = (std::size_t{0} + ... + std::size_t{requires { grant_traits<G>::is_membership;
-}
-}  // namespace detail
-);
-if constexpr (n == 0) {
-  return false;
-} else {
-  std::array<std::array<std::string_view, 2>, n> edges{};
-  std::size_t i = 0;
-  ((requires { grant_traits<G>::is_membership; } ? (void)(edges[i++] = membership_edge<G>()) : (void)0), ...);
-  return has_cycle(edges);
-}
-}  // namespace dsql
-
-// A membership that would pass a sensitive schema's access to an unlisted role: the
-// group is allowed on some sensitive schema and the member is not.
-template <class G, class... S>
-inline constexpr bool membership_leaks_sensitive = false;
-template <class Group, class Member, class... O, class... S>
-inline constexpr bool membership_leaks_sensitive<membership<Group, Member, O...>, S...> =
-    ((schema_traits<S>::is_sensitive && schema_traits<S>::template allows<Group> &&
-      !schema_traits<S>::template allows<Member>) ||
-     ...);
-
-// A revoke on schema S from S's declared owner.
-template <class G>
-inline constexpr bool revokes_from_schema_owner = false;
-template <class P, class S, class... R>
-inline constexpr bool revokes_from_schema_owner<revoke<P, on_schema<S>, R...>> =
-    !std::is_void_v<typename schema_traits<S>::owner> && one_of<typename schema_traits<S>::owner, R...>;
-
-template <class S, class... R>
-inline constexpr bool owner_declared =
-    std::is_void_v<typename schema_traits<S>::owner> || one_of<typename schema_traits<S>::owner, R...>;
-
 template <bool ShapeOk, class Bindings, class Roles, class Schemas, class Grants, class Iam>
 struct cluster_check;
+
+// The cluster rules' check of a spec whose elements are well-formed (cluster_rules.hpp).
+template <class Roles, class Schemas, class Grants, class Iam>
+struct cluster_rules_check;
+template <bool ElementsOk, class Roles, class Schemas, class Grants, class Iam, class ElementFailure>
+struct lazy_cluster_rules {
+  using type = ElementFailure;
+};
+template <class Roles, class Schemas, class Grants, class Iam, class ElementFailure>
+struct lazy_cluster_rules<true, Roles, Schemas, Grants, Iam, ElementFailure> {
+  using type = typename cluster_rules_check<Roles, Schemas, Grants, Iam>::type;
+};
 
 template <class... B>
 struct bindings {};
 
-// Flags j when names[j] equals an earlier name.
-template <std::size_t N>
-constexpr std::array<bool, N> duplicate_flags(const std::array<std::string_view, N>& names) noexcept {
-  std::array<bool, N> f{};
-  for (std::size_t i = 0; i < N; ++i)
-    for (std::size_t j = i + 1; j < N; ++j)
-      if (names[i] == names[j]) f[j] = true;
-  return f;
-}
-
-// Flags the memberships whose member reaches itself through the membership edges.
-template <class... G>
-constexpr std::array<bool, sizeof...(G)> membership_cycle_flags() noexcept {
-  constexpr std::size_t n = sizeof...(G);
-  std::array<bool, n> f{};
-  if constexpr (n > 0) {
-    std::array<std::array<std::string_view, 2>, n> edges{membership_edge<G>()...};
-    for (std::size_t start = 0; start < n; ++start) {
-      if (edges[start][0].empty()) continue;
-      // Breadth-first from the member over groups; a cycle returns to the member.
-      std::array<bool, n> seen{};
-      std::array<std::string_view, n + 1> frontier{};
-      std::size_t count = 0;
-      frontier[count++] = edges[start][0];
-      for (std::size_t head = 0; head < count && !f[start]; ++head)
-        for (std::size_t e = 0; e < n; ++e) {
-          if (seen[e] || edges[e][0].empty() || edges[e][1] != frontier[head]) continue;
-          seen[e] = true;
-          if (edges[e][0] == edges[start][1]) f[start] = true;
-          frontier[count++] = edges[e][0];
-        }
-    }
-  }
-  return f;
-}
-
 template <bool ShapeOk, class... B, class... R, class... S, class... G, class... E>
 struct cluster_check<ShapeOk, bindings<B...>, roles<R...>, schemas<S...>, grants<G...>, iam<E...>> {
-  // Each rule is reported at its culprit (detail/rule.hpp: located): the element that
-  // breaks its own rule, or the first element a cluster rule finds at fault.
-  using type = first_failure_t<
-      rule_if_t<!ShapeOk, assert_cluster_shape_t>, locate_t<check_or_ok_t<B>, B>..., locate_t<check_or_ok_t<R>, R>...,
-      locate_t<check_or_ok_t<S>, S>..., locate_t<check_or_ok_t<G>, G>..., locate_t<check_or_ok_t<E>, E>...,
-      rule_at_t<assert_role_names_unique_t,
-                duplicate_flags(std::array<std::string_view, sizeof...(R)>{role_traits<R>::name...}), R...>,
-      rule_at_t<assert_schema_names_unique_t,
-                duplicate_flags(std::array<std::string_view, sizeof...(S)>{schema_traits<S>::name...}), S...>,
-      rule_at_t<assert_schema_owner_declared_t, std::array<bool, sizeof...(S)>{!owner_declared<S, R...>...}, S...>,
-      rule_at_t<assert_grantee_declared_t,
-                std::array<bool, sizeof...(G)>{!grant_traits<G>::template grantees_among<R...>...}, G...>,
-      rule_at_t<assert_grant_schema_declared_t,
-                std::array<bool, sizeof...(G)>{!grant_traits<G>::template schemas_among<S...>...}, G...>,
-      rule_at_t<assert_creator_declared_t,
-                std::array<bool, sizeof...(G)>{!grant_traits<G>::template creators_among<R...>...}, G...>,
-      rule_at_t<assert_membership_acyclic_t, membership_cycle_flags<G...>(), G...>,
-      rule_at_t<assert_sensitive_schema_reader_t,
-                std::array<bool, sizeof...(G)>{
-                    (!grant_traits<G>::sensitive_ok || membership_leaks_sensitive<G, S...>)...},
-                G...>,
-      rule_at_t<assert_revoke_not_from_schema_owner_t, std::array<bool, sizeof...(G)>{revokes_from_schema_owner<G>...},
-                G...>,
-      rule_at_t<assert_mapped_role_declared_t,
-                std::array<bool, sizeof...(E)>{
-                    (iam_entry_traits<E>::is_mapping && !one_of<typename iam_entry_traits<E>::role, R...>)...},
-                E...>,
-      rule_at_t<assert_admin_identity_not_mapped_t,
-                std::array<bool, sizeof...(E)>{(iam_entry_traits<E>::is_admin &&
-                                                principal_mapped<typename iam_entry_traits<E>::principal, E...>)...},
-                E...>,
-      rule_at_t<assert_iam_entries_unique_t, std::array<bool, sizeof...(E)>{(count_of<E, E...> > 1)...}, E...>,
-      rule_at_t<assert_principal_mapped_t,
-                std::array<bool, sizeof...(E)>{(iam_entry_traits<E>::is_declaration &&
-                                                !principal_used<typename iam_entry_traits<E>::principal, E...>)...},
-                E...>>;
+  // Each rule is reported at its culprit (detail/rule.hpp: located): first the element
+  // that breaks its own rule, then the element the cluster's rules find at fault. The
+  // cluster's rules are dsql::first_cluster_rule over the model the declarations
+  // describe (cluster_rules.hpp), the very function dsql::validate runs; they are asked
+  // only when every element is well-formed, since only then can it be described.
+  using elements = first_failure_t<rule_if_t<!ShapeOk, assert_cluster_shape_t>, locate_t<check_or_ok_t<B>, B>...,
+                                   locate_t<check_or_ok_t<R>, R>..., locate_t<check_or_ok_t<S>, S>...,
+                                   locate_t<check_or_ok_t<G>, G>..., locate_t<check_or_ok_t<E>, E>...>;
+  using type =
+      typename lazy_cluster_rules<elements::ok, roles<R...>, schemas<S...>, grants<G...>, iam<E...>, elements>::type;
 };
 
 // How a culprit is named in the first error line (detail/rule.hpp).
@@ -506,5 +381,8 @@ template <class Spec, class Role>
 concept declares_role = cluster_spec<Spec> && detail::role_among<Role, typename detail::cluster_traits<Spec>::roles>;
 
 }  // namespace dsql
+
+// The cluster rules need the model; model.hpp includes cluster_rules.hpp at its end.
+#include "model.hpp"
 
 #endif  // DSQL_CLUSTER_HPP

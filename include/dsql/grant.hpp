@@ -208,12 +208,6 @@ struct grantee_list {
      ...);
     return a;
   }();
-  template <class... Roles>
-  static constexpr bool among = ((!role_type<Grantees> || one_of<Grantees, Roles...>)&&...);
-  // Every role grantee passes Allowed<G>::value (sensitive schemas); PUBLIC never does.
-  template <class SchemaTraits>
-  static constexpr bool allowed_by = ((!role_type<Grantees> || SchemaTraits::template allows<Grantees>)&&...) &&
-                                     (!to_public || !SchemaTraits::is_sensitive);
 };
 
 template <class Privileges, class On>
@@ -236,13 +230,6 @@ struct privilege_grant_traits {
   static constexpr bool well_formed = privilege_list::well_formed && object::well_formed && grantees::well_formed;
   static constexpr bool fits_object =
       std::all_of(kinds.begin(), kinds.end(), [](privilege_kind p) { return privilege_applies(p, kind); });
-  template <class... Roles>
-  static constexpr bool grantees_among = grantees::template among<Roles...>;
-  template <class... Schemas>
-  static constexpr bool schemas_among = std::is_void_v<schema> || one_of<schema, Schemas...>;
-  template <class... Roles>
-  static constexpr bool creators_among = true;
-  static constexpr bool sensitive_ok = grantees::template allowed_by<schema_traits<schema>>;
 };
 
 template <class Checked>
@@ -258,8 +245,6 @@ template <class T>
 struct grant_traits {
   static constexpr bool is_grant = false;
   using schema = void;
-  template <class... Roles>
-  static constexpr bool grantees_among = true;
 };
 
 template <class P, class On, class... G>
@@ -269,7 +254,6 @@ struct grant_traits<grant<P, On, G...>> : privilege_grant_traits<P, On, G...> {
 template <class P, class On, class... G>
 struct grant_traits<revoke<P, On, G...>> : privilege_grant_traits<P, On, G...> {
   static constexpr bool is_revoke = true;
-  static constexpr bool sensitive_ok = true;  // taking away is always allowed
 };
 
 template <class T>
@@ -288,8 +272,6 @@ struct grant_traits<default_privileges<F, P, On, G...>> : privilege_grant_traits
   using base = privilege_grant_traits<P, On, G...>;
   using creator = typename creator_of<F>::role;
   static constexpr bool shape_ok = creator_of<F>::well_formed && object_traits<On>::all_in_schema;
-  template <class... Roles>
-  static constexpr bool creators_among = one_of<creator, Roles...>;
 };
 
 template <class F, class P, class On, class... G>
@@ -314,13 +296,6 @@ struct grant_traits<membership<Group, Member, Options...>> {
   static constexpr bool predefined_group = !role_type<Group>;
   static constexpr std::string_view group = is_group<Group> ? Group::name : std::string_view{};
   static constexpr std::string_view member = role_traits<Member>::name;
-  template <class... Roles>
-  static constexpr bool grantees_among = (predefined_group || one_of<Group, Roles...>)&&one_of<Member, Roles...>;
-  template <class... Schemas>
-  static constexpr bool schemas_among = true;
-  template <class... Roles>
-  static constexpr bool creators_among = true;
-  static constexpr bool sensitive_ok = true;
 };
 
 }  // namespace detail

@@ -337,4 +337,7 @@ constexpr model::cluster model_of() {
 
 }  // namespace dsql
 
+// The cluster's rules over this model, also asked by the cluster's type check.
+#include "cluster_rules.hpp"
+
 #endif  // DSQL_MODEL_HPP

@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "cluster.hpp"
+#include "cluster_rules.hpp"
 #include "error.hpp"
 #include "grant.hpp"
 #include "iam.hpp"
@@ -24,10 +25,6 @@
 #include "target.hpp"
 
 namespace dsql {
-namespace messages {
-inline constexpr std::string_view role_declared_and_retired =
-    "A role is either declared or retired, never both (a retired role is dropped by the engine).";
-}  // namespace messages
 namespace detail {
 
 [[noreturn]] inline void fail(std::string_view message) { throw error(std::string(message)); }
@@ -41,7 +38,6 @@ constexpr bool is_object_kind_all(object_kind k) noexcept {
          k == object_kind::all_functions_in_schema;
 }
 
-template <class G>
 constexpr void check_privileges(const std::vector<privilege_kind>& ps, object_kind on) {
   if (ps.empty()) fail(assert_privileges_listed_once_t::message);
   for (std::size_t i = 0; i < ps.size(); ++i) {
@@ -51,155 +47,71 @@ constexpr void check_privileges(const std::vector<privilege_kind>& ps, object_ki
   }
 }
 
-constexpr bool has_cycle_at_run_time(const std::vector<model::membership>& ms) {
-  for (const auto& start : ms) {
-    std::vector<std::string_view> frontier{start.member};
-    std::vector<bool> seen(ms.size(), false);
-    for (std::size_t head = 0; head < frontier.size(); ++head)
-      for (std::size_t e = 0; e < ms.size(); ++e) {
-        if (seen[e] || ms[e].member != frontier[head]) continue;
-        seen[e] = true;
-        if (ms[e].group == start.member) return true;
-        frontier.push_back(ms[e].group);
-      }
-  }
-  return false;
+constexpr bool is_reserved_grantee_name(std::string_view n) { return n == admin::name || is_reserved_role_name(n); }
+
+// The rules of one grant or revoke on its own (grant.hpp's type check).
+constexpr void check_grant_element(const model::grant& g) {
+  if (!g.to_public && is_reserved_grantee_name(g.grantee)) fail(assert_grantee_not_reserved_t::message);
+  if (g.on == object_kind::database && (!g.schema.empty() || !g.object.empty())) fail(assert_grant_shape_t::message);
+  if (g.on == object_kind::columns && g.columns.empty()) fail(assert_grant_shape_t::message);
+  check_privileges(g.privileges, g.on);
+  const bool named = g.on == object_kind::table || g.on == object_kind::sequence || g.on == object_kind::function ||
+                     g.on == object_kind::columns;
+  if (named && check_name(g.object) != name_status::ok) fail(assert_object_name_valid_t::message);
+  if (!is_valid_function_arguments(g.arguments)) fail(assert_object_name_valid_t::message);
+  if (!column_names_valid(g.columns)) fail(assert_object_name_valid_t::message);
+  if (g.to_public && g.with_grant_option) fail(assert_grant_option_to_roles_t::message);
 }
 
-// Sorted names for logarithmic lookups (validate is linear-logarithmic in the spec).
-struct name_index {
-  std::vector<std::string_view> names;
-  constexpr bool contains(std::string_view n) const { return std::binary_search(names.begin(), names.end(), n); }
-  constexpr bool has_duplicate() const { return std::adjacent_find(names.begin(), names.end()) != names.end(); }
-};
-template <class T>
-constexpr name_index index_names(const std::vector<T>& items) {
-  name_index ix;
-  ix.names.reserve(items.size());
-  for (const auto& i : items) ix.names.push_back(i.name);
-  std::sort(ix.names.begin(), ix.names.end());
-  return ix;
+constexpr void check_principal(const model::principal& p) {
+  if (!is_valid_iam_name(p.name)) fail(assert_iam_name_valid_t::message);
+  if (!p.account.empty() && !is_valid_account_id(p.account)) fail(assert_principal_account_bound_t::message);
 }
 
 }  // namespace detail
 
-// The run-time twin of the compile-time rules of a cluster. Throws dsql::error.
+// The run-time twin of the compile-time rules of a cluster. Throws dsql::error with the
+// rule's sentence. First the rules of each element on its own, as each declaration's type
+// check asks them (with the same predicates: check_name, privilege_applies,
+// is_valid_iam_name ...), then the rules of the cluster as a whole: first_cluster_rule
+// (cluster_rules.hpp), the very function a cluster's type check evaluates.
 constexpr void validate(const model::cluster& c) {
   using detail::fail;
-  const detail::name_index roles = detail::index_names(c.roles);
   for (const auto& r : c.roles) {
     detail::check_name_or_fail(r.name);
     if (is_reserved_role_name(r.name)) fail(assert_role_name_not_reserved_t::message);
     if (r.connection_limit && *r.connection_limit < -1) fail(assert_connection_limit_t::message);
   }
-  if (roles.has_duplicate()) fail(assert_role_names_unique_t::message);
-  auto find_schema = [&c](std::string_view n) -> const model::schema* {
-    for (const auto& s : c.schemas)
-      if (s.name == n) return &s;
-    return nullptr;
-  };
-  const detail::name_index schemas = detail::index_names(c.schemas);
   for (const auto& s : c.schemas) {
     detail::check_name_or_fail(s.name);
     if (s.create && s.name.starts_with("pg_")) fail(assert_schema_name_not_reserved_t::message);
-    if (!s.owner.empty() && !roles.contains(s.owner)) fail(assert_schema_owner_declared_t::message);
   }
-  if (schemas.has_duplicate()) fail(assert_schema_names_unique_t::message);
-  auto check_grant = [&](const model::grant& g) {
-    if (!g.to_public) {
-      if (g.grantee == "admin" || is_reserved_role_name(g.grantee)) fail(assert_grantee_not_reserved_t::message);
-      if (!roles.contains(g.grantee)) fail(assert_grantee_declared_t::message);
-    }
-    const model::schema* s = g.on == object_kind::database ? nullptr : find_schema(g.schema);
-    if (!s && g.on != object_kind::database) fail(assert_grant_schema_declared_t::message);
-    if (g.on == object_kind::database && (!g.schema.empty() || !g.object.empty())) fail(assert_grant_shape_t::message);
-    detail::check_privileges<void>(g.privileges, g.on);
-    const bool named = g.on == object_kind::table || g.on == object_kind::sequence || g.on == object_kind::function ||
-                       g.on == object_kind::columns;
-    if (named && check_name(g.object) != name_status::ok) fail(assert_object_name_valid_t::message);
-    if (!is_valid_function_arguments(g.arguments)) fail(assert_object_name_valid_t::message);
-    if (g.on == object_kind::columns && g.columns.empty()) fail(assert_grant_shape_t::message);
-    if (!column_names_valid(g.columns)) fail(assert_object_name_valid_t::message);
-    if (g.to_public && g.with_grant_option) fail(assert_grant_option_to_roles_t::message);
-    return s;
-  };
-  auto sensitive_ok = [](const model::schema& s, const std::string& grantee, bool to_public) {
-    if (!s.sensitive) return true;
-    if (to_public) return false;
-    for (const auto& r : s.readers)
-      if (r == grantee) return true;
-    return false;
-  };
-  for (const auto& g : c.grants) {
-    const model::schema* s = check_grant(g);
-    if (s && !sensitive_ok(*s, g.grantee, g.to_public)) fail(assert_sensitive_schema_reader_t::message);
-  }
-  for (const auto& g : c.revokes) {
-    const model::schema* s = check_grant(g);
-    if (s && g.on == object_kind::schema && !g.to_public && !s->owner.empty() && g.grantee == s->owner)
-      fail(assert_revoke_not_from_schema_owner_t::message);
-  }
+  for (const auto& g : c.grants) detail::check_grant_element(g);
+  for (const auto& g : c.revokes) detail::check_grant_element(g);
   for (const auto& d : c.default_privileges) {
     if (!detail::is_object_kind_all(d.on)) fail(assert_default_privileges_shape_t::message);
-    if (!roles.contains(d.creator)) fail(assert_creator_declared_t::message);
-    if (!d.to_public) {
-      if (d.grantee == "admin" || is_reserved_role_name(d.grantee)) fail(assert_grantee_not_reserved_t::message);
-      if (!roles.contains(d.grantee)) fail(assert_grantee_declared_t::message);
-    }
-    const model::schema* s = find_schema(d.schema);
-    if (!s) fail(assert_grant_schema_declared_t::message);
-    detail::check_privileges<void>(d.privileges, d.on);
+    if (!d.to_public && detail::is_reserved_grantee_name(d.grantee)) fail(assert_grantee_not_reserved_t::message);
+    detail::check_privileges(d.privileges, d.on);
     if (d.to_public && d.with_grant_option) fail(assert_grant_option_to_roles_t::message);
-    if (!sensitive_ok(*s, d.grantee, d.to_public)) fail(assert_sensitive_schema_reader_t::message);
   }
   for (const auto& m : c.memberships) {
-    if (m.group == m.member) fail(assert_membership_shape_t::message);
     if (m.predefined_group || m.group.starts_with("pg_")) fail(assert_group_not_predefined_t::message);
-    if (!roles.contains(m.group)) fail(assert_grantee_declared_t::message);
-    if (!roles.contains(m.member)) fail(assert_grantee_declared_t::message);
+    if (m.group == m.member) fail(assert_membership_shape_t::message);
   }
-  if (detail::has_cycle_at_run_time(c.memberships)) fail(assert_membership_acyclic_t::message);
-  for (const auto& m : c.memberships)
-    for (const auto& s : c.schemas)
-      if (s.sensitive && sensitive_ok(s, m.group, false) && !sensitive_ok(s, m.member, false))
-        fail(assert_sensitive_schema_reader_t::message);
-  auto check_principal = [](const model::principal& p) {
-    if (!is_valid_iam_name(p.name)) fail(assert_iam_name_valid_t::message);
-    if (!p.account.empty() && !is_valid_account_id(p.account)) fail(assert_principal_account_bound_t::message);
-  };
-  for (std::size_t i = 0; i < c.mappings.size(); ++i)
-    for (std::size_t j = i + 1; j < c.mappings.size(); ++j)
-      if (c.mappings[i] == c.mappings[j]) fail(assert_iam_entries_unique_t::message);
-  for (std::size_t i = 0; i < c.admins.size(); ++i)
-    for (std::size_t j = i + 1; j < c.admins.size(); ++j)
-      if (c.admins[i] == c.admins[j]) fail(assert_iam_entries_unique_t::message);
   for (const auto& m : c.mappings) {
     if (m.role == admin::name) fail(assert_admin_not_mapped_t::message);
-    const model::role* r = c.find_role(m.role);
-    if (!r) fail(assert_mapped_role_declared_t::message);
-    if (!r->login) fail(assert_mapped_role_has_login_t::message);
-    check_principal(m.who);
+    detail::check_principal(m.who);
   }
-  for (const auto& a : c.admins) {
-    check_principal(a);
-    for (const auto& m : c.mappings)
-      if (m.who == a) fail(assert_admin_identity_not_mapped_t::message);
-  }
-  for (const auto& p : c.principals) {
-    check_principal(p);
-    bool used = false;
-    for (const auto& m : c.mappings) used = used || m.who == p;
-    for (const auto& a : c.admins) used = used || a == p;
-    if (!used) fail(assert_principal_mapped_t::message);
-  }
+  for (const auto& a : c.admins) detail::check_principal(a);
+  for (const auto& p : c.principals) detail::check_principal(p);
   for (const auto& r : c.retired_roles) {
     detail::check_name_or_fail(r);
     if (is_reserved_role_name(r)) fail(assert_role_name_not_reserved_t::message);
-    if (roles.contains(r)) fail(messages::role_declared_and_retired);
   }
   if (!c.account_id.empty() && !is_valid_account_id(c.account_id)) fail(account_id_message(c.account_id));
   if (!c.region.empty() && !detail::is_valid_region(c.region)) fail(assert_aws_region_valid_t::message);
   if (!c.cluster_id.empty() && !detail::is_valid_cluster_id(c.cluster_id)) fail(assert_cluster_id_valid_t::message);
+  if (const cluster_rule_violation v = first_cluster_rule(c)) fail(cluster_rule_message(v.rule));
 }
 
 // The rules of a target, once: the first one model c breaks for target t (ok_t's index 0

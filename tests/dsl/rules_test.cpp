@@ -446,3 +446,97 @@ TEST_CASE("Rule messages are one sentence each", "[rules]") {
     CHECK(m.find(". ") == std::string_view::npos);
   }
 }
+
+namespace {
+
+// The model a spec's declarations describe, built at run time (model_of refuses a spec
+// that breaks a rule; fill_model, the loop model_of uses, does not check).
+template <class Spec>
+dsql::model::cluster described_model() {
+  using t = dsql::detail::cluster_traits<Spec>;
+  using d = dsql::detail::descriptions<typename t::roles, typename t::schemas, typename t::grants, typename t::iam>;
+  dsql::model::cluster c;
+  dsql::detail::fill_model(c, d::roles, d::schemas, d::grants, d::iam);
+  return c;
+}
+
+// One cluster rule broken by Spec, asked both ways: the type check (compile time) reports
+// rule R at culprit Culprit, and validate() on the same declarations' model (run time)
+// throws R's sentence, both from dsql::first_cluster_rule.
+template <class Spec, dsql::cluster_rule R, class Culprit>
+void same_rule_both_ways() {
+  STATIC_REQUIRE(dsql::fails_with<Spec, dsql::cluster_rule_t<R>>);
+  STATIC_REQUIRE(std::is_same_v<dsql::culprit_of_t<Spec>, Culprit>);
+  const dsql::model::cluster m = described_model<Spec>();
+  CHECK(dsql::first_cluster_rule(m).rule == R);
+  CHECK_THROWS_WITH(dsql::validate(m), std::string(dsql::cluster_rule_message(R)));
+}
+
+}  // namespace
+
+TEST_CASE("Each cluster rule is one function, asked at compile time and at run time", "[rules][cluster][validate]") {
+  using dsql::culprit;
+  using enum dsql::cluster_rule;
+  using a = dsql::role<"a", dsql::login>;
+  using b = dsql::role<"b", dsql::login>;
+  using c = dsql::role<"c">;
+  using s = dsql::schema<"s">;
+  using vault = dsql::schema<"vault", dsql::sensitive<a>>;
+  using owned = dsql::schema<"owned", dsql::owned_by<c>>;
+  using map_a = dsql::iam_grant<a, dsql::iam_role<"A">>;
+  same_rule_both_ways<spec<dsql::roles<a, b, dsql::role<"a">>>, role_names_unique, culprit<"role a">>();
+  same_rule_both_ways<spec<dsql::schemas<s, dsql::existing_schema<"s">>>, schema_names_unique, culprit<"schema s">>();
+  same_rule_both_ways<spec<dsql::roles<a>, dsql::schemas<owned>>, schema_owner_declared, culprit<"schema owned">>();
+  same_rule_both_ways<spec<dsql::roles<a>, dsql::schemas<s>,
+                           dsql::grants<dsql::grant<dsql::usage, dsql::on_schema<s>, a>,
+                                        dsql::grant<dsql::usage, dsql::on_schema<s>, a, b>>>,
+                      grantee_declared, culprit<"grant to a, b in schema s">>();
+  same_rule_both_ways<spec<dsql::roles<a>, dsql::grants<dsql::grant<dsql::select, dsql::on_table<s, "t">, a>>>,
+                      grant_schema_declared, culprit<"grant to a in schema s">>();
+  same_rule_both_ways<
+      spec<dsql::roles<a>, dsql::schemas<s>,
+           dsql::grants<dsql::default_privileges<dsql::for_role<b>, dsql::select, dsql::on_all_tables_in<s>, a>>>,
+      creator_declared, culprit<"default privileges of b for a in schema s">>();
+  same_rule_both_ways<
+      spec<dsql::roles<a, b, c>, dsql::grants<dsql::membership<a, b>, dsql::membership<b, c>, dsql::membership<c, a>>>,
+      membership_acyclic, culprit<"membership of role b in a">>();
+  same_rule_both_ways<spec<dsql::roles<a, b>, dsql::schemas<vault>,
+                           dsql::grants<dsql::grant<dsql::usage, dsql::on_schema<vault>, a>, dsql::membership<a, b>>>,
+                      sensitive_schema_reader, culprit<"membership of role b in a">>();
+  same_rule_both_ways<spec<dsql::roles<a, b>, dsql::schemas<vault>,
+                           dsql::grants<dsql::grant<dsql::select, dsql::on_all_tables_in<vault>, dsql::public_>>>,
+                      sensitive_schema_reader, culprit<"grant to PUBLIC in schema vault">>();
+  same_rule_both_ways<spec<dsql::roles<a, c>, dsql::schemas<owned>,
+                           dsql::grants<dsql::revoke<dsql::create, dsql::on_schema<owned>, c>>>,
+                      revoke_not_from_schema_owner, culprit<"revoke from c in schema owned">>();
+  same_rule_both_ways<spec<dsql::roles<b>, dsql::iam<map_a>>, mapped_role_declared,
+                      culprit<"IAM mapping of role a to A">>();
+  // The mapping's role type says LOGIN, the declared role of that name does not.
+  same_rule_both_ways<spec<dsql::roles<dsql::role<"a">>, dsql::iam<map_a>>, mapped_role_has_login,
+                      culprit<"IAM mapping of role a to A">>();
+  same_rule_both_ways<spec<dsql::roles<a>, dsql::iam<map_a, dsql::iam_admin<dsql::iam_role<"A">>>>,
+                      admin_identity_not_mapped, culprit<"IAM admin identity A">>();
+  same_rule_both_ways<spec<dsql::roles<a>, dsql::iam<map_a, dsql::iam_role<"B">, dsql::iam_role<"B">>>,
+                      iam_entries_unique, culprit<"IAM role B">>();
+  same_rule_both_ways<spec<dsql::roles<a>, dsql::iam<map_a, dsql::iam_user<"bob">>>, principal_mapped,
+                      culprit<"IAM user bob">>();
+}
+
+TEST_CASE("Run-time models: retired roles, and element rules before cluster rules", "[rules][validate]") {
+  dsql::model::cluster m;
+  m.roles.push_back({.name = "a"});
+  m.retired_roles = {"b", "a"};
+  const auto v = dsql::first_cluster_rule(m);
+  CHECK(v.rule == dsql::cluster_rule::role_declared_or_retired);
+  CHECK(v.part == dsql::cluster_part::retired_roles);
+  CHECK(v.index == 1);
+  CHECK_THROWS_WITH(dsql::validate(m), std::string(dsql::assert_role_declared_or_retired_t::message));
+  // a grant to an undeclared reserved name: the element's rule (reserved) comes first
+  dsql::model::grant g;
+  g.privileges = {dsql::privilege_kind::usage};
+  g.schema = "public";
+  g.grantee = "pg_monitor";
+  m.retired_roles.clear();
+  m.grants.push_back(g);
+  CHECK_THROWS_WITH(dsql::validate(m), std::string(dsql::assert_grantee_not_reserved_t::message));
+}
