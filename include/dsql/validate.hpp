@@ -151,32 +151,49 @@ constexpr std::string_view target_rule_message(target_rule r) noexcept {
   return {};
 }
 
-constexpr target_rule first_target_rule(const model::cluster& c, target t) {
+namespace detail {
+// The privileges a description grants or revokes (`all` expanded to its object kind's set).
+constexpr std::span<const privilege_kind> privileges_in(const grant_desc& d) {
+  return d.is_all ? privileges_of(d.on) : d.privileges;
+}
+}  // namespace detail
+
+// Over the declarations' descriptions (cluster_rules.hpp: a spec's constants at compile
+// time, a model's description at run time), so a spec of thousands of grants is checked
+// without building its model inside the compiler.
+constexpr target_rule first_target_rule(const detail::cluster_desc& c, target t) {
+  using detail::grant_desc_kind;
   if (t != target::aurora_dsql) return target_rule::ok;
   for (const auto& r : c.roles)
     if (!r.password_env.empty()) return target_rule::no_password_on_dsql;
   if (c.schemas.size() > dsql_max_schemas) return target_rule::dsql_schema_limit;
   for (const auto& s : c.schemas)
     if (!s.owner.empty()) return target_rule::dsql_schema_owner;
-  for (const auto& m : c.memberships)
-    if (m.admin_option) return target_rule::dsql_admin_option;
   for (const auto& g : c.grants)
-    if (g.on == object_kind::database) return target_rule::dsql_database_privileges;
-  for (const auto& g : c.revokes)
-    if (g.on == object_kind::database) return target_rule::dsql_database_privileges;
+    if (g.kind == grant_desc_kind::membership && g.admin_option) return target_rule::dsql_admin_option;
+  for (const auto& g : c.grants)
+    if ((g.kind == grant_desc_kind::grant || g.kind == grant_desc_kind::revoke) && g.on == object_kind::database)
+      return target_rule::dsql_database_privileges;
   // schema public: USAGE granted to a role or PUBLIC (which holds it there already), CREATE
   // revoked from PUBLIC (which never held it there); grants on the objects in it are fine
-  for (const auto& g : c.grants)
-    if (g.on == object_kind::schema && g.schema == "public")
-      for (auto p : g.privileges)
-        if (p != privilege_kind::usage || g.with_grant_option) return target_rule::dsql_public_schema;
-  for (const auto& g : c.revokes)
-    if (g.on == object_kind::schema && g.schema == "public")
-      for (auto p : g.privileges)
-        if (p != privilege_kind::create || !g.to_public) return target_rule::dsql_public_schema;
+  for (const auto& g : c.grants) {
+    if (g.on != object_kind::schema || g.schema != "public") continue;
+    if (g.kind == grant_desc_kind::grant)
+      for (auto p : detail::privileges_in(g))
+        if (p != privilege_kind::usage || g.grant_option) return target_rule::dsql_public_schema;
+    if (g.kind == grant_desc_kind::revoke)
+      for (auto p : detail::privileges_in(g))
+        for (std::string_view grantee : g.grantees)
+          if (p != privilege_kind::create || !grantee.empty()) return target_rule::dsql_public_schema;
+  }
   for (const auto& s : c.schemas)
     if (s.name == "public" && s.sensitive) return target_rule::dsql_public_schema;
   return target_rule::ok;
+}
+
+constexpr target_rule first_target_rule(const model::cluster& c, target t) {
+  const detail::model_description d(c);
+  return first_target_rule(d.view(), t);
 }
 
 // validate(c), then the rules of target t.
@@ -190,8 +207,11 @@ template <class Spec, target T>
 consteval target_rule target_rule_of() {
   if constexpr (!check_t<Spec>::ok)
     return target_rule::ok;  // the spec's own rule is reported first
-  else
-    return first_target_rule(model_of<Spec>(), T);
+  else {
+    using s = cluster_traits<Spec>;
+    using d = descriptions<typename s::roles, typename s::schemas, typename s::grants, typename s::iam>;
+    return first_target_rule(cluster_desc{d::roles, d::schemas, d::grants, d::iam, {}}, T);
+  }
 }
 }  // namespace detail
 
