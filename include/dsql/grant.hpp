@@ -228,8 +228,7 @@ struct privilege_grant_traits {
   static constexpr bool is_all = privilege_list::is_all;
   static constexpr auto grantee_names = grantees::names;
   static constexpr bool well_formed = privilege_list::well_formed && object::well_formed && grantees::well_formed;
-  static constexpr bool fits_object =
-      std::all_of(kinds.begin(), kinds.end(), [](privilege_kind p) { return privilege_applies(p, kind); });
+  static constexpr bool fits_object = privileges_fit(kinds, kind);
 };
 
 template <class Checked>

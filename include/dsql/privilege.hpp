@@ -251,6 +251,21 @@ concept privilege = detail::one_of<T, usage, create, select, insert, update, del
 template <class... P>
 struct privileges {};
 
+// The rules of a privilege list, for the type checks (grant.hpp) and validate():
+// at least one privilege, each once; each applies to the object kind (privilege_applies).
+constexpr bool privileges_listed_once(std::span<const privilege_kind> ps) noexcept {
+  if (ps.empty()) return false;
+  for (std::size_t i = 0; i < ps.size(); ++i)
+    for (std::size_t j = i + 1; j < ps.size(); ++j)
+      if (ps[i] == ps[j]) return false;
+  return true;
+}
+constexpr bool privileges_fit(std::span<const privilege_kind> ps, object_kind on) noexcept {
+  for (privilege_kind p : ps)
+    if (!privilege_applies(p, on)) return false;
+  return true;
+}
+
 #include "detail/rule_define.hpp"
 DSQL_RULE(assert_privileges_listed_once_t, "A grant must list at least one privilege, and each privilege once.");
 #include "detail/rule_undef.hpp"
@@ -282,7 +297,6 @@ struct privilege_list<all> {
 template <class... P>
 struct privilege_list<privileges<P...>> {
   static constexpr bool well_formed = (privilege<P> && ...);
-  static constexpr bool listed_once = sizeof...(P) > 0 && all_distinct<P...>;
   static constexpr bool is_all = false;
   static constexpr std::array<privilege_kind, well_formed ? sizeof...(P) : 0> kinds = [] {
     if constexpr (well_formed)
@@ -290,6 +304,7 @@ struct privilege_list<privileges<P...>> {
     else
       return std::array<privilege_kind, 0>{};
   }();
+  static constexpr bool listed_once = !well_formed || privileges_listed_once(kinds);
 };
 
 }  // namespace detail

@@ -85,6 +85,9 @@ constexpr bool is_reserved_role_name(std::string_view name) noexcept {
          name.starts_with("pg_") || name.starts_with("rds");
 }
 
+// CONNECTION LIMIT: -1 (none) or a count of 0 or more (PostgreSQL's CREATE ROLE).
+constexpr bool is_valid_connection_limit(int limit) noexcept { return limit >= -1; }
+
 namespace detail {
 
 template <class T>
@@ -165,7 +168,8 @@ using role_check_t = first_failure_t<
     name_check_t<Name>, rule_if_t<is_reserved_role_name(Name.view()), assert_role_name_not_reserved_t>,
     rule_if_t<!role_options_ok<Options...>, assert_role_options_t>,
     rule_if_t<(one_of<Options, superuser, replication, bypassrls> || ...), assert_role_attribute_supported_t>,
-    rule_if_t<((is_connection_limit<Options> && limit_of<Options> < -1) || ...), assert_connection_limit_t>>;
+    rule_if_t<((is_connection_limit<Options> && !is_valid_connection_limit(limit_of<Options>)) || ...),
+              assert_connection_limit_t>>;
 
 template <fixed_string Name, class... Options>
 struct check<role<Name, Options...>> {

@@ -45,6 +45,12 @@ DSQL_RULE(assert_schema_options_t,
           "dsql::sensitive<role...>, each at most once.");
 #include "detail/rule_undef.hpp"
 
+// A schema to create must not be named pg_..., the prefix PostgreSQL reserves for system
+// schemas (CREATE SCHEMA refuses it); an existing schema (pg_catalog ...) may be named.
+constexpr bool is_reserved_schema_name(std::string_view name, bool to_create) noexcept {
+  return to_create && name.starts_with("pg_");
+}
+
 namespace detail {
 
 template <class T>
@@ -108,7 +114,7 @@ struct schema_traits<schema<Name, Options...>> {
 template <fixed_string Name, class... Options>
 using schema_check_t =
     first_failure_t<name_check_t<Name>, rule_if_t<!schema_options_ok<Options...>, assert_schema_options_t>,
-                    rule_if_t<!(std::is_same_v<Options, existing> || ...) && Name.view().starts_with("pg_"),
+                    rule_if_t<is_reserved_schema_name(Name.view(), !(std::is_same_v<Options, existing> || ...)),
                               assert_schema_name_not_reserved_t>>;
 
 template <fixed_string Name, class... Options>

@@ -39,12 +39,8 @@ constexpr bool is_object_kind_all(object_kind k) noexcept {
 }
 
 constexpr void check_privileges(const std::vector<privilege_kind>& ps, object_kind on) {
-  if (ps.empty()) fail(assert_privileges_listed_once_t::message);
-  for (std::size_t i = 0; i < ps.size(); ++i) {
-    for (std::size_t j = i + 1; j < ps.size(); ++j)
-      if (ps[i] == ps[j]) fail(assert_privileges_listed_once_t::message);
-    if (!privilege_applies(ps[i], on)) fail(assert_privilege_fits_object_t::message);
-  }
+  if (!privileges_listed_once(ps)) fail(assert_privileges_listed_once_t::message);
+  if (!privileges_fit(ps, on)) fail(assert_privilege_fits_object_t::message);
 }
 
 constexpr bool is_reserved_grantee_name(std::string_view n) { return n == admin::name || is_reserved_role_name(n); }
@@ -80,11 +76,11 @@ constexpr void validate(const model::cluster& c) {
   for (const auto& r : c.roles) {
     detail::check_name_or_fail(r.name);
     if (is_reserved_role_name(r.name)) fail(assert_role_name_not_reserved_t::message);
-    if (r.connection_limit && *r.connection_limit < -1) fail(assert_connection_limit_t::message);
+    if (r.connection_limit && !is_valid_connection_limit(*r.connection_limit)) fail(assert_connection_limit_t::message);
   }
   for (const auto& s : c.schemas) {
     detail::check_name_or_fail(s.name);
-    if (s.create && s.name.starts_with("pg_")) fail(assert_schema_name_not_reserved_t::message);
+    if (is_reserved_schema_name(s.name, s.create)) fail(assert_schema_name_not_reserved_t::message);
   }
   for (const auto& g : c.grants) detail::check_grant_element(g);
   for (const auto& g : c.revokes) detail::check_grant_element(g);
