@@ -374,55 +374,10 @@ class model_view {
 
   model_view(const model::cluster& m, std::vector<owned> owners,
              std::string (*normalize_arguments)(std::string_view) = nullptr)
-      : owned_(std::move(owners)) {
-    for (const auto& r : m.roles)
-      roles_.push_back({r.name, r.login, r.inherit ? (*r.inherit ? 1 : 0) : -1, false, -1, {}, {}});
-    lists_.reserve(m.schemas.size() + 2 * (m.grants.size() + m.revokes.size() + m.default_privileges.size()));
-    auto list = [this](std::vector<std::string_view> l) -> std::span<const std::string_view> {
-      lists_.push_back(std::move(l));
-      return lists_.back();
-    };
-    for (const auto& sc : m.schemas)
-      schemas_.push_back({sc.name, sc.create, sc.owner, sc.sensitive, list({sc.readers.begin(), sc.readers.end()})});
-    arguments_.reserve(m.grants.size() + m.revokes.size());
-    auto add = [&](const model::grant& g, grant_desc_kind k) {
-      grant_desc d;
-      d.kind = k;
-      d.privileges = g.privileges;
-      d.on = g.on;
-      d.schema = g.schema;
-      d.object = g.object;
-      arguments_.push_back(normalize_arguments && g.on == object_kind::function ? normalize_arguments(g.arguments)
-                                                                                : g.arguments);
-      d.arguments = arguments_.back();
-      d.columns = list({g.columns.begin(), g.columns.end()});
-      d.grantees = list({g.to_public ? std::string_view() : std::string_view(g.grantee)});
-      d.grant_option = g.with_grant_option;
-      grants_.push_back(d);
-    };
-    for (const auto& g : m.grants) add(g, grant_desc_kind::grant);
-    for (const auto& g : m.revokes) add(g, grant_desc_kind::revoke);
-    for (const auto& dp : m.default_privileges) {
-      grant_desc d;
-      d.kind = grant_desc_kind::default_privileges;
-      d.privileges = dp.privileges;
-      d.on = dp.on;
-      d.schema = dp.schema;
-      d.creator = dp.creator;
-      d.grantees = list({dp.to_public ? std::string_view() : std::string_view(dp.grantee)});
-      d.grant_option = dp.with_grant_option;
-      grants_.push_back(d);
-    }
-    for (const auto& mb : m.memberships) {
-      grant_desc d;
-      d.kind = grant_desc_kind::membership;
-      d.group = mb.group;
-      d.member = mb.member;
-      d.admin_option = mb.admin_option;
-      grants_.push_back(d);
-    }
+      : owned_(std::move(owners)), described_(m, normalize_arguments) {
     for (const auto& o : owned_) owners_.push_back({o.kind, o.schema, o.object, o.arguments, o.owner});
-    view_ = spec_view{roles_, schemas_, grants_, {}, {}, false, owners_};
+    const detail::cluster_desc d = described_.view();
+    view_ = spec_view{d.roles, d.schemas, d.grants, {}, {}, false, owners_};
   }
   model_view(const model_view&) = delete;
   model_view& operator=(const model_view&) = delete;
@@ -431,11 +386,7 @@ class model_view {
 
  private:
   std::vector<owned> owned_;
-  std::vector<detail::role_desc> roles_;
-  std::vector<detail::schema_desc> schemas_;
-  std::vector<grant_desc> grants_;
-  std::vector<std::vector<std::string_view>> lists_;  // reserved: spans into them stay valid
-  std::vector<std::string> arguments_;                // reserved likewise
+  detail::model_description described_;  // the model's declarations, as the cluster rules read them
   std::vector<object_owner> owners_;
   spec_view view_;
 };

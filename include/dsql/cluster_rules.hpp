@@ -26,6 +26,7 @@
 #define DSQL_CLUSTER_RULES_HPP
 
 #include <algorithm>
+#include <array>
 #include <cstddef>
 #include <span>
 #include <string>
@@ -59,52 +60,34 @@ enum class cluster_rule {
   role_declared_or_retired,
 };
 
+namespace detail {
+// Rule types indexed by an enum whose first value (ok) is ok_t: the type and the sentence of
+// each value, from one list.
+template <class... Rules>
+struct rule_table {
+  template <auto R>
+  using type = type_at_t<static_cast<std::size_t>(R), Rules...>;
+  static constexpr std::array<std::string_view, sizeof...(Rules)> messages{Rules::message...};
+  template <class Enum>
+  static constexpr std::string_view message(Enum r) noexcept {
+    const auto i = static_cast<std::size_t>(r);
+    return i < messages.size() ? messages[i] : std::string_view{};
+  }
+};
+using cluster_rules_table =
+    rule_table<ok_t, assert_role_names_unique_t, assert_schema_names_unique_t, assert_schema_owner_declared_t,
+               assert_grantee_declared_t, assert_grant_schema_declared_t, assert_creator_declared_t,
+               assert_membership_acyclic_t, assert_sensitive_schema_reader_t, assert_revoke_not_from_schema_owner_t,
+               assert_mapped_role_declared_t, assert_mapped_role_has_login_t, assert_admin_identity_not_mapped_t,
+               assert_iam_entries_unique_t, assert_principal_mapped_t, assert_role_declared_or_retired_t>;
+}  // namespace detail
+
 // The rule type (its sentence, its static_assert) of each cluster_rule.
 template <cluster_rule R>
-using cluster_rule_t =
-    detail::type_at_t<static_cast<std::size_t>(R), ok_t, assert_role_names_unique_t, assert_schema_names_unique_t,
-                      assert_schema_owner_declared_t, assert_grantee_declared_t, assert_grant_schema_declared_t,
-                      assert_creator_declared_t, assert_membership_acyclic_t, assert_sensitive_schema_reader_t,
-                      assert_revoke_not_from_schema_owner_t, assert_mapped_role_declared_t,
-                      assert_mapped_role_has_login_t, assert_admin_identity_not_mapped_t, assert_iam_entries_unique_t,
-                      assert_principal_mapped_t, assert_role_declared_or_retired_t>;
+using cluster_rule_t = detail::cluster_rules_table::type<R>;
 
 constexpr std::string_view cluster_rule_message(cluster_rule r) noexcept {
-  switch (r) {
-    case cluster_rule::ok:
-      return {};
-    case cluster_rule::role_names_unique:
-      return assert_role_names_unique_t::message;
-    case cluster_rule::schema_names_unique:
-      return assert_schema_names_unique_t::message;
-    case cluster_rule::schema_owner_declared:
-      return assert_schema_owner_declared_t::message;
-    case cluster_rule::grantee_declared:
-      return assert_grantee_declared_t::message;
-    case cluster_rule::grant_schema_declared:
-      return assert_grant_schema_declared_t::message;
-    case cluster_rule::creator_declared:
-      return assert_creator_declared_t::message;
-    case cluster_rule::membership_acyclic:
-      return assert_membership_acyclic_t::message;
-    case cluster_rule::sensitive_schema_reader:
-      return assert_sensitive_schema_reader_t::message;
-    case cluster_rule::revoke_not_from_schema_owner:
-      return assert_revoke_not_from_schema_owner_t::message;
-    case cluster_rule::mapped_role_declared:
-      return assert_mapped_role_declared_t::message;
-    case cluster_rule::mapped_role_has_login:
-      return assert_mapped_role_has_login_t::message;
-    case cluster_rule::admin_identity_not_mapped:
-      return assert_admin_identity_not_mapped_t::message;
-    case cluster_rule::iam_entries_unique:
-      return assert_iam_entries_unique_t::message;
-    case cluster_rule::principal_mapped:
-      return assert_principal_mapped_t::message;
-    case cluster_rule::role_declared_or_retired:
-      return assert_role_declared_or_retired_t::message;
-  }
-  return {};
+  return detail::cluster_rules_table::message(r);
 }
 
 // Which declarations a violation's index counts, in declaration order.
@@ -135,15 +118,20 @@ struct cluster_desc {
 
 // The descriptions of a run-time model (views into it: the model must outlive this).
 // Grants, revokes, default privileges and memberships are described in that order.
+// `normalize_arguments` maps a function grant's argument types to another spelling (the
+// live catalog's, for dsql::access::model_view); nullptr keeps them as written.
 class model_description {
  public:
-  constexpr explicit model_description(const model::cluster& c) {
+  constexpr explicit model_description(const model::cluster& c,
+                                       std::string (*normalize_arguments)(std::string_view) = nullptr)
+      : normalize_(normalize_arguments) {
     std::size_t readers = 0, columns = 0;
     for (const auto& s : c.schemas) readers += s.readers.size();
     for (const auto& g : c.grants) columns += g.columns.size();
     for (const auto& g : c.revokes) columns += g.columns.size();
     // reserved up front: the spans below point into these vectors
     names_.reserve(readers + columns + c.grants.size() + c.revokes.size() + c.default_privileges.size());
+    if (normalize_) normalized_.reserve(c.grants.size() + c.revokes.size());
     for (const auto& r : c.roles)
       roles_.push_back({r.name, r.login, r.inherit ? int{*r.inherit} : -1, r.connection_limit.has_value(),
                         r.connection_limit.value_or(-1), r.password_env, r.component});
@@ -199,6 +187,7 @@ class model_description {
     x.schema = g.schema;
     x.object = g.object;
     x.arguments = g.arguments;
+    if (normalize_ && g.on == object_kind::function) x.arguments = normalized_.emplace_back(normalize_(g.arguments));
     x.columns = views(g.columns);
     x.grantees = grantee(g.to_public ? std::string_view{} : std::string_view(g.grantee));
     x.grant_option = g.with_grant_option;
@@ -211,6 +200,8 @@ class model_description {
   std::vector<iam_desc> iam_;
   std::vector<std::string_view> retired_;
   std::vector<std::string_view> names_;  // readers, columns and grantees the spans above view
+  std::vector<std::string> normalized_;  // normalized function arguments, reserved likewise
+  std::string (*normalize_)(std::string_view) = nullptr;
 };
 
 inline constexpr std::size_t npos = static_cast<std::size_t>(-1);

@@ -121,30 +121,16 @@ enum class target_rule {
   dsql_database_privileges,
   dsql_public_schema,
 };
+namespace detail {
+using target_rules_table =
+    rule_table<ok_t, assert_no_password_on_dsql_t, assert_dsql_schema_limit_t, assert_dsql_schema_owner_t,
+               assert_dsql_admin_option_t, assert_dsql_database_privileges_t, assert_dsql_public_schema_t>;
+}  // namespace detail
 template <target_rule R>
-using target_rule_t =
-    detail::type_at_t<static_cast<std::size_t>(R), ok_t, assert_no_password_on_dsql_t, assert_dsql_schema_limit_t,
-                      assert_dsql_schema_owner_t, assert_dsql_admin_option_t, assert_dsql_database_privileges_t,
-                      assert_dsql_public_schema_t>;
+using target_rule_t = detail::target_rules_table::type<R>;
 
 constexpr std::string_view target_rule_message(target_rule r) noexcept {
-  switch (r) {
-    case target_rule::ok:
-      return {};
-    case target_rule::no_password_on_dsql:
-      return assert_no_password_on_dsql_t::message;
-    case target_rule::dsql_schema_limit:
-      return assert_dsql_schema_limit_t::message;
-    case target_rule::dsql_schema_owner:
-      return assert_dsql_schema_owner_t::message;
-    case target_rule::dsql_admin_option:
-      return assert_dsql_admin_option_t::message;
-    case target_rule::dsql_database_privileges:
-      return assert_dsql_database_privileges_t::message;
-    case target_rule::dsql_public_schema:
-      return assert_dsql_public_schema_t::message;
-  }
-  return {};
+  return detail::target_rules_table::message(r);
 }
 
 namespace detail {
