@@ -449,6 +449,14 @@ constexpr cluster_rule_violation first_cluster_rule(const model::cluster& c) {
 
 namespace detail {
 
+// The I-th type of a std::tuple<X...> (type_at_t: no recursion, for specs of thousands of declarations).
+template <std::size_t I, class Tuple>
+struct pack_element;
+template <std::size_t I, class... X>
+struct pack_element<I, std::tuple<X...>> {
+  using type = type_at_t<I, X...>;
+};
+
 template <bool Broken, cluster_rule_violation V, class Packs>
 struct cluster_rule_located {
   using type = ok_t;
@@ -459,7 +467,7 @@ struct cluster_rule_located<true, V, Packs> {
                                       : V.part == cluster_part::schemas ? 1
                                       : V.part == cluster_part::grants  ? 2
                                                                         : 3;
-  using type = located<cluster_rule_t<V.rule>, std::tuple_element_t<V.index, std::tuple_element_t<pack, Packs>>>;
+  using type = located<cluster_rule_t<V.rule>, typename pack_element<V.index, std::tuple_element_t<pack, Packs>>::type>;
 };
 
 // The compile-time side: first_cluster_rule over the spec's descriptions (the constants

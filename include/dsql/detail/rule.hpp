@@ -23,6 +23,7 @@
 #include <string_view>
 #include <tuple>
 #include <type_traits>
+#include <utility>
 
 #include "../fixed_string.hpp"
 
@@ -70,8 +71,22 @@ struct check_or_ok<T> {
 template <class T>
 using check_or_ok_t = typename check_or_ok<T>::type;
 
+// The I-th of T..., without recursion (std::tuple_element recurses in libstdc++ 12, and a
+// spec of thousands of declarations would exceed the template depth): overload resolution
+// picks the one base indexed<I, X> of an indexer. The call is qualified: argument-dependent
+// lookup would instantiate every T (and fire the static_assert of a broken declaration).
+template <std::size_t I, class X>
+struct indexed {
+  using type = X;
+};
+template <class Indices, class... T>
+struct indexer;
+template <std::size_t... I, class... T>
+struct indexer<std::index_sequence<I...>, T...> : indexed<I, T>... {};
+template <std::size_t I, class X>
+indexed<I, X> select_indexed(const indexed<I, X>&);
 template <std::size_t I, class... T>
-using type_at_t = std::tuple_element_t<I, std::tuple<T...>>;
+using type_at_t = typename decltype(detail::select_indexed<I>(indexer<std::index_sequence_for<T...>, T...>{}))::type;
 
 // Index of the first false in `flags`, or N when all are true.
 template <std::size_t N>
