@@ -19,7 +19,9 @@
 // (render_bootstrap<Spec, dsql::target::aurora_dsql>()) and, throwing the same sentences,
 // by dsql::validate_for at run time. A cluster is checked when it is
 // rendered or instantiated: its own rules (declared, unique, ...) after the rules of
-// every element, the first broken rule reported with its one sentence.
+// every element, the first broken rule reported with its one sentence. The cluster's own
+// rules are one constexpr function too, dsql::first_cluster_rule (cluster_rules.hpp),
+// which dsql::validate runs on a model at run time.
 #ifndef DSQL_CLUSTER_HPP
 #define DSQL_CLUSTER_HPP
 

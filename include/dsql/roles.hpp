@@ -17,6 +17,7 @@
 //   cluster.hpp       dsql::cluster and its parts; concepts valid, cannot_declare, fails_with,
 //                     cannot_target
 //   model.hpp         dsql::model_of<Spec>(): the run-time model (plain values)
+//   cluster_rules.hpp dsql::first_cluster_rule: the cluster's rules, one function for both times
 //   validate.hpp      dsql::validate, validate_for: the rules at run time (throwing)
 //   render.hpp        render_bootstrap, render_revoke(_all), render_policies, render_matrix
 //
