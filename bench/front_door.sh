@@ -5,8 +5,10 @@
 # own TLS listener on 127.0.0.2:P (same certificate, same CA: bench-only settings), so
 # that both paths are measured in one run, alternating, with sslmode=verify-full:
 #   1. connection rate (pgbench -C, SELECT 1): a token through the front door, against
-#      trust and scram-sha-256 on PostgreSQL's TLS (and a token on PostgreSQL's TLS,
-#      which separates the front door's cost from the token's)
+#      scram-sha-256 on PostgreSQL's TLS, trust on a second server of the same binaries
+#      without dsql_iam (dsql_iam closes TCP trust lines whatever its mode, issue 11
+#      item 5; same certificate, TLS on 127.0.0.3), and a token on PostgreSQL's TLS
+#      (which separates the front door's cost from the token's)
 #   2. per query: pgbench -S (simple and prepared protocol, 1 and 4 clients) through
 #      the front door against PostgreSQL's TLS, in many short pairs (direct, then front
 #      door): the machine's load drifts more between runs than the front door costs,
@@ -32,7 +34,11 @@ FLOOD=$B/bench/front_door_bench
 PGBENCH=$PG_BINDIR/pgbench
 D=$(mktemp -d /tmp/dsql-front-bench.XXXXXX)
 W=$(mktemp -d /tmp/dsql-front-bench-work.XXXXXX)
-trap '[ -n "${KEEP:-}" ] && exit; "$DSQLCTL" local down --dir "$D" >/dev/null 2>&1 || true; rm -rf "$W" "$D"' EXIT
+TD=$(mktemp -d /tmp/dsql-front-bench-trust.XXXXXX)
+run=()
+if [ "$(id -u)" -eq 0 ]; then ensure_run_user; run=(runuser -u "$DSQL_RUN_USER" --); chown "$DSQL_RUN_USER:" "$TD"; fi
+trap '[ -n "${KEEP:-}" ] && exit; "${run[@]}" "$PG_BINDIR/pg_ctl" -D "$TD/data" -m immediate -w stop >/dev/null 2>&1 || true
+      "$DSQLCTL" local down --dir "$D" >/dev/null 2>&1 || true; rm -rf "$W" "$D" "$TD"' EXIT
 
 up() { "$DSQLCTL" local up --dir "$D" --quiet --connection-rate 100000 --connection-burst 1000000 >/dev/null; }
 up
@@ -62,13 +68,27 @@ su_sql "ALTER SYSTEM SET listen_addresses = '127.0.0.2'"
 "$DSQLCTL" local down --dir "$D" --keep-data >/dev/null
 up
 { echo "hostssl all bench_scram 127.0.0.1/32 scram-sha-256  # clients of 127.0.0.2 come from 127.0.0.1"
-  echo "hostssl all all         127.0.0.1/32 trust"
+  echo "hostssl all all         127.0.0.1/32 trust  # a token, with dsql_iam.auth_mode = on"
   cat "$D/data/pg_hba.conf"; } > "$W/hba"
 cat "$W/hba" > "$D/data/pg_hba.conf"
 su_sql "SELECT pg_reload_conf()" >/dev/null
 echo 'SELECT 1;' > "$W/select1.sql"
 
-mode() { su_sql "ALTER SYSTEM SET dsql_iam.auth_mode = '$1'"; su_sql "SELECT pg_reload_conf()" >/dev/null; sleep 0.3; }
+# The trust server: same binaries and certificate, no dsql_iam, TLS trust on 127.0.0.3.
+TPORT=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.3", 0)); print(s.getsockname()[1])')
+"${run[@]}" "$PG_BINDIR/initdb" -D "$TD/data" -U postgres -A trust -E UTF8 --no-locale --no-sync >/dev/null
+cp "$D/data/server.crt" "$D/data/server.key" "$TD/data/"
+if [ "$(id -u)" -eq 0 ]; then chown "$DSQL_RUN_USER:" "$TD/data/server.crt" "$TD/data/server.key"; fi
+printf '%s\n' "listen_addresses = '127.0.0.3'" "port = $TPORT" "unix_socket_directories = '$TD'" "ssl = on" \
+  "fsync = off" "synchronous_commit = off" "full_page_writes = off" "max_connections = 120" |
+  "${run[@]}" tee -a "$TD/data/postgresql.conf" >/dev/null
+echo "hostssl all all 127.0.0.1/32 trust" | "${run[@]}" tee -a "$TD/data/pg_hba.conf" >/dev/null
+"${run[@]}" "$PG_BINDIR/pg_ctl" -D "$TD/data" -l "$TD/log" -w start >/dev/null
+"$PG_BINDIR/psql" -X -q -h "$TD" -p "$TPORT" -U postgres -d postgres -c "CREATE ROLE bench_app LOGIN"
+TRUST="host=localhost hostaddr=127.0.0.3 port=$TPORT sslmode=verify-full sslrootcert=$CA dbname=postgres"
+
+# token authentication on (local up's default, said again: the token rows need it)
+su_sql "ALTER SYSTEM SET dsql_iam.auth_mode = 'on'"; su_sql "SELECT pg_reload_conf()" >/dev/null; sleep 0.3
 token() {
   "$DSQLCTL" token generate --dir "$D" --hostname "$1" --region us-east-1 --expires-in 3600 \
     --principal arn:aws:iam::123456789012:role/BenchRole
@@ -96,10 +116,8 @@ echo
 tr=(); sc=(); tk=(); td=()
 FT=$(token $NAME); DT=$(token localhost)
 for r in $(seq "$rounds"); do
-  mode off
-  tr+=("$(tps "$DIRECT" bench_app unused -C -T "$secs" -c 2 -j 2 -f "$W/select1.sql")")
+  tr+=("$(tps "$TRUST" bench_app unused -C -T "$secs" -c 2 -j 2 -f "$W/select1.sql")")
   sc+=("$(tps "$DIRECT" bench_scram bench-scram-password -C -T "$secs" -c 2 -j 2 -f "$W/select1.sql")")
-  mode on
   tk+=("$(tps "$FRONT" bench_app "$FT" -C -T "$secs" -c 2 -j 2 -f "$W/select1.sql")")
   td+=("$(tps "$DIRECT" bench_app "$DT" -C -T "$secs" -c 2 -j 2 -f "$W/select1.sql")")
 done
@@ -107,7 +125,7 @@ t=$(printf '%s\n' "${tr[@]}" | avg); s=$(printf '%s\n' "${sc[@]}" | avg)
 k=$(printf '%s\n' "${tk[@]}" | avg); kd=$(printf '%s\n' "${td[@]}" | avg)
 echo "| path, authentication | connections/s per round | mean |"
 echo "|---|---|---|"
-echo "| PostgreSQL's TLS, trust | ${tr[*]} | $t |"
+echo "| PostgreSQL's TLS, trust (same binaries and certificate, no dsql_iam) | ${tr[*]} | $t |"
 echo "| PostgreSQL's TLS, scram-sha-256 | ${sc[*]} | $s |"
 echo "| **front door, IAM token** | ${tk[*]} | **$k** |"
 echo "| PostgreSQL's TLS, IAM token (dsql_iam hook, no front door) | ${td[*]} | $kd |"
