@@ -13,6 +13,7 @@
 
 #include <cerrno>
 #include <chrono>
+#include <cstdlib>
 #include <cstring>
 #include <exception>
 #include <string>
@@ -29,24 +30,33 @@ constexpr const char* pid_name = "front.pid";
 constexpr const char* log_name = "front.log";
 constexpr const char* process_name = "dsql-front";
 
-void write_all(int fd, std::string_view s) {
+// false when the reader is gone (EPIPE: serve() ignores SIGPIPE) or another error
+bool write_all(int fd, std::string_view s) {
   while (!s.empty()) {
     const ssize_t n = ::write(fd, s.data(), s.size());
     if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) return;
+    if (n <= 0) return false;
     s.remove_prefix(static_cast<std::size_t>(n));
   }
+  return true;
 }
 
 struct ready_pipe {
   int fd;
 };
 
+// Tells `local up` the front door listens. When nobody reads any more (up gave up
+// waiting, e.g. 30 s on an overloaded machine, stopped the server and reported the
+// failure), the daemon must not stay behind serving a cluster that is down: it exits.
 void report_ready(void* p) {
   const int fd = static_cast<ready_pipe*>(p)->fd;
-  write_all(fd, "R");
+  const bool told = write_all(fd, "R");
   ::close(fd);
   static_cast<ready_pipe*>(p)->fd = -1;
+  if (!told) {
+    ::unlink(pid_name);
+    _exit(1);
+  }
 }
 
 // The daemon itself (the grandchild): never returns.
@@ -135,9 +145,17 @@ long start_front(const fs::path& dir, const os_user& run_user, const front::conf
   int status = 0;
   while (waitpid(child, &status, 0) < 0 && errno == EINTR) {
   }
-  // wait for "R" or "E<reason>" (EOF: it died before saying anything)
+  // wait for "R" or "E<reason>" (EOF: it died before saying anything), 30 s; the
+  // environment's DSQLCTL_FRONT_READY_TIMEOUT_MS (0-30000) shortens it, for the test
+  // of a start given up on
+  std::chrono::milliseconds wait(30000);
+  if (const char* t = std::getenv("DSQLCTL_FRONT_READY_TIMEOUT_MS"); t && *t) {
+    char* end = nullptr;
+    const long ms = std::strtol(t, &end, 10);
+    if (*end == '\0' && ms >= 0 && ms <= 30000) wait = std::chrono::milliseconds(ms);
+  }
   std::string reply;
-  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
+  const auto deadline = std::chrono::steady_clock::now() + wait;
   for (;;) {
     const auto left =
         std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
@@ -153,6 +171,10 @@ long start_front(const fs::path& dir, const os_user& run_user, const front::conf
   }
   ::close(p[0]);
   if (reply != "R") {
+    // a daemon that is still starting (or hung) must not outlive this failed start: once
+    // it names itself in the pid file it is stopped here, and if it reports ready later
+    // its write finds no reader and it exits (report_ready)
+    (void)stop_front(dir, run_user.uid);
     const std::string why = reply.size() > 1 && reply[0] == 'E' ? reply.substr(1)
                             : reply.empty() ? "it exited without a word; see " + (dir / log_name).string()
                                             : "it answered nonsense";

@@ -746,3 +746,43 @@ TEST_CASE("the connection rate answers DSQL's 53400 past its burst; stalled clie
   auto later = c.admin();
   CHECK(PQstatus(later.get()) == CONNECTION_OK);
 }
+
+// A front door that says "ready" after `local up` gave up waiting (30 s on an overloaded
+// machine) must not stay behind serving a stopped cluster: found by a colleague's bench,
+// where a dsql-front process outlived its failed start and the directory.
+TEST_CASE("a start given up on leaves no front door behind", "[integration][front][local]") {
+  std::string tmpl = (fs::temp_directory_path() / "dsql-front-late.XXXXXX").string();
+  REQUIRE(mkdtemp(tmpl.data()));
+  const fs::path dir = tmpl;
+  setenv("DSQLCTL_FRONT_READY_TIMEOUT_MS", "0", 1);
+  const auto up =
+      run({DSQLCTL, "local", "up", "--dir", dir.string(), "--port", std::to_string(dsql::test::free_tcp_port())});
+  unsetenv("DSQLCTL_FRONT_READY_TIMEOUT_MS");
+  INFO(up.output);
+  CHECK(up.status != 0);
+  CHECK(up.output.find("did not start") != std::string::npos);
+  // every dsql-front process whose working directory is this cluster's
+  const auto fronts = [&] {
+    std::vector<std::string> pids;
+    std::error_code ec;
+    const fs::path real = fs::canonical(dir, ec);
+    for (const auto& e : fs::directory_iterator("/proc", ec)) {
+      const std::string pid = e.path().filename().string();
+      if (pid.find_first_not_of("0123456789") != std::string::npos) continue;
+      std::error_code ec2;
+      if (slurp(e.path() / "comm") != "dsql-front\n") continue;
+      if (fs::read_symlink(e.path() / "cwd", ec2) == real) pids.push_back(pid);
+    }
+    return pids;
+  };
+  auto left = fronts();
+  for (int i = 0; i < 100 && !left.empty(); ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    left = fronts();
+  }
+  CHECK(left.empty());
+  CHECK_FALSE(fs::exists(dir / "front.pid"));
+  run({DSQLCTL, "local", "down", "--dir", dir.string()});
+  std::error_code ec;
+  fs::remove_all(dir, ec);
+}
