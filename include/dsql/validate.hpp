@@ -64,6 +64,9 @@ constexpr void check_principal(const model::principal& p) {
   if (!p.account.empty() && !is_valid_account_id(p.account)) fail(assert_principal_account_bound_t::message);
 }
 
+// The rules of each element on its own (validate's first half; below).
+constexpr void validate_elements(const model::cluster& c);
+
 }  // namespace detail
 
 // The run-time twin of the compile-time rules of a cluster. Throws dsql::error with the
@@ -71,7 +74,14 @@ constexpr void check_principal(const model::principal& p) {
 // check asks them (with the same predicates: check_name, privilege_applies,
 // is_valid_iam_name ...), then the rules of the cluster as a whole: first_cluster_rule
 // (cluster_rules.hpp), the very function a cluster's type check evaluates.
+
 constexpr void validate(const model::cluster& c) {
+  detail::validate_elements(c);
+  const detail::model_description d(c);
+  if (const cluster_rule_violation v = detail::first_cluster_rule(d.view())) detail::fail(cluster_rule_message(v.rule));
+}
+
+constexpr void detail::validate_elements(const model::cluster& c) {
   using detail::fail;
   for (const auto& r : c.roles) {
     detail::check_name_or_fail(r.name);
@@ -107,7 +117,6 @@ constexpr void validate(const model::cluster& c) {
   if (!c.account_id.empty() && !is_valid_account_id(c.account_id)) fail(account_id_message(c.account_id));
   if (!c.region.empty() && !detail::is_valid_region(c.region)) fail(assert_aws_region_valid_t::message);
   if (!c.cluster_id.empty() && !detail::is_valid_cluster_id(c.cluster_id)) fail(assert_cluster_id_valid_t::message);
-  if (const cluster_rule_violation v = first_cluster_rule(c)) fail(cluster_rule_message(v.rule));
 }
 
 // The rules of a target, once: the first one model c breaks for target t (ok_t's index 0
@@ -179,9 +188,12 @@ constexpr target_rule first_target_rule(const model::cluster& c, target t) {
 }
 
 // validate(c), then the rules of target t.
+// The model is described once for both (it is on every render's path).
 constexpr void validate_for(const model::cluster& c, target t) {
-  validate(c);
-  if (const target_rule r = first_target_rule(c, t); r != target_rule::ok) detail::fail(target_rule_message(r));
+  detail::validate_elements(c);
+  const detail::model_description d(c);
+  if (const cluster_rule_violation v = detail::first_cluster_rule(d.view())) detail::fail(cluster_rule_message(v.rule));
+  if (const target_rule r = first_target_rule(d.view(), t); r != target_rule::ok) detail::fail(target_rule_message(r));
 }
 
 namespace detail {
