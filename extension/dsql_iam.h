@@ -97,11 +97,12 @@ extern void dsql_iam_mapping_list_free(List *mappings);
  * writers' locks (see mapping.c) and returns false when the role no longer
  * exists; callers take it before checking the role (LOGIN, ...).  Add and
  * remove take it again (a no-op then), re-check that the role exists, and
- * ereport(ERROR) on a duplicate grant (42710), an absent revoke (42704) or a
- * corrupt label (XX001).
+ * ereport(ERROR) on an absent revoke (42704) or a corrupt label (XX001).  A
+ * duplicate grant is silently ignored as on DSQL: add returns false and
+ * writes nothing.
  */
 extern bool dsql_iam_mapping_lock_role(Oid roleid);
-extern void dsql_iam_mapping_add(Oid roleid, const char *rolename,
+extern bool dsql_iam_mapping_add(Oid roleid, const char *rolename,
 								 const char *arn, Oid grantor);
 extern void dsql_iam_mapping_remove(Oid roleid, const char *rolename,
 									const char *arn);

@@ -32,9 +32,10 @@
  *	  Mixed Case).
  *	  LOGIN missing: SQLSTATE 55000 object_not_in_prerequisite_state, the
  *	  role is in the wrong state rather than the caller lacking a privilege.
- *	  duplicate grant of an existing (role, ARN): ERROR 42710
- *	  duplicate_object.  Revoke of an absent (role, ARN): ERROR 42704
- *	  undefined_object.  Idempotent scripts guard with the view.
+ *	  duplicate grant of an existing (role, ARN): silently ignored, as DSQL
+ *	  does (no error, no notice; the first grant's grantor stays), after the
+ *	  same checks as a new grant.  Revoke of an absent (role, ARN): ERROR
+ *	  42704 undefined_object, as DSQL reports an error.
  *	  several ARNs per role and one ARN for several roles: both allowed.
  *	  superuser roles: only the bootstrap superuser may map them (admin is
  *	  not one in the local emulation and must not gain a path to superuser).
@@ -212,7 +213,7 @@ dsql_iam_grant(PG_FUNCTION_ARGS)
 						dsql_iam_log_text(rolename)),
 				 errdetail("Only the bootstrap superuser can map an IAM principal to a superuser role.")));
 
-	dsql_iam_mapping_add(roleid, rolename, arn, GetUserId());
+	(void) dsql_iam_mapping_add(roleid, rolename, arn, GetUserId());	/* false: a duplicate */
 
 	pfree(rolename);
 	pfree(arn);

@@ -660,7 +660,7 @@ write_label(Oid roleid, List *mappings)
 	CommandCounterIncrement();
 }
 
-void
+bool
 dsql_iam_mapping_add(Oid roleid, const char *rolename, const char *arn,
 					 Oid grantor)
 {
@@ -668,13 +668,18 @@ dsql_iam_mapping_add(Oid roleid, const char *rolename, const char *arn,
 	ListCell   *lc;
 	DsqlIamMapping *m;
 
+	/*
+	 * A duplicate grant is silently ignored, as DSQL does (reference: "a
+	 * duplicate AWS IAM GRANT is silently ignored"): no error, no notice, the
+	 * first grant's iam_oid and grantor stay.  Returns false then.
+	 */
 	foreach(lc, mappings)
 	{
 		if (strcmp(((DsqlIamMapping *) lfirst(lc))->arn, arn) == 0)
-			ereport(ERROR,
-					(errcode(ERRCODE_DUPLICATE_OBJECT),
-					 errmsg("IAM role %s is already mapped to role %s",
-							arn, dsql_iam_log_text(rolename))));
+		{
+			dsql_iam_mapping_list_free(mappings);
+			return false;
+		}
 	}
 	if (list_length(mappings) >= DSQL_IAM_MAX_MAPPINGS_PER_ROLE)
 		ereport(ERROR,
@@ -692,6 +697,7 @@ dsql_iam_mapping_add(Oid roleid, const char *rolename, const char *arn,
 
 	write_label(roleid, mappings);
 	dsql_iam_mapping_list_free(mappings);
+	return true;
 }
 
 void

@@ -40,9 +40,25 @@ CALL sys.aws_iam_grant(repeat('x', 100000), 'arn:aws:iam::123456789012:role/Long
 \echo :LAST_ERROR_SQLSTATE
 CALL sys.aws_iam_revoke(repeat('y', 64), 'arn:aws:iam::123456789012:role/Long');
 \echo :LAST_ERROR_SQLSTATE
--- duplicate grant of an existing (role, ARN): 42710
+-- duplicate grant of an existing (role, ARN): silently ignored, as on DSQL;
+-- nothing changes, not even the grantor when the bootstrap superuser repeats it
+CREATE TEMP TABLE regress_before AS SELECT * FROM sys.iam_pg_role_mappings;
+CALL sys.aws_iam_grant('regress_app', 'arn:aws:iam::123456789012:role/AppReadOnlyRole');
+\echo :SQLSTATE
+RESET SESSION AUTHORIZATION;
+CALL sys.aws_iam_grant('regress_app', 'arn:aws:iam::123456789012:role/AppReadOnlyRole');
+\echo :SQLSTATE
+SET SESSION AUTHORIZATION admin;
+SELECT count(*) AS changed FROM (
+  (SELECT * FROM regress_before EXCEPT ALL SELECT * FROM sys.iam_pg_role_mappings)
+  UNION ALL
+  (SELECT * FROM sys.iam_pg_role_mappings EXCEPT ALL SELECT * FROM regress_before)) d;
+DROP TABLE regress_before;
+-- ... but checked like a new grant first: a duplicate by another role is refused
+SET SESSION AUTHORIZATION regress_rw;
 CALL sys.aws_iam_grant('regress_app', 'arn:aws:iam::123456789012:role/AppReadOnlyRole');
 \echo :LAST_ERROR_SQLSTATE
+SET SESSION AUTHORIZATION admin;
 -- revoke removes exactly one pair: the same ARN on regress_app and the
 -- other ARNs of regress_rw stay, with their iam_oids and grantors
 CREATE TEMP TABLE regress_before AS SELECT * FROM sys.iam_pg_role_mappings;
