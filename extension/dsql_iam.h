@@ -372,6 +372,14 @@ extern void dsql_strict_check_index(IndexStmt *stmt, bool async);
 /* Refuses an analysed query DSQL refuses; rewrites version() calls. */
 extern void dsql_strict_check_query(Query *query);
 
+/*
+ * Refuses setting a configuration parameter DSQL does not let a session set
+ * (role, session_authorization, default_transaction_isolation; an isolation
+ * level other than REPEATABLE READ), whatever the path: SET, set_config().
+ * value: the new value when known, else NULL.
+ */
+extern void dsql_strict_check_parameter(const char *name, const char *value);
+
 /* ---- occ.c ---- */
 extern void dsql_iam_occ_init(void);
 
@@ -383,6 +391,9 @@ extern void dsql_iam_occ_init(void);
 /* Installs the session hook (after auth.c's): DSQL's environment for
  * strict sessions. */
 extern void dsql_iam_environment_init(void);
+
+/* True when this session got DSQL's environment (it started strict). */
+extern bool dsql_iam_environment_applied(void);
 
 /* Called by auth.c when a token authenticated the session. */
 extern void dsql_iam_session_set_principal(const char *arn);

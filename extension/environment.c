@@ -12,6 +12,11 @@
  *	    server_version_num  160015
  *	    TimeZone            UTC
  *	    default_transaction_isolation  repeatable read
+ *	  and, our choices where DSQL's values are not recorded:
+ *	    role                none (a startup "-c role=x" or ALTER ROLE ...
+ *	                        SET role is ignored: DSQL refuses SET ROLE)
+ *	    default_text_search_config  pg_catalog.simple (DSQL has no
+ *	                        english, PostgreSQL's default)
  *	  set with source "override" in a ClientAuthentication_hook chained
  *	  after auth.c's, before the server reports its settings to the client.
  *	  The session keeps them for its life; turning strict mode on or off
@@ -55,6 +60,15 @@ PG_FUNCTION_INFO_V1(dsql_iam_current_session_id);
 
 static ClientAuthentication_hook_type prev_client_auth_hook = NULL;
 
+/* This session got DSQL's environment (apply_environment ran). */
+static bool environment_applied = false;
+
+bool
+dsql_iam_environment_applied(void)
+{
+	return environment_applied;
+}
+
 /* The principal of this session's token (TopMemoryContext), or NULL. */
 static char *session_principal = NULL;
 
@@ -91,6 +105,12 @@ apply_environment(void)
 	SetConfigOption("TimeZone", "UTC", PGC_INTERNAL, PGC_S_OVERRIDE);
 	SetConfigOption("default_transaction_isolation", "repeatable read",
 					PGC_INTERNAL, PGC_S_OVERRIDE);
+	/* no role switched by a startup option (-c role=x) or ALTER ROLE SET */
+	SetConfigOption("role", "none", PGC_INTERNAL, PGC_S_OVERRIDE);
+	/* DSQL has no english configuration, PostgreSQL's default (our choice) */
+	SetConfigOption("default_text_search_config", "pg_catalog.simple",
+					PGC_INTERNAL, PGC_S_OVERRIDE);
+	environment_applied = true;
 }
 
 static void

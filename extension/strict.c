@@ -21,6 +21,10 @@
  *	  ProcessUtility_hook       utility statements: strict_utility.c; DDL
  *	                            counting; COPY FROM rows
  *	  ExecutorStart_hook        DML counting (DDL and DML never mixed)
+ *	  ProcessUtility_hook, ExecutorStart_hook, COMMIT
+ *	                            the session state SET's rules protect (a
+ *	                            role, the isolation level), reached by any
+ *	                            path (check_session_state)
  *	  ExecutorRun_hook          rows per transaction
  *	  XactCallback              conflicts (40001 at COMMIT), age, reset
  *	  occ.c (table AM)          no row-lock waits; bytes per transaction
@@ -122,6 +126,36 @@ check_age(void)
 		dsql_strict_refuse(DSQL_RULE_TX_AGE, NULL);
 }
 
+/*
+ * The session state DSQL cannot have, however it was reached: SET and
+ * set_config() with a constant name are refused where they are written
+ * (strict_utility.c, strict_query.c); a name computed at run time, a
+ * function's SET clause, or a session that predates strict mode reach
+ * here.  A role set (SET ROLE), a session user other than the one that
+ * logged in, and, in a session with DSQL's environment (environment.c), a
+ * default isolation level or a transaction's level other than REPEATABLE
+ * READ.  Checked when a statement starts (not for transaction statements
+ * and SET/RESET/SHOW, so RESET ROLE and ROLLBACK always run) and at COMMIT,
+ * whose failure undoes the setting (GUC changes are transactional).
+ */
+static void
+check_session_state(bool at_commit)
+{
+	if (OidIsValid(GetCurrentRoleId()))
+		dsql_strict_refuse(DSQL_RULE_SET_PARAMETER, "role");
+	if (GetSessionUserId() != GetAuthenticatedUserId())
+		dsql_strict_refuse(DSQL_RULE_SET_PARAMETER, "session_authorization");
+	if (!dsql_iam_environment_applied())
+		return;					/* the session's defaults predate strict mode */
+	if (DefaultXactIsoLevel != XACT_REPEATABLE_READ)
+		dsql_strict_refuse(DSQL_RULE_SET_PARAMETER, "default_transaction_isolation");
+	if (!at_commit && IsTransactionState() && XactIsoLevel != XACT_REPEATABLE_READ)
+		dsql_strict_refuse(DSQL_RULE_TX_ISOLATION,
+						   XactIsoLevel == XACT_SERIALIZABLE ? "SERIALIZABLE" :
+						   XactIsoLevel == XACT_READ_UNCOMMITTED ? "READ UNCOMMITTED" :
+						   "READ COMMITTED");
+}
+
 void
 dsql_iam_strict_note_ddl(void)
 {
@@ -217,6 +251,9 @@ strict_ProcessUtility(PlannedStmt *pstmt, const char *queryString,
 		replaced = dsql_strict_check_utility(parsetree,
 											 context != PROCESS_UTILITY_SUBCOMMAND &&
 											 ddl_depth == 0);
+		if (!IsA(parsetree, TransactionStmt) && !IsA(parsetree, VariableSetStmt) &&
+			!IsA(parsetree, VariableShowStmt))
+			check_session_state(false);
 		if (replaced != NULL)
 		{
 			/* run a copy with the change (the cached tree stays as it was) */
@@ -284,9 +321,12 @@ is_dml(QueryDesc *queryDesc)
 static void
 strict_ExecutorStart(QueryDesc *queryDesc, int eflags)
 {
-	if (!(eflags & EXEC_FLAG_EXPLAIN_ONLY) && ddl_depth == 0 &&
-		is_dml(queryDesc) && dsql_iam_strict_active())
-		note_dml();
+	if (dsql_iam_strict_active())
+	{
+		check_session_state(false);
+		if (!(eflags & EXEC_FLAG_EXPLAIN_ONLY) && ddl_depth == 0 && is_dml(queryDesc))
+			note_dml();
+	}
 	if (prev_ExecutorStart)
 		prev_ExecutorStart(queryDesc, eflags);
 	else
@@ -355,7 +395,10 @@ strict_xact_callback(XactEvent event, void *arg)
 						 errhint("Retry the transaction.")));
 			}
 			if (dsql_iam_strict_active())
+			{
 				check_age();
+				check_session_state(true);
+			}
 			break;
 		case XACT_EVENT_COMMIT:
 		case XACT_EVENT_ABORT:

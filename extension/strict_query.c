@@ -11,6 +11,8 @@
  *	  line, circle values        refused anywhere (recorded in queries; the
  *	                             other column-only types run in queries)
  *	  regconfig 'english'        42704, as DSQL has no such configuration
+ *	  set_config(name, ...)      with a constant name: SET's rules
+ *	                             (dsql_strict_check_parameter)
  *	  version()                  calls sys.version() instead: the function
  *	                             reference in the tree is replaced, so
  *	                             SELECT version() says "PostgreSQL 16.15 ..."
@@ -67,6 +69,29 @@ check_regconfig(Const *c)
 		dsql_strict_refuse(DSQL_RULE_TEXT_SEARCH_ENGLISH, NULL);
 }
 
+/*
+ * pg_catalog.set_config(name, value, is_local) with a constant name: the
+ * same rules as SET.  A name computed at run time is not refused here
+ * (set_config of search_path and the like is ordinary); what it could
+ * change is refused by strict.c's check of the session state.
+ */
+static void
+check_set_config(FuncExpr *f)
+{
+	Node	   *name = list_length(f->args) >= 1 ? linitial(f->args) : NULL;
+	Node	   *value = list_length(f->args) >= 2 ? lsecond(f->args) : NULL;
+	char	   *value_text = NULL;
+
+	if (name == NULL || !IsA(name, Const) || ((Const *) name)->constisnull ||
+		((Const *) name)->consttype != TEXTOID)
+		return;
+	if (value != NULL && IsA(value, Const) && !((Const *) value)->constisnull &&
+		((Const *) value)->consttype == TEXTOID)
+		value_text = TextDatumGetCString(((Const *) value)->constvalue);
+	dsql_strict_check_parameter(TextDatumGetCString(((Const *) name)->constvalue),
+								value_text);
+}
+
 static void
 check_one_query(Query *query, WalkContext *ctx)
 {
@@ -110,6 +135,8 @@ strict_walker(Node *node, WalkContext *ctx)
 			{
 				FuncExpr   *f = (FuncExpr *) node;
 
+				if (f->funcid == F_SET_CONFIG)
+					check_set_config(f);
 				if (f->funcid == F_VERSION)
 				{
 					if (!ctx->version_looked_up)

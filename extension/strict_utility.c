@@ -10,7 +10,8 @@
  *	  Transaction statements   SAVEPOINT, ROLLBACK TO, RELEASE; isolation
  *	                           levels other than REPEATABLE READ
  *	  SET / SHOW               SET TRANSACTION, default_transaction_isolation,
- *	                           role, session_authorization (DEFAULT runs);
+ *	                           role, session_authorization (DEFAULT runs),
+ *	                           transaction_isolation but REPEATABLE READ;
  *	                           SHOW lc_collate (gone in PostgreSQL 16)
  *	  statement kinds          by parse node (strict_rules.c's NODE entries):
  *	                           "unsupported statement: <node>"; VACUUM
@@ -112,6 +113,8 @@ check_transaction(TransactionStmt *stmt)
 static void
 check_set(VariableSetStmt *stmt)
 {
+	const char *value = NULL;
+
 	if (stmt->kind == VAR_SET_MULTI)
 	{
 		if (strcmp(stmt->name, "TRANSACTION") == 0)
@@ -126,11 +129,34 @@ check_set(VariableSetStmt *stmt)
 	}
 	if (stmt->kind == VAR_RESET || stmt->kind == VAR_RESET_ALL || stmt->name == NULL)
 		return;
-	if (strcmp(stmt->name, "default_transaction_isolation") == 0 ||
-		strcmp(stmt->name, "role") == 0 ||
-		(strcmp(stmt->name, "session_authorization") == 0 &&
-		 stmt->kind != VAR_SET_DEFAULT))
-		dsql_strict_refuse(DSQL_RULE_SET_PARAMETER, stmt->name);
+	/* SET SESSION AUTHORIZATION DEFAULT ran on DSQL (issue 10) */
+	if (strcmp(stmt->name, "session_authorization") == 0 && stmt->kind == VAR_SET_DEFAULT)
+		return;
+	if (stmt->kind == VAR_SET_VALUE && list_length(stmt->args) == 1 &&
+		IsA(linitial(stmt->args), A_Const) &&
+		IsA(&((A_Const *) linitial(stmt->args))->val, String))
+		value = strVal(&((A_Const *) linitial(stmt->args))->val);
+	dsql_strict_check_parameter(stmt->name, value);
+}
+
+/*
+ * The parameters no path may set in a strict session: SET (check_set),
+ * set_config() with a constant name (strict_query.c).  A name computed at
+ * run time, a function's SET clause or a startup option reach strict.c's
+ * check of the session state instead.  transaction_isolation is refused
+ * only for a level DSQL refuses (SET transaction_isolation itself is not
+ * recorded either way; the level is).
+ */
+void
+dsql_strict_check_parameter(const char *name, const char *value)
+{
+	if (pg_strcasecmp(name, "default_transaction_isolation") == 0 ||
+		pg_strcasecmp(name, "role") == 0 ||
+		pg_strcasecmp(name, "session_authorization") == 0)
+		dsql_strict_refuse(DSQL_RULE_SET_PARAMETER, asc_tolower(name, strlen(name)));
+	if (pg_strcasecmp(name, "transaction_isolation") == 0 && value != NULL &&
+		pg_strcasecmp(value, "repeatable read") != 0)
+		dsql_strict_refuse(DSQL_RULE_TX_ISOLATION, asc_toupper(value, strlen(value)));
 }
 
 /* ---- tables and columns ---- */

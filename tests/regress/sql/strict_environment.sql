@@ -42,3 +42,37 @@ SELECT count(*) AS rules,
   FROM sys.strict_rules();
 SELECT certainty, count(*), count(*) FILTER (WHERE exact) AS exact_text
   FROM sys.strict_rules() GROUP BY 1 ORDER BY 1;
+-- our choice where DSQL has no english: the default configuration is simple
+SHOW default_text_search_config;
+SELECT to_tsvector('a b') AS simple_not_english;
+-- SET's rules hold on every path (set_config, a computed name, a startup
+-- option; a function's SET clause: strict_statements); a refused setting is
+-- undone
+CREATE ROLE regress_env_role;
+GRANT regress_env_role TO admin;
+SELECT set_config('role', 'regress_env_role', false);
+SELECT pg_catalog.set_config('ROLE', 'regress_env_role', true);
+SELECT set_config('session_authorization', 'regress_env_role', false);
+SELECT set_config('default_transaction_isolation', 'serializable', false);
+SELECT set_config('transaction_isolation', 'serializable', true);
+SELECT set_config('transaction_isolation', 'repeatable read', true) AS level;
+SET transaction_isolation = 'serializable';
+SET transaction_isolation = 'repeatable read';
+SELECT set_config('search_path', current_setting('search_path'), false) IS NOT NULL AS others_run;
+-- a name computed at run time: refused at COMMIT, which undoes it
+SELECT set_config(n, 'regress_env_role', false) FROM (VALUES ('ro' || 'le')) v(n);
+SELECT current_user, session_user;
+SELECT set_config(n, 'serializable', false) FROM (VALUES ('default_transaction_isolation')) v(n);
+SHOW default_transaction_isolation;
+-- inside a transaction: the next statement is refused
+BEGIN;
+SELECT set_config(n, 'regress_env_role', false) IS NOT NULL AS set FROM (VALUES ('role')) v(n);
+SELECT current_user;
+ROLLBACK;
+SELECT current_user, current_setting('transaction_isolation') AS level;
+-- a startup option: DSQL's environment keeps no role
+\c "dbname=contrib_regression user=admin options=-crole=regress_env_role"
+SELECT current_user, session_user;
+SHOW role;
+REVOKE regress_env_role FROM admin;
+DROP ROLE regress_env_role;

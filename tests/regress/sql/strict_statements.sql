@@ -60,6 +60,14 @@ RESET ROLE;
 SET search_path = regress_strict, public;
 SET TIME ZONE 'UTC';
 SET statement_timeout = '5min';
+-- a function's SET clause sets role as SET ROLE does: refused when it runs
+GRANT regress_strict_other TO admin;
+CREATE FUNCTION f_as_other() RETURNS text LANGUAGE sql
+  SET role = regress_strict_other AS 'SELECT current_user::text';
+SELECT f_as_other();
+SELECT current_user;
+DROP FUNCTION f_as_other();
+REVOKE regress_strict_other FROM admin;
 -- roles: ALTER ROLE options refused, INHERIT, RENAME and RESET run
 CREATE ROLE regress_strict_app WITH LOGIN;
 ALTER ROLE regress_strict_app WITH LOGIN;
