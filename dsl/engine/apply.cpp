@@ -109,7 +109,8 @@ struct executor {
   void run_batch(const plan& p, std::size_t b, std::size_t e) {
     std::string sql;
     for (std::size_t i = b; i < e; ++i) sql += statement(p.steps[i], p.on) + "\n";
-    if (dialect_bridge) sql = dsql::rewrite_dsql_script(sql);
+    // sent with libpq, not psql: PostgreSQL's lexical rules only
+    if (dialect_bridge) sql = dsql::dialect::rewrite(sql, dsql::dialect::source::wire).text;
     for (int attempt = 1;; ++attempt) {
       try {
         pqxx::work tx(c, "dsql-apply");

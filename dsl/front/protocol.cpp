@@ -157,7 +157,9 @@ namespace {
 // cannot process it.
 std::optional<std::string> rewrite_sql(std::string_view sql) {
   try {
-    std::string text = dsql::dialect::rewrite(sql).text;
+    // PostgreSQL's lexical rules only: psql's (COPY data lines, meta-commands,
+    // :variables) would read SQL as data and rewrite inside a literal.
+    std::string text = dsql::dialect::rewrite(sql, dsql::dialect::source::wire).text;
     if (text == sql) return std::nullopt;
     return text;
   } catch (const std::exception&) {

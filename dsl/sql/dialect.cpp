@@ -45,7 +45,7 @@ bool iequals(std::string_view a, std::string_view b) {
 
 class lexer {
  public:
-  explicit lexer(std::string_view s) : s_(s) {}
+  lexer(std::string_view s, source src) : s_(s), psql_(src == source::psql_script) {}
 
   std::vector<token> run() {
     std::vector<token> out;
@@ -72,6 +72,7 @@ class lexer {
 
  private:
   std::string_view s_;
+  bool psql_;  // psql's rules too: meta-commands, :variables, COPY data lines
   std::size_t i_ = 0;
 
   // The statement being lexed, as far as COPY ... FROM STDIN detection needs it.
@@ -136,6 +137,7 @@ class lexer {
   }
 
   void track(token_kind k, std::size_t start) {
+    if (!psql_) return;  // on the wire a query string never holds COPY data
     const std::string_view text = s_.substr(start, i_ - start);
     switch (k) {
       case token_kind::whitespace:
@@ -197,7 +199,7 @@ class lexer {
     if (is_digit(c) || (c == '.' && is_digit(at(i_ + 1)))) return number();
     if (c == '$') return dollar();
     if (c == ':') return colon();
-    if (c == '\\') return meta_command();
+    if (c == '\\' && psql_) return meta_command();
     ++i_;
     switch (c) {
       case ';':
@@ -325,6 +327,10 @@ class lexer {
     if (n1 == ':') {
       i_ += 2;
       return token_kind::typecast;
+    }
+    if (!psql_) {
+      ++i_;
+      return token_kind::other;
     }
     if (n1 == '\'' || n1 == '"') {
       std::size_t j = i_ + 2;
@@ -640,7 +646,7 @@ class rewriter {
 
 }  // namespace
 
-std::vector<token> tokenize(std::string_view script) { return lexer(script).run(); }
+std::vector<token> tokenize(std::string_view script, source src) { return lexer(script, src).run(); }
 
 position position_of(std::string_view script, std::size_t offset) {
   position p{1, 1};
@@ -671,8 +677,8 @@ std::string quote_literal(std::string_view value) {
   return out;
 }
 
-rewrite_result rewrite(std::string_view script) {
-  const std::vector<token> tokens = tokenize(script);
+rewrite_result rewrite(std::string_view script, source src) {
+  const std::vector<token> tokens = tokenize(script, src);
   return rewriter(script, tokens).run();
 }
 

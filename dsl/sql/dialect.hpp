@@ -67,6 +67,15 @@ enum class token_kind {
                  ///< to the end of the script; never tokenized, never rewritten
 };
 
+/// Where a text comes from, which decides the lexical rules.
+///   psql_script: a script for psql: PostgreSQL's rules plus psql's own (backslash
+///                meta-commands, :variables, the data lines after COPY ... FROM STDIN)
+///   wire:        one query string of the frontend/backend protocol (a Query or Parse
+///                message): PostgreSQL's rules only. A backslash, a colon or a line
+///                `\.` are ordinary characters there; reading them with psql's rules
+///                would take SQL for COPY data and rewrite inside a string literal.
+enum class source { psql_script, wire };
+
 struct token {
   token_kind kind;
   std::size_t offset;  ///< byte offset in the script
@@ -81,8 +90,8 @@ struct token {
 /// COPY and has FROM STDIN outside parentheses (any case), sent with `;` or `\g`, are
 /// data: one copy_data token runs from the start of the next line to the line `\.`
 /// (LF or CRLF) or the end of the script. Text after the `;` on the statement's own
-/// line is still SQL.
-[[nodiscard]] std::vector<token> tokenize(std::string_view script);
+/// line is still SQL. source::wire applies none of psql's rules (see source).
+[[nodiscard]] std::vector<token> tokenize(std::string_view script, source src = source::psql_script);
 
 /// 1-based line and column (UTF-8 characters) of a byte offset.
 struct position {
@@ -124,8 +133,10 @@ struct rewrite_result {
 /// with line breaks written as escapes so the line count holds. psql variables inside it
 /// are refused (they would not be interpolated inside the literal).
 ///
+/// source::wire: a protocol query string (no meta-commands, variables or COPY data).
+///
 /// Throws dialect_error naming the line and column of the offending token.
-[[nodiscard]] rewrite_result rewrite(std::string_view script);
+[[nodiscard]] rewrite_result rewrite(std::string_view script, source src = source::psql_script);
 
 }  // namespace dialect
 

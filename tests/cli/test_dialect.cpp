@@ -422,3 +422,34 @@ TEST_CASE("CREATE INDEX ASYNC refuses psql variables and a missing definition", 
         "1:25: psql variables inside CREATE INDEX ASYNC are not supported: write the values");
   CHECK(error_of("CREATE INDEX ASYNC;") == "1:19: CREATE INDEX ASYNC without an index definition");
 }
+
+TEST_CASE("a protocol query string is read with PostgreSQL's rules, not psql's", "[dialect][wire]") {
+  const auto wire = [](const std::string& q) { return dialect::rewrite(q, dialect::source::wire).text; };
+  // The attack: COPY ... FROM STDIN; then an INSERT whose (correctly escaped) data holds
+  // a line `\.` and an AWS IAM statement. psql's rules read the INSERT's first line as
+  // COPY data and rewrite inside the literal; on the wire it is all SQL.
+  const std::string q =
+      "COPY audit FROM STDIN;\nINSERT INTO notes VALUES ('x\n\\.\nAWS IAM GRANT \"); DELETE FROM victim; SELECT (\" "
+      "TO ''; --');";
+  CHECK(wire(q) == q);
+  CHECK(rewrite_dsql_script(q) != q);  // the psql reading differs: the reason for two sources
+  // a backslash is not a meta-command, a colon not a variable
+  CHECK(wire("SELECT 1 \\g\nAWS IAM GRANT r TO 'a'") == "SELECT 1 \\g\nAWS IAM GRANT r TO 'a'");
+  CHECK(wire("SELECT :'v' ; AWS IAM GRANT r TO 'a'") == "SELECT :'v' ; CALL sys.aws_iam_grant('r', 'a')");
+  CHECK(wire("select 'a'::text; aws iam revoke r from 'a'") == "select 'a'::text; CALL sys.aws_iam_revoke('r', 'a')");
+  // statements after a real COPY on the wire are still statements
+  CHECK(wire("COPY t FROM STDIN; AWS IAM GRANT r TO 'a'") == "COPY t FROM STDIN; CALL sys.aws_iam_grant('r', 'a')");
+  // the psql variable form of the ARN does not exist on the wire: malformed, left to the server
+  CHECK_THROWS_AS(wire("AWS IAM GRANT r TO :'arn'"), dialect_error);
+  // tokens still cover every byte
+  const std::string odd = "a\\b:c:'d' \\.\n:x";
+  std::size_t covered = 0;
+  for (const auto& t : dialect::tokenize(odd, dialect::source::wire)) {
+    CHECK(t.offset == covered);
+    CHECK(t.kind != dialect::token_kind::meta_command);
+    CHECK(t.kind != dialect::token_kind::psql_variable);
+    CHECK(t.kind != dialect::token_kind::copy_data);
+    covered += t.length;
+  }
+  CHECK(covered == odd.size());
+}
