@@ -22,6 +22,7 @@
 #include <openssl/err.h>
 #include <openssl/ssl.h>
 
+#include <algorithm>
 #include <atomic>
 #include <cerrno>
 #include <condition_variable>
@@ -226,7 +227,8 @@ class session {
   std::uint32_t backend_pid_ = 0;
   bool registered_ = false;
   clock::time_point started_;
-  std::string client_encoding_;
+  std::string client_encoding_;         // as the server last reported it
+  bool standard_conforming_strings_ = true;  // likewise
   struct {
     unsigned long client_reads = 0, client_writes = 0, backend_reads = 0, backend_writes = 0, polls = 0;
   } io_;  // of the relay, for the session's log line
@@ -404,6 +406,7 @@ class session {
     std::string_view value = body.substr(n + 1);
     if (!value.empty() && value.back() == '\0') value.remove_suffix(1);
     if (name == "client_encoding") client_encoding_ = std::string(value);
+    if (name == "standard_conforming_strings") standard_conforming_strings_ = value == "on";
     if (name == "server_version" && !sh_.cfg.server_version.empty())
       return pr::parameter_status(name, sh_.cfg.server_version);
     return pr::message('S', body);
@@ -421,6 +424,23 @@ class session {
   }
 
   // --- the session relay ---
+
+  // Whether the bridge may read a Query/Parse body at all. The lexer must cut the
+  // string where the server's scanner will: that depends on client_encoding (a
+  // client-only encoding such as SJIS has multibyte characters whose second byte is a
+  // backslash or a quote) and on standard_conforming_strings (off: a backslash escapes
+  // a quote in '...'). The front door knows them as of the last ReadyForQuery (the
+  // server reports both, GUC_REPORT, before it), so only for the first message since
+  // then (settings_known): a message pipelined behind another may run after that one
+  // changed them (SET client_encoding, set_config, RESET ALL ...). Text without a
+  // backslash and without bytes >= 0x80 lexes the same under every setting.
+  [[nodiscard]] bool rewrite_allowed(std::string_view body, bool settings_known) const {
+    const bool plain = std::none_of(body.begin(), body.end(),
+                                    [](char c) { return c == '\\' || static_cast<unsigned char>(c) >= 0x80; });
+    if (plain) return true;
+    return settings_known && !pr::unsafe_client_encoding(client_encoding_) &&
+           (standard_conforming_strings_ || body.find('\\') == std::string_view::npos);
+  }
 
   struct stream {
     std::string buf;      // bytes waiting to be written to the other side
@@ -465,6 +485,10 @@ class session {
     bool closing = false;  // past the deadline: close when idle
     bool client_eof = false, backend_eof = false;
     bool ssl_read_wants_write = false, ssl_write_wants_read = false;
+    // OpenSSL may hold whole TLS records it read ahead (read_ahead is on; the login's
+    // reads too) that SSL_pending() does not count and poll() cannot see: true until
+    // an SSL_read finds nothing more (WANT_READ).
+    bool client_records_buffered = true;
     const bool rewrite = true;
     std::string chunk(io_chunk, '\0');
 
@@ -501,12 +525,12 @@ class session {
         if (len < 4) return false;  // not the protocol: the server would say so, we just end
         ++client_msgs_since_z;
         if (type == 'X') terminate = true;
-        const bool whole = rewrite && (type == 'Q' || type == 'P') && len - 4 <= max_rewrite_message &&
-                           !pr::unsafe_client_encoding(client_encoding_);
+        const bool whole = rewrite && (type == 'Q' || type == 'P') && len - 4 <= max_rewrite_message;
         if (whole) {
           if (in.size() - i < 1 + static_cast<std::size_t>(len)) break;  // wait for all of it
           const std::string_view body = std::string_view(in).substr(i + 5, len - 4);
-          if (auto r = pr::rewrite_client_message(type, body))
+          if (auto r = rewrite_allowed(body, client_msgs_since_z == 1) ? pr::rewrite_client_message(type, body)
+                                                                       : std::nullopt)
             to_backend.append(*r);
           else
             to_backend.append(std::string_view(in).substr(i, 1 + static_cast<std::size_t>(len)));
@@ -608,7 +632,8 @@ class session {
           !client_eof && to_backend.pending() < relay_buffer_limit && from_client.in.size() < max_rewrite_message + 5;
       const bool can_read_backend = !backend_eof && to_client.pending() < relay_buffer_limit;
       // decrypted bytes OpenSSL already holds are not seen by poll
-      bool client_ready = can_read_client && SSL_pending(s_.ssl) > 0;
+      bool client_ready = can_read_client && (SSL_pending(s_.ssl) > 0 ||
+                                              (client_records_buffered && SSL_has_pending(s_.ssl) == 1));
       bool backend_ready = false;
       if (!client_ready) {
         pollfd p[2]{};
@@ -633,13 +658,16 @@ class session {
         const int n = SSL_read(s_.ssl, chunk.data(), static_cast<int>(chunk.size()));
         ++io_.client_reads;
         if (n > 0) {
+          client_records_buffered = true;
           from_client.in.append(chunk.data(), static_cast<std::size_t>(n));
           if (!handle_client()) return "the client broke the protocol";
         } else {
           const int e = SSL_get_error(s_.ssl, n);
           if (e == SSL_ERROR_WANT_WRITE)
             ssl_read_wants_write = true;
-          else if (e != SSL_ERROR_WANT_READ)
+          else if (e == SSL_ERROR_WANT_READ)
+            client_records_buffered = false;  // at most part of a record is left: poll
+          else
             client_eof = true;
         }
       }

@@ -374,6 +374,116 @@ TEST_CASE(
   CHECK(std::string(PQgetvalue(quoted.get(), 0, 0)) == "AWS IAM GRANT x TO 'y'");
 }
 
+namespace {
+// A raw client logged in as admin through the front door (ReadyForQuery read).
+raw_client admin_raw(const front_cluster& c) {
+  raw_client r;
+  auto m = c.raw_login(r, "admin", c.admin_token(), c.endpoint);
+  REQUIRE(m);
+  REQUIRE(m->type == 'Z');
+  return r;
+}
+std::string query_message(const std::string& sql) { return dsql::test::typed_message('Q', sql + '\0'); }
+// The number of columns of the next RowDescription before ReadyForQuery (-1: none).
+int columns_of_next_result(raw_client& r) {
+  int columns = -1;
+  for (;;) {
+    auto m = r.read_message();
+    if (!m) return -2;  // timeout or closed
+    if (m->type == 'T' && m->body.size() >= 2)
+      columns = (static_cast<unsigned char>(m->body[0]) << 8) | static_cast<unsigned char>(m->body[1]);
+    if (m->type == 'Z') return columns;
+  }
+}
+}  // namespace
+
+TEST_CASE("messages that arrive together (TLS records read ahead) are all answered at once",
+          "[integration][front][relay]") {
+  // OpenSSL reads ahead: a second record already in its buffer is invisible to poll()
+  // and to SSL_pending(); the relay must not wait on the socket for it.
+  auto& c = main_cluster();
+  {
+    raw_client r;  // the password and a query in one write
+    REQUIRE(r.connect_tcp(c.port));
+    REQUIRE(r.start_tls(c.endpoint));
+    r.send(dsql::test::startup_packet({{"user", "admin"}, {"database", "postgres"}}));
+    auto m = r.read_message();
+    REQUIRE(m);
+    REQUIRE(m->type == 'R');
+    REQUIRE(r.send_records({dsql::test::typed_message('p', c.admin_token() + '\0'), query_message("SELECT 1, 2")}));
+    auto z = r.read_until("EZ");
+    REQUIRE(z);
+    REQUIRE(z->type == 'Z');
+    CHECK(columns_of_next_result(r) == 2);  // -2 when the relay sat on it (10 s timeout)
+  }
+  {
+    raw_client r = admin_raw(c);  // three queries in one write
+    REQUIRE(r.send_records({query_message("SELECT 1"), query_message("SELECT 1, 2"), query_message("SELECT 1, 2, 3")}));
+    CHECK(columns_of_next_result(r) == 1);
+    CHECK(columns_of_next_result(r) == 2);
+    CHECK(columns_of_next_result(r) == 3);
+  }
+}
+
+TEST_CASE("the bridge never rewrites inside a literal: COPY lines, pipelined SET client_encoding, backslash escapes",
+          "[integration][front][dialect]") {
+  auto& c = main_cluster();
+  auto a = c.admin();
+  REQUIRE(PQstatus(a.get()) == CONNECTION_OK);
+  const auto exec = [&](const std::string& sql) { return result_ptr(PQexec(a.get(), sql.c_str())); };
+  for (const char* t : {"regress_victim", "regress_notes", "regress_audit"})  // left by a failed section
+    exec(std::string("DROP TABLE IF EXISTS ") + t);
+  REQUIRE(PQresultStatus(exec("CREATE TABLE regress_victim (id int PRIMARY KEY)").get()) == PGRES_COMMAND_OK);
+  REQUIRE(PQresultStatus(exec("INSERT INTO regress_victim VALUES (1), (2), (3)").get()) == PGRES_COMMAND_OK);
+  REQUIRE(PQresultStatus(exec("CREATE TABLE regress_notes (t text)").get()) == PGRES_COMMAND_OK);
+  REQUIRE(PQresultStatus(exec("CREATE TABLE regress_audit (t text)").get()) == PGRES_COMMAND_OK);
+  SECTION("data after COPY ... FROM STDIN in a query string is SQL, not psql's COPY data") {
+    // correctly escaped user data holding a line \. and an AWS IAM statement
+    const std::string data = "x\n\\.\nAWS IAM GRANT \"); DELETE FROM regress_victim; SELECT (\" TO '; --";
+    std::string quoted;
+    for (const char ch : data) quoted += ch == '\'' ? std::string("''") : std::string(1, ch);
+    const std::string q = "COPY regress_audit FROM STDIN;\nINSERT INTO regress_notes VALUES ('" + quoted + "');";
+    result_ptr first(PQexec(a.get(), q.c_str()));
+    REQUIRE(PQresultStatus(first.get()) == PGRES_COPY_IN);
+    REQUIRE(PQputCopyEnd(a.get(), nullptr) == 1);
+    while (result_ptr r{PQgetResult(a.get())}) {
+      INFO(PQresultErrorMessage(r.get()));
+      CHECK(PQresultStatus(r.get()) == PGRES_COMMAND_OK);
+    }
+    CHECK(c.su_query("SELECT count(*) FROM regress_victim") == "3");
+    CHECK(c.su_query("SELECT t FROM regress_notes") == data);
+  }
+  SECTION("a query pipelined behind SET client_encoding TO 'SJIS' is not read as UTF-8") {
+    raw_client r = admin_raw(c);
+    // 0x95 0x5c is one SJIS character; read as UTF-8, 0x5c escapes the quote
+    const std::string q = "SELECT E'\x95\x5c' AS a, '; aws iam grant \"AS x, current_user AS injected,\" to ' AS b, "
+                          "'; --' AS c --";
+    REQUIRE(r.send_records({query_message("SET client_encoding TO 'SJIS'"), query_message(q)}));
+    CHECK(columns_of_next_result(r) == -1);  // SET: no rows
+    CHECK(columns_of_next_result(r) == 3);   // 5 when the bridge rewrote inside the literal
+  }
+  SECTION("with standard_conforming_strings off a backslash escapes the quote, as the server reads it") {
+    REQUIRE(PQresultStatus(exec("SET standard_conforming_strings = off").get()) == PGRES_COMMAND_OK);
+    auto r = exec("SELECT 'x\\'; aws iam grant \"AS b, current_user AS injected,\" to ' AS e, '; --' AS c --");
+    INFO(PQresultErrorMessage(r.get()));
+    REQUIRE(PQresultStatus(r.get()) == PGRES_TUPLES_OK);
+    CHECK(PQnfields(r.get()) == 2);  // 4 when the bridge rewrote inside the literal
+  }
+  SECTION("a pipelined AWS IAM statement in plain ASCII is still rewritten") {
+    raw_client r = admin_raw(c);
+    REQUIRE(r.send_records({query_message("SELECT 1"),
+                            query_message("AWS IAM GRANT regress_nosuchrole TO '" + arn("AppReadOnlyRole") + "'")}));
+    CHECK(columns_of_next_result(r) == 1);
+    auto e = r.read_until("EZ");
+    REQUIRE(e);
+    REQUIRE(e->type == 'E');
+    CHECK(e->fields()['M'].find("regress_nosuchrole") != std::string::npos);  // the extension's answer, not 42601
+  }
+  exec("DROP TABLE regress_victim");
+  exec("DROP TABLE regress_notes");
+  exec("DROP TABLE regress_audit");
+}
+
 TEST_CASE("a non-admin's AWS IAM GRANT through the endpoint is refused with DSQL's 42501",
           "[integration][front][dialect]") {
   auto& c = main_cluster();

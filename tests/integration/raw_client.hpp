@@ -161,6 +161,23 @@ class raw_client {
     return true;
   }
 
+  // Each part as its own TLS record, all of them in one TCP write (a client that
+  // pipelines: the server's TLS library may read several records at once).
+  bool send_records(const std::vector<std::string>& parts) {
+    if (!ssl_) return false;
+    BIO* socket_bio = SSL_get_wbio(ssl_);
+    BIO_up_ref(socket_bio);
+    SSL_set0_wbio(ssl_, BIO_new(BIO_s_mem()));
+    bool ok = true;
+    for (const auto& part : parts)
+      ok = ok && SSL_write(ssl_, part.data(), static_cast<int>(part.size())) == static_cast<int>(part.size());
+    char* data = nullptr;
+    const long n = BIO_get_mem_data(SSL_get_wbio(ssl_), &data);
+    const std::string bytes(data, n > 0 ? static_cast<std::size_t>(n) : 0);
+    SSL_set0_wbio(ssl_, socket_bio);  // frees the memory BIO
+    return ok && send_plain(bytes);
+  }
+
   // The next message, or nullopt (closed, timeout, TLS error).
   std::optional<pg_message> read_message() {
     std::string head;
