@@ -205,7 +205,7 @@ dsql_iam_grant(PG_FUNCTION_ARGS)
 		ereport(ERROR,
 				(errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
 				 errmsg("role %s must have the LOGIN attribute", dsql_iam_log_text(rolename)),
-				 errhint("Run ALTER ROLE ... WITH LOGIN first.")));
+				 errhint("Create the role WITH LOGIN: DROP ROLE, then CREATE ROLE ... WITH LOGIN (Aurora DSQL refuses ALTER ROLE ... WITH LOGIN).")));
 	if (issuper && !dsql_iam_caller_is_bootstrap())
 		ereport(ERROR,
 				(errcode(ERRCODE_INSUFFICIENT_PRIVILEGE),

@@ -275,7 +275,7 @@ check_drop_role(DropRoleStmt *stmt)
 					 errmsg("role \"%s\" cannot be dropped because some objects depend on it",
 							dsql_iam_log_text(spec->rolename)),
 					 errdetail_internal("%s", arns),
-					 errhint("Revoke the mappings with sys.aws_iam_revoke() first.")));
+					 errhint("Revoke the mappings first: AWS IAM REVOKE <role> FROM '<arn>' (sys.aws_iam_revoke() here).")));
 	}
 }
 
@@ -316,7 +316,7 @@ check_alter_role(AlterRoleStmt *stmt)
 				 errmsg("cannot remove the LOGIN attribute of role \"%s\"",
 						dsql_iam_log_text(GetUserNameFromId(roleid, false))),
 				 errdetail_internal("%s", arns),
-				 errhint("Revoke the mappings with sys.aws_iam_revoke() first.")));
+				 errhint("Revoke the mappings first: AWS IAM REVOKE <role> FROM '<arn>' (sys.aws_iam_revoke() here).")));
 }
 
 static void
