@@ -126,9 +126,10 @@ refuse(Port *port, const char *fmt,...)
 }
 
 /*
- * The password message, NUL-terminated, at most maxlen bytes; NULL when the
- * client closed the connection instead of answering (psql does that when it
- * has no password yet, then asks the user and reconnects).
+ * The password message, NUL-terminated, a password of at most maxlen bytes
+ * (the NUL not counted); NULL when the client closed the connection instead
+ * of answering (psql does that when it has no password yet, then asks the
+ * user and reconnects).
  */
 static char *
 read_password(Port *port, int maxlen)
@@ -143,8 +144,10 @@ read_password(Port *port, int maxlen)
 	if (mtype != 'p')
 		refuse(port, "expected a password message, got message type %d", mtype);
 	initStringInfo(&buf);
-	if (pq_getmessage(&buf, maxlen) != 0)
-		refuse(port, "the password message is longer than %d bytes or was cut", maxlen);
+	/* pq_getmessage's limit counts the NUL and the 4-byte length word */
+	if (pq_getmessage(&buf, maxlen + 1 + 4) != 0)
+		refuse(port, "the password is longer than %d bytes (a password message longer than %d bytes with its NUL) or was cut",
+			   maxlen, maxlen + 1);
 	if (strlen(buf.data) + 1 != (size_t) buf.len)
 		refuse(port, "the password message is malformed");
 	return buf.data;
@@ -474,7 +477,7 @@ check_token(Port *port)
 		refuse(port, "dsql_iam.cluster_arn is not set");
 
 	sendAuthRequest(port, AUTH_REQ_PASSWORD, NULL, 0);
-	password = read_password(port, DSQL_TOKEN_MAX_LEN + 1);
+	password = read_password(port, DSQL_TOKEN_MAX_LEN);
 	if (password == NULL)
 		proc_exit(0);			/* the client hung up, as core does */
 

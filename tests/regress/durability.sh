@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Durability of the dsql_iam mappings, where pg_regress cannot go: a server
 # restart, crash recovery (pg_ctl stop -m immediate), and a pg_dumpall of
-# one cluster restored into a fresh one.
+# one cluster restored into a fresh one.  Also the token length bound of the
+# authentication path, which needs the server log.
 #
 #   tests/regress/durability.sh        (scripts/run-regress.sh runs it)
 #
@@ -195,6 +196,30 @@ plain=$("${run[@]}" env PGOPTIONS='-c search_path=pg_catalog' "$PG_BINDIR/psql" 
   -d postgres -f "$work/labels.sql" 2>&1)
 check "replaying the dumped labels without dsql_iam.allow_label_restore is refused (42501) and changes nothing" \
   same "3 $after_ops" "$(printf '%s\n' "$plain" | grep -c 'permission denied to set security label') $(mappings b)"
+
+# ---- the token length bound (auth.c): DSQL_TOKEN_MAX_LEN, 8192 bytes, is
+# accepted up to the parser; one byte more is refused as too long.  Over TCP
+# on 127.0.0.1 (initdb's trust line), where auth_mode on asks for a token.
+psql_on b -c "ALTER SYSTEM SET dsql_iam.auth_mode = 'on'" -c "ALTER SYSTEM SET dsql_iam.endpoint = 'localhost'" \
+  -c "ALTER SYSTEM SET dsql_iam.cluster_arn = 'arn:aws:dsql:us-east-1:123456789012:cluster/local'" \
+  -c "ALTER SYSTEM SET listen_addresses = '127.0.0.1'" >/dev/null
+stop b fast
+start b
+token_reason() {  # token_reason LENGTH: the server's reason for a junk token of that many bytes
+  local before token
+  before=$(wc -c <"$work/b.log")
+  token=$(head -c "$1" /dev/zero | tr '\0' a)
+  "${run[@]}" env PGPASSWORD="$token" "$PG_BINDIR/psql" -X -q -w \
+    -h 127.0.0.1 -p "$port_b" -d postgres -U app_readonly -c 'SELECT 1' >/dev/null 2>&1
+  sleep 0.2
+  tail -c +"$((before + 1))" "$work/b.log" | grep -o 'the token is not <host>/?<query>\|the password is longer than [0-9]* bytes' | head -1
+}
+check "a token of 8192 bytes (DSQL_TOKEN_MAX_LEN) reaches the token parser" \
+  same 'the token is not <host>/?<query>' "$(token_reason 8192)"
+check "a token of 8189 bytes reaches the token parser" \
+  same 'the token is not <host>/?<query>' "$(token_reason 8189)"
+check "a token of 8193 bytes is refused as longer than 8192 bytes" \
+  same 'the password is longer than 8192 bytes' "$(token_reason 8193)"
 stop b fast
 stop a fast >/dev/null 2>&1
 
