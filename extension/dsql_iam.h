@@ -292,6 +292,8 @@ typedef enum DsqlStrictRuleId
 	DSQL_RULE_DEFAULT_PRIVILEGES,
 	DSQL_RULE_TEXT_SEARCH_ENGLISH,
 	DSQL_RULE_DEALLOCATE,
+	DSQL_RULE_LIMIT_SCHEMAS,
+	DSQL_RULE_LIMIT_TABLES,
 	DSQL_RULE_FIRST_TABLE_DRIVEN	/* statement kinds and types follow */
 } DsqlStrictRuleId;
 
@@ -324,6 +326,11 @@ extern int	dsql_iam_strict_transaction_age;
 /* Statement limits of a transaction (DSQL's quotas). */
 #define DSQL_STRICT_MAX_ROWS		3000
 #define DSQL_STRICT_MAX_BYTES		(10 * 1024 * 1024)
+
+/* Quotas of a database (DSQL's documentation): user schemas (public counts,
+ * sys and pg_* do not), tables in them. */
+#define DSQL_STRICT_MAX_SCHEMAS		10
+#define DSQL_STRICT_MAX_TABLES		1000
 
 /*
  * True when this session follows DSQL's rules now: the mode is on, this is

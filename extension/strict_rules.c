@@ -247,6 +247,16 @@ const DsqlStrictRule dsql_strict_rules[] = {
 		"unsupported statement: Deallocate", "lint", false,
 	LINT("UnsupportedDeallocate (DEALLOCATE ALL runs)"), SEEN_LINT},
 
+	/* ---- quotas of a database ---- */
+	[DSQL_RULE_LIMIT_SCHEMAS] = {"limit.schemas", "limit", "54000",
+		"schema limit exceeded: at most 10 schemas per database", "doc", false,
+		"shared/reference/dsql.md, SQL restrictions: 10 schemas per database (54000), AWS documentation"
+	" (public counts, sys does not, as in include/dsql/validate.hpp)", SEEN_OBS},
+	[DSQL_RULE_LIMIT_TABLES] = {"limit.tables", "limit", "54000",
+		"table limit exceeded: at most 1000 tables per database", "doc", false,
+		"shared/reference/dsql.md, SQL restrictions: 1,000 tables, AWS documentation"
+	" (SQLSTATE ours, as the schema quota's)", SEEN_OBS},
+
 	/* ---- statement kinds DSQL refuses by their parse node ---- */
 	{"statement.truncate", "statement", "0A000", "unsupported statement: %s", "rec", true,
 	REC("unsupported", "truncate"), SEEN_0918, NODE(Truncate)},

@@ -27,6 +27,7 @@
  *	                           CONCURRENTLY, access methods other than btree
  *	  sequences                CACHE 1 or >= 65536, bigint
  *	  functions                languages other than SQL, CREATE PROCEDURE
+ *	  quotas                   10 schemas, 1,000 tables per database
  *	  roles, privileges        ALTER ROLE options, GRANT/REVOKE ON SCHEMA
  *	                           public, owner-only statements on public,
  *	                           ALTER DEFAULT PRIVILEGES FOR another role
@@ -35,10 +36,12 @@
  */
 #include "postgres.h"
 
+#include "access/genam.h"
 #include "access/table.h"
 #include "access/tableam.h"
 #include "catalog/namespace.h"
 #include "catalog/pg_class.h"
+#include "catalog/pg_namespace.h"
 #include "catalog/pg_type.h"
 #include "commands/defrem.h"
 #include "executor/tuptable.h"
@@ -159,6 +162,97 @@ dsql_strict_check_parameter(const char *name, const char *value)
 		dsql_strict_refuse(DSQL_RULE_TX_ISOLATION, asc_toupper(value, strlen(value)));
 }
 
+/* ---- quotas: schemas and tables of a database ---- */
+
+/*
+ * Whether a schema counts against DSQL's quotas: the user's schemas, public
+ * included (the DSL's count, include/dsql/validate.hpp: nine schemas and
+ * public make ten); not PostgreSQL's (pg_*, information_schema) nor sys,
+ * DSQL's own system schema (ours holds the extension).
+ */
+static bool
+is_user_schema(Form_pg_namespace nsp)
+{
+	const char *name = NameStr(nsp->nspname);
+
+	return strncmp(name, "pg_", 3) != 0 &&
+		strcmp(name, "information_schema") != 0 &&
+		strcmp(name, "sys") != 0;
+}
+
+static int
+count_user_schemas(void)
+{
+	Relation	rel = table_open(NamespaceRelationId, AccessShareLock);
+	SysScanDesc scan = systable_beginscan(rel, InvalidOid, false, NULL, 0, NULL);
+	HeapTuple	tup;
+	int			n = 0;
+
+	while (HeapTupleIsValid(tup = systable_getnext(scan)))
+		if (is_user_schema((Form_pg_namespace) GETSTRUCT(tup)))
+			n++;
+	systable_endscan(scan);
+	table_close(rel, AccessShareLock);
+	return n;
+}
+
+/* Tables (plain and partitioned) in the schemas count_user_schemas counts. */
+static int
+count_user_tables(void)
+{
+	Relation	rel = table_open(RelationRelationId, AccessShareLock);
+	SysScanDesc scan = systable_beginscan(rel, InvalidOid, false, NULL, 0, NULL);
+	HeapTuple	tup;
+	int			n = 0;
+	Oid			last_nsp = InvalidOid;
+	bool		last_counts = false;
+
+	while (HeapTupleIsValid(tup = systable_getnext(scan)))
+	{
+		Form_pg_class cls = (Form_pg_class) GETSTRUCT(tup);
+
+		if (cls->relkind != RELKIND_RELATION && cls->relkind != RELKIND_PARTITIONED_TABLE)
+			continue;
+		if (cls->relnamespace != last_nsp)
+		{
+			HeapTuple	ntup = SearchSysCache1(NAMESPACEOID,
+											   ObjectIdGetDatum(cls->relnamespace));
+
+			last_nsp = cls->relnamespace;
+			last_counts = HeapTupleIsValid(ntup) &&
+				is_user_schema((Form_pg_namespace) GETSTRUCT(ntup));
+			if (HeapTupleIsValid(ntup))
+				ReleaseSysCache(ntup);
+		}
+		if (last_counts)
+			n++;
+	}
+	systable_endscan(scan);
+	table_close(rel, AccessShareLock);
+	return n;
+}
+
+static void
+check_create_schema(CreateSchemaStmt *stmt)
+{
+	/* IF NOT EXISTS of an existing schema creates nothing */
+	if (stmt->if_not_exists && stmt->schemaname != NULL &&
+		OidIsValid(get_namespace_oid(stmt->schemaname, true)))
+		return;
+	if (count_user_schemas() >= DSQL_STRICT_MAX_SCHEMAS)
+		dsql_strict_refuse(DSQL_RULE_LIMIT_SCHEMAS, NULL);
+}
+
+static void
+check_table_quota(CreateStmt *stmt)
+{
+	if (stmt->if_not_exists &&
+		OidIsValid(RangeVarGetRelid(stmt->relation, NoLock, true)))
+		return;
+	if (count_user_tables() >= DSQL_STRICT_MAX_TABLES)
+		dsql_strict_refuse(DSQL_RULE_LIMIT_TABLES, NULL);
+}
+
 /* ---- tables and columns ---- */
 
 /* The name of a serial pseudo-type, as written, or NULL. */
@@ -271,6 +365,7 @@ check_create_table(CreateStmt *stmt)
 		if (IsA(lfirst(lc), ColumnDef))
 			check_column(lfirst_node(ColumnDef, lc), false);
 	}
+	check_table_quota(stmt);
 
 	if (stmt->accessMethod != NULL ||
 		!OidIsValid(get_table_am_oid(DSQL_OCC_AM_NAME, true)))
@@ -631,6 +726,9 @@ dsql_strict_check_utility(Node *parsetree, bool toplevel)
 			break;
 		case T_CreateStmt:
 			return check_create_table((CreateStmt *) parsetree);
+		case T_CreateSchemaStmt:
+			check_create_schema((CreateSchemaStmt *) parsetree);
+			break;
 		case T_ViewStmt:
 			if (((ViewStmt *) parsetree)->view->relpersistence == RELPERSISTENCE_TEMP)
 				dsql_strict_refuse(DSQL_RULE_TEMP_VIEW, NULL);
