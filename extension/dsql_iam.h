@@ -294,6 +294,7 @@ typedef enum DsqlStrictRuleId
 	DSQL_RULE_DEALLOCATE,
 	DSQL_RULE_LIMIT_SCHEMAS,
 	DSQL_RULE_LIMIT_TABLES,
+	DSQL_RULE_CATALOG_PG_DATABASE,
 	DSQL_RULE_FIRST_TABLE_DRIVEN	/* statement kinds and types follow */
 } DsqlStrictRuleId;
 

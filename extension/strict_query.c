@@ -11,6 +11,9 @@
  *	  line, circle values        refused anywhere (recorded in queries; the
  *	                             other column-only types run in queries)
  *	  regconfig 'english'        42704, as DSQL has no such configuration
+ *	  pg_catalog.pg_database     42501, as pg_authid answers (a direct
+ *	                             reference; views over it run, as over
+ *	                             pg_authid)
  *	  set_config(name, ...)      with a constant name: SET's rules
  *	                             (dsql_strict_check_parameter)
  *	  version()                  calls sys.version() instead: the function
@@ -22,6 +25,7 @@
 #include "postgres.h"
 
 #include "access/htup_details.h"
+#include "catalog/pg_database.h"
 #include "catalog/pg_ts_config.h"
 #include "catalog/pg_type.h"
 #include "nodes/nodeFuncs.h"
@@ -128,8 +132,14 @@ strict_walker(Node *node, WalkContext *ctx)
 			return query_tree_walker((Query *) node, strict_walker, (void *) ctx,
 									 QTW_EXAMINE_RTES_BEFORE);
 		case T_RangeTblEntry:
-			if (((RangeTblEntry *) node)->tablesample != NULL)
-				dsql_strict_refuse(DSQL_RULE_TABLESAMPLE, NULL);
+			{
+				RangeTblEntry *rte = (RangeTblEntry *) node;
+
+				if (rte->tablesample != NULL)
+					dsql_strict_refuse(DSQL_RULE_TABLESAMPLE, NULL);
+				if (rte->rtekind == RTE_RELATION && rte->relid == DatabaseRelationId)
+					dsql_strict_refuse(DSQL_RULE_CATALOG_PG_DATABASE, NULL);
+			}
 			return false;
 		case T_FuncExpr:
 			{

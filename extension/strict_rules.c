@@ -257,6 +257,12 @@ const DsqlStrictRule dsql_strict_rules[] = {
 		"shared/reference/dsql.md, SQL restrictions: 1,000 tables, AWS documentation"
 	" (SQLSTATE ours, as the schema quota's)", SEEN_OBS},
 
+	/* ---- catalogs ---- */
+	[DSQL_RULE_CATALOG_PG_DATABASE] = {"catalog.pg_database", "catalog", "42501",
+		"permission denied for table pg_database", "doc", false,
+		"shared/reference/dsql.md, SQL restrictions: catalogs, pg_database not readable, AWS documentation"
+	" (PostgreSQL's answer for pg_authid; direct references only, as for pg_authid)", SEEN_OBS},
+
 	/* ---- statement kinds DSQL refuses by their parse node ---- */
 	{"statement.truncate", "statement", "0A000", "unsupported statement: %s", "rec", true,
 	REC("unsupported", "truncate"), SEEN_0918, NODE(Truncate)},

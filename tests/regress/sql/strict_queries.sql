@@ -28,3 +28,10 @@ SELECT to_tsvector('simple', 'hello world');
 SELECT count(*) FROM q WHERE name = 'seed';
 INSERT INTO q VALUES (2, 'x') ON CONFLICT (id) DO UPDATE SET name = EXCLUDED.name RETURNING name;
 SELECT count(*) FILTER (WHERE name = 'seed') FROM q GROUP BY ROLLUP (name) ORDER BY 1;
+-- catalogs: pg_database is not readable, as pg_authid is not (42501);
+-- current_database() runs
+SELECT datname FROM pg_database;
+SELECT n FROM (SELECT count(*) AS n FROM pg_catalog.pg_database) s;
+WITH d AS (SELECT datname FROM pg_database) SELECT count(*) FROM d;
+SELECT rolname FROM pg_authid;
+SELECT current_database();
