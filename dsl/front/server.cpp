@@ -22,6 +22,7 @@
 #include <openssl/err.h>
 #include <openssl/ssl.h>
 
+#include <algorithm>
 #include <atomic>
 #include <cerrno>
 #include <condition_variable>
@@ -29,6 +30,7 @@
 #include <cstdio>
 #include <cstring>
 #include <ctime>
+#include <iterator>
 #include <list>
 #include <map>
 #include <memory>
@@ -115,6 +117,42 @@ std::string lower(std::string_view s) {
     if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
   if (!out.empty() && out.back() == '.') out.pop_back();
   return out;
+}
+
+std::string ascii_lower(std::string_view s) {
+  std::string out(s);
+  for (char& c : out)
+    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+  return out;
+}
+
+// --- what a client may set at startup ---------------------------------------------------
+
+// The configuration parameters a client may set in its StartupMessage, directly or
+// with -c/-- in `options`: what the clients that connect to DSQL send, so that none
+// of them is refused, and nothing else (dsql-rules.md, Front door: "Unsupported
+// startup parameters ... are refused"; dsql.md: session parameters other than
+// search_path are refused by SET too). Who sends what:
+//   libpq (psql, psycopg 2/3, the botocore-token scripts): application_name,
+//     client_encoding, options, and datestyle/timezone from PGDATESTYLE/PGTZ;
+//   pgjdbc: client_encoding, DateStyle, TimeZone, extra_float_digits,
+//     application_name, search_path (currentSchema);
+//   node-postgres (AWS's connector): application_name, client_encoding, options;
+//   Postgres.js: client_encoding, application_name; Npgsql: client_encoding,
+//     application_name, search_path, TimeZone; asyncpg, sqlx: client_encoding,
+//     DateStyle, TimeZone, extra_float_digits, application_name.
+// user, database and options are the protocol's own keys (compared exactly, as the
+// server does); `_pq_.*` are protocol options (answered with
+// NegotiateProtocolVersion, not forwarded); replication is refused on its own.
+// Parameter names compare case-insensitively, as the server's GUC names do.
+constexpr std::string_view client_settings[] = {"application_name",   "client_encoding", "datestyle",
+                                                "extra_float_digits", "search_path",     "timezone"};
+constexpr const char* client_settings_text =
+    "application_name, client_encoding, DateStyle, TimeZone, extra_float_digits and search_path";
+
+bool client_setting(std::string_view name) {
+  const std::string n = ascii_lower(name);
+  return std::find(std::begin(client_settings), std::end(client_settings), n) != std::end(client_settings);
 }
 
 // --- cancel keys of the relayed sessions ------------------------------------------------
@@ -919,6 +957,25 @@ class loop {
     c.ph = phase::closing;
   }
 
+  // Refuses a parameter that a client may not set (true), naming it. The SQLSTATE
+  // is 0A000 and the text DSQL's own for SET of such a parameter (dsql-rules.md,
+  // "setting configuration parameter ... not supported"): DSQL's answer to one in a
+  // StartupMessage is not recorded; the packet is well formed (so not 08P01), what
+  // it asks for is a feature the cluster does not offer. dsql_iam.* keep their 42501.
+  bool refuse_setting(client& c, const std::string& name) {
+    if (client_setting(name)) return false;
+    if (ascii_lower(name).rfind("dsql_iam.", 0) == 0) {
+      refuse(c, "42501", "parameter \"" + printable(name, 63) + "\" cannot be set by a client",
+             "the client set " + printable(name, 63), "The dsql_iam.* startup parameters belong to the front door.");
+      return true;
+    }
+    refuse(c, "0A000", "setting configuration parameter \"" + printable(name, 63) + "\" not supported",
+           "the client set startup parameter " + printable(name, 63),
+           std::string("Through the endpoint a client may set only ") + client_settings_text +
+               " at startup (as parameters or with -c in options).");
+    return true;
+  }
+
   // Moves a client as far as its bytes allow; closes it or hands it to a session.
   void advance(client& c) {
     for (;;) {
@@ -1183,6 +1240,8 @@ class loop {
       refuse(c, "28000", "no PostgreSQL user name specified in startup packet", "no user name");
       return 1;
     }
+    // The parameters: an allow-list (client_settings), checked in options too, word by
+    // word as the server will read them (a backslash escape does not hide a name).
     std::vector<std::string> unrecognised;
     for (const auto& [name, value] : c.startup.params) {
       if (name == "replication") {
@@ -1190,13 +1249,25 @@ class loop {
                "a replication connection");
         return 1;
       }
-      if (lower(name).rfind("dsql_iam.", 0) == 0 ||
-          (name == "options" && lower(value).find("dsql_iam") != std::string::npos)) {
-        refuse(c, "42501", "parameter \"" + printable(name) + "\" cannot be set by a client",
-               "the client set " + printable(name), "The dsql_iam.* startup parameters belong to the front door.");
-        return 1;
+      if (name == "user" || name == "database") continue;
+      if (name.rfind("_pq_.", 0) == 0) {
+        unrecognised.push_back(name);
+        continue;
       }
-      if (name.rfind("_pq_.", 0) == 0) unrecognised.push_back(name);
+      if (name == "options") {
+        std::vector<std::string> names;
+        if (const auto word = pr::option_settings(value, names)) {
+          refuse(c, "0A000", "unsupported startup option \"" + printable(*word, 63) + "\"",
+                 "the client's options hold \"" + printable(*word, 63) + "\"",
+                 std::string("Through the endpoint options may only set parameters, with -c name=value: ") +
+                     client_settings_text + ".");
+          return 1;
+        }
+        for (const auto& n : names)
+          if (refuse_setting(c, n)) return 1;
+        continue;
+      }
+      if (refuse_setting(c, name)) return 1;
     }
     if ((c.startup.version & 0xffff) != 0 || !unrecognised.empty())
       c.out += pr::negotiate_protocol_version(0, unrecognised);

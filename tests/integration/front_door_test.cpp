@@ -19,6 +19,7 @@
 
 #include <catch2/catch.hpp>
 
+#include <cctype>
 #include <chrono>
 #include <cstdlib>
 #include <filesystem>
@@ -464,6 +465,112 @@ TEST_CASE("dsql_iam asks the token of a socket connection that says it comes thr
   CHECK(no->fields()['C'] == "42501");
   auto opts = c.connect(c.conninfo("admin") + " options='-c dsql_iam.front_door=off'", c.admin_token());
   CHECK(PQstatus(opts.get()) == CONNECTION_BAD);
+}
+
+// --- the startup packet: parameters and database ------------------------------------------
+
+namespace {
+// The front door's first answer to a startup packet with these parameters (TLS, the
+// cluster's SNI): an ErrorResponse when it refuses, before it asks for the password
+// (no backend exists before then); else the first ErrorResponse or ReadyForQuery
+// after the admin token.
+std::optional<pg_message> startup_answer(const front_cluster& c,
+                                         const std::vector<std::pair<std::string, std::string>>& params) {
+  raw_client r;
+  if (!r.connect_tcp(c.port) || !r.start_tls(c.endpoint)) return std::nullopt;
+  r.send(dsql::test::startup_packet(params));
+  auto m = r.read_until("ER");
+  if (!m || m->type != 'R' || m->auth_code() != 3) return m;
+  r.send(dsql::test::typed_message('p', c.admin_token() + '\0'));
+  return r.read_until("EZ");
+}
+}  // namespace
+
+TEST_CASE("unsupported startup parameters are refused before the password; what DSQL's clients send passes",
+          "[integration][front][startup]") {
+  auto& c = main_cluster();
+  // refused at startup, named, 0A000 (DSQL's text for SET of such a parameter)
+  for (const char* name : {"default_transaction_read_only", "role", "default_transaction_isolation",
+                           "statement_timeout", "session_authorization", "geqo"}) {
+    INFO(name);
+    auto m = startup_answer(c, {{"user", "admin"}, {"database", "postgres"}, {name, "on"}});
+    REQUIRE(m);
+    CHECK(m->type == 'E');
+    CHECK(m->fields()['S'] == "FATAL");
+    CHECK(m->fields()['C'] == "0A000");
+    CHECK(m->fields()['M'] == std::string("setting configuration parameter \"") + name + "\" not supported");
+  }
+  // libpq with options: the parameter is named, not "options"
+  auto ro = c.connect(c.conninfo("admin") + " options='-c default_transaction_read_only=on'", c.admin_token());
+  CHECK(PQstatus(ro.get()) == CONNECTION_BAD);
+  CHECK(std::string(PQerrorMessage(ro.get()))
+            .find("setting configuration parameter \"default_transaction_read_only\" not supported") !=
+        std::string::npos);
+  for (const char* options : {"-c role=admin", "--default-transaction-isolation=serializable",
+                              "-c search_path=public -cdefault_transaction_read_only=on", "-c", "-e", "-B 100",
+                              "search_path=public", "-c search_path"}) {
+    INFO(options);
+    auto m = startup_answer(c, {{"user", "admin"}, {"database", "postgres"}, {"options", options}});
+    REQUIRE(m);
+    CHECK(m->type == 'E');
+    CHECK(m->fields()['C'] == "0A000");
+  }
+  // pgjdbc's startup parameters (and the case of the names does not matter)
+  auto jdbc = startup_answer(c, {{"user", "admin"},
+                                 {"database", "postgres"},
+                                 {"client_encoding", "UTF8"},
+                                 {"DateStyle", "ISO"},
+                                 {"TimeZone", "UTC"},
+                                 {"extra_float_digits", "3"},
+                                 {"application_name", "PostgreSQL JDBC Driver"},
+                                 {"search_path", "public"}});
+  REQUIRE(jdbc);
+  CHECK(jdbc->type == 'Z');
+  auto upper = startup_answer(c, {{"user", "admin"}, {"database", "postgres"}, {"DATESTYLE", "ISO, MDY"},
+                                  {"timezone", "UTC"}, {"_pq_.unknown_option", "x"}});
+  REQUIRE(upper);
+  CHECK(upper->type == 'Z');
+  // libpq's (psql, psycopg) with options -c search_path, as the seed flow connects
+  auto ok = c.connect(c.conninfo("admin") +
+                          " application_name=psql client_encoding=UTF8 options='-c search_path=public "
+                          "--extra-float-digits=2'",
+                      c.admin_token());
+  REQUIRE(PQstatus(ok.get()) == CONNECTION_OK);
+  result_ptr r(PQexec(ok.get(), "SELECT current_setting('search_path'), current_setting('extra_float_digits'), "
+                                "current_setting('application_name')"));
+  REQUIRE(PQresultStatus(r.get()) == PGRES_TUPLES_OK);
+  CHECK(std::string(PQgetvalue(r.get(), 0, 0)) == "public");
+  CHECK(std::string(PQgetvalue(r.get(), 0, 1)) == "2");
+  CHECK(std::string(PQgetvalue(r.get(), 0, 2)) == "psql");
+}
+
+TEST_CASE("options are read word by word as the server reads them: a backslash escape hides no parameter",
+          "[integration][front][startup]") {
+  auto& c = main_cluster();
+  // pg_split_opts drops the backslash: the server would read dsql_iam.front_door
+  for (const char* options : {R"(-c dsql\_iam.front_door=off)", R"(-c dsql_iam\.strict=off)",
+                              R"(-c search_path=public -c dsql\_iam.allow_label_restore=on)",
+                              "--dsql-iam.front-door=off", "-cDSQL_IAM.front_door=off"}) {
+    INFO(options);
+    auto m = startup_answer(c, {{"user", "admin"}, {"database", "postgres"}, {"options", options}});
+    REQUIRE(m);
+    CHECK(m->type == 'E');
+    CHECK(m->fields()['C'] == "42501");
+    std::string text = m->fields()['M'];
+    for (char& ch : text) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+    CHECK(text.find("parameter \"dsql_iam.") != std::string::npos);
+    CHECK(text.find("options") == std::string::npos);
+  }
+  auto hidden = startup_answer(c, {{"user", "admin"}, {"database", "postgres"},
+                                   {"options", R"(-c default\_transaction\_read\_only=on)"}});
+  REQUIRE(hidden);
+  CHECK(hidden->fields()['C'] == "0A000");
+  CHECK(hidden->fields()['M'] == "setting configuration parameter \"default_transaction_read_only\" not supported");
+  // an escaped space stays in the value, as on the server
+  auto ok = startup_answer(c, {{"user", "admin"}, {"database", "postgres"},
+                               {"options", R"(-c search\_path=public,\ pg_catalog)"}});
+  REQUIRE(ok);
+  CHECK(ok->type == 'Z');
 }
 
 TEST_CASE("the front door lets nobody in when the server does not ask for the token (dsql_iam.auth_mode off)",
