@@ -155,6 +155,19 @@ bool client_setting(std::string_view name) {
   return std::find(std::begin(client_settings), std::end(client_settings), n) != std::end(client_settings);
 }
 
+// The one database of a DSQL cluster (dsql.md: "one database | only postgres").
+constexpr std::string_view the_database = "postgres";
+
+// A client-supplied name cut as the server cuts names (NAMEDATALEN - 1 bytes, not
+// inside a UTF-8 character).
+std::string name_cut(std::string_view s) {
+  constexpr std::size_t max = 63;
+  if (s.size() <= max) return std::string(s);
+  std::size_t n = max;
+  while (n > 0 && (static_cast<unsigned char>(s[n]) & 0xc0) == 0x80) --n;
+  return std::string(s.substr(0, n));
+}
+
 // --- cancel keys of the relayed sessions ------------------------------------------------
 
 class cancel_registry {
@@ -1268,6 +1281,16 @@ class loop {
         continue;
       }
       if (refuse_setting(c, name)) return 1;
+    }
+    // The database: postgres only. Absent or empty, it is the user name (the
+    // protocol's rule). PostgreSQL's answer for a database that does not exist;
+    // answered before the password, as the cluster's only database is no secret.
+    const std::string* database = c.startup.find("database");
+    const std::string& dbname = database && !database->empty() ? *database : *user;
+    if (dbname != the_database) {
+      refuse(c, "3D000", "database \"" + name_cut(dbname) + "\" does not exist",
+             "database \"" + printable(dbname, 63) + "\" refused (only postgres)");
+      return 1;
     }
     if ((c.startup.version & 0xffff) != 0 || !unrecognised.empty())
       c.out += pr::negotiate_protocol_version(0, unrecognised);

@@ -573,6 +573,39 @@ TEST_CASE("options are read word by word as the server reads them: a backslash e
   CHECK(ok->type == 'Z');
 }
 
+TEST_CASE("only the database postgres is reachable through the endpoint (3D000); the socket is unchanged",
+          "[integration][front][startup]") {
+  auto& c = main_cluster();
+  auto t1 = c.connect("host=" + c.endpoint + " hostaddr=127.0.0.1 port=" + std::to_string(c.port) +
+                          " sslmode=verify-full sslrootcert='" + c.ca().string() +
+                          "' dbname=template1 connect_timeout=10 user=admin",
+                      c.admin_token());
+  CHECK(PQstatus(t1.get()) == CONNECTION_BAD);
+  CHECK(std::string(PQerrorMessage(t1.get())).find("database \"template1\" does not exist") != std::string::npos);
+  for (const char* db : {"template1", "template0", "foo", "Postgres"}) {
+    INFO(db);
+    auto m = startup_answer(c, {{"user", "admin"}, {"database", db}});
+    REQUIRE(m);
+    CHECK(m->type == 'E');
+    CHECK(m->fields()['S'] == "FATAL");
+    CHECK(m->fields()['C'] == "3D000");
+    CHECK(m->fields()['M'] == std::string("database \"") + db + "\" does not exist");
+  }
+  // no database: the user's name, per the protocol
+  auto none = startup_answer(c, {{"user", "admin"}});
+  REQUIRE(none);
+  CHECK(none->fields()['C'] == "3D000");
+  CHECK(none->fields()['M'] == "database \"admin\" does not exist");
+  auto empty = startup_answer(c, {{"user", "admin"}, {"database", ""}});
+  REQUIRE(empty);
+  CHECK(empty->fields()['M'] == "database \"admin\" does not exist");
+  // the break-glass path (the Unix socket) is not the endpoint: template1 stays
+  auto su = conn_ptr(PQconnectdb(("host='" + c.dir.string() + "' port=" + std::to_string(c.port) +
+                                  " dbname=template1 user=postgres connect_timeout=10")
+                                     .c_str()));
+  CHECK(PQstatus(su.get()) == CONNECTION_OK);
+}
+
 TEST_CASE("the front door lets nobody in when the server does not ask for the token (dsql_iam.auth_mode off)",
           "[integration][front][auth]") {
   auto& c = main_cluster();
