@@ -882,6 +882,20 @@ class loop {
   std::vector<std::unique_ptr<client>> graveyard_;
   // counted, logged every 10 s rather than one line each (a flood must not fill the log)
   std::size_t timed_out_ = 0, dropped_ = 0, rate_refused_ = 0, gone_ = 0;
+  // Lines about clients refused before authenticating (TLS, SNI, the startup packet):
+  // the first pre_auth_lines of each report period one by one, then only counted
+  // (unlogged_) in the report; an unauthenticated peer cannot grow the log faster.
+  static constexpr std::size_t pre_auth_lines = 20;
+  std::size_t pre_auth_logged_ = 0, unlogged_ = 0;
+
+  void log_pre_auth(const std::string& text) {
+    if (pre_auth_logged_ < pre_auth_lines) {
+      ++pre_auth_logged_;
+      log_line(text);
+    } else {
+      ++unlogged_;
+    }
+  }
 
   void add(int fd, std::uint32_t events, void* tag) {
     epoll_event e{};
@@ -901,12 +915,14 @@ class loop {
   }
 
   void report() {
-    if (timed_out_ + dropped_ + rate_refused_ + gone_ == 0) return;
+    pre_auth_logged_ = 0;
+    if (timed_out_ + dropped_ + rate_refused_ + gone_ + unlogged_ == 0) return;
     log_line("in the last 10 s: " + std::to_string(timed_out_) + " client(s) timed out before authenticating, " +
              std::to_string(dropped_) + " dropped (more than " + std::to_string(sh_.cfg.max_pending) + " waiting), " +
              std::to_string(rate_refused_) + " refused by the connection rate (53400), " + std::to_string(gone_) +
-             " left before authenticating; " + std::to_string(pending_.size()) + " waiting now");
-    timed_out_ = dropped_ = rate_refused_ = gone_ = 0;
+             " left before authenticating, " + std::to_string(unlogged_) + " other refusal(s) not logged one by one (" +
+             std::to_string(pre_auth_lines) + " per 10 s are); " + std::to_string(pending_.size()) + " waiting now");
+    timed_out_ = dropped_ = rate_refused_ = gone_ = unlogged_ = 0;
   }
 
   void accept_all() {
@@ -953,7 +969,7 @@ class loop {
   }
 
   void close_client(client& c) {
-    if (!c.refusal.empty()) log_line("refused " + c.peer + ": " + c.refusal);
+    if (!c.refusal.empty()) log_pre_auth("refused " + c.peer + ": " + c.refusal);
     if (c.fd >= 0 && c.events != 0) epoll_ctl(ep_, EPOLL_CTL_DEL, c.fd, nullptr);
     c.events = 0;
     c.closed = true;
@@ -1167,7 +1183,7 @@ class loop {
   int start_tls(client& c) {
     c.ssl = SSL_new(sh_.ctx);
     if (!c.ssl || SSL_set_fd(c.ssl, c.fd) != 1) {
-      log_line("cannot set up TLS for " + c.peer + ": " + ssl_errors());
+      log_pre_auth("cannot set up TLS for " + c.peer + ": " + ssl_errors());
       close_client(c);
       return -1;
     }
@@ -1184,7 +1200,7 @@ class loop {
         rearm(c, e == SSL_ERROR_WANT_READ ? EPOLLIN : EPOLLOUT);
         return 0;
       }
-      log_line("TLS handshake with " + c.peer + " failed: " + ssl_errors());
+      log_pre_auth("TLS handshake with " + c.peer + " failed: " + ssl_errors());
       ERR_clear_error();
       close_client(c);
       return -1;
@@ -1196,7 +1212,7 @@ class loop {
       unsigned int alpn_len = 0;
       SSL_get0_alpn_selected(c.ssl, &alpn, &alpn_len);
       if (alpn_len == 0) {  // PostgreSQL 17 requires ALPN "postgresql" for direct TLS
-        log_line("refused " + c.peer + ": direct TLS without ALPN \"postgresql\"");
+        log_pre_auth("refused " + c.peer + ": direct TLS without ALPN \"postgresql\"");
         close_client(c);
         return -1;
       }

@@ -926,3 +926,42 @@ TEST_CASE("a start given up on leaves no front door behind", "[integration][fron
   std::error_code ec;
   fs::remove_all(dir, ec);
 }
+
+// --- the front door's log ----------------------------------------------------------------
+
+TEST_CASE("a flood of clients refused before authenticating leaves a bounded number of lines in the log",
+          "[integration][front][log]") {
+  auto& c = main_cluster();
+  const auto lines_with = [&](const std::string& text) {
+    std::istringstream in(slurp(c.front_log()));
+    std::size_t n = 0;
+    for (std::string line; std::getline(in, line);)
+      if (line.find(text) != std::string::npos) ++n;
+    return n;
+  };
+  const std::size_t refused_before = lines_with("refused 127.0.0.1");
+  const std::size_t reports_before = lines_with("not logged one by one");
+  constexpr int flood = 300;  // plaintext startups: each refused (TLS is required) before any password
+  for (int i = 0; i < flood; ++i) {
+    raw_client r;
+    REQUIRE(r.connect_tcp(c.port));
+    REQUIRE(r.send(dsql::test::startup_packet({{"user", "admin"}, {"database", "postgres"}})));
+    auto m = r.read_message();
+    REQUIRE(m);
+    CHECK(m->fields()['C'] == "08P01");
+  }
+  // the report of the period (every 10 s) counts the lines not written
+  bool reported = false;
+  for (int i = 0; i < 150 && !reported; ++i) {
+    reported = lines_with("not logged one by one") > reports_before;
+    if (!reported) usleep(100000);
+  }
+  CHECK(reported);
+  // 20 lines per 10 s: the flood may span two periods
+  const std::size_t refused = lines_with("refused 127.0.0.1") - refused_before;
+  INFO("refusal lines: " << refused);
+  CHECK(refused >= 20);
+  CHECK(refused <= 40);
+  auto ok = c.admin();
+  CHECK(PQstatus(ok.get()) == CONNECTION_OK);
+}
