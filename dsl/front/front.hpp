@@ -9,11 +9,14 @@
 //      ALPN "postgresql"); plaintext startups are refused. The certificate is the
 //      cluster's, issued by its local CA for its names. SNI is required and must be
 //      one of the cluster's DNS names (DSQL routes by it: no SNI, no cluster).
-//   2. The StartupMessage, then the password (the IAM token), read by the front door
-//      itself with a deadline of auth_timeout seconds, before any backend exists: a
-//      client that stalls here holds one socket of the front door, never one of
-//      PostgreSQL's backend slots, so stalled clients cannot starve authenticated
-//      ones nor the break-glass path (the bootstrap superuser on the Unix socket).
+//   2. The StartupMessage (only the database postgres, 3D000 otherwise; only the
+//      parameters DSQL's clients send, options split as the server splits them,
+//      0A000 otherwise: server.cpp, client_settings), then the password (the IAM
+//      token), read by the front door itself with a deadline of auth_timeout
+//      seconds, before any backend exists: a client that stalls here holds one
+//      socket of the front door, never one of PostgreSQL's backend slots, so stalled
+//      clients cannot starve authenticated ones nor the break-glass path (the
+//      bootstrap superuser on the Unix socket).
 //      When max_pending clients are waiting, the oldest is dropped.
 //   3. DSQL's quotas: max_connections open connections (53300) and the token bucket
 //      of limits.hpp (53400), with DSQL's texts.
@@ -31,7 +34,8 @@
 //      transaction_grace.
 //
 // Logs go to stderr (the daemon's DIR/front.log): one line per refusal and per
-// session, never a password or a token.
+// session, never a password or a token; of the refusals before authentication only
+// the first 20 of every 10 s, the rest counted in a report every 10 s.
 //
 // Why a front end (and not PostgreSQL's own TLS listener with the dsql_iam hook, which
 // served the endpoint before): PostgreSQL's grammar cannot be extended, so `AWS IAM

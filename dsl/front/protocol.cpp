@@ -151,6 +151,55 @@ std::optional<std::string_view> parse_password(std::string_view body) {
   return body.substr(0, body.size() - 1);
 }
 
+std::vector<std::string> split_options(std::string_view options) {
+  // isspace() in the C locale, as the server's
+  const auto space = [](char ch) { return ch == ' ' || (ch >= '\t' && ch <= '\r'); };
+  std::vector<std::string> words;
+  std::size_t i = 0;
+  while (i < options.size()) {
+    while (i < options.size() && space(options[i])) ++i;
+    if (i == options.size()) break;
+    std::string word;
+    bool escaped = false;
+    for (; i < options.size(); ++i) {
+      const char ch = options[i];
+      if (space(ch) && !escaped) break;
+      if (!escaped && ch == '\\') {
+        escaped = true;
+      } else {
+        escaped = false;
+        word += ch;
+      }
+    }
+    words.push_back(std::move(word));
+  }
+  return words;
+}
+
+std::optional<std::string> option_settings(std::string_view options, std::vector<std::string>& names) {
+  const std::vector<std::string> words = split_options(options);
+  for (std::size_t i = 0; i < words.size(); ++i) {
+    const std::string& w = words[i];
+    std::string setting;
+    if (w.rfind("--", 0) == 0) {
+      setting = w.substr(2);
+    } else if (w == "-c") {
+      if (i + 1 == words.size()) return w;
+      setting = words[++i];
+    } else if (w.rfind("-c", 0) == 0) {
+      setting = w.substr(2);
+    } else {
+      return w;
+    }
+    const auto eq = setting.find('=');
+    if (eq == std::string::npos || eq == 0) return w == "-c" ? setting : w;
+    std::string name = setting.substr(0, eq);
+    std::replace(name.begin(), name.end(), '-', '_');
+    names.push_back(std::move(name));
+  }
+  return std::nullopt;
+}
+
 namespace {
 
 // The bridge's rewrite of a query string; nullopt when it does not change it or

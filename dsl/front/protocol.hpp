@@ -77,6 +77,18 @@ struct startup {
 /// The password of a PasswordMessage body: exactly one NUL, at the end.
 [[nodiscard]] std::optional<std::string_view> parse_password(std::string_view body);
 
+/// The words of a startup `options` value as the server splits them (postinit.c,
+/// pg_split_opts): whitespace separates words, a backslash takes the next character
+/// as it is (`dsql\_iam` is `dsql_iam`, `a\ b` one word).
+[[nodiscard]] std::vector<std::string> split_options(std::string_view options);
+
+/// The configuration parameters a startup `options` value sets, as the server reads
+/// its words (postgres.c, process_postgres_switches): `-c name=value` (one word or
+/// two), `--name=value`; in a name '-' stands for '_' (guc.c, ParseLongOption).
+/// Returns the first word that is none of those (another switch such as `-e` or `-B`,
+/// a setting without '=', a stray word), or nullopt with the names in names.
+[[nodiscard]] std::optional<std::string> option_settings(std::string_view options, std::vector<std::string>& names);
+
 /// The rewrite of one client message by the DSQL-dialect bridge. type is the message
 /// type byte, body what follows the length word. Only Query ('Q': query string) and
 /// Parse ('P': statement name, query string, parameter types) are rewritten; nullopt

@@ -30,6 +30,7 @@
 #include <cstdio>
 #include <cstring>
 #include <ctime>
+#include <iterator>
 #include <list>
 #include <map>
 #include <memory>
@@ -116,6 +117,55 @@ std::string lower(std::string_view s) {
     if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
   if (!out.empty() && out.back() == '.') out.pop_back();
   return out;
+}
+
+std::string ascii_lower(std::string_view s) {
+  std::string out(s);
+  for (char& c : out)
+    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+  return out;
+}
+
+// --- what a client may set at startup ---------------------------------------------------
+
+// The configuration parameters a client may set in its StartupMessage, directly or
+// with -c/-- in `options`: what the clients that connect to DSQL send, so that none
+// of them is refused, and nothing else (dsql-rules.md, Front door: "Unsupported
+// startup parameters ... are refused"; dsql.md: session parameters other than
+// search_path are refused by SET too). Who sends what:
+//   libpq (psql, psycopg 2/3, the botocore-token scripts): application_name,
+//     client_encoding, options, and datestyle/timezone from PGDATESTYLE/PGTZ;
+//   pgjdbc: client_encoding, DateStyle, TimeZone, extra_float_digits,
+//     application_name, search_path (currentSchema);
+//   node-postgres (AWS's connector): application_name, client_encoding, options;
+//   Postgres.js: client_encoding, application_name; Npgsql: client_encoding,
+//     application_name, search_path, TimeZone; asyncpg, sqlx: client_encoding,
+//     DateStyle, TimeZone, extra_float_digits, application_name.
+// user, database and options are the protocol's own keys (compared exactly, as the
+// server does); `_pq_.*` are protocol options (answered with
+// NegotiateProtocolVersion, not forwarded); replication is refused on its own.
+// Parameter names compare case-insensitively, as the server's GUC names do.
+constexpr std::string_view client_settings[] = {"application_name",   "client_encoding", "datestyle",
+                                                "extra_float_digits", "search_path",     "timezone"};
+constexpr const char* client_settings_text =
+    "application_name, client_encoding, DateStyle, TimeZone, extra_float_digits and search_path";
+
+bool client_setting(std::string_view name) {
+  const std::string n = ascii_lower(name);
+  return std::find(std::begin(client_settings), std::end(client_settings), n) != std::end(client_settings);
+}
+
+// The one database of a DSQL cluster (dsql.md: "one database | only postgres").
+constexpr std::string_view the_database = "postgres";
+
+// A client-supplied name cut as the server cuts names (NAMEDATALEN - 1 bytes, not
+// inside a UTF-8 character).
+std::string name_cut(std::string_view s) {
+  constexpr std::size_t max = 63;
+  if (s.size() <= max) return std::string(s);
+  std::size_t n = max;
+  while (n > 0 && (static_cast<unsigned char>(s[n]) & 0xc0) == 0x80) --n;
+  return std::string(s.substr(0, n));
 }
 
 // --- cancel keys of the relayed sessions ------------------------------------------------
@@ -859,6 +909,20 @@ class loop {
   std::vector<std::unique_ptr<client>> graveyard_;
   // counted, logged every 10 s rather than one line each (a flood must not fill the log)
   std::size_t timed_out_ = 0, dropped_ = 0, rate_refused_ = 0, gone_ = 0;
+  // Lines about clients refused before authenticating (TLS, SNI, the startup packet):
+  // the first pre_auth_lines of each report period one by one, then only counted
+  // (unlogged_) in the report; an unauthenticated peer cannot grow the log faster.
+  static constexpr std::size_t pre_auth_lines = 20;
+  std::size_t pre_auth_logged_ = 0, unlogged_ = 0;
+
+  void log_pre_auth(const std::string& text) {
+    if (pre_auth_logged_ < pre_auth_lines) {
+      ++pre_auth_logged_;
+      log_line(text);
+    } else {
+      ++unlogged_;
+    }
+  }
 
   void add(int fd, std::uint32_t events, void* tag) {
     epoll_event e{};
@@ -878,12 +942,14 @@ class loop {
   }
 
   void report() {
-    if (timed_out_ + dropped_ + rate_refused_ + gone_ == 0) return;
+    pre_auth_logged_ = 0;
+    if (timed_out_ + dropped_ + rate_refused_ + gone_ + unlogged_ == 0) return;
     log_line("in the last 10 s: " + std::to_string(timed_out_) + " client(s) timed out before authenticating, " +
              std::to_string(dropped_) + " dropped (more than " + std::to_string(sh_.cfg.max_pending) + " waiting), " +
              std::to_string(rate_refused_) + " refused by the connection rate (53400), " + std::to_string(gone_) +
-             " left before authenticating; " + std::to_string(pending_.size()) + " waiting now");
-    timed_out_ = dropped_ = rate_refused_ = gone_ = 0;
+             " left before authenticating, " + std::to_string(unlogged_) + " other refusal(s) not logged one by one (" +
+             std::to_string(pre_auth_lines) + " per 10 s are); " + std::to_string(pending_.size()) + " waiting now");
+    timed_out_ = dropped_ = rate_refused_ = gone_ = unlogged_ = 0;
   }
 
   void accept_all() {
@@ -930,7 +996,7 @@ class loop {
   }
 
   void close_client(client& c) {
-    if (!c.refusal.empty()) log_line("refused " + c.peer + ": " + c.refusal);
+    if (!c.refusal.empty()) log_pre_auth("refused " + c.peer + ": " + c.refusal);
     if (c.fd >= 0 && c.events != 0) epoll_ctl(ep_, EPOLL_CTL_DEL, c.fd, nullptr);
     c.events = 0;
     c.closed = true;
@@ -945,6 +1011,25 @@ class loop {
     c.out_plain = c.ssl == nullptr;
     c.refusal = std::move(reason);
     c.ph = phase::closing;
+  }
+
+  // Refuses a parameter that a client may not set (true), naming it. The SQLSTATE
+  // is 0A000 and the text DSQL's own for SET of such a parameter (dsql-rules.md,
+  // "setting configuration parameter ... not supported"): DSQL's answer to one in a
+  // StartupMessage is not recorded; the packet is well formed (so not 08P01), what
+  // it asks for is a feature the cluster does not offer. dsql_iam.* keep their 42501.
+  bool refuse_setting(client& c, const std::string& name) {
+    if (client_setting(name)) return false;
+    if (ascii_lower(name).rfind("dsql_iam.", 0) == 0) {
+      refuse(c, "42501", "parameter \"" + printable(name, 63) + "\" cannot be set by a client",
+             "the client set " + printable(name, 63), "The dsql_iam.* startup parameters belong to the front door.");
+      return true;
+    }
+    refuse(c, "0A000", "setting configuration parameter \"" + printable(name, 63) + "\" not supported",
+           "the client set startup parameter " + printable(name, 63),
+           std::string("Through the endpoint a client may set only ") + client_settings_text +
+               " at startup (as parameters or with -c in options).");
+    return true;
   }
 
   // Moves a client as far as its bytes allow; closes it or hands it to a session.
@@ -1125,7 +1210,7 @@ class loop {
   int start_tls(client& c) {
     c.ssl = SSL_new(sh_.ctx);
     if (!c.ssl || SSL_set_fd(c.ssl, c.fd) != 1) {
-      log_line("cannot set up TLS for " + c.peer + ": " + ssl_errors());
+      log_pre_auth("cannot set up TLS for " + c.peer + ": " + ssl_errors());
       close_client(c);
       return -1;
     }
@@ -1142,7 +1227,7 @@ class loop {
         rearm(c, e == SSL_ERROR_WANT_READ ? EPOLLIN : EPOLLOUT);
         return 0;
       }
-      log_line("TLS handshake with " + c.peer + " failed: " + ssl_errors());
+      log_pre_auth("TLS handshake with " + c.peer + " failed: " + ssl_errors());
       ERR_clear_error();
       close_client(c);
       return -1;
@@ -1154,7 +1239,7 @@ class loop {
       unsigned int alpn_len = 0;
       SSL_get0_alpn_selected(c.ssl, &alpn, &alpn_len);
       if (alpn_len == 0) {  // PostgreSQL 17 requires ALPN "postgresql" for direct TLS
-        log_line("refused " + c.peer + ": direct TLS without ALPN \"postgresql\"");
+        log_pre_auth("refused " + c.peer + ": direct TLS without ALPN \"postgresql\"");
         close_client(c);
         return -1;
       }
@@ -1211,6 +1296,8 @@ class loop {
       refuse(c, "28000", "no PostgreSQL user name specified in startup packet", "no user name");
       return 1;
     }
+    // The parameters: an allow-list (client_settings), checked in options too, word by
+    // word as the server will read them (a backslash escape does not hide a name).
     std::vector<std::string> unrecognised;
     for (const auto& [name, value] : c.startup.params) {
       if (name == "replication") {
@@ -1218,13 +1305,35 @@ class loop {
                "a replication connection");
         return 1;
       }
-      if (lower(name).rfind("dsql_iam.", 0) == 0 ||
-          (name == "options" && lower(value).find("dsql_iam") != std::string::npos)) {
-        refuse(c, "42501", "parameter \"" + printable(name) + "\" cannot be set by a client",
-               "the client set " + printable(name), "The dsql_iam.* startup parameters belong to the front door.");
-        return 1;
+      if (name == "user" || name == "database") continue;
+      if (name.rfind("_pq_.", 0) == 0) {
+        unrecognised.push_back(name);
+        continue;
       }
-      if (name.rfind("_pq_.", 0) == 0) unrecognised.push_back(name);
+      if (name == "options") {
+        std::vector<std::string> names;
+        if (const auto word = pr::option_settings(value, names)) {
+          refuse(c, "0A000", "unsupported startup option \"" + printable(*word, 63) + "\"",
+                 "the client's options hold \"" + printable(*word, 63) + "\"",
+                 std::string("Through the endpoint options may only set parameters, with -c name=value: ") +
+                     client_settings_text + ".");
+          return 1;
+        }
+        for (const auto& n : names)
+          if (refuse_setting(c, n)) return 1;
+        continue;
+      }
+      if (refuse_setting(c, name)) return 1;
+    }
+    // The database: postgres only. Absent or empty, it is the user name (the
+    // protocol's rule). PostgreSQL's answer for a database that does not exist;
+    // answered before the password, as the cluster's only database is no secret.
+    const std::string* database = c.startup.find("database");
+    const std::string& dbname = database && !database->empty() ? *database : *user;
+    if (dbname != the_database) {
+      refuse(c, "3D000", "database \"" + name_cut(dbname) + "\" does not exist",
+             "database \"" + printable(dbname, 63) + "\" refused (only postgres)");
+      return 1;
     }
     if ((c.startup.version & 0xffff) != 0 || !unrecognised.empty())
       c.out += pr::negotiate_protocol_version(0, unrecognised);

@@ -19,6 +19,7 @@
 
 #include <catch2/catch.hpp>
 
+#include <cctype>
 #include <chrono>
 #include <cstdlib>
 #include <filesystem>
@@ -576,6 +577,145 @@ TEST_CASE("dsql_iam asks the token of a socket connection that says it comes thr
   CHECK(PQstatus(opts.get()) == CONNECTION_BAD);
 }
 
+// --- the startup packet: parameters and database ------------------------------------------
+
+namespace {
+// The front door's first answer to a startup packet with these parameters (TLS, the
+// cluster's SNI): an ErrorResponse when it refuses, before it asks for the password
+// (no backend exists before then); else the first ErrorResponse or ReadyForQuery
+// after the admin token.
+std::optional<pg_message> startup_answer(const front_cluster& c,
+                                         const std::vector<std::pair<std::string, std::string>>& params) {
+  raw_client r;
+  if (!r.connect_tcp(c.port) || !r.start_tls(c.endpoint)) return std::nullopt;
+  r.send(dsql::test::startup_packet(params));
+  auto m = r.read_until("ER");
+  if (!m || m->type != 'R' || m->auth_code() != 3) return m;
+  r.send(dsql::test::typed_message('p', c.admin_token() + '\0'));
+  return r.read_until("EZ");
+}
+}  // namespace
+
+TEST_CASE("unsupported startup parameters are refused before the password; what DSQL's clients send passes",
+          "[integration][front][startup]") {
+  auto& c = main_cluster();
+  // refused at startup, named, 0A000 (DSQL's text for SET of such a parameter)
+  for (const char* name : {"default_transaction_read_only", "role", "default_transaction_isolation",
+                           "statement_timeout", "session_authorization", "geqo"}) {
+    INFO(name);
+    auto m = startup_answer(c, {{"user", "admin"}, {"database", "postgres"}, {name, "on"}});
+    REQUIRE(m);
+    CHECK(m->type == 'E');
+    CHECK(m->fields()['S'] == "FATAL");
+    CHECK(m->fields()['C'] == "0A000");
+    CHECK(m->fields()['M'] == std::string("setting configuration parameter \"") + name + "\" not supported");
+  }
+  // libpq with options: the parameter is named, not "options"
+  auto ro = c.connect(c.conninfo("admin") + " options='-c default_transaction_read_only=on'", c.admin_token());
+  CHECK(PQstatus(ro.get()) == CONNECTION_BAD);
+  CHECK(std::string(PQerrorMessage(ro.get()))
+            .find("setting configuration parameter \"default_transaction_read_only\" not supported") !=
+        std::string::npos);
+  for (const char* options : {"-c role=admin", "--default-transaction-isolation=serializable",
+                              "-c search_path=public -cdefault_transaction_read_only=on", "-c", "-e", "-B 100",
+                              "search_path=public", "-c search_path"}) {
+    INFO(options);
+    auto m = startup_answer(c, {{"user", "admin"}, {"database", "postgres"}, {"options", options}});
+    REQUIRE(m);
+    CHECK(m->type == 'E');
+    CHECK(m->fields()['C'] == "0A000");
+  }
+  // pgjdbc's startup parameters (and the case of the names does not matter)
+  auto jdbc = startup_answer(c, {{"user", "admin"},
+                                 {"database", "postgres"},
+                                 {"client_encoding", "UTF8"},
+                                 {"DateStyle", "ISO"},
+                                 {"TimeZone", "UTC"},
+                                 {"extra_float_digits", "3"},
+                                 {"application_name", "PostgreSQL JDBC Driver"},
+                                 {"search_path", "public"}});
+  REQUIRE(jdbc);
+  CHECK(jdbc->type == 'Z');
+  auto upper = startup_answer(c, {{"user", "admin"}, {"database", "postgres"}, {"DATESTYLE", "ISO, MDY"},
+                                  {"timezone", "UTC"}, {"_pq_.unknown_option", "x"}});
+  REQUIRE(upper);
+  CHECK(upper->type == 'Z');
+  // libpq's (psql, psycopg) with options -c search_path, as the seed flow connects
+  auto ok = c.connect(c.conninfo("admin") +
+                          " application_name=psql client_encoding=UTF8 options='-c search_path=public "
+                          "--extra-float-digits=2'",
+                      c.admin_token());
+  REQUIRE(PQstatus(ok.get()) == CONNECTION_OK);
+  result_ptr r(PQexec(ok.get(), "SELECT current_setting('search_path'), current_setting('extra_float_digits'), "
+                                "current_setting('application_name')"));
+  REQUIRE(PQresultStatus(r.get()) == PGRES_TUPLES_OK);
+  CHECK(std::string(PQgetvalue(r.get(), 0, 0)) == "public");
+  CHECK(std::string(PQgetvalue(r.get(), 0, 1)) == "2");
+  CHECK(std::string(PQgetvalue(r.get(), 0, 2)) == "psql");
+}
+
+TEST_CASE("options are read word by word as the server reads them: a backslash escape hides no parameter",
+          "[integration][front][startup]") {
+  auto& c = main_cluster();
+  // pg_split_opts drops the backslash: the server would read dsql_iam.front_door
+  for (const char* options : {R"(-c dsql\_iam.front_door=off)", R"(-c dsql_iam\.strict=off)",
+                              R"(-c search_path=public -c dsql\_iam.allow_label_restore=on)",
+                              "--dsql-iam.front-door=off", "-cDSQL_IAM.front_door=off"}) {
+    INFO(options);
+    auto m = startup_answer(c, {{"user", "admin"}, {"database", "postgres"}, {"options", options}});
+    REQUIRE(m);
+    CHECK(m->type == 'E');
+    CHECK(m->fields()['C'] == "42501");
+    std::string text = m->fields()['M'];
+    for (char& ch : text) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+    CHECK(text.find("parameter \"dsql_iam.") != std::string::npos);
+    CHECK(text.find("options") == std::string::npos);
+  }
+  auto hidden = startup_answer(c, {{"user", "admin"}, {"database", "postgres"},
+                                   {"options", R"(-c default\_transaction\_read\_only=on)"}});
+  REQUIRE(hidden);
+  CHECK(hidden->fields()['C'] == "0A000");
+  CHECK(hidden->fields()['M'] == "setting configuration parameter \"default_transaction_read_only\" not supported");
+  // an escaped space stays in the value, as on the server
+  auto ok = startup_answer(c, {{"user", "admin"}, {"database", "postgres"},
+                               {"options", R"(-c search\_path=public,\ pg_catalog)"}});
+  REQUIRE(ok);
+  CHECK(ok->type == 'Z');
+}
+
+TEST_CASE("only the database postgres is reachable through the endpoint (3D000); the socket is unchanged",
+          "[integration][front][startup]") {
+  auto& c = main_cluster();
+  auto t1 = c.connect("host=" + c.endpoint + " hostaddr=127.0.0.1 port=" + std::to_string(c.port) +
+                          " sslmode=verify-full sslrootcert='" + c.ca().string() +
+                          "' dbname=template1 connect_timeout=10 user=admin",
+                      c.admin_token());
+  CHECK(PQstatus(t1.get()) == CONNECTION_BAD);
+  CHECK(std::string(PQerrorMessage(t1.get())).find("database \"template1\" does not exist") != std::string::npos);
+  for (const char* db : {"template1", "template0", "foo", "Postgres"}) {
+    INFO(db);
+    auto m = startup_answer(c, {{"user", "admin"}, {"database", db}});
+    REQUIRE(m);
+    CHECK(m->type == 'E');
+    CHECK(m->fields()['S'] == "FATAL");
+    CHECK(m->fields()['C'] == "3D000");
+    CHECK(m->fields()['M'] == std::string("database \"") + db + "\" does not exist");
+  }
+  // no database: the user's name, per the protocol
+  auto none = startup_answer(c, {{"user", "admin"}});
+  REQUIRE(none);
+  CHECK(none->fields()['C'] == "3D000");
+  CHECK(none->fields()['M'] == "database \"admin\" does not exist");
+  auto empty = startup_answer(c, {{"user", "admin"}, {"database", ""}});
+  REQUIRE(empty);
+  CHECK(empty->fields()['M'] == "database \"admin\" does not exist");
+  // the break-glass path (the Unix socket) is not the endpoint: template1 stays
+  auto su = conn_ptr(PQconnectdb(("host='" + c.dir.string() + "' port=" + std::to_string(c.port) +
+                                  " dbname=template1 user=postgres connect_timeout=10")
+                                     .c_str()));
+  CHECK(PQstatus(su.get()) == CONNECTION_OK);
+}
+
 TEST_CASE("the front door lets nobody in when the server does not ask for the token (dsql_iam.auth_mode off)",
           "[integration][front][auth]") {
   auto& c = main_cluster();
@@ -895,4 +1035,43 @@ TEST_CASE("a start given up on leaves no front door behind", "[integration][fron
   run({DSQLCTL, "local", "down", "--dir", dir.string()});
   std::error_code ec;
   fs::remove_all(dir, ec);
+}
+
+// --- the front door's log ----------------------------------------------------------------
+
+TEST_CASE("a flood of clients refused before authenticating leaves a bounded number of lines in the log",
+          "[integration][front][log]") {
+  auto& c = main_cluster();
+  const auto lines_with = [&](const std::string& text) {
+    std::istringstream in(slurp(c.front_log()));
+    std::size_t n = 0;
+    for (std::string line; std::getline(in, line);)
+      if (line.find(text) != std::string::npos) ++n;
+    return n;
+  };
+  const std::size_t refused_before = lines_with("refused 127.0.0.1");
+  const std::size_t reports_before = lines_with("not logged one by one");
+  constexpr int flood = 300;  // plaintext startups: each refused (TLS is required) before any password
+  for (int i = 0; i < flood; ++i) {
+    raw_client r;
+    REQUIRE(r.connect_tcp(c.port));
+    REQUIRE(r.send(dsql::test::startup_packet({{"user", "admin"}, {"database", "postgres"}})));
+    auto m = r.read_message();
+    REQUIRE(m);
+    CHECK(m->fields()['C'] == "08P01");
+  }
+  // the report of the period (every 10 s) counts the lines not written
+  bool reported = false;
+  for (int i = 0; i < 150 && !reported; ++i) {
+    reported = lines_with("not logged one by one") > reports_before;
+    if (!reported) usleep(100000);
+  }
+  CHECK(reported);
+  // 20 lines per 10 s: the flood may span two periods
+  const std::size_t refused = lines_with("refused 127.0.0.1") - refused_before;
+  INFO("refusal lines: " << refused);
+  CHECK(refused >= 20);
+  CHECK(refused <= 40);
+  auto ok = c.admin();
+  CHECK(PQstatus(ok.get()) == CONNECTION_OK);
 }

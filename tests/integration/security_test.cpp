@@ -299,10 +299,16 @@ TEST_CASE("a client-supplied user or database name cannot forge a server log lin
   const std::string forged = "2030-01-01 00:00:00 UTC LOG:  forged";
   const auto from = c.log_size();
   // over TLS (the endpoint: the hook refuses), on the Unix socket (core's "role does
-  // not exist", escaped by the emit_log_hook), and in the database name
+  // not exist", escaped by the emit_log_hook), and in the database name (on the
+  // socket: the endpoint refuses any database but postgres before a backend exists)
   const answer tls = exec(c.tcp("admin\n" + forged, "x"), {"SELECT 1"});
   const answer plain = exec(c.socket("x\r\n" + forged), {"SELECT 1"});
-  const answer db = exec(c.tcp("admin", c.admin_token(), "postgres\n" + forged), {"SELECT 1"});
+  auto db_params = c.socket("admin");
+  db_params[2].second = "postgres\n" + forged;
+  const answer db = exec(db_params, {"SELECT 1"});
+  const answer db_tls = exec(c.tcp("admin", c.admin_token(), "postgres\n" + forged), {"SELECT 1"});
+  CHECK_FALSE(db_tls.connected);
+  CHECK(db_tls.message.find("does not exist") != std::string::npos);
   const answer c1 = exec(c.tcp("admin\xc2\x85" + forged, "x"), {"SELECT 1"});  // U+0085 NEXT LINE
   const std::string log = c.log_since(from, "\\n" + forged);
   CHECK_FALSE(tls.connected);
