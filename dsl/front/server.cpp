@@ -111,18 +111,17 @@ bool set_nonblocking(int fd, bool on) {
   return fcntl(fd, F_SETFL, on ? (flags | O_NONBLOCK) : (flags & ~O_NONBLOCK)) == 0;
 }
 
-std::string lower(std::string_view s) {
-  std::string out(s);
-  for (char& c : out)
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-  if (!out.empty() && out.back() == '.') out.pop_back();
-  return out;
-}
-
 std::string ascii_lower(std::string_view s) {
   std::string out(s);
   for (char& c : out)
     if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+  return out;
+}
+
+// A host name as compared: lower case, without a trailing dot.
+std::string host_key(std::string_view s) {
+  std::string out = ascii_lower(s);
+  if (!out.empty() && out.back() == '.') out.pop_back();
   return out;
 }
 
@@ -1279,7 +1278,7 @@ class loop {
     }
     c.in.clear();
     // SNI: the cluster's names only, as on DSQL (which routes by it)
-    const std::string sni = lower(c.sni);
+    const std::string sni = host_key(c.sni);
     if (sni.empty() || std::find(sh_.sni_names.begin(), sh_.sni_names.end(), sni) == sh_.sni_names.end()) {
       std::string names;
       for (const auto& n : sh_.cfg.names) names += (names.empty() ? "" : ", ") + n;
@@ -1507,7 +1506,7 @@ int serve(const config& c, void (*ready)(void*), void* ready_arg) {
 
   auto sh = std::make_unique<shared>();  // outlives the loop: session threads may still run at exit
   sh->cfg = c;
-  for (const auto& n : c.names) sh->sni_names.push_back(lower(n));
+  for (const auto& n : c.names) sh->sni_names.push_back(host_key(n));
   sh->ctx = make_context(c);
   const int lfd = bind_listener(c);
   log_line("listening on " + c.listen_address + ":" + std::to_string(c.port) + " for " +
