@@ -377,6 +377,12 @@ extern Node *dsql_strict_check_utility(Node *parsetree, bool toplevel);
 /* Checks a CREATE INDEX (also the one CREATE INDEX ASYNC runs). */
 extern void dsql_strict_check_index(IndexStmt *stmt, bool async);
 
+/*
+ * After CREATE [OR REPLACE] FUNCTION with a SQL-standard body: runs the
+ * query rules on the stored body (ERROR rolls the CREATE back).
+ */
+extern void dsql_strict_check_function_body(CreateFunctionStmt *stmt);
+
 /* Refuses an analysed query DSQL refuses; rewrites version() calls. */
 extern void dsql_strict_check_query(Query *query);
 

@@ -18,6 +18,8 @@
  *
  * Where each rule is enforced (never by matching statement text)
  *	  post_parse_analyze_hook   analysed queries: strict_query.c
+ *	  ProcessUtility_hook       SQL-standard function bodies, after they
+ *	                            are stored (never seen by the hook above)
  *	  ProcessUtility_hook       utility statements: strict_utility.c; DDL
  *	                            counting; COPY FROM rows
  *	  ExecutorStart_hook        DML counting (DDL and DML never mixed)
@@ -299,6 +301,11 @@ strict_ProcessUtility(PlannedStmt *pstmt, const char *queryString,
 
 	if (copy_from && qc != NULL)
 		add_rows(qc->nprocessed);
+	/* SQL-standard bodies never meet the post_parse_analyze hook */
+	if (IsA(parsetree, CreateFunctionStmt) &&
+		((CreateFunctionStmt *) parsetree)->sql_body != NULL &&
+		dsql_iam_strict_active())
+		dsql_strict_check_function_body((CreateFunctionStmt *) parsetree);
 }
 
 static bool

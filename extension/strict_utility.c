@@ -39,9 +39,11 @@
 #include "access/genam.h"
 #include "access/table.h"
 #include "access/tableam.h"
+#include "access/xact.h"
 #include "catalog/namespace.h"
 #include "catalog/pg_class.h"
 #include "catalog/pg_namespace.h"
+#include "catalog/pg_proc.h"
 #include "catalog/pg_type.h"
 #include "commands/defrem.h"
 #include "executor/tuptable.h"
@@ -51,6 +53,7 @@
 #include "parser/parse_type.h"
 #include "utils/acl.h"
 #include "utils/builtins.h"
+#include "utils/catcache.h"
 #include "utils/formatting.h"
 #include "utils/lsyscache.h"
 #include "utils/rel.h"
@@ -559,6 +562,71 @@ check_function(CreateFunctionStmt *stmt)
 	}
 	if (pg_strcasecmp(language, "sql") != 0)
 		dsql_strict_refuse(DSQL_RULE_FUNCTION_LANGUAGE, language);
+}
+
+/* Runs the query rules on every Query of a stored SQL-standard body. */
+static void
+check_body_node(Node *node)
+{
+	ListCell   *lc;
+
+	if (node == NULL)
+		return;
+	if (IsA(node, Query))
+		dsql_strict_check_query((Query *) node);
+	else if (IsA(node, List))
+	{
+		/* BEGIN ATOMIC: a List holding one List of Query (pg_proc.c) */
+		foreach(lc, (List *) node)
+			check_body_node((Node *) lfirst(lc));
+	}
+}
+
+/*
+ * A SQL-standard body (BEGIN ATOMIC ... END, RETURN expr) is analysed at
+ * CREATE FUNCTION by transformStmt() directly, never through the
+ * post_parse_analyze hook, and its stored trees run without re-analysis:
+ * so the query rules run here, after PostgreSQL has stored it, on the
+ * pg_proc rows this transaction wrote under the function's name (CREATE
+ * and CREATE OR REPLACE).  A refusal is an ERROR that rolls back the CREATE.
+ */
+void
+dsql_strict_check_function_body(CreateFunctionStmt *stmt)
+{
+	char	   *procname;
+	Oid			nspid;
+	TransactionId xid = GetCurrentTransactionIdIfAny();
+	CatCList   *list;
+	int			i;
+
+	if (stmt->sql_body == NULL || !TransactionIdIsValid(xid))
+		return;
+	CommandCounterIncrement();
+	nspid = QualifiedNameGetCreationNamespace(stmt->funcname, &procname);
+	list = SearchSysCacheList1(PROCNAMEARGSNSP, CStringGetDatum(procname));
+	PG_TRY();
+	{
+		for (i = 0; i < list->n_members; i++)
+		{
+			HeapTuple	tup = &list->members[i]->tuple;
+			Form_pg_proc proc = (Form_pg_proc) GETSTRUCT(tup);
+			Datum		body;
+			bool		isnull;
+
+			if (proc->pronamespace != nspid ||
+				!TransactionIdEquals(HeapTupleHeaderGetXmin(tup->t_data), xid))
+				continue;
+			body = SysCacheGetAttr(PROCOID, tup, Anum_pg_proc_prosqlbody, &isnull);
+			if (isnull)
+				continue;
+			check_body_node((Node *) stringToNode(TextDatumGetCString(body)));
+		}
+	}
+	PG_FINALLY();
+	{
+		ReleaseSysCacheList(list);
+	}
+	PG_END_TRY();
 }
 
 /* ---- roles and privileges ---- */

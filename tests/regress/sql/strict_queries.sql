@@ -35,3 +35,31 @@ SELECT n FROM (SELECT count(*) AS n FROM pg_catalog.pg_database) s;
 WITH d AS (SELECT datname FROM pg_database) SELECT count(*) FROM d;
 SELECT rolname FROM pg_authid;
 SELECT current_database();
+-- SQL-standard bodies (BEGIN ATOMIC, RETURN) are analysed without the
+-- post_parse_analyze hook: the same rules run on the stored body at CREATE
+CREATE FUNCTION f_db() RETURNS SETOF name LANGUAGE sql
+  BEGIN ATOMIC SELECT datname FROM pg_database; END;
+CREATE FUNCTION f_dbn() RETURNS bigint LANGUAGE sql
+  RETURN (SELECT count(*) FROM pg_database);
+CREATE FUNCTION f_merge() RETURNS void LANGUAGE sql BEGIN ATOMIC
+  MERGE INTO q USING (SELECT 3 AS id) s ON q.id = s.id
+    WHEN NOT MATCHED THEN INSERT VALUES (s.id, 'm'); END;
+CREATE FUNCTION f_ts() RETURNS tsvector LANGUAGE sql
+  RETURN to_tsvector('english', 'running');
+CREATE FUNCTION f_share() RETURNS SETOF int LANGUAGE sql
+  BEGIN ATOMIC SELECT 1; SELECT id FROM q FOR SHARE; END;
+CREATE FUNCTION f_sample() RETURNS SETOF text LANGUAGE sql
+  BEGIN ATOMIC SELECT name FROM q TABLESAMPLE SYSTEM (100); END;
+SELECT count(*) FROM pg_proc
+ WHERE proname IN ('f_db', 'f_dbn', 'f_merge', 'f_ts', 'f_share', 'f_sample');
+-- a body the rules pass is created and runs; OR REPLACE is checked too
+CREATE FUNCTION f_body(x int) RETURNS bigint LANGUAGE sql
+  BEGIN ATOMIC SELECT count(*) + x FROM q; END;
+CREATE FUNCTION f_body() RETURNS int LANGUAGE sql RETURN 1;
+SELECT f_body(0) > 0 AS ran, f_body() AS ret;
+CREATE OR REPLACE FUNCTION f_body(x int) RETURNS bigint LANGUAGE sql
+  RETURN (SELECT count(*) FROM pg_database);
+CREATE OR REPLACE FUNCTION f_body() RETURNS int LANGUAGE sql RETURN 2;
+SELECT f_body(0) > 0 AS ran, f_body() AS ret;
+DROP FUNCTION f_body(int);
+DROP FUNCTION f_body();
