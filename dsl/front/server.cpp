@@ -221,6 +221,20 @@ struct shared {
   std::vector<std::string> sni_names;  // lower case
   std::atomic<int> sessions{0};        // sessions holding a quota slot
   cancel_registry cancels;
+
+  // Lines about clients refused before they authenticated (TLS, SNI, the startup
+  // packet, then a token the server refused): the first pre_auth_lines of each 10 s
+  // report period one by one, the rest only counted in the loop's report; a peer
+  // without credentials cannot grow the log faster. The loop and the session threads
+  // share it.
+  static constexpr std::size_t pre_auth_lines = 20;
+  std::atomic<std::size_t> pre_auth_logged{0}, unlogged{0};
+  void log_pre_auth(const std::string& text) {
+    if (pre_auth_logged.fetch_add(1) < pre_auth_lines)
+      log_line(text);
+    else
+      unlogged.fetch_add(1);
+  }
 };
 
 // --- a session (its own thread) ---------------------------------------------------------
@@ -255,7 +269,7 @@ class session {
     user_ = user ? *user : std::string();
     std::string why, leftover;
     if (!login(why, leftover)) {
-      log_line("login of user \"" + printable(user_) + "\" from " + s_.peer + " ended: " + why);
+      sh_.log_pre_auth("login of user \"" + printable(user_) + "\" from " + s_.peer + " ended: " + why);
       return;
     }
     log_line("session of user \"" + printable(user_) + "\" from " + s_.peer + " (SNI " + printable(s_.sni) +
@@ -478,10 +492,13 @@ class session {
   // string where the server's scanner will: that depends on client_encoding (a
   // client-only encoding such as SJIS has multibyte characters whose second byte is a
   // backslash or a quote) and on standard_conforming_strings (off: a backslash escapes
-  // a quote in '...'). The front door knows them as of the last ReadyForQuery (the
-  // server reports both, GUC_REPORT, before it), so only for the first message since
-  // then (settings_known): a message pipelined behind another may run after that one
-  // changed them (SET client_encoding, set_config, RESET ALL ...). Text without a
+  // a quote in '...'). The server reports both (GUC_REPORT) before its ReadyForQuery,
+  // so the front door knows them for a message sent when every earlier one has been
+  // answered, i.e. the ReadyForQuery of every Query, Sync and FunctionCall before it
+  // has come back (settings_known; not merely the last one: an earlier answer may
+  // come while a later query that changes them still runs). A message pipelined
+  // behind another may run after that one changed them (SET client_encoding,
+  // set_config, RESET ALL ...). Text without a
   // backslash and without bytes >= 0x80 lexes the same under every setting.
   [[nodiscard]] bool rewrite_allowed(std::string_view body, bool settings_known) const {
     const bool plain = std::none_of(body.begin(), body.end(),
@@ -527,7 +544,11 @@ class session {
     parser from_client, from_backend;
     from_backend.in = std::move(leftover);
     char last_status = 'I';  // of the last ReadyForQuery
-    std::size_t client_msgs_since_z = 0;
+    // Sync points in flight: each Query, Sync and FunctionCall the client sent gets one
+    // ReadyForQuery. The client's messages since none was in flight ("quiet"): the
+    // server has run all of them, and reported what they changed, only when both are 0.
+    std::size_t syncs_in_flight = 0;
+    std::size_t client_msgs_since_quiet = 0;
     bool terminate = false;  // the client sent Terminate
     const auto age_deadline = started_ + sh_.cfg.max_connection_age;
     const auto hard_deadline = age_deadline + sh_.cfg.transaction_grace;
@@ -542,7 +563,7 @@ class session {
     std::string chunk(io_chunk, '\0');
 
     const auto idle = [&] {
-      return last_status == 'I' && client_msgs_since_z == 0 && from_client.in.empty() && from_client.left == 0 &&
+      return last_status == 'I' && syncs_in_flight == 0 && client_msgs_since_quiet == 0 && from_client.in.empty() && from_client.left == 0 &&
              from_backend.left == 0 && from_backend.in.empty();
     };
     const auto end_session = [&](const std::string& reason) {
@@ -572,13 +593,15 @@ class session {
         const char type = in[i];
         const std::uint32_t len = pr::get_u32(in, i + 1);
         if (len < 4) return false;  // not the protocol: the server would say so, we just end
-        ++client_msgs_since_z;
+        ++client_msgs_since_quiet;
+        if (type == 'Q' || type == 'S' || type == 'F') ++syncs_in_flight;
         if (type == 'X') terminate = true;
         const bool whole = rewrite && (type == 'Q' || type == 'P') && len - 4 <= max_rewrite_message;
         if (whole) {
           if (in.size() - i < 1 + static_cast<std::size_t>(len)) break;  // wait for all of it
           const std::string_view body = std::string_view(in).substr(i + 5, len - 4);
-          if (auto r = rewrite_allowed(body, client_msgs_since_z == 1) ? pr::rewrite_client_message(type, body)
+          // settings known: this is the first message since everything before it was answered
+          if (auto r = rewrite_allowed(body, client_msgs_since_quiet == 1) ? pr::rewrite_client_message(type, body)
                                                                        : std::nullopt)
             to_backend.append(*r);
           else
@@ -616,7 +639,8 @@ class session {
           const std::string_view body = std::string_view(in).substr(i + 5, len - 4);
           if (type == 'Z') {
             last_status = body.empty() ? 'I' : body[0];
-            client_msgs_since_z = 0;
+            if (syncs_in_flight > 0) --syncs_in_flight;
+            if (syncs_in_flight == 0) client_msgs_since_quiet = 0;
             to_client.append(std::string_view(in).substr(i, 1 + static_cast<std::size_t>(len)));
           } else {
             to_client.append(parameter_status(body));
@@ -908,20 +932,6 @@ class loop {
   std::vector<std::unique_ptr<client>> graveyard_;
   // counted, logged every 10 s rather than one line each (a flood must not fill the log)
   std::size_t timed_out_ = 0, dropped_ = 0, rate_refused_ = 0, gone_ = 0;
-  // Lines about clients refused before authenticating (TLS, SNI, the startup packet):
-  // the first pre_auth_lines of each report period one by one, then only counted
-  // (unlogged_) in the report; an unauthenticated peer cannot grow the log faster.
-  static constexpr std::size_t pre_auth_lines = 20;
-  std::size_t pre_auth_logged_ = 0, unlogged_ = 0;
-
-  void log_pre_auth(const std::string& text) {
-    if (pre_auth_logged_ < pre_auth_lines) {
-      ++pre_auth_logged_;
-      log_line(text);
-    } else {
-      ++unlogged_;
-    }
-  }
 
   void add(int fd, std::uint32_t events, void* tag) {
     epoll_event e{};
@@ -941,14 +951,15 @@ class loop {
   }
 
   void report() {
-    pre_auth_logged_ = 0;
-    if (timed_out_ + dropped_ + rate_refused_ + gone_ + unlogged_ == 0) return;
+    sh_.pre_auth_logged.store(0);
+    const std::size_t unlogged = sh_.unlogged.exchange(0);
+    if (timed_out_ + dropped_ + rate_refused_ + gone_ + unlogged == 0) return;
     log_line("in the last 10 s: " + std::to_string(timed_out_) + " client(s) timed out before authenticating, " +
              std::to_string(dropped_) + " dropped (more than " + std::to_string(sh_.cfg.max_pending) + " waiting), " +
              std::to_string(rate_refused_) + " refused by the connection rate (53400), " + std::to_string(gone_) +
-             " left before authenticating, " + std::to_string(unlogged_) + " other refusal(s) not logged one by one (" +
-             std::to_string(pre_auth_lines) + " per 10 s are); " + std::to_string(pending_.size()) + " waiting now");
-    timed_out_ = dropped_ = rate_refused_ = gone_ = unlogged_ = 0;
+             " left before authenticating, " + std::to_string(unlogged) + " other refusal(s) not logged one by one (" +
+             std::to_string(shared::pre_auth_lines) + " per 10 s are); " + std::to_string(pending_.size()) + " waiting now");
+    timed_out_ = dropped_ = rate_refused_ = gone_ = 0;
   }
 
   void accept_all() {
@@ -995,7 +1006,7 @@ class loop {
   }
 
   void close_client(client& c) {
-    if (!c.refusal.empty()) log_pre_auth("refused " + c.peer + ": " + c.refusal);
+    if (!c.refusal.empty()) sh_.log_pre_auth("refused " + c.peer + ": " + c.refusal);
     if (c.fd >= 0 && c.events != 0) epoll_ctl(ep_, EPOLL_CTL_DEL, c.fd, nullptr);
     c.events = 0;
     c.closed = true;
@@ -1209,7 +1220,7 @@ class loop {
   int start_tls(client& c) {
     c.ssl = SSL_new(sh_.ctx);
     if (!c.ssl || SSL_set_fd(c.ssl, c.fd) != 1) {
-      log_pre_auth("cannot set up TLS for " + c.peer + ": " + ssl_errors());
+      sh_.log_pre_auth("cannot set up TLS for " + c.peer + ": " + ssl_errors());
       close_client(c);
       return -1;
     }
@@ -1226,7 +1237,7 @@ class loop {
         rearm(c, e == SSL_ERROR_WANT_READ ? EPOLLIN : EPOLLOUT);
         return 0;
       }
-      log_pre_auth("TLS handshake with " + c.peer + " failed: " + ssl_errors());
+      sh_.log_pre_auth("TLS handshake with " + c.peer + " failed: " + ssl_errors());
       ERR_clear_error();
       close_client(c);
       return -1;
@@ -1238,7 +1249,7 @@ class loop {
       unsigned int alpn_len = 0;
       SSL_get0_alpn_selected(c.ssl, &alpn, &alpn_len);
       if (alpn_len == 0) {  // PostgreSQL 17 requires ALPN "postgresql" for direct TLS
-        log_pre_auth("refused " + c.peer + ": direct TLS without ALPN \"postgresql\"");
+        sh_.log_pre_auth("refused " + c.peer + ": direct TLS without ALPN \"postgresql\"");
         close_client(c);
         return -1;
       }

@@ -470,6 +470,18 @@ TEST_CASE("the bridge never rewrites inside a literal: COPY lines, pipelined SET
     REQUIRE(PQresultStatus(r.get()) == PGRES_TUPLES_OK);
     CHECK(PQnfields(r.get()) == 2);  // 4 when the bridge rewrote inside the literal
   }
+  SECTION("settings are known only when every earlier sync point is answered, not just the last one") {
+    // Q_a's answer comes while Q_b, sent with it, still runs and turns
+    // standard_conforming_strings off; Q_c, sent after Q_a's answer, runs after that
+    raw_client r = admin_raw(c);
+    REQUIRE(r.send_records(
+        {query_message("SELECT 1"), query_message("SET standard_conforming_strings = off; SELECT pg_sleep(1)")}));
+    CHECK(columns_of_next_result(r) == 1);  // Q_a; Q_b is still sleeping
+    REQUIRE(r.send(query_message(
+        "SELECT 'a\\' ; aws iam grant \"AS x, current_user AS injected,\" to ' AS b, ' --' AS c --")));
+    CHECK(columns_of_next_result(r) == 1);  // Q_b
+    CHECK(columns_of_next_result(r) == 2);  // Q_c: 4 when the bridge rewrote inside the literal
+  }
   SECTION("a pipelined AWS IAM statement in plain ASCII is still rewritten") {
     raw_client r = admin_raw(c);
     REQUIRE(r.send_records({query_message("SELECT 1"),
@@ -1074,4 +1086,29 @@ TEST_CASE("a flood of clients refused before authenticating leaves a bounded num
   CHECK(refused <= 40);
   auto ok = c.admin();
   CHECK(PQstatus(ok.get()) == CONNECTION_OK);
+}
+
+TEST_CASE("a flood of logins with a wrong token leaves a bounded number of lines in the front door's log",
+          "[integration][front][log]") {
+  auto& c = main_cluster();
+  const auto lines = [&] {
+    std::istringstream in(slurp(c.front_log()));
+    std::size_t n = 0;
+    for (std::string line; std::getline(in, line);)
+      if (line.find("ended: refused by the server") != std::string::npos) ++n;
+    return n;
+  };
+  const std::size_t before = lines();
+  constexpr int flood = 60;  // a TLS handshake and a startup packet each: cheap for a peer without credentials
+  for (int i = 0; i < flood; ++i) {
+    raw_client r;
+    auto m = c.raw_login(r, "admin", std::string(100, 'x'), c.endpoint);
+    REQUIRE(m);
+    CHECK(m->fields()['C'] == "28000");
+  }
+  usleep(300000);  // the session threads write their last lines
+  const std::size_t logged = lines() - before;
+  INFO("refusal lines: " << logged);
+  CHECK(logged >= 1);
+  CHECK(logged <= 40);  // 20 per 10 s: the flood may span two periods; 60 without the bound
 }
