@@ -12,6 +12,8 @@
  *	  SET / SHOW               SET TRANSACTION, default_transaction_isolation,
  *	                           role, session_authorization (DEFAULT runs),
  *	                           transaction_isolation but REPEATABLE READ;
+ *	                           the same names in ALTER ROLE ... SET and
+ *	                           CREATE FUNCTION ... SET;
  *	                           SHOW lc_collate (gone in PostgreSQL 16)
  *	  statement kinds          by parse node (strict_rules.c's NODE entries):
  *	                           "unsupported statement: <node>"; VACUUM
@@ -147,8 +149,10 @@ check_set(VariableSetStmt *stmt)
 
 /*
  * The parameters no path may set in a strict session: SET (check_set),
- * set_config() with a constant name (strict_query.c).  A name computed at
- * run time, a function's SET clause or a startup option reach strict.c's
+ * set_config() with a constant name (strict_query.c), ALTER ROLE ... SET and
+ * a function's SET clause (check_stored_set).  A name computed at run time,
+ * a function's SET clause stored before strict mode or a startup option
+ * reach strict.c's
  * check of the session state instead.  transaction_isolation is refused
  * only for a level DSQL refuses (SET transaction_isolation itself is not
  * recorded either way; the level is).
@@ -163,6 +167,24 @@ dsql_strict_check_parameter(const char *name, const char *value)
 	if (pg_strcasecmp(name, "transaction_isolation") == 0 && value != NULL &&
 		pg_strcasecmp(value, "repeatable read") != 0)
 		dsql_strict_refuse(DSQL_RULE_TX_ISOLATION, asc_toupper(value, strlen(value)));
+}
+
+/*
+ * A setting stored for later (ALTER ROLE ... SET, CREATE FUNCTION ... SET):
+ * the names SET refuses are refused here too, rather than stored to fail
+ * at each login or call.  Other names are stored as before (README).
+ */
+static void
+check_stored_set(VariableSetStmt *stmt)
+{
+	const char *value = NULL;
+
+	if (stmt == NULL || stmt->kind != VAR_SET_VALUE || stmt->name == NULL)
+		return;
+	if (list_length(stmt->args) == 1 && IsA(linitial(stmt->args), A_Const) &&
+		IsA(&((A_Const *) linitial(stmt->args))->val, String))
+		value = strVal(&((A_Const *) linitial(stmt->args))->val);
+	dsql_strict_check_parameter(stmt->name, value);
 }
 
 /* ---- quotas: schemas and tables of a database ---- */
@@ -559,6 +581,8 @@ check_function(CreateFunctionStmt *stmt)
 
 		if (strcmp(def->defname, "language") == 0)
 			language = defGetString(def);
+		else if (strcmp(def->defname, "set") == 0 && IsA(def->arg, VariableSetStmt))
+			check_stored_set((VariableSetStmt *) def->arg);
 	}
 	if (pg_strcasecmp(language, "sql") != 0)
 		dsql_strict_refuse(DSQL_RULE_FUNCTION_LANGUAGE, language);
@@ -815,6 +839,9 @@ dsql_strict_check_utility(Node *parsetree, bool toplevel)
 			break;
 		case T_AlterRoleStmt:
 			check_alter_role((AlterRoleStmt *) parsetree);
+			break;
+		case T_AlterRoleSetStmt:
+			check_stored_set(((AlterRoleSetStmt *) parsetree)->setstmt);
 			break;
 		case T_GrantStmt:
 			check_grant((GrantStmt *) parsetree);

@@ -60,13 +60,23 @@ RESET ROLE;
 SET search_path = regress_strict, public;
 SET TIME ZONE 'UTC';
 SET statement_timeout = '5min';
--- a function's SET clause sets role as SET ROLE does: refused when it runs
+-- a function's SET clause of a name SET refuses is refused at CREATE
 GRANT regress_strict_other TO admin;
 CREATE FUNCTION f_as_other() RETURNS text LANGUAGE sql
   SET role = regress_strict_other AS 'SELECT current_user::text';
-SELECT f_as_other();
+CREATE FUNCTION f_set_sa() RETURNS int LANGUAGE sql
+  SET session_authorization = 'admin' AS 'SELECT 1';
+CREATE FUNCTION f_set_dti() RETURNS int LANGUAGE sql
+  SET default_transaction_isolation = 'serializable' AS 'SELECT 1';
+CREATE FUNCTION f_set_ti() RETURNS int LANGUAGE sql
+  SET transaction_isolation = 'serializable' AS 'SELECT 1';
+CREATE FUNCTION f_set_tz() RETURNS text LANGUAGE sql
+  SET TIME ZONE 'UTC' AS 'SELECT current_setting(''TimeZone'')';
+SELECT proname FROM pg_proc WHERE proname IN
+  ('f_as_other', 'f_set_sa', 'f_set_dti', 'f_set_ti', 'f_set_tz') ORDER BY 1;
+SELECT f_set_tz();
 SELECT current_user;
-DROP FUNCTION f_as_other();
+DROP FUNCTION f_set_tz();
 REVOKE regress_strict_other FROM admin;
 -- roles: ALTER ROLE options refused, INHERIT, RENAME and RESET run
 CREATE ROLE regress_strict_app WITH LOGIN;
@@ -81,6 +91,13 @@ ALTER ROLE regress_strict_app INHERIT;
 ALTER ROLE regress_strict_app RENAME TO regress_strict_app2;
 ALTER ROLE regress_strict_app2 RESET ALL;
 ALTER ROLE regress_strict_app2 SET search_path = regress_strict;
+-- ALTER ROLE ... SET of a name SET refuses is refused; other names stored
+ALTER ROLE regress_strict_app2 SET role = 'admin';
+ALTER ROLE regress_strict_app2 SET session_authorization = 'admin';
+ALTER ROLE regress_strict_app2 SET default_transaction_isolation = 'serializable';
+ALTER ROLE regress_strict_app2 SET transaction_isolation = 'serializable';
+SELECT s.setconfig FROM pg_db_role_setting s JOIN pg_roles r ON r.oid = s.setrole
+ WHERE r.rolname = 'regress_strict_app2';
 SELECT rolname, rolcanlogin, rolinherit, rolconnlimit FROM pg_roles
  WHERE rolname LIKE 'regress_strict_app%';
 -- schema public is a system entity on DSQL
