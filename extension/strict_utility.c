@@ -44,6 +44,7 @@
 #include "access/xact.h"
 #include "catalog/namespace.h"
 #include "catalog/pg_class.h"
+#include "catalog/pg_database.h"
 #include "catalog/pg_namespace.h"
 #include "catalog/pg_proc.h"
 #include "catalog/pg_type.h"
@@ -53,10 +54,12 @@
 #include "nodes/makefuncs.h"
 #include "nodes/parsenodes.h"
 #include "parser/parse_type.h"
+#include "storage/lmgr.h"
 #include "utils/acl.h"
 #include "utils/builtins.h"
 #include "utils/catcache.h"
 #include "utils/formatting.h"
+#include "utils/inval.h"
 #include "utils/lsyscache.h"
 #include "utils/rel.h"
 #include "utils/relcache.h"
@@ -257,6 +260,26 @@ count_user_tables(void)
 	return n;
 }
 
+/*
+ * Serialises the creators counted against one quota until they commit: a
+ * transaction-level ExclusiveLock on a fixed object of this database (the
+ * database's own OID as a database-local object, sub-id 1 for schemas, 2
+ * for tables; nothing else takes it).  A second creator waits here for the
+ * first to end, then counts with a fresh catalog snapshot (the scans below
+ * use the catalog snapshot, not the transaction's), so it sees the
+ * committed object.  CREATE SCHEMA with elements takes 1 then 2: one order.
+ */
+#define QUOTA_LOCK_SCHEMAS	1
+#define QUOTA_LOCK_TABLES	2
+
+static void
+lock_quota(uint16 which)
+{
+	LockDatabaseObject(DatabaseRelationId, MyDatabaseId, which, ExclusiveLock);
+	AcceptInvalidationMessages();
+	InvalidateCatalogSnapshot();
+}
+
 static void
 check_create_schema(CreateSchemaStmt *stmt)
 {
@@ -264,6 +287,7 @@ check_create_schema(CreateSchemaStmt *stmt)
 	if (stmt->if_not_exists && stmt->schemaname != NULL &&
 		OidIsValid(get_namespace_oid(stmt->schemaname, true)))
 		return;
+	lock_quota(QUOTA_LOCK_SCHEMAS);
 	if (count_user_schemas() >= DSQL_STRICT_MAX_SCHEMAS)
 		dsql_strict_refuse(DSQL_RULE_LIMIT_SCHEMAS, NULL);
 }
@@ -274,6 +298,7 @@ check_table_quota(CreateStmt *stmt)
 	if (stmt->if_not_exists &&
 		OidIsValid(RangeVarGetRelid(stmt->relation, NoLock, true)))
 		return;
+	lock_quota(QUOTA_LOCK_TABLES);
 	if (count_user_tables() >= DSQL_STRICT_MAX_TABLES)
 		dsql_strict_refuse(DSQL_RULE_LIMIT_TABLES, NULL);
 }
