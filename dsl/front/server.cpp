@@ -494,7 +494,7 @@ class session {
   // backslash or a quote) and on standard_conforming_strings (off: a backslash escapes
   // a quote in '...'). The server reports both (GUC_REPORT) before its ReadyForQuery,
   // so the front door knows them for a message sent when every earlier one has been
-  // answered, i.e. the ReadyForQuery of every Query, Sync and FunctionCall before it
+  // answered, i.e. the ReadyForQuery of every Query and Sync before it
   // has come back (settings_known; not merely the last one: an earlier answer may
   // come while a later query that changes them still runs). A message pipelined
   // behind another may run after that one changed them (SET client_encoding,
@@ -544,7 +544,7 @@ class session {
     parser from_client, from_backend;
     from_backend.in = std::move(leftover);
     char last_status = 'I';  // of the last ReadyForQuery
-    // Sync points in flight: each Query, Sync and FunctionCall the client sent gets one
+    // Sync points in flight: each Query and Sync the client sent gets one
     // ReadyForQuery. The client's messages since none was in flight ("quiet"): the
     // server has run all of them, and reported what they changed, only when both are 0.
     std::size_t syncs_in_flight = 0;
@@ -577,6 +577,21 @@ class session {
       return reason;
     };
 
+    // A FunctionCall ('F', the protocol's fastpath, libpq's PQfn and large objects):
+    // no hook of PostgreSQL sees it, so strict mode's rules and the session-state
+    // checks would not apply to what it calls (set_config('role', ...), version()).
+    // Aurora DSQL has no large objects; the session ends with 0A000 rather than answer
+    // for the server (a synthesised error would leave the client and the server
+    // disagreeing on the transaction's state).
+    bool fastpath = false;
+    const auto refuse_fastpath = [&] {
+      to_client.append(pr::error_response("FATAL", "0A000", "fastpath function calls are not supported",
+                                          "Call the function in a query: SELECT f(...)."));
+      (void)backend_write_all(pr::message('X', ""), clock::now() + std::chrono::seconds(1));
+      flush_client_blocking(to_client);
+      return std::string("the client sent a FunctionCall (fastpath): refused");
+    };
+
     // Client bytes: Query and Parse rewritten (whole messages), the rest streamed.
     const auto handle_client = [&]() -> bool {
       std::size_t i = 0;
@@ -593,8 +608,12 @@ class session {
         const char type = in[i];
         const std::uint32_t len = pr::get_u32(in, i + 1);
         if (len < 4) return false;  // not the protocol: the server would say so, we just end
+        if (type == 'F') {
+          fastpath = true;
+          return false;
+        }
         ++client_msgs_since_quiet;
-        if (type == 'Q' || type == 'S' || type == 'F') ++syncs_in_flight;
+        if (type == 'Q' || type == 'S') ++syncs_in_flight;
         if (type == 'X') terminate = true;
         const bool whole = rewrite && (type == 'Q' || type == 'P') && len - 4 <= max_rewrite_message;
         if (whole) {
@@ -733,7 +752,7 @@ class session {
         if (n > 0) {
           client_records_buffered = true;
           from_client.in.append(chunk.data(), static_cast<std::size_t>(n));
-          if (!handle_client()) return "the client broke the protocol";
+          if (!handle_client()) return fastpath ? refuse_fastpath() : "the client broke the protocol";
         } else {
           const int e = SSL_get_error(s_.ssl, n);
           if (e == SSL_ERROR_WANT_WRITE)

@@ -426,6 +426,24 @@ TEST_CASE("messages that arrive together (TLS records read ahead) are all answer
   }
 }
 
+TEST_CASE("a FunctionCall (fastpath), which no strict-mode hook sees, ends the session with 0A000",
+          "[integration][front][relay]") {
+  auto& c = main_cluster();
+  raw_client r = admin_raw(c);
+  std::string body;  // FunctionCall of version() (OID 89): no argument formats, no arguments, text result
+  dsql::test::put32(body, 89);
+  body += std::string(6, '\0');
+  REQUIRE(r.send(dsql::test::typed_message('F', body)));
+  auto m = r.read_message();
+  REQUIRE(m);
+  REQUIRE(m->type == 'E');
+  CHECK(m->fields()['C'] == "0A000");
+  CHECK(m->fields()['S'] == "FATAL");
+  CHECK(r.closed_by_server(5000));
+  auto ok = c.admin();  // the front door goes on
+  CHECK(PQstatus(ok.get()) == CONNECTION_OK);
+}
+
 TEST_CASE("the bridge never rewrites inside a literal: COPY lines, pipelined SET client_encoding, backslash escapes",
           "[integration][front][dialect]") {
   auto& c = main_cluster();
