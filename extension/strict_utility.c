@@ -182,7 +182,9 @@ check_stored_set(VariableSetStmt *stmt)
 {
 	const char *value = NULL;
 
-	if (stmt == NULL || stmt->kind != VAR_SET_VALUE || stmt->name == NULL)
+	/* TO DEFAULT stores nothing; FROM CURRENT stores the current value */
+	if (stmt == NULL || stmt->name == NULL ||
+		(stmt->kind != VAR_SET_VALUE && stmt->kind != VAR_SET_CURRENT))
 		return;
 	if (list_length(stmt->args) == 1 && IsA(linitial(stmt->args), A_Const) &&
 		IsA(&((A_Const *) linitial(stmt->args))->val, String))

@@ -96,6 +96,9 @@ ALTER ROLE regress_strict_app2 SET role = 'admin';
 ALTER ROLE regress_strict_app2 SET session_authorization = 'admin';
 ALTER ROLE regress_strict_app2 SET default_transaction_isolation = 'serializable';
 ALTER ROLE regress_strict_app2 SET transaction_isolation = 'serializable';
+ALTER ROLE regress_strict_app2 SET default_transaction_isolation FROM CURRENT;
+ALTER ROLE regress_strict_app2 IN DATABASE contrib_regression SET role = 'admin';
+ALTER ROLE regress_strict_app2 SET role TO DEFAULT;
 SELECT s.setconfig FROM pg_db_role_setting s JOIN pg_roles r ON r.oid = s.setrole
  WHERE r.rolname = 'regress_strict_app2';
 SELECT rolname, rolcanlogin, rolinherit, rolconnlimit FROM pg_roles
