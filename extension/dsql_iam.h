@@ -383,6 +383,16 @@ extern void dsql_strict_check_index(IndexStmt *stmt, bool async);
  */
 extern void dsql_strict_check_function_body(CreateFunctionStmt *stmt);
 
+/*
+ * After CREATE/ALTER TABLE and DOMAIN: runs the query rules on the column
+ * DEFAULTs and CHECK constraints this transaction stored (ERROR rolls the
+ * statement back).
+ */
+extern void dsql_strict_check_stored_exprs(void);
+
+/* The query rules on one expression (no version() rewrite kept). */
+extern void dsql_strict_check_expr(Node *expr);
+
 /* Refuses an analysed query DSQL refuses; rewrites version() calls. */
 extern void dsql_strict_check_query(Query *query);
 

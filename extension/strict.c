@@ -18,8 +18,9 @@
  *
  * Where each rule is enforced (never by matching statement text)
  *	  post_parse_analyze_hook   analysed queries: strict_query.c
- *	  ProcessUtility_hook       SQL-standard function bodies, after they
- *	                            are stored (never seen by the hook above)
+ *	  ProcessUtility_hook       SQL-standard function bodies, column
+ *	                            DEFAULTs and CHECKs, after they are stored
+ *	                            (never seen by the hook above)
  *	  ProcessUtility_hook       utility statements: strict_utility.c; DDL
  *	                            counting; COPY FROM rows
  *	  ExecutorStart_hook        DML counting (DDL and DML never mixed)
@@ -240,7 +241,7 @@ strict_ProcessUtility(PlannedStmt *pstmt, const char *queryString,
 					  ParamListInfo params, QueryEnvironment *queryEnv,
 					  DestReceiver *dest, QueryCompletion *qc)
 {
-	Node	   *parsetree = pstmt->utilityStmt;
+	Node	   *volatile parsetree = pstmt->utilityStmt;
 	PlannedStmt *volatile run = pstmt;
 	volatile bool counted = false;
 	volatile bool copy_from = false;
@@ -306,6 +307,11 @@ strict_ProcessUtility(PlannedStmt *pstmt, const char *queryString,
 		((CreateFunctionStmt *) parsetree)->sql_body != NULL &&
 		dsql_iam_strict_active())
 		dsql_strict_check_function_body((CreateFunctionStmt *) parsetree);
+	/* nor do column DEFAULTs and CHECK constraints */
+	if ((IsA(parsetree, CreateStmt) || IsA(parsetree, AlterTableStmt) ||
+		 IsA(parsetree, CreateDomainStmt) || IsA(parsetree, AlterDomainStmt)) &&
+		dsql_iam_strict_active())
+		dsql_strict_check_stored_exprs();
 }
 
 static bool

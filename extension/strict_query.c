@@ -187,3 +187,15 @@ dsql_strict_check_query(Query *query)
 
 	(void) strict_walker((Node *) query, &ctx);
 }
+
+/*
+ * The same rules on an expression analysed without the hook (a column
+ * DEFAULT, a CHECK constraint, read back from the catalogs: strict.c).
+ */
+void
+dsql_strict_check_expr(Node *expr)
+{
+	WalkContext ctx = {InvalidOid, false};
+
+	(void) strict_walker(expr, &ctx);
+}

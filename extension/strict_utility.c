@@ -43,7 +43,9 @@
 #include "access/tableam.h"
 #include "access/xact.h"
 #include "catalog/namespace.h"
+#include "catalog/pg_attrdef.h"
 #include "catalog/pg_class.h"
+#include "catalog/pg_constraint.h"
 #include "catalog/pg_database.h"
 #include "catalog/pg_namespace.h"
 #include "catalog/pg_proc.h"
@@ -678,6 +680,48 @@ dsql_strict_check_function_body(CreateFunctionStmt *stmt)
 		ReleaseSysCacheList(list);
 	}
 	PG_END_TRY();
+}
+
+/* Runs the query rules on the expressions of one catalog written now. */
+static void
+check_stored_exprs_of(Oid catalog, AttrNumber attnum, TransactionId xid)
+{
+	Relation	rel = table_open(catalog, AccessShareLock);
+	SysScanDesc scan = systable_beginscan(rel, InvalidOid, false, NULL, 0, NULL);
+	HeapTuple	tup;
+
+	while (HeapTupleIsValid(tup = systable_getnext(scan)))
+	{
+		Datum		d;
+		bool		isnull;
+
+		if (!TransactionIdEquals(HeapTupleHeaderGetXmin(tup->t_data), xid))
+			continue;
+		d = heap_getattr(tup, attnum, RelationGetDescr(rel), &isnull);
+		if (!isnull)
+			dsql_strict_check_expr((Node *) stringToNode(TextDatumGetCString(d)));
+	}
+	systable_endscan(scan);
+	table_close(rel, AccessShareLock);
+}
+
+/*
+ * Column DEFAULTs and CHECK constraints are analysed by
+ * cookDefault()/cookConstraint(), not through the post_parse_analyze hook:
+ * after CREATE/ALTER TABLE and CREATE/ALTER DOMAIN, the rows this
+ * transaction wrote in pg_attrdef and pg_constraint meet the query rules
+ * (a domain's DEFAULT, kept in pg_type, does not).
+ */
+void
+dsql_strict_check_stored_exprs(void)
+{
+	TransactionId xid = GetCurrentTransactionIdIfAny();
+
+	if (!TransactionIdIsValid(xid))
+		return;
+	CommandCounterIncrement();
+	check_stored_exprs_of(AttrDefaultRelationId, Anum_pg_attrdef_adbin, xid);
+	check_stored_exprs_of(ConstraintRelationId, Anum_pg_constraint_conbin, xid);
 }
 
 /* ---- roles and privileges ---- */

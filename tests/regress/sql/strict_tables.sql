@@ -133,3 +133,21 @@ CALL sys.wait_for_job(NULL);
 SELECT sys.wait_for_job('x');
 -- sys.jobs is read-only to admin
 INSERT INTO sys.jobs VALUES ('x', 'completed', NULL, 'X', NULL, NULL, NULL, now(), NULL);
+-- column DEFAULTs and CHECK constraints are analysed without the
+-- post_parse_analyze hook: the query rules run on them once stored
+CREATE TABLE tdef_en (id int PRIMARY KEY,
+  n int DEFAULT length(to_tsvector('english', 'running')::text));
+CREATE TABLE tchk_en (id int PRIMARY KEY,
+  CHECK (to_tsvector('english', 'x') IS NOT NULL));
+CREATE TABLE tdef_ok (id int PRIMARY KEY, n int DEFAULT 1 CHECK (n > 0),
+  s text DEFAULT to_tsvector('simple', 'running')::text);
+ALTER TABLE tdef_ok ALTER COLUMN s SET DEFAULT to_tsvector('english', 'x')::text;
+ALTER TABLE tdef_ok ADD CONSTRAINT tdef_ok_en
+  CHECK (to_tsvector('english', s) IS NOT NULL) NOT VALID;
+CREATE DOMAIN d_en AS text CHECK (to_tsvector('english', VALUE) IS NOT NULL);
+CREATE DOMAIN d_ok AS int CHECK (VALUE > 0);
+DROP DOMAIN d_ok;
+INSERT INTO tdef_ok (id) VALUES (1);
+SELECT n, s FROM tdef_ok;
+SELECT count(*) FROM pg_class WHERE relname IN ('tdef_en', 'tchk_en');
+DROP TABLE tdef_ok;
